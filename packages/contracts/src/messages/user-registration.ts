@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { defineMessage } from "../envelope";
+import { RegistrationInputSchema } from "../registration";
+import { QUEUES } from "../topology";
+
+export const UserRegistrationPayloadSchema = RegistrationInputSchema.extend({
+  registrationId: z.uuid(),
+});
+export type UserRegistrationPayload = z.output<typeof UserRegistrationPayloadSchema>;
+
+/** `user.registration` v1: a person asked to register; the receiver stores them. */
+export const UserRegistrationV1 = defineMessage({
+  queue: QUEUES.registration,
+  type: "user.registration",
+  version: 1,
+  payload: UserRegistrationPayloadSchema,
+});
+export type UserRegistrationMessage = z.output<typeof UserRegistrationV1.schema>;

@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+/** Letters of any script (with their combining marks), space, apostrophes, hyphen and period. */
+const NAME_PATTERN = /^[\p{L}\p{M}' ’.-]+$/u;
+// Control characters of every kind (C0, DEL, C1) and the Unicode line/paragraph separators.
+const CONTROL_PATTERN = /[\p{Cc}\u2028\u2029]/u;
+// Characters an address must never hold: quotes, white space, control characters, angle brackets.
+const FORBIDDEN_EMAIL_PATTERN = /["'`\s\p{Cc}<>(),;:\\[\]]/u;
+const LOCAL_PART_PATTERN = /^[a-z0-9!#$%&*+/=?^_{|}~-]+(\.[a-z0-9!#$%&*+/=?^_{|}~-]+)*$/;
+const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+
+export const NAME_MAX_LENGTH = 100;
+export const EMAIL_MAX_LENGTH = 254;
+export const EMAIL_LOCAL_MAX_LENGTH = 64;
+
+function nameSchema(label: string) {
+  return z
+    .string({ error: `${label} is required` })
+    .superRefine((value, ctx) => {
+      // Checked before trimming, so that a trailing newline is reported rather than silently removed.
+      if (CONTROL_PATTERN.test(value)) ctx.addIssue({ code: "custom", message: `${label} must not contain control characters` });
+    })
+    .transform((value) => value.trim())
+    .pipe(
+      z
+        .string()
+        .min(1, `${label} is required`)
+        .max(NAME_MAX_LENGTH, `${label} must be at most ${NAME_MAX_LENGTH} characters`)
+        .regex(NAME_PATTERN, `${label} may contain only letters, spaces, apostrophes, hyphens and periods`),
+    );
+}
+
+function emailProblem(email: string): string | undefined {
+  if (email.length === 0) return "Email is required";
+  if (email.length > EMAIL_MAX_LENGTH) return `Email must be at most ${EMAIL_MAX_LENGTH} characters`;
+  if (FORBIDDEN_EMAIL_PATTERN.test(email)) return "Email must not contain quotes, spaces or control characters";
+  const at = email.lastIndexOf("@");
+  if (at <= 0 || email.indexOf("@") !== at) return "Enter an email address like name@example.com";
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  if (local.length > EMAIL_LOCAL_MAX_LENGTH) return `The part before @ must be at most ${EMAIL_LOCAL_MAX_LENGTH} characters`;
+  if (!LOCAL_PART_PATTERN.test(local) || !DOMAIN_PATTERN.test(domain)) return "Enter an email address like name@example.com";
+  return undefined;
+}
+
+/** An email address: trimmed, lower-cased, at most 254 characters with a local part of at most 64. */
+export const EmailSchema = z
+  .string({ error: "Email is required" })
+  .superRefine((value, ctx) => {
+    if (CONTROL_PATTERN.test(value)) ctx.addIssue({ code: "custom", message: "Email must not contain quotes, spaces or control characters" });
+  })
+  .transform((value) => value.trim().toLowerCase())
+  .superRefine((email, ctx) => {
+    const problem = emailProblem(email);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** What a person types into the registration form; the same schema validates in the browser and on the server. */
+export const RegistrationInputSchema = z.object({
+  firstName: nameSchema("First name"),
+  lastName: nameSchema("Last name"),
+  email: EmailSchema,
+});
+export type RegistrationInput = z.output<typeof RegistrationInputSchema>;
+export type RegistrationFormValues = z.input<typeof RegistrationInputSchema>;
+
+export type RegistrationField = keyof RegistrationFormValues;
+export type FieldErrors = Partial<Record<RegistrationField, string>>;
+
+/** The first message for each field, in the `{ field: message }` shape the REST API and the form use. */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const errors: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? "form");
+    errors[field] ??= issue.message;
+  }
+  return errors as FieldErrors;
+}
+
+/**
+ * What a registration looks like from outside. `queued` also answers for ids never seen: accepting a
+ * registration does not touch the database, so "not stored yet" and "unknown" cannot be told apart,
+ * and a stored duplicate address reads exactly like a new one.
+ */
+export const RegistrationStatusSchema = z.enum(["queued", "stored"]);
+export type RegistrationStatus = z.infer<typeof RegistrationStatusSchema>;
