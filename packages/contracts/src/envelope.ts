@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { QueueName } from "./topology";
 
 /**
  * Every message on the broker is an envelope: a unique id (consumers are idempotent by it), the
@@ -21,14 +22,14 @@ export function envelopeSchema<Type extends string, Version extends number, Payl
 
 /** A message contract: the queue it travels on, its type, version and envelope schema. */
 export interface MessageContract<Schema extends z.ZodType = z.ZodType> {
-  queue: string;
+  queue: QueueName;
   type: string;
   version: number;
   schema: Schema;
 }
 
 export function defineMessage<Type extends string, Version extends number, Payload extends z.ZodType>(definition: {
-  queue: string;
+  queue: QueueName;
   type: Type;
   version: Version;
   payload: Payload;

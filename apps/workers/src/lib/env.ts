@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+/** Variables every worker reads. */
+export const commonEnv = {
+  DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/userstream"),
+  AMQP_URL: z.url().default("amqp://guest:guest@127.0.0.1:5672"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Waits before each retry of a failed message, in milliseconds, comma-separated. */
+  RETRY_DELAYS_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, "must be comma-separated milliseconds, e.g. 1000,5000,30000")
+    .default("1000,5000,30000")
+    .transform((value) => value.split(",").map(Number)),
+  /** How long graceful shutdown may take before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+};
+
+/**
+ * Validates the environment once, at start. A bad variable stops the process with a message
+ * naming it, rather than failing later somewhere less obvious. Empty values count as unset.
+ */
+export function loadEnv<Shape extends z.ZodRawShape>(shape: Shape, source: NodeJS.ProcessEnv = process.env) {
+  const values = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+  const result = z.object(shape).safeParse(values);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment variables:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,53 @@
+import { UserRegistrationV1 } from "@userstream/contracts";
+import { createPrismaClient } from "@userstream/db";
+import { startConsumer } from "@userstream/messaging";
+import { startHealthServer } from "../lib/health-server";
+import { createLogger } from "../lib/logger";
+import { createShutdown } from "../lib/shutdown";
+import type { ReceiverEnv } from "./env";
+import { createReceiverMetrics } from "./metrics";
+import { storeRegistration } from "./store-registration";
+
+/**
+ * The receiver process: connect to the database and the broker, serve health and metrics, then
+ * consume `user.registration`. Returns the shutdown, so tests can run it in-process.
+ */
+export async function startReceiver(env: ReceiverEnv) {
+  const logger = createLogger("receiver", env.LOG_LEVEL);
+  const metrics = createReceiverMetrics();
+  const db = createPrismaClient(env.DATABASE_URL);
+  const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
+
+  const consumer = await startConsumer({
+    url: env.AMQP_URL,
+    contract: UserRegistrationV1,
+    prefetch: env.RECEIVER_PREFETCH,
+    retryDelaysMs: env.RETRY_DELAYS_MS,
+    logger,
+    async handle(message, { attempt }) {
+      const registrationId = message.payload.registrationId;
+      const result = await storeRegistration(db, message);
+      metrics.stored.inc({ result });
+      logger.info({ registrationId, messageId: message.id, attempt, result }, "registration stored");
+    },
+    onSettled(outcome, seconds) {
+      metrics.consumed.inc({ outcome });
+      metrics.latency.observe(seconds);
+    },
+  });
+
+  const server = await startHealthServer({
+    port: env.RECEIVER_PORT,
+    registry: metrics.registry,
+    checks: {
+      database: async () => (await db.$queryRaw`SELECT 1`, true),
+      broker: async () => consumer.isReady(),
+    },
+  });
+
+  shutdown.add("stop consuming and finish in-flight messages", () => consumer.stop());
+  shutdown.add("close the health server", () => new Promise((resolve) => server.close(resolve)));
+  shutdown.add("disconnect the database", () => db.$disconnect());
+  logger.info({ port: env.RECEIVER_PORT }, "receiver started");
+  return { shutdown, server, logger };
+}

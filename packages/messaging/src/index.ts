@@ -1,0 +1,6 @@
+export * from "./errors";
+export * from "./logger";
+export * from "./topology";
+export * from "./confirm";
+export * from "./publisher";
+export * from "./consumer";

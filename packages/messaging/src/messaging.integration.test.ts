@@ -1,0 +1,135 @@
+import { connect, type Channel, type ChannelModel } from "amqplib";
+import {
+  DEAD_LETTER_HEADERS,
+  QUEUES,
+  UserRegistrationV1,
+  createEnvelope,
+  deadLetterQueue,
+  type UserRegistrationMessage,
+} from "@userstream/contracts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PermanentError, PublishError, createPublisher, startConsumer, type Consumer } from "./index";
+import { createTestVhost } from "./testing";
+
+function registration(email = `${crypto.randomUUID()}@example.com`) {
+  return createEnvelope(UserRegistrationV1, {
+    registrationId: crypto.randomUUID(),
+    firstName: "Ada",
+    lastName: "Lovelace",
+    email,
+  });
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("condition not reached in time");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("messaging against a real RabbitMQ", () => {
+  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
+  let connection: ChannelModel;
+  let channel: Channel;
+  const publisher = () => createPublisher(vhost.url, { confirmTimeoutMs: 2_000 });
+
+  beforeAll(async () => {
+    vhost = await createTestVhost();
+    connection = await connect(vhost.url);
+    channel = await connection.createChannel();
+  });
+  afterAll(async () => {
+    await connection?.close();
+    await vhost?.drop();
+  });
+
+  async function consumeWith(handle: (message: UserRegistrationMessage) => Promise<void>): Promise<Consumer> {
+    return startConsumer({ url: vhost.url, contract: UserRegistrationV1, prefetch: 10, retryDelaysMs: [50, 50], handle });
+  }
+
+  it("publishes a persistent message only after the broker confirms it", async () => {
+    const pub = publisher();
+    const envelope = registration();
+    await pub.publish(UserRegistrationV1, envelope);
+    await pub.close();
+
+    const got = await channel.get(QUEUES.registration, { noAck: true });
+    expect(got).not.toBe(false);
+    if (!got) return;
+    expect(got.properties.deliveryMode).toBe(2);
+    expect(got.properties.messageId).toBe(envelope.id);
+    expect(JSON.parse(got.content.toString())).toEqual(envelope);
+  });
+
+  it("reports a broker that cannot be reached as a PublishError", async () => {
+    const pub = createPublisher("amqp://guest:guest@127.0.0.1:1", { confirmTimeoutMs: 1_000 });
+    await expect(pub.publish(UserRegistrationV1, registration())).rejects.toBeInstanceOf(PublishError);
+  });
+
+  it("refuses to publish a message that breaks its contract", async () => {
+    const pub = publisher();
+    const bad = { ...registration(), payload: { registrationId: crypto.randomUUID(), firstName: "", lastName: "x", email: "nope" } };
+    await expect(pub.publish(UserRegistrationV1, bad)).rejects.toThrow();
+    await pub.close();
+    expect((await channel.checkQueue(QUEUES.registration)).messageCount).toBe(0);
+  });
+
+  it("parks malformed messages with the reason in their headers and keeps consuming", async () => {
+    const handled: string[] = [];
+    const consumer = await consumeWith(async (message) => void handled.push(message.id));
+    channel.sendToQueue(QUEUES.registration, Buffer.from("{not json"), { messageId: "raw-1" });
+    channel.sendToQueue(QUEUES.registration, Buffer.from(JSON.stringify({ type: "user.registration", version: 9 })));
+    const good = registration();
+    await publisher().publish(UserRegistrationV1, good);
+
+    await waitFor(async () => handled.includes(good.id));
+    const dead = await waitFor(async () => (await channel.checkQueue(deadLetterQueue(QUEUES.registration))).messageCount === 2);
+    expect(dead).toBe(true);
+    const first = await channel.get(deadLetterQueue(QUEUES.registration), { noAck: true });
+    expect(first && first.content.toString()).toBe("{not json");
+    expect(first && first.properties.headers?.[DEAD_LETTER_HEADERS.reason]).toBe("malformed");
+    expect(first && String(first.properties.headers?.[DEAD_LETTER_HEADERS.error])).toMatch(/JSON/);
+    const second = await channel.get(deadLetterQueue(QUEUES.registration), { noAck: true });
+    expect(second && second.properties.headers?.[DEAD_LETTER_HEADERS.reason]).toBe("malformed");
+    await consumer.stop();
+  });
+
+  it("retries a failing handler with backoff, then succeeds", async () => {
+    const attempts: number[] = [];
+    const consumer = await startConsumer({
+      url: vhost.url,
+      contract: UserRegistrationV1,
+      prefetch: 1,
+      retryDelaysMs: [50, 100],
+      async handle(_message, context) {
+        attempts.push(context.attempt);
+        if (context.attempt < 3) throw new Error("database is away");
+      },
+    });
+    await publisher().publish(UserRegistrationV1, registration());
+    await waitFor(async () => attempts.length === 3);
+    await consumer.stop();
+    expect(attempts).toEqual([1, 2, 3]);
+    expect((await channel.checkQueue(deadLetterQueue(QUEUES.registration))).messageCount).toBe(0);
+  });
+
+  it("dead-letters after the last retry, and at once on a permanent error", async () => {
+    const consumer = await consumeWith(async (message) => {
+      throw message.payload.firstName === "Permanent" ? new PermanentError("cannot ever work") : new Error("still failing");
+    });
+    await publisher().publish(UserRegistrationV1, registration());
+    await publisher().publish(UserRegistrationV1, { ...registration(), payload: { ...registration().payload, firstName: "Permanent" } });
+    const dlq = deadLetterQueue(QUEUES.registration);
+    await waitFor(async () => (await channel.checkQueue(dlq)).messageCount === 2);
+    await consumer.stop();
+    const reasons = [];
+    for (let i = 0; i < 2; i++) {
+      const message = await channel.get(dlq, { noAck: true });
+      if (message) reasons.push([message.properties.headers?.[DEAD_LETTER_HEADERS.reason], message.properties.headers?.[DEAD_LETTER_HEADERS.attempts]]);
+    }
+    expect(reasons).toEqual(expect.arrayContaining([["retries-exhausted", 3], ["rejected", 1]]));
+  });
+});

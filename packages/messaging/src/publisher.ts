@@ -1,0 +1,95 @@
+import { connect, type ChannelModel, type ConfirmChannel } from "amqplib";
+import type { MessageContract } from "@userstream/contracts";
+import type { z } from "zod";
+import { sendConfirmed } from "./confirm";
+import { PublishError } from "./errors";
+import { silentLogger, type Logger } from "./logger";
+import { assertTopology } from "./topology";
+
+export interface PublisherOptions {
+  /** How long to wait for the broker's confirm before reporting failure. */
+  confirmTimeoutMs?: number;
+  logger?: Logger;
+}
+
+export interface Publisher {
+  /** Resolves once the broker has confirmed the persistent message; rejects with PublishError otherwise. */
+  publish<Contract extends MessageContract>(contract: Contract, envelope: z.input<Contract["schema"]>): Promise<void>;
+  /** True when a confirmed channel is open right now. */
+  isConnected(): boolean;
+  close(): Promise<void>;
+}
+
+interface Link {
+  connection: ChannelModel;
+  channel: ConfirmChannel;
+}
+
+/**
+ * A long-lived publisher: one connection and one confirm channel, opened on first use and opened
+ * again on the next publish after the broker went away, so a broker restart costs only the
+ * publishes made while it was down (each of which is reported as failed, never as accepted).
+ */
+export function createPublisher(url: string, options: PublisherOptions = {}): Publisher {
+  const confirmTimeoutMs = options.confirmTimeoutMs ?? 5_000;
+  const logger = options.logger ?? silentLogger;
+  let link: Promise<Link> | undefined;
+  let open: Link | undefined;
+
+  async function openLink(): Promise<Link> {
+    const connection = await connect(url, { timeout: confirmTimeoutMs });
+    const forget = () => {
+      open = undefined;
+      link = undefined;
+    };
+    connection.on("error", (err: Error) => logger.warn({ err }, "broker connection error"));
+    connection.on("close", forget);
+    const channel = await connection.createConfirmChannel();
+    channel.on("error", (err: Error) => logger.warn({ err }, "publisher channel error"));
+    channel.on("close", () => {
+      forget();
+      connection.close().catch(() => undefined);
+    });
+    await assertTopology(channel);
+    open = { connection, channel };
+    return open;
+  }
+
+  function currentLink(): Promise<Link> {
+    link ??= openLink().catch((err: unknown) => {
+      link = undefined;
+      throw err;
+    });
+    return link;
+  }
+
+  return {
+    async publish(contract, envelope) {
+      // A message that breaks its own contract is a bug in the caller, not a broker failure.
+      const message = contract.schema.parse(envelope) as { id: string; type: string; version: number };
+      try {
+        const { channel } = await currentLink();
+        await sendConfirmed(
+          channel,
+          contract.queue,
+          Buffer.from(JSON.stringify(message)),
+          { messageId: message.id, type: message.type, contentType: "application/json", timestamp: Date.now() },
+          confirmTimeoutMs,
+        );
+      } catch (err) {
+        logger.warn({ err, messageId: message.id, queue: contract.queue }, "publish not confirmed");
+        // The channel's state is unknown after a failed confirm: start afresh on the next publish.
+        open?.connection.close().catch(() => undefined);
+        throw new PublishError(`could not publish to ${contract.queue}`, { cause: err });
+      }
+    },
+    isConnected: () => open !== undefined,
+    async close() {
+      const current = open;
+      open = undefined;
+      link = undefined;
+      await current?.channel.close().catch(() => undefined);
+      await current?.connection.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+/**
+ * A fresh RabbitMQ virtual host for one test, so that tests keep the real queue names yet never
+ * see each other's messages or what an earlier run left behind. Uses `rabbitmqctl`, which runs
+ * on the broker's host (as it does here and in CI).
+ */
+export async function createTestVhost(prefix = "userstream-test"): Promise<{ url: string; drop(): Promise<void> }> {
+  const vhost = `${prefix}-${randomBytes(6).toString("hex")}`;
+  const base = process.env.TEST_AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
+  const user = new URL(base).username || "guest";
+  await run("rabbitmqctl", ["-q", "add_vhost", vhost]);
+  await run("rabbitmqctl", ["-q", "set_permissions", "-p", vhost, user, ".*", ".*", ".*"]);
+  return {
+    url: `${base.replace(/\/+$/, "")}/${encodeURIComponent(vhost)}`,
+    async drop() {
+      await run("rabbitmqctl", ["-q", "delete_vhost", vhost]);
+    },
+  };
+}
