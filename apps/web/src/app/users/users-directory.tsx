@@ -1,0 +1,104 @@
+"use client";
+
+import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useState } from "react";
+import { nextUsersPageParam, usersListInput } from "~/lib/users-list-input";
+import { useTRPC } from "~/trpc/react";
+import { UsersTable } from "./users-table";
+
+const SEARCH_DEBOUNCE_MS = 300;
+
+function useDebouncedValue<T>(value: T, delayMs: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return debounced;
+}
+
+/** Search box, the users table newest first, the total and "Load more" (keyset cursor pages). */
+export function UsersDirectory({ initialSearch }: { initialSearch: string }) {
+  const trpc = useTRPC();
+  const [search, setSearch] = useState(initialSearch);
+  const debouncedSearch = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
+
+  useEffect(() => {
+    // Keep the search in the address so it survives a reload and can be shared. The history API
+    // (not router.replace) avoids a server round trip for every keystroke pause.
+    const url = new URL(window.location.href);
+    if (debouncedSearch) url.searchParams.set("q", debouncedSearch);
+    else url.searchParams.delete("q");
+    if (url.href !== window.location.href) window.history.replaceState(null, "", url);
+  }, [debouncedSearch]);
+
+  const users = useInfiniteQuery(
+    trpc.users.list.infiniteQueryOptions(usersListInput(debouncedSearch), {
+      getNextPageParam: nextUsersPageParam,
+      // While a new search loads, keep showing the previous results instead of an empty table.
+      placeholderData: keepPreviousData,
+    }),
+  );
+
+  const items = users.data?.pages.flatMap((page) => page.items) ?? [];
+  const total = users.data?.pages[0]?.total;
+
+  return (
+    <>
+      <div className="search" role="search">
+        <label htmlFor="user-search">Search by name or email</label>
+        <input
+          id="user-search"
+          type="search"
+          value={search}
+          maxLength={100}
+          autoComplete="off"
+          onChange={(event) => setSearch(event.target.value)}
+        />
+      </div>
+
+      <p aria-live="polite" data-testid="users-total">
+        {total === undefined ? "Loading users…" : `${total} ${total === 1 ? "user" : "users"}`}
+      </p>
+
+      {users.isError ? (
+        <p role="alert" className="alert">
+          We could not load the users right now. Please try again.
+        </p>
+      ) : null}
+
+      {total === 0 ? (
+        <p className="muted" data-testid="users-empty">
+          {debouncedSearch ? (
+            <>No users match “{debouncedSearch}”.</>
+          ) : (
+            <>
+              No users yet. <Link href="/">Register the first one.</Link>
+            </>
+          )}
+        </p>
+      ) : items.length > 0 ? (
+        <UsersTable users={items} />
+      ) : null}
+
+      <div className="list-footer">
+        {users.hasNextPage ? (
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => void users.fetchNextPage()}
+            disabled={users.isFetchingNextPage}
+          >
+            {users.isFetchingNextPage ? "Loading…" : "Load more"}
+          </button>
+        ) : null}
+        {total !== undefined && items.length > 0 ? (
+          <span className="muted">
+            Showing {items.length} of {total}
+          </span>
+        ) : null}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,31 @@
+import { createEnv } from "@t3-oss/env-nextjs";
+import { z } from "zod";
+
+/**
+ * The web app's configuration, validated once. The only module that reads `process.env`.
+ *
+ * `next build` evaluates route modules to collect page data; it must work without a database or
+ * broker configured, so validation is skipped in that phase (nothing connects at import time).
+ * At run time `instrumentation.ts` imports this module when the server starts, so a bad or
+ * missing variable stops the server at once with a readable list of what is wrong.
+ */
+export const env = createEnv({
+  server: {
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "required: a postgresql:// URL" }),
+    AMQP_URL: z.url({ protocol: /^amqps?$/, error: "required: an amqp:// or amqps:// URL" }),
+    APP_URL: z.url({ error: "must be a URL such as http://localhost:3000" }).default("http://localhost:3000"),
+    PUBLISH_CONFIRM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  },
+  client: {},
+  experimental__runtimeEnv: {},
+  emptyStringAsUndefined: true,
+  skipValidation: process.env.NEXT_PHASE === "phase-production-build",
+  onValidationError(issues) {
+    const lines = issues.map((issue) => {
+      const name = issue.path?.map((segment) => (typeof segment === "object" ? segment.key : segment)).join(".");
+      return `  - ${name ?? "?"}: ${issue.message}`;
+    });
+    throw new Error(`Invalid environment variables for the web app:\n${lines.join("\n")}\nSee .env.example.`);
+  },
+});

@@ -1,0 +1,63 @@
+import { generateOpenApiDocument } from "trpc-to-openapi";
+import { appRouter } from "./root";
+import { REST_PREFIX } from "./rest-handler";
+import { REST_SUCCESS_STATUS } from "./rest-errors";
+
+type OpenApiDocument = ReturnType<typeof generateOpenApiDocument>;
+type Operation = { operationId?: string; responses?: Record<string, unknown> };
+
+const fieldErrorsSchema = {
+  type: "object",
+  required: ["errors"],
+  properties: {
+    errors: {
+      type: "object",
+      description: "The first problem with each field, by field name (`form` for the request as a whole).",
+      additionalProperties: { type: "string" },
+    },
+  },
+};
+const messageSchema = {
+  type: "object",
+  required: ["message", "code"],
+  properties: { message: { type: "string" }, code: { type: "string" } },
+};
+
+function jsonResponse(description: string, schema: object) {
+  return { description, content: { "application/json": { schema } } };
+}
+
+/**
+ * The OpenAPI document of `/api/v1`, generated from the procedures' zod schemas. The generator
+ * knows only 200 and the tRPC error shape, so the success status and the error bodies are
+ * rewritten to what the REST handler really sends.
+ */
+export function createOpenApiDocument(appUrl: string): OpenApiDocument {
+  const document = generateOpenApiDocument(appRouter, {
+    title: "UserStream API",
+    description: "Registrations and the users directory.",
+    version: "1.0.0",
+    baseUrl: `${appUrl.replace(/\/+$/, "")}${REST_PREFIX}`,
+    tags: ["registrations", "users"],
+  });
+  for (const pathItem of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(pathItem as Record<string, Operation>)) {
+      const responses = operation.responses;
+      if (!responses) continue;
+      const procedure = operation.operationId?.replace(/-/g, ".") ?? "";
+      const success = REST_SUCCESS_STATUS[procedure];
+      if (success && responses["200"]) {
+        responses[String(success)] = responses["200"];
+        delete responses["200"];
+      }
+      for (const status of Object.keys(responses)) {
+        if (status === "400") responses[status] = jsonResponse("Invalid input", fieldErrorsSchema);
+        else if (Number(status) >= 400) responses[status] = jsonResponse("Error", messageSchema);
+      }
+      if (procedure === "registration.submit") {
+        responses["503"] = jsonResponse("The broker did not confirm the registration; try again", messageSchema);
+      }
+    }
+  }
+  return document;
+}

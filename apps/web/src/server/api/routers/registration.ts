@@ -1,0 +1,50 @@
+import { RegistrationInputSchema, RegistrationStatusSchema } from "@userstream/contracts";
+import { PublishError } from "@userstream/messaging";
+import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { REGISTRATION_UNAVAILABLE_MESSAGE } from "~/lib/registration-messages";
+import { getRegistrationStatus, submitRegistration } from "../../registration-service";
+import { publicProcedure } from "../trpc";
+
+export const registrationRouter = {
+  submit: publicProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/registrations",
+        tags: ["registrations"],
+        summary: "Register a person",
+        description: "Accepted (202) once the registration is safely queued; the user is stored shortly after.",
+        protect: false,
+        successDescription: "Accepted: the registration is queued",
+      },
+    })
+    .input(RegistrationInputSchema)
+    .output(z.object({ registrationId: z.uuid() }))
+    .mutation(async ({ ctx, input }) => {
+      try {
+        return await submitRegistration(input, ctx);
+      } catch (error) {
+        // Never a false "accepted": without the broker's confirm the registration may be lost.
+        if (error instanceof PublishError) {
+          throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: REGISTRATION_UNAVAILABLE_MESSAGE, cause: error });
+        }
+        throw error;
+      }
+    }),
+
+  status: publicProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/registrations/{registrationId}",
+        tags: ["registrations"],
+        summary: "Progress of a registration",
+        description: "`queued` until the registration is processed, then `stored` (also for an address already known).",
+        protect: false,
+      },
+    })
+    .input(z.object({ registrationId: z.uuid("Registration id must be a UUID") }))
+    .output(z.object({ registrationId: z.uuid(), status: RegistrationStatusSchema }))
+    .query(({ ctx, input }) => getRegistrationStatus(input.registrationId, ctx)),
+} satisfies TRPCRouterRecord;

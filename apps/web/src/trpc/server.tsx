@@ -1,0 +1,39 @@
+import "server-only";
+import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
+import { createTRPCOptionsProxy, type TRPCQueryOptions } from "@trpc/tanstack-react-query";
+import { headers } from "next/headers";
+import { cache } from "react";
+import { appRouter, type AppRouter } from "~/server/api/root";
+import { createTRPCContext } from "~/server/api/context";
+import { createQueryClient } from "./query-client";
+
+// `cache` scopes both to one server request.
+const createContext = cache(async () => {
+  const heads = new Headers(await headers());
+  heads.set("x-trpc-source", "rsc");
+  return createTRPCContext({ headers: heads });
+});
+const getQueryClient = cache(createQueryClient);
+
+/** Query options for server components: calls procedures in-process, no HTTP round trip. */
+export const trpc = createTRPCOptionsProxy<AppRouter>({
+  router: appRouter,
+  ctx: createContext,
+  queryClient: getQueryClient,
+});
+
+/** Starts a query on the server; its result streams to the client inside `HydrateClient`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function prefetch<T extends ReturnType<TRPCQueryOptions<any>>>(queryOptions: T): void {
+  const queryClient = getQueryClient();
+  if (queryOptions.queryKey[1]?.type === "infinite") {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    void queryClient.prefetchInfiniteQuery(queryOptions as any);
+  } else {
+    void queryClient.prefetchQuery(queryOptions);
+  }
+}
+
+export function HydrateClient({ children }: { children: React.ReactNode }) {
+  return <HydrationBoundary state={dehydrate(getQueryClient())}>{children}</HydrationBoundary>;
+}

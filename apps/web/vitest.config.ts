@@ -1,0 +1,16 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    alias: { "~": fileURLToPath(new URL("./src", import.meta.url)) },
+  },
+  test: {
+    environment: "node",
+    include: ["src/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "**/*.e2e.ts", ".next/**"],
+    // Integration tests create a database (with migrations) or a vhost each.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
