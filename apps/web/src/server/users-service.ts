@@ -31,6 +31,14 @@ export const UserListPageSchema = z.object({
 });
 export type UserListPage = z.infer<typeof UserListPageSchema>;
 
+/**
+ * Prisma puts `contains` into `ILIKE '%…%'` without escaping, so a `%` or `_` typed into the
+ * search box would act as a wildcard. Backslash is PostgreSQL's default LIKE escape character.
+ */
+export function escapeLikePattern(text: string): string {
+  return text.replace(/[\\%_]/g, "\\$&");
+}
+
 export interface ListUsersDeps {
   db: Pick<PrismaClient, "user">;
 }
@@ -46,12 +54,13 @@ export interface ListUsersDeps {
  */
 export async function listUsers(input: ListUsersInput, { db }: ListUsersDeps): Promise<UserListPage> {
   const { search, cursor, limit } = ListUsersInputSchema.parse(input);
-  const matches = search
+  const fragment = search ? escapeLikePattern(search) : undefined;
+  const matches = fragment
     ? {
         OR: [
-          { firstName: { contains: search, mode: "insensitive" as const } },
-          { lastName: { contains: search, mode: "insensitive" as const } },
-          { email: { contains: search, mode: "insensitive" as const } },
+          { firstName: { contains: fragment, mode: "insensitive" as const } },
+          { lastName: { contains: fragment, mode: "insensitive" as const } },
+          { email: { contains: fragment, mode: "insensitive" as const } },
         ],
       }
     : {};

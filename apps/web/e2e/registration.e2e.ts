@@ -1,0 +1,55 @@
+import { expect, test } from "@playwright/test";
+import { databaseCounts, registrationQueueDepth, uniqueName } from "./inspect";
+
+test("a person registers, sees the registration stored, then finds themselves on /users", async ({ page }) => {
+  const lastName = uniqueName("Lovelace");
+  const email = `${lastName.toLowerCase()}@example.com`;
+
+  await page.goto("/");
+  await page.getByLabel("First name").fill("Ada");
+  await page.getByLabel("Last name").fill(lastName);
+  await page.getByLabel("Email").fill(email.toUpperCase());
+  await page.getByRole("button", { name: "Register" }).click();
+
+  await expect(page.getByRole("heading", { name: "Registration accepted" })).toBeVisible();
+  const status = page.getByTestId("registration-status");
+  await expect(status).toHaveText(/queued|stored/);
+  await expect(status).toHaveText("stored", { timeout: 20_000 });
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).click();
+  await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+  await page.getByLabel("Search by name or email").fill(lastName.slice(0, 12).toUpperCase());
+
+  await expect(page.getByTestId("users-total")).toHaveText("1 user");
+  const row = page.getByRole("row").filter({ hasText: email });
+  await expect(row).toContainText(`Ada ${lastName}`);
+  await expect(row).toContainText("No");
+  await expect(page).toHaveURL(new RegExp(`q=${lastName.slice(0, 12).toUpperCase()}`));
+});
+
+test("an invalid email shows a field error and publishes nothing", async ({ page }) => {
+  const before = await databaseCounts();
+
+  await page.goto("/");
+  await page.getByLabel("First name").fill("Alan");
+  await page.getByLabel("Last name").fill(uniqueName("Turing"));
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByRole("button", { name: "Register" }).click();
+
+  const email = page.getByLabel("Email");
+  await expect(email).toHaveAttribute("aria-invalid", "true");
+  await expect(email).toHaveAccessibleDescription("Enter an email address like name@example.com");
+  await expect(email).toBeFocused();
+  await expect(page.getByRole("heading", { name: "Registration accepted" })).toHaveCount(0);
+
+  // Give a stray message time to be stored before checking that none was sent.
+  await page.waitForTimeout(1_500);
+  expect(await registrationQueueDepth()).toBe(0);
+  expect(await databaseCounts()).toEqual(before);
+});
+
+test("the users page shows an empty state for a search that matches nobody", async ({ page }) => {
+  await page.goto(`/users?q=${uniqueName("nobody")}`);
+  await expect(page.getByTestId("users-total")).toHaveText("0 users");
+  await expect(page.getByTestId("users-empty")).toContainText("No users match");
+});

@@ -1,0 +1,55 @@
+import { expect, test } from "@playwright/test";
+import { databaseCounts, uniqueName } from "./inspect";
+
+test.describe("REST API", () => {
+  test("POST /api/v1/registrations answers 202 and the registration is stored", async ({ request }) => {
+    const lastName = uniqueName("Hopper");
+    const response = await request.post("/api/v1/registrations", {
+      data: { firstName: "Grace", lastName, email: `${lastName}@example.com` },
+    });
+    expect(response.status()).toBe(202);
+    const { registrationId } = (await response.json()) as { registrationId: string };
+    expect(registrationId).toMatch(/^[0-9a-f-]{36}$/);
+
+    await expect
+      .poll(async () => (await (await request.get(`/api/v1/registrations/${registrationId}`)).json()) as unknown, {
+        timeout: 20_000,
+      })
+      .toEqual({ registrationId, status: "stored" });
+
+    const users = await request.get(`/api/v1/users?search=${lastName.toUpperCase()}&limit=5`);
+    expect(users.status()).toBe(200);
+    const page = (await users.json()) as { items: { email: string }[]; nextCursor: string | null; total: number };
+    expect(page.total).toBe(1);
+    expect(page.nextCursor).toBeNull();
+    expect(page.items[0]?.email).toBe(`${lastName.toLowerCase()}@example.com`);
+  });
+
+  test("invalid input is a 400 with field errors and stores nothing", async ({ request }) => {
+    const before = await databaseCounts();
+    const response = await request.post("/api/v1/registrations", {
+      data: { firstName: "", lastName: "Turing", email: "nope" },
+    });
+    expect(response.status()).toBe(400);
+    expect(await response.json()).toEqual({
+      errors: { firstName: "First name is required", email: "Enter an email address like name@example.com" },
+    });
+    expect((await request.get("/api/v1/registrations/not-a-uuid")).status()).toBe(400);
+    expect((await request.get("/api/v1/users?limit=1000")).status()).toBe(400);
+    expect(await databaseCounts()).toEqual(before);
+  });
+
+  test("the OpenAPI document and the health check are served", async ({ request }) => {
+    const document = (await (await request.get("/api/openapi.json")).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(["/registrations", "/registrations/{registrationId}", "/users"]),
+    );
+    expect(document.paths["/registrations"]?.post?.responses).toHaveProperty("202");
+
+    const health = await request.get("/api/health");
+    expect(health.status()).toBe(200);
+    expect(await health.json()).toMatchObject({ status: "ok" });
+  });
+});

@@ -1,0 +1,111 @@
+import { createPrismaClient, type PrismaClient } from "@userstream/db";
+import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZodError } from "zod";
+import { listUsers, type UserListItem } from "./users-service";
+
+const BASE_TIME = Date.parse("2026-01-01T00:00:00.000Z");
+
+describe("listUsers against PostgreSQL", () => {
+  let database: TestDatabase;
+  let db: PrismaClient;
+
+  beforeAll(async () => {
+    database = await createTestDatabase("userstream_web_test");
+    db = createPrismaClient(database.url);
+    const people = [
+      ["Ada", "Lovelace", "ada@analytical.example"],
+      ["Grace", "Hopper", "grace@navy.example"],
+      ["Alan", "Turing", "alan@bletchley.example"],
+      ["Katherine", "Johnson", "kj@nasa.example"],
+      ["Margaret", "Hamilton", "margaret@apollo.example"],
+      ["Edsger", "Dijkstra", "ewd@eindhoven.example"],
+      ["Barbara", "Liskov", "liskov@mit.example"],
+    ] as const;
+    await db.user.createMany({
+      data: people.map(([firstName, lastName, email], index) => ({
+        registrationId: crypto.randomUUID(),
+        firstName,
+        lastName,
+        email,
+        // Three share one timestamp, so the id tie-breaker is exercised across page boundaries.
+        createdAt: new Date(BASE_TIME + Math.min(index, 4) * 60_000),
+        emailVerifiedAt: index === 0 ? new Date(BASE_TIME) : null,
+      })),
+    });
+  });
+
+  afterAll(async () => {
+    await db.$disconnect();
+    await database.drop();
+  });
+
+  async function allPages(limit: number, search?: string): Promise<UserListItem[][]> {
+    const pages: UserListItem[][] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await listUsers({ search, cursor, limit }, { db });
+      pages.push(page.items);
+      cursor = page.nextCursor;
+    } while (cursor && pages.length < 20);
+    return pages;
+  }
+
+  it("lists newest first with the total and the exposed fields only", async () => {
+    const page = await listUsers({}, { db });
+    expect(page.total).toBe(7);
+    expect(page.nextCursor).toBeNull();
+    for (const [newer, older] of page.items.slice(0, -1).map((user, i) => [user, page.items[i + 1]!] as const)) {
+      const inOrder = newer.createdAt > older.createdAt || (newer.createdAt === older.createdAt && newer.id > older.id);
+      expect(inOrder, `${newer.lastName} before ${older.lastName}`).toBe(true);
+    }
+    const ada = page.items.find((user) => user.firstName === "Ada");
+    expect(ada).toEqual({
+      id: expect.any(String),
+      firstName: "Ada",
+      lastName: "Lovelace",
+      email: "ada@analytical.example",
+      emailVerified: true,
+      createdAt: "2026-01-01T00:00:00.000Z",
+    });
+  });
+
+  it.each([1, 2, 3, 7])("pages of %i neither overlap nor skip", async (limit) => {
+    const pages = await allPages(limit);
+    const ids = pages.flat().map((user) => user.id);
+    expect(ids).toHaveLength(7);
+    expect(new Set(ids).size).toBe(7);
+    expect(ids).toEqual((await listUsers({ limit: 100 }, { db })).items.map((user) => user.id));
+    expect(pages.slice(0, -1).every((page) => page.length === limit)).toBe(true);
+  });
+
+  it("searches first name, last name and email case-insensitively, with the matching total", async () => {
+    const byFirstName = await listUsers({ search: "gRaC" }, { db });
+    expect(byFirstName.items.map((user) => user.lastName)).toEqual(["Hopper"]);
+    expect(byFirstName.total).toBe(1);
+
+    const byLastName = await listUsers({ search: "  ham " }, { db });
+    expect(byLastName.items.map((user) => user.lastName)).toEqual(["Hamilton"]);
+
+    const byEmail = await listUsers({ search: "NASA.EX" }, { db });
+    expect(byEmail.items.map((user) => user.lastName)).toEqual(["Johnson"]);
+
+    // Several matches, paged one at a time: the search holds across pages.
+    const several = await allPages(1, "ar");
+    expect(several.flat().map((user) => user.firstName)).toEqual(["Barbara", "Margaret"]);
+    expect((await listUsers({ search: "ar", limit: 1 }, { db })).total).toBe(2);
+  });
+
+  it("treats LIKE wildcards in the search as plain characters", async () => {
+    expect((await listUsers({ search: "%" }, { db })).total).toBe(0);
+    expect((await listUsers({ search: "_" }, { db })).total).toBe(0);
+    expect((await listUsers({ search: "\\" }, { db })).total).toBe(0);
+    expect((await listUsers({ search: "a_a" }, { db })).total).toBe(0);
+  });
+
+  it("rejects a forged cursor and an out-of-range limit", async () => {
+    await expect(listUsers({ cursor: "bm90LWEtY3Vyc29y" }, { db })).rejects.toBeInstanceOf(ZodError);
+    await expect(listUsers({ limit: 0 }, { db })).rejects.toBeInstanceOf(ZodError);
+    await expect(listUsers({ limit: 101 }, { db })).rejects.toBeInstanceOf(ZodError);
+  });
+});
