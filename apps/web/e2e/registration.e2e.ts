@@ -42,6 +42,11 @@ test("an invalid email shows a field error and publishes nothing", async ({ page
   await expect(email).toBeFocused();
   await expect(page.getByRole("heading", { name: "Registration accepted" })).toHaveCount(0);
 
+  // Correcting the field clears its error (without submitting).
+  await email.fill("alan@example.com");
+  await expect(email).not.toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText("Enter an email address like name@example.com")).toHaveCount(0);
+
   // Give a stray message time to be stored before checking that none was sent.
   await page.waitForTimeout(1_500);
   expect(await registrationQueueDepth()).toBe(0);

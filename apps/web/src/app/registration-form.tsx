@@ -56,10 +56,12 @@ export function RegistrationForm() {
     if (first) inputs.current[first.name]?.focus();
   }
 
-  function onBlur(name: RegistrationField) {
-    // Only after something was typed, so tabbing through an empty form does not shout.
-    if (!values[name]) return;
-    setErrors((current) => ({ ...current, [name]: validate(values)[name] }));
+  function onChange(name: RegistrationField, value: string) {
+    const next = { ...values, [name]: value };
+    setValues(next);
+    // A field already marked invalid is re-checked as it is corrected. Fields are not checked on
+    // blur: an error appearing there shifts the button away from the pointer mid-click.
+    if (errors[name]) setErrors((current) => ({ ...current, [name]: validate(next)[name] }));
   }
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
@@ -113,8 +115,7 @@ export function RegistrationForm() {
               value={values[field.name]}
               aria-invalid={error ? true : undefined}
               aria-describedby={error ? errorId : undefined}
-              onChange={(event) => setValues((current) => ({ ...current, [field.name]: event.target.value }))}
-              onBlur={() => onBlur(field.name)}
+              onChange={(event) => onChange(field.name, event.target.value)}
             />
             {error ? (
               <p id={errorId} className="field-error">
