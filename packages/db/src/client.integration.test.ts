@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPrismaClient, Prisma, type PrismaClient } from "./index";
+import { createTestDatabase, type TestDatabase } from "./testing";
+
+let db: TestDatabase;
+let prisma: PrismaClient;
+beforeAll(async () => {
+  db = await createTestDatabase("userstream_test_client");
+  prisma = createPrismaClient(db.url, { max: 2 });
+});
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await db?.drop();
+});
+
+function newUser(email: string) {
+  return { registrationId: crypto.randomUUID(), firstName: "Ada", lastName: "Lovelace", email };
+}
+
+describe("createPrismaClient", () => {
+  it("creates and reads a user", async () => {
+    const created = await prisma.user.create({ data: newUser("ada@example.com") });
+    expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(created.createdAt).toBeInstanceOf(Date);
+    expect(await prisma.user.findUnique({ where: { email: "ada@example.com" } })).toEqual(created);
+  });
+
+  it("rejects a second user with the same email (P2002)", async () => {
+    await prisma.user.create({ data: newUser("twice@example.com") });
+    const duplicate = prisma.user.create({ data: newUser("twice@example.com") });
+    await expect(duplicate).rejects.toBeInstanceOf(Prisma.PrismaClientKnownRequestError);
+    await expect(duplicate).rejects.toMatchObject({ code: "P2002" });
+  });
+
+  it("keeps notification and registration rows when their user is deleted", async () => {
+    const user = await prisma.user.create({
+      data: {
+        ...newUser("gone@example.com"),
+        notificationLogs: { create: { kind: "welcome", status: "queued" } },
+        registrations: { create: { id: crypto.randomUUID(), outcome: "created" } },
+      },
+    });
+    await prisma.user.delete({ where: { id: user.id } });
+    const log = await prisma.notificationLog.findFirstOrThrow({ where: { status: "queued", userId: null } });
+    expect(log.kind).toBe("welcome");
+    expect(await prisma.registration.count({ where: { userId: null } })).toBe(1);
+  });
+
+  it("round-trips report_logs BigInt and JSON columns", async () => {
+    const report = await prisma.reportLog.create({
+      data: { kind: "users", trigger: "manual", status: "succeeded", byteSize: 2n ** 40n, filters: { q: "a" } },
+    });
+    expect(report.byteSize).toBe(2n ** 40n);
+    expect(report.filters).toEqual({ q: "a" });
+  });
+
+  it("answers ILIKE '%fragment%' from the trigram index", async () => {
+    const plan = await prisma.$transaction(async (tx) => {
+      // The table is tiny, so the planner would scan it; forbid that to see that the index applies.
+      await tx.$executeRaw`SET LOCAL enable_seqscan = off`;
+      return tx.$queryRaw<{ "QUERY PLAN": string }[]>`
+        EXPLAIN SELECT id FROM users WHERE first_name ILIKE ${"%da%"}`;
+    });
+    expect(plan.map((row) => row["QUERY PLAN"]).join("\n")).toContain("users_first_name_idx");
+  });
+});

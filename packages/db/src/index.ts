@@ -1,0 +1,21 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/prisma/client";
+
+/** The generated client: `PrismaClient`, the `Prisma` namespace, model types and enums. */
+export * from "./generated/prisma/client";
+
+/** Options for {@link createPrismaClient}. */
+export interface PrismaClientOptions {
+  /** Most connections the pool opens (pg's default is 10). */
+  max?: number;
+}
+
+/**
+ * Creates a PrismaClient that talks to PostgreSQL through the `pg` driver adapter (no native query
+ * engine). Each call opens its own pool: create one client per process and `$disconnect()` it on
+ * shutdown.
+ */
+export function createPrismaClient(databaseUrl: string, options: PrismaClientOptions = {}): PrismaClient {
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.max });
+  return new PrismaClient({ adapter });
+}

@@ -1,0 +1,96 @@
+import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { promisify } from "node:util";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testServerUrl } from "./env";
+import { pgConfigFromUrl, quoteIdent, withDatabase } from "./pg-config";
+import { DB_PACKAGE_DIR, runPrismaCli } from "./prisma-cli";
+import { createTestDatabase, type TestDatabase } from "./testing";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase("userstream_test_migrations");
+});
+afterAll(() => db?.drop());
+
+async function query(url: string, sql: string): Promise<unknown[]> {
+  const client = new pg.Client(pgConfigFromUrl(url));
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe("committed migrations", () => {
+  it("create the whole schema on an empty database", async () => {
+    const tables = await query(
+      db.url,
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+    );
+    expect(tables.map((row) => (row as { tablename: string }).tablename)).toEqual([
+      "_prisma_migrations",
+      "notification_logs",
+      "registrations",
+      "report_logs",
+      "users",
+    ]);
+    expect(await query(db.url, "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).toHaveLength(1);
+  });
+
+  it("are a no-op when deployed again", async () => {
+    const again = await runPrismaCli(["migrate", "deploy"], db.url);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("No pending migrations to apply");
+    const status = await runPrismaCli(["migrate", "status"], db.url);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain("Database schema is up to date");
+  });
+
+  // The drift check: fails whenever schema.prisma and prisma/migrations disagree, e.g. a field was
+  // added to the schema without `prisma migrate dev`. The shadow database comes from prisma.config.ts.
+  it("match schema.prisma exactly", async () => {
+    const diff = await runPrismaCli(
+      [
+        "migrate",
+        "diff",
+        "--from-migrations",
+        "prisma/migrations",
+        "--to-schema-datamodel",
+        "prisma/schema.prisma",
+        "--script",
+        "--exit-code",
+      ],
+      db.url,
+    );
+    // On drift, stdout is the SQL a new migration would need; stderr says why the CLI failed, if it did.
+    expect({ code: diff.code, sql: diff.stdout.trim() }, diff.stderr).toEqual({
+      code: 0,
+      sql: "-- This is an empty migration.",
+    });
+  });
+});
+
+describe("pnpm db:migrate", () => {
+  const name = `userstream_test_dbmigrate_${randomUUID().replaceAll("-", "")}`;
+  const url = withDatabase(testServerUrl(), name);
+  afterAll(() => query(testServerUrl(), `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+
+  const dbMigrate = () =>
+    promisify(execFile)("pnpm", ["run", "--silent", "db:migrate"], {
+      cwd: DB_PACKAGE_DIR,
+      env: { ...process.env, DATABASE_URL: url },
+    });
+
+  it("creates a missing database, migrates it, and is idempotent", async () => {
+    const first = await dbMigrate();
+    expect(first.stdout).toContain(`Created database ${name}`);
+    expect(first.stdout).toContain("All migrations have been successfully applied");
+
+    const second = await dbMigrate();
+    expect(second.stdout).not.toContain("Created database");
+    expect(second.stdout).toContain("No pending migrations to apply");
+  });
+});

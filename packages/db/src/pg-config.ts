@@ -1,0 +1,34 @@
+import type { PoolConfig } from "pg";
+
+/**
+ * Splits a `postgresql://user:password@host:port/database` URL into separate pg fields.
+ *
+ * The migration adapter needs this: `@prisma/adapter-pg` opens the shadow database with
+ * `{ ...config, database }`, and a `connectionString` in that config wins over `database`, so the
+ * shadow database would silently be the main one. Query parameters (e.g. `?schema=`) are ignored.
+ */
+export function pgConfigFromUrl(url: string): PoolConfig {
+  const parsed = new URL(url);
+  if (parsed.protocol !== "postgresql:" && parsed.protocol !== "postgres:") {
+    throw new Error(`Expected a postgresql:// URL, got ${parsed.protocol}//…`);
+  }
+  return {
+    host: decodeURIComponent(parsed.hostname) || "localhost",
+    port: parsed.port ? Number(parsed.port) : 5432,
+    user: decodeURIComponent(parsed.username) || undefined,
+    password: decodeURIComponent(parsed.password) || undefined,
+    database: decodeURIComponent(parsed.pathname.slice(1)) || undefined,
+  };
+}
+
+/** The same URL pointing at another database on the same server. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${encodeURIComponent(database)}`;
+  return parsed.toString();
+}
+
+/** Quotes a PostgreSQL identifier (database names cannot be bound as parameters). */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
