@@ -11,6 +11,10 @@ process.env.CHECKPOINT_DISABLE ??= "1";
 /**
  * The CLI runs Prisma's WASM schema engine through the pg driver adapter (`engine: "js"`), so
  * migrate and generate need no native engine download.
+ *
+ * Known CLI bug with this engine (6.19.3): `migrate dev --create-only` writes the migration and then
+ * exits 1 with "null pointer passed to rust", because it stops the WASM engine twice. The files it
+ * wrote are fine; plain `migrate dev --name <what>` (create and apply) is not affected.
  */
 export default defineConfig({
   experimental: { adapter: true },
