@@ -58,3 +58,18 @@ test("the users page shows an empty state for a search that matches nobody", asy
   await expect(page.getByTestId("users-total")).toHaveText("0 users");
   await expect(page.getByTestId("users-empty")).toContainText("No users match");
 });
+
+test("a registration that cannot be accepted shows an alert, never a false success", async ({ page }) => {
+  // The broker's refusal and a lost connection end the same way for the person: not accepted.
+  await page.route("**/api/trpc/registration.submit**", (route) => route.abort("connectionrefused"));
+
+  await page.goto("/");
+  await page.getByLabel("First name").fill("Grace");
+  await page.getByLabel("Last name").fill(uniqueName("Hopper"));
+  await page.getByLabel("Email").fill("grace@example.com");
+  await page.getByRole("button", { name: "Register" }).click();
+
+  await expect(page.getByRole("form", { name: "Registration" }).getByRole("alert")).toHaveText("We could not accept your registration right now. Please try again.");
+  await expect(page.getByRole("heading", { name: "Registration accepted" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Register" })).toBeEnabled();
+});

@@ -14,7 +14,13 @@ export function logProcedureError(surface: "trpc" | "rest", path: string | undef
       surface,
       path,
       code: error.code,
-      err: cause instanceof Error ? { name: cause.name, message: cause.message } : { message: error.message },
+      err: cause instanceof Error ? describe(cause) : { message: error.message },
     }),
   );
+}
+
+/** Name and message of an error and of its causes (a PublishError wraps the broker's error). */
+function describe(error: Error, depth = 0): Record<string, unknown> {
+  const cause = error.cause instanceof Error && depth < 3 ? describe(error.cause, depth + 1) : undefined;
+  return { name: error.name, message: error.message, ...(cause ? { cause } : {}) };
 }

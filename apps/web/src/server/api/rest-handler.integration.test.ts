@@ -1,0 +1,120 @@
+import { createPrismaClient, type PrismaClient } from "@userstream/db";
+import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
+import { createPublisher, type Publisher } from "@userstream/messaging";
+import { createTestVhost } from "@userstream/messaging/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REGISTRATION_UNAVAILABLE_MESSAGE } from "~/lib/registration-messages";
+import { handleRestRequest } from "./rest-handler";
+
+const ORIGIN = "http://127.0.0.1:3000";
+
+describe("REST surface (/api/v1) against PostgreSQL and RabbitMQ", () => {
+  let database: TestDatabase;
+  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
+  let db: PrismaClient;
+  let publisher: Publisher;
+  let unreachable: Publisher;
+
+  beforeAll(async () => {
+    [database, vhost] = await Promise.all([createTestDatabase("userstream_web_rest"), createTestVhost("userstream-web-rest")]);
+    db = createPrismaClient(database.url);
+    publisher = createPublisher(vhost.url);
+    // Port 1 refuses connections at once: the broker is "down".
+    unreachable = createPublisher("amqp://guest:guest@127.0.0.1:1", { confirmTimeoutMs: 2_000 });
+  });
+
+  afterAll(async () => {
+    await Promise.all([publisher.close(), unreachable.close(), db.$disconnect()]);
+    await Promise.all([vhost.drop(), database.drop()]);
+  });
+
+  function call(path: string, init: RequestInit = {}, broker: "up" | "down" = "up") {
+    return handleRestRequest(new Request(`${ORIGIN}/api/v1${path}`, init), ({ headers }) => ({
+      headers,
+      db,
+      publisher: broker === "up" ? publisher : unreachable,
+    }));
+  }
+
+  function postJson(path: string, body: unknown, broker: "up" | "down" = "up") {
+    const init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+    return call(path, init, broker);
+  }
+
+  it("accepts a registration with 202 and its id, then reports it queued", async () => {
+    const response = await postJson("/registrations", { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" });
+    expect(response.status).toBe(202);
+    const { registrationId } = (await response.json()) as { registrationId: string };
+
+    const status = await call(`/registrations/${registrationId}`);
+    expect(status.status).toBe(200);
+    expect(await status.json()).toEqual({ registrationId, status: "queued" });
+  });
+
+  it("reports stored once the registration row exists", async () => {
+    const registrationId = crypto.randomUUID();
+    await db.registration.create({ data: { id: registrationId, outcome: "duplicate" } });
+    expect(await (await call(`/registrations/${registrationId}`)).json()).toEqual({ registrationId, status: "stored" });
+  });
+
+  it("answers invalid input with 400 { errors: { field: message } }", async () => {
+    const response = await postJson("/registrations", { firstName: "Ada", lastName: "", email: "ada@" });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      errors: { lastName: "Last name is required", email: "Enter an email address like name@example.com" },
+    });
+  });
+
+  it("answers a body that is not JSON with 400 { errors }", async () => {
+    const response = await call("/registrations", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json",
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errors: { form: expect.any(String) } });
+  });
+
+  it("answers 503 with a clear message when the broker does not confirm", async () => {
+    const response = await postJson("/registrations", { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" }, "down");
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ message: REGISTRATION_UNAVAILABLE_MESSAGE, code: "SERVICE_UNAVAILABLE" });
+  });
+
+  it("answers 400 for a registration id that is not a UUID", async () => {
+    const response = await call("/registrations/not-a-uuid");
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errors: { registrationId: "Registration id must be a UUID" } });
+  });
+
+  it("lists users with search, limit and cursor from the query string", async () => {
+    await db.user.createMany({
+      data: ["Anna", "Anders", "Bob"].map((firstName, index) => ({
+        registrationId: crypto.randomUUID(),
+        firstName,
+        lastName: "Example",
+        email: `${firstName.toLowerCase()}@example.com`,
+        createdAt: new Date(Date.UTC(2026, 0, 1, 0, index)),
+      })),
+    });
+    const first = await call("/users?search=AN&limit=1");
+    expect(first.status).toBe(200);
+    const page1 = (await first.json()) as { items: { firstName: string }[]; nextCursor: string; total: number };
+    expect(page1.items.map((user) => user.firstName)).toEqual(["Anders"]);
+    expect(page1.total).toBe(2);
+
+    const second = await call(`/users?search=AN&limit=1&cursor=${page1.nextCursor}`);
+    const page2 = (await second.json()) as { items: { firstName: string }[]; nextCursor: string | null };
+    expect(page2.items.map((user) => user.firstName)).toEqual(["Anna"]);
+    expect(page2.nextCursor).toBeNull();
+
+    expect((await call("/users?limit=abc")).status).toBe(400);
+    expect((await call("/users?cursor=forged")).status).toBe(400);
+  });
+
+  it("refuses an oversized body with 413 and an unknown route with 404", async () => {
+    const big = await postJson("/registrations", { firstName: "A".repeat(100_000), lastName: "B", email: "c@d.ee" });
+    expect(big.status).toBe(413);
+    expect((await call("/nothing-here")).status).toBe(404);
+  });
+});
