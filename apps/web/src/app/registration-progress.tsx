@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useEffect, useRef } from "react";
 import { useTRPC } from "~/trpc/react";
 
 const POLL_INTERVAL_MS = 1_000;
@@ -27,10 +28,16 @@ export function RegistrationProgress({
     ),
   );
   const current = status.data?.status ?? "queued";
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  // The form this replaces had focus; move it here so keyboard and screen reader users follow.
+  useEffect(() => heading.current?.focus(), []);
 
   return (
     <section className="notice" aria-labelledby="accepted-heading">
-      <h2 id="accepted-heading">Registration accepted</h2>
+      <h2 id="accepted-heading" ref={heading} tabIndex={-1}>
+        Registration accepted
+      </h2>
       <p>
         Progress:{" "}
         <span className="status" data-testid="registration-status" role="status" aria-live="polite">
@@ -39,7 +46,7 @@ export function RegistrationProgress({
       </p>
       <p className="muted">
         {current === "stored"
-          ? "You are registered. Look out for the welcome email with your confirmation link."
+          ? "You are registered. If this address is new to us, a welcome email with a confirmation link is on its way."
           : "Your registration is queued and will be stored in a moment."}
       </p>
       <p className="muted">

@@ -1,4 +1,4 @@
-import { QueryClient, defaultShouldDehydrateQuery } from "@tanstack/react-query";
+import { QueryClient } from "@tanstack/react-query";
 import superjson from "superjson";
 
 /** One QueryClient per request on the server, one per tab in the browser. */
@@ -9,11 +9,7 @@ export function createQueryClient() {
         // Data prefetched on the server is fresh for a moment, so the client does not refetch it at once.
         staleTime: 30 * 1000,
       },
-      dehydrate: {
-        serializeData: superjson.serialize,
-        // Pending queries are streamed to the client too, so a prefetch need not be awaited.
-        shouldDehydrateQuery: (query) => defaultShouldDehydrateQuery(query) || query.state.status === "pending",
-      },
+      dehydrate: { serializeData: superjson.serialize },
       hydrate: { deserializeData: superjson.deserialize },
     },
   });

@@ -22,15 +22,20 @@ export const trpc = createTRPCOptionsProxy<AppRouter>({
   queryClient: getQueryClient,
 });
 
-/** Starts a query on the server; its result streams to the client inside `HydrateClient`. */
+/**
+ * Runs a query on the server; its result reaches the client inside `HydrateClient`. Await it
+ * when a client component reads the query with `useQuery`/`useInfiniteQuery` (not the suspense
+ * hooks): the server then renders the data, and the browser hydrates the same markup. (A failed
+ * query is not sent, so both sides render the loading state and the browser retries.)
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function prefetch<T extends ReturnType<TRPCQueryOptions<any>>>(queryOptions: T): void {
+export async function prefetch<T extends ReturnType<TRPCQueryOptions<any>>>(queryOptions: T): Promise<void> {
   const queryClient = getQueryClient();
   if (queryOptions.queryKey[1]?.type === "infinite") {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    void queryClient.prefetchInfiniteQuery(queryOptions as any);
+    await queryClient.prefetchInfiniteQuery(queryOptions as any);
   } else {
-    void queryClient.prefetchQuery(queryOptions);
+    await queryClient.prefetchQuery(queryOptions);
   }
 }
 

@@ -9,7 +9,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const { q } = await searchParams;
   const initialSearch = typeof q === "string" ? q.slice(0, 100) : "";
   // Rendered on the server with the first page already loaded; the client takes over from there.
-  prefetch(
+  await prefetch(
     trpc.users.list.infiniteQueryOptions(usersListInput(initialSearch), { getNextPageParam: nextUsersPageParam }),
   );
   return (
