@@ -1,0 +1,209 @@
+import { connect, type Channel, type ChannelModel } from "amqplib";
+import pg from "pg";
+import {
+  DEAD_LETTER_HEADERS,
+  QUEUES,
+  UserRegistrationV1,
+  createEnvelope,
+  deadLetterQueue,
+} from "@userstream/contracts";
+import { createPrismaClient, type PrismaClient } from "@userstream/db";
+import { createTestDatabase } from "@userstream/db/testing";
+import { createPublisher, type Publisher } from "@userstream/messaging";
+import { createTestVhost } from "@userstream/messaging/testing";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loadReceiverEnv } from "../src/receiver/env";
+import { startReceiver } from "../src/receiver/receiver";
+import { freePort, readiness, spawnWorker, waitFor } from "./support";
+
+type Database = Awaited<ReturnType<typeof createTestDatabase>>;
+type Vhost = Awaited<ReturnType<typeof createTestVhost>>;
+
+function registration(overrides: Partial<{ email: string; firstName: string }> = {}) {
+  return createEnvelope(UserRegistrationV1, {
+    registrationId: crypto.randomUUID(),
+    firstName: overrides.firstName ?? "Grace",
+    lastName: "Hopper",
+    email: overrides.email ?? `${crypto.randomUUID()}@example.com`,
+  });
+}
+
+async function metric(port: number, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text.split("\n").find((row) => row.startsWith(name));
+  return line ? Number(line.split(" ").at(-1)) : 0;
+}
+
+describe("receiver against real PostgreSQL and RabbitMQ", () => {
+  let database: Database;
+  let vhost: Vhost;
+  let db: PrismaClient;
+  let publisher: Publisher;
+  let connection: ChannelModel;
+  let channel: Channel;
+  const stops: Array<() => Promise<unknown>> = [];
+
+  beforeAll(async () => {
+    [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
+    db = createPrismaClient(database.url);
+    publisher = createPublisher(vhost.url);
+    connection = await connect(vhost.url);
+    channel = await connection.createChannel();
+  });
+  afterEach(async () => {
+    while (stops.length) await stops.pop()?.();
+  });
+  afterAll(async () => {
+    await publisher?.close();
+    await connection?.close();
+    await db?.$disconnect();
+    await vhost?.drop();
+    await database?.drop();
+  });
+
+  async function runReceiver(overrides: Record<string, string> = {}) {
+    const port = await freePort();
+    const env = loadReceiverEnv({
+      DATABASE_URL: database.url,
+      AMQP_URL: vhost.url,
+      RECEIVER_PORT: String(port),
+      LOG_LEVEL: "silent",
+      RETRY_DELAYS_MS: "50,100",
+      ...overrides,
+    });
+    const { shutdown } = await startReceiver(env);
+    stops.push(() => shutdown.run("test"));
+    return port;
+  }
+
+  const userCount = (email: string) => db.user.count({ where: { email } });
+
+  it("stores a registration once, however often the message is delivered", async () => {
+    const port = await runReceiver();
+    const message = registration();
+    await publisher.publish(UserRegistrationV1, message);
+    await waitFor(async () => (await userCount(message.payload.email)) === 1);
+
+    await publisher.publish(UserRegistrationV1, message);
+    await waitFor(async () => (await metric(port, 'receiver_registrations_total{result="redelivered"}')) === 1);
+    expect(await userCount(message.payload.email)).toBe(1);
+    const user = await db.user.findUniqueOrThrow({ where: { email: message.payload.email } });
+    expect(user).toMatchObject({ registrationId: message.payload.registrationId, firstName: "Grace", lastName: "Hopper" });
+  });
+
+  it("never creates a second user for an address already registered, yet records the registration", async () => {
+    await runReceiver();
+    const first = registration({ email: "repeat@example.com" });
+    const again = registration({ email: "repeat@example.com", firstName: "Impostor" });
+    await publisher.publish(UserRegistrationV1, first);
+    await waitFor(async () => (await userCount("repeat@example.com")) === 1);
+    await publisher.publish(UserRegistrationV1, again);
+
+    const record = await waitFor(() => db.registration.findUnique({ where: { id: again.payload.registrationId } }));
+    expect(record.outcome).toBe("duplicate");
+    const user = await db.user.findUniqueOrThrow({ where: { email: "repeat@example.com" } });
+    expect(user.firstName).toBe("Grace");
+    expect(record.userId).toBe(user.id);
+    expect(await userCount("repeat@example.com")).toBe(1);
+  });
+
+  it("dead-letters a poison message with its reason and keeps working", async () => {
+    const port = await runReceiver();
+    channel.sendToQueue(QUEUES.registration, Buffer.from('{"type":"user.registration","version":1,"payload":{}}'), {
+      messageId: "poison-1",
+      persistent: true,
+    });
+    const good = registration();
+    await publisher.publish(UserRegistrationV1, good);
+    await waitFor(async () => (await userCount(good.payload.email)) === 1);
+
+    const parked = await waitFor(() => channel.get(deadLetterQueue(QUEUES.registration), { noAck: true }));
+    expect(parked.properties.messageId).toBe("poison-1");
+    expect(parked.properties.headers?.[DEAD_LETTER_HEADERS.reason]).toBe("malformed");
+    expect(String(parked.properties.headers?.[DEAD_LETTER_HEADERS.error])).toContain("payload");
+    expect(await metric(port, 'receiver_messages_total{outcome="dead-lettered"}')).toBe(1);
+    expect((await readiness(port)).status).toBe(200);
+  });
+
+  it("acknowledges only after the commit: a receiver killed mid-transaction loses nothing", async () => {
+    // Hold a lock on users so the receiver's insert waits inside its transaction.
+    const locker = new pg.Client({ connectionString: database.url });
+    await locker.connect();
+    await locker.query("BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+    const port = await freePort();
+    const worker = spawnWorker("receiver", { DATABASE_URL: database.url, AMQP_URL: vhost.url, RECEIVER_PORT: String(port) });
+    stops.push(async () => worker.child.kill("SIGKILL"));
+    const message = registration();
+    try {
+      await publisher.publish(UserRegistrationV1, message);
+      // Asked outside the locking transaction, which would keep seeing one snapshot of the statistics.
+      await waitFor(async () => {
+        const [row] = await db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`;
+        return row !== undefined && row.n > 0;
+      });
+      worker.child.kill("SIGKILL");
+      await worker.exited;
+      // The delivery was never acknowledged, so the broker holds the message again.
+      await waitFor(async () => (await channel.checkQueue(QUEUES.registration)).messageCount === 1);
+    } finally {
+      await locker.query("ROLLBACK");
+      await locker.end();
+    }
+    expect(await userCount(message.payload.email)).toBe(0);
+
+    await runReceiver();
+    await waitFor(async () => (await userCount(message.payload.email)) === 1);
+    expect(await db.registration.count({ where: { id: message.payload.registrationId } })).toBe(1);
+  });
+
+  it("retries a database error with backoff, then dead-letters it; readiness names the database", async () => {
+    const port = await runReceiver({ DATABASE_URL: database.url.replace(/\/[^/]+$/, "/userstream_missing_database") });
+    const message = registration();
+    await publisher.publish(UserRegistrationV1, message);
+
+    const parked = await waitFor(() => channel.get(deadLetterQueue(QUEUES.registration), { noAck: true }));
+    expect(parked.properties.messageId).toBe(message.id);
+    expect(parked.properties.headers?.[DEAD_LETTER_HEADERS.reason]).toBe("retries-exhausted");
+    expect(parked.properties.headers?.[DEAD_LETTER_HEADERS.attempts]).toBe(3);
+    expect(await readiness(port)).toEqual({ status: 503, body: { status: "unready", checks: { database: "down", broker: "up" } } });
+  });
+
+  it("stops cleanly on SIGTERM after finishing its messages", async () => {
+    const port = await freePort();
+    const worker = spawnWorker("receiver", { DATABASE_URL: database.url, AMQP_URL: vhost.url, RECEIVER_PORT: String(port) });
+    await waitFor(async () => (await readiness(port)).status === 200);
+    const messages = Array.from({ length: 20 }, () => registration());
+    await Promise.all(messages.map((message) => publisher.publish(UserRegistrationV1, message)));
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+    expect(worker.output()).toContain('"msg":"stopped"');
+    // Whatever it did not take stays queued for the next receiver; nothing is lost.
+    await runReceiver();
+    await waitFor(async () => (await db.user.count({ where: { email: { in: messages.map((m) => m.payload.email) } } })) === 20);
+  });
+
+  it("refuses to start with a bad variable and names it", async () => {
+    const worker = spawnWorker("receiver", { RECEIVER_PREFETCH: "lots", AMQP_URL: vhost.url });
+    expect((await worker.exited).code).toBe(1);
+    expect(worker.output()).toContain("RECEIVER_PREFETCH");
+  });
+});
+
+describe("receiver readiness when the broker goes away", () => {
+  it("turns unready when its broker connection is gone", async () => {
+    const [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
+    const port = await freePort();
+    const { shutdown } = await startReceiver(
+      loadReceiverEnv({ DATABASE_URL: database.url, AMQP_URL: vhost.url, RECEIVER_PORT: String(port), LOG_LEVEL: "silent" }),
+    );
+    try {
+      await waitFor(async () => (await readiness(port)).status === 200);
+      await vhost.drop(); // the broker closes every connection to the deleted virtual host
+      await waitFor(async () => (await readiness(port)).body.checks.broker === "down");
+      expect((await readiness(port)).status).toBe(503);
+    } finally {
+      await shutdown.run("test");
+      await database.drop();
+    }
+  });
+});

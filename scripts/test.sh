@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `npm test`: install what is missing, build, then run every test: unit and integration (Vitest,
+# against the real PostgreSQL and RabbitMQ) and end-to-end (Playwright in Chromium).
+source "$(dirname "$0")/lib.sh"
+ensure_pnpm
+ensure_dependencies
+
+mkdir -p .test-output
+rm -f .test-output/*.json
+pnpm build
+pnpm turbo typecheck lint
+
+status=0
+pnpm vitest run --reporter=default --reporter=json --outputFile.json=.test-output/vitest.json || status=1
+PLAYWRIGHT_JSON_OUTPUT_NAME="$ROOT/.test-output/playwright.json" \
+  pnpm --filter @userstream/web exec playwright test --reporter=list,json || status=1
+
+node scripts/test-summary.mjs .test-output/vitest.json .test-output/playwright.json || status=1
+exit $status
