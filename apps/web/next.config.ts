@@ -1,4 +1,7 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
+import { PHASE_DEVELOPMENT_SERVER } from "next/constants";
 
 const isDev = process.env.NODE_ENV === "development";
 
@@ -43,4 +46,19 @@ const nextConfig: NextConfig = {
   },
 };
 
-export default nextConfig;
+/**
+ * `next dev` reads `.env` files only from apps/web; the project keeps one at the repository root
+ * (or its working defaults in `.env.example`). Variables already set win. Production (`next
+ * start`) gets its environment from whoever starts it.
+ */
+function loadRootEnvForDev(): void {
+  const rootEnv = fileURLToPath(new URL("../../.env", import.meta.url));
+  const example = fileURLToPath(new URL("../../.env.example", import.meta.url));
+  const file = existsSync(rootEnv) ? rootEnv : example;
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+export default function config(phase: string): NextConfig {
+  if (phase === PHASE_DEVELOPMENT_SERVER) loadRootEnvForDev();
+  return nextConfig;
+}
