@@ -2,3 +2,4 @@ export * from "./registration";
 export * from "./envelope";
 export * from "./topology";
 export * from "./messages/user-registration";
+export * from "./messages/email-send";

@@ -78,9 +78,14 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 }
 
 /**
- * What a registration looks like from outside. `queued` also answers for ids never seen: accepting a
- * registration does not touch the database, so "not stored yet" and "unknown" cannot be told apart,
- * and a stored duplicate address reads exactly like a new one.
+ * What a registration looks like from outside, in order: `queued` (accepted, not stored yet),
+ * `stored`, `email_sent` (the welcome email left), `email_confirmed` (its link was opened), or
+ * `email_failed` (the welcome email could not be delivered).
+ *
+ * `queued` also answers for ids never seen: accepting a registration does not touch the database,
+ * so "not stored yet" and "unknown" cannot be told apart. A registration for an address that was
+ * already registered reads `stored` and then `email_sent`, exactly like a new one, so nobody learns
+ * whether an address is registered; no second email goes out (see docs/architecture.md).
  */
-export const RegistrationStatusSchema = z.enum(["queued", "stored"]);
+export const RegistrationStatusSchema = z.enum(["queued", "stored", "email_sent", "email_confirmed", "email_failed"]);
 export type RegistrationStatus = z.infer<typeof RegistrationStatusSchema>;

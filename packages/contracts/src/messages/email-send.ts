@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { defineMessage } from "../envelope";
+import { QUEUES } from "../topology";
+
+export const NotificationKindSchema = z.enum(["welcome"]);
+export type NotificationKind = z.infer<typeof NotificationKindSchema>;
+
+/** Delivery states of an email, as stored in `notification_logs.status`. */
+export const NotificationStatusSchema = z.enum(["queued", "sending", "sent", "failed", "dead"]);
+export type NotificationStatus = z.infer<typeof NotificationStatusSchema>;
+
+export const EmailSendPayloadSchema = z.object({
+  /** The notification_logs row to deliver; the sender reads recipient and state from it. */
+  notificationId: z.uuid(),
+  kind: NotificationKindSchema,
+  /** Carried so that one id follows a registration through every log line. */
+  registrationId: z.uuid(),
+});
+export type EmailSendPayload = z.output<typeof EmailSendPayloadSchema>;
+
+/** `email.send` v1: deliver one email recorded in notification_logs. */
+export const EmailSendV1 = defineMessage({
+  queue: QUEUES.emailSend,
+  type: "email.send",
+  version: 1,
+  payload: EmailSendPayloadSchema,
+});
+export type EmailSendMessage = z.output<typeof EmailSendV1.schema>;

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "notification_logs" ADD COLUMN     "lease_expires_at" TIMESTAMPTZ(3);
+
