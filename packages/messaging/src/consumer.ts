@@ -10,7 +10,7 @@ import {
 } from "@userstream/contracts";
 import type { z } from "zod";
 import { sendConfirmed } from "./confirm";
-import { PermanentError } from "./errors";
+import { PermanentError, RetryLaterError } from "./errors";
 import { silentLogger, type Logger } from "./logger";
 import { assertQueueTopology } from "./topology";
 
@@ -19,6 +19,8 @@ export type Outcome = "acked" | "retried" | "dead-lettered";
 export interface DeliveryContext {
   /** 1 for the first delivery, 2 for the first retry, and so on. */
   attempt: number;
+  /** Retries still possible after this attempt; 0 means a failure now is dead-lettered. */
+  retriesLeft: number;
   messageId: string | undefined;
 }
 
@@ -118,18 +120,21 @@ export async function startConsumer<Contract extends MessageContract>(
       return "dead-lettered";
     }
     try {
-      await handle(parsed, { attempt, messageId: message.properties.messageId as string | undefined });
+      const retriesLeft = Math.max(0, retryDelaysMs.length - attempt + 1);
+      await handle(parsed, { attempt, retriesLeft, messageId: message.properties.messageId as string | undefined });
       return "acked";
     } catch (err) {
       if (err instanceof PermanentError) {
         await park(channel, message, "rejected", describe(err), attempt);
         return "dead-lettered";
       }
-      const delayMs = retryDelaysMs[attempt - 1];
-      if (delayMs === undefined) {
+      const backoffMs = retryDelaysMs[attempt - 1];
+      if (backoffMs === undefined) {
         await park(channel, message, "retries-exhausted", describe(err), attempt);
         return "dead-lettered";
       }
+      // Jitter spreads retries of messages that failed together; a Retry-After is a floor.
+      const delayMs = Math.max(Math.round(backoffMs * (0.8 + Math.random() * 0.4)), err instanceof RetryLaterError ? err.delayMs : 0);
       logger.warn({ err, messageId: message.properties.messageId, queue, attempt, delayMs }, "handler failed; retrying later");
       await retryLater(channel, message, attempt, delayMs);
       return "retried";

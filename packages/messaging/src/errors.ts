@@ -16,3 +16,16 @@ export class PermanentError extends Error {
     this.name = "PermanentError";
   }
 }
+
+/**
+ * Thrown by a handler that knows when trying again makes sense (e.g. a provider's Retry-After):
+ * the retry waits at least `delayMs`, and longer if the backoff says so.
+ */
+export class RetryLaterError extends Error {
+  readonly delayMs: number;
+  constructor(message: string, delayMs: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "RetryLaterError";
+    this.delayMs = delayMs;
+  }
+}

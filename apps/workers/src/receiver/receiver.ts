@@ -1,6 +1,6 @@
-import { UserRegistrationV1 } from "@userstream/contracts";
+import { EmailSendV1, UserRegistrationV1, createEnvelope } from "@userstream/contracts";
 import { createPrismaClient } from "@userstream/db";
-import { startConsumer } from "@userstream/messaging";
+import { createPublisher, startConsumer } from "@userstream/messaging";
 import { startHealthServer } from "../lib/health-server";
 import { createLogger } from "../lib/logger";
 import { createShutdown } from "../lib/shutdown";
@@ -17,6 +17,7 @@ export async function startReceiver(env: ReceiverEnv) {
   const metrics = createReceiverMetrics();
   const db = createPrismaClient(env.DATABASE_URL);
   const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
+  const publisher = createPublisher(env.AMQP_URL, { logger });
 
   const consumer = await startConsumer({
     url: env.AMQP_URL,
@@ -26,9 +27,16 @@ export async function startReceiver(env: ReceiverEnv) {
     logger,
     async handle(message, { attempt }) {
       const registrationId = message.payload.registrationId;
-      const result = await storeRegistration(db, message);
-      metrics.stored.inc({ result });
-      logger.info({ registrationId, messageId: message.id, attempt, result }, "registration stored");
+      const { outcome, pendingWelcome } = await storeRegistration(db, message);
+      metrics.stored.inc({ result: outcome });
+      logger.info({ registrationId, messageId: message.id, attempt, result: outcome }, "registration stored");
+      if (pendingWelcome) {
+        // After the commit, before the ack: if this fails the registration is redelivered and
+        // the still-queued welcome email is handed over again (the sender sends it once).
+        const payload = { notificationId: pendingWelcome.notificationId, kind: "welcome" as const, registrationId };
+        await publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, payload));
+        logger.info({ registrationId, notificationId: pendingWelcome.notificationId }, "welcome email queued");
+      }
     },
     onSettled(outcome, seconds) {
       metrics.consumed.inc({ outcome });
@@ -46,6 +54,7 @@ export async function startReceiver(env: ReceiverEnv) {
   });
 
   shutdown.add("stop consuming and finish in-flight messages", () => consumer.stop());
+  shutdown.add("close the publisher", () => publisher.close());
   shutdown.add("close the health server", () => new Promise((resolve) => server.close(resolve)));
   shutdown.add("disconnect the database", () => db.$disconnect());
   logger.info({ port: env.RECEIVER_PORT }, "receiver started");

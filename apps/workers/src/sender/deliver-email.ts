@@ -1,0 +1,106 @@
+import type { EmailSendMessage } from "@userstream/contracts";
+import { createConfirmationToken } from "@userstream/contracts/confirmation-token";
+import type { PrismaClient } from "@userstream/db";
+import { PermanentError, RetryLaterError, type DeliveryContext } from "@userstream/messaging";
+import type { Logger } from "../lib/logger";
+import { EmailDeliveryError, type EmailProvider, type Mailbox } from "./providers/email-provider";
+import { renderWelcomeEmail } from "./render-welcome-email";
+
+export interface DeliverEmailDeps {
+  db: PrismaClient;
+  provider: EmailProvider;
+  from: Mailbox;
+  appUrl: string;
+  confirmationSecret: string;
+  confirmationTtlMs: number;
+  leaseMs: number;
+  sendTimeoutMs: number;
+  logger: Logger;
+}
+
+/** What became of one `email.send` message. */
+export type DeliveryOutcome = "sent" | "failed" | "already-done";
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EmailDeliveryError(`no answer from the provider within ${ms} ms`, { temporary: true })), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Delivers one welcome email, at most once. The notification row is claimed first (queued →
+ * sending, with a lease), in one statement, so two senders never both send it; a row still
+ * `sending` after its lease was left by a sender that died mid-send, and may be claimed again:
+ * the provider's idempotency key (Resend) or the stable Message-ID (SMTP) marks the repeat.
+ *
+ * Temporary failures put the row back to `queued` and throw, so the message is retried later;
+ * on the last attempt the row becomes `dead` and the message is dead-lettered. Permanent
+ * failures mark the row `failed` and are not retried.
+ */
+export async function deliverEmail(message: EmailSendMessage, context: DeliveryContext, deps: DeliverEmailDeps): Promise<DeliveryOutcome> {
+  const { db, provider, logger } = deps;
+  const { notificationId, registrationId } = message.payload;
+  const log = { notificationId, registrationId, messageId: message.id, attempt: context.attempt };
+  const now = new Date();
+  const [claimed] = await db.notificationLog.updateManyAndReturn({
+    where: {
+      id: notificationId,
+      OR: [{ status: "queued" }, { status: "sending", leaseExpiresAt: { lt: now } }],
+    },
+    data: { status: "sending", attempts: { increment: 1 }, leaseExpiresAt: new Date(now.getTime() + deps.leaseMs) },
+    select: { id: true, attempts: true, user: { select: { id: true, firstName: true, lastName: true, email: true } } },
+  });
+
+  if (!claimed) {
+    const row = await db.notificationLog.findUnique({ where: { id: notificationId }, select: { status: true, leaseExpiresAt: true } });
+    if (!row) throw new PermanentError(`no notification ${notificationId}`);
+    if (row.status !== "sending") {
+      logger.info({ ...log, status: row.status }, "email already handled; nothing to do");
+      return "already-done";
+    }
+    // Another sender holds it right now: look again once its lease would have run out.
+    const waitMs = Math.max(1_000, (row.leaseExpiresAt?.getTime() ?? 0) - Date.now());
+    throw new RetryLaterError("another sender is sending this email", waitMs);
+  }
+
+  if (!claimed.user) {
+    await db.notificationLog.update({ where: { id: notificationId }, data: { status: "failed", lastError: "the user was deleted", leaseExpiresAt: null } });
+    return "failed";
+  }
+
+  const { user } = claimed;
+  const token = createConfirmationToken(user.id, deps.confirmationSecret, deps.confirmationTtlMs);
+  const confirmUrl = new URL(`/confirm?token=${encodeURIComponent(token)}`, deps.appUrl).toString();
+  const content = renderWelcomeEmail(user, confirmUrl);
+  try {
+    const { providerMessageId } = await withTimeout(
+      provider.send({
+        from: deps.from,
+        to: { name: `${user.firstName} ${user.lastName}`, address: user.email },
+        ...content,
+        idempotencyKey: `welcome/${notificationId}`,
+      }),
+      deps.sendTimeoutMs,
+    );
+    await db.notificationLog.update({
+      where: { id: notificationId },
+      data: { status: "sent", provider: provider.name, providerMessageId, sentAt: new Date(), lastError: null, leaseExpiresAt: null },
+    });
+    logger.info({ ...log, provider: provider.name, providerMessageId }, "welcome email sent");
+    return "sent";
+  } catch (err) {
+    const failure = err instanceof EmailDeliveryError ? err : new EmailDeliveryError(String(err), { temporary: true, cause: err });
+    const retry = failure.temporary && context.retriesLeft > 0;
+    const status = !failure.temporary ? "failed" : retry ? "queued" : "dead";
+    await db.notificationLog.update({
+      where: { id: notificationId },
+      data: { status, provider: provider.name, lastError: failure.message, leaseExpiresAt: null },
+    });
+    logger.warn({ ...log, provider: provider.name, status, error: failure.message }, "welcome email not sent");
+    if (status === "failed") return "failed";
+    if (status === "dead") throw new PermanentError(`gave up after ${claimed.attempts} attempts: ${failure.message}`);
+    throw new RetryLaterError(failure.message, failure.retryAfterMs ?? 0, { cause: failure });
+  }
+}

@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { commonEnv, loadEnv } from "../lib/env";
+
+/** `Name <address>` or a bare address, as a `{ name, address }` mailbox. */
+const MailboxSchema = z
+  .string()
+  .transform((value) => {
+    const match = /^\s*(.*?)\s*<([^<>\s]+)>\s*$/.exec(value);
+    return match ? { name: (match[1] ?? "").replace(/^"|"$/g, ""), address: match[2] ?? "" } : { name: "", address: value.trim() };
+  })
+  .pipe(z.object({ name: z.string().regex(/^[^\p{Cc}"]*$/u, "must not hold quotes or control characters"), address: z.email() }));
+
+/** The sender's configuration, validated once at start. */
+export function loadSenderEnv(source: NodeJS.ProcessEnv = process.env) {
+  const env = loadEnv(
+    {
+      ...commonEnv,
+      SENDER_PORT: z.coerce.number().int().min(0).max(65535).default(8082),
+      /** Emails one sender works on at once. */
+      SENDER_PREFETCH: z.coerce.number().int().min(1).max(500).default(10),
+      EMAIL_PROVIDER: z.enum(["smtp", "resend"]).default("smtp"),
+      /** smtp:// (STARTTLS when offered) or smtps:// (TLS from the start), with user:password if needed. */
+      SMTP_URL: z.url().default("smtp://127.0.0.1:1025"),
+      SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
+      /** Set to false only for a local server with a self-signed certificate. */
+      SMTP_TLS_REJECT_UNAUTHORIZED: z.stringbool().default(true),
+      RESEND_API_KEY: z.string().optional(),
+      /** Resend's API base; changed only to point at a stand-in in tests. */
+      RESEND_BASE_URL: z.url().default("https://api.resend.com"),
+      EMAIL_FROM: MailboxSchema.default({ name: "UserStream", address: "welcome@userstream.local" }),
+      /** Base of the confirmation link in the welcome email. */
+      APP_URL: z.url().default("http://localhost:3000"),
+      CONFIRMATION_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").default("development-confirmation-secret-change-me-0123456789"),
+      CONFIRMATION_TOKEN_TTL_HOURS: z.coerce.number().positive().default(72),
+      /** How long one send may take before it counts as a temporary failure. */
+      SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+      /** How long a claimed email belongs to its sender; a claim older than this was left by a dead sender. */
+      SEND_LEASE_MS: z.coerce.number().int().positive().default(120_000),
+    },
+    source,
+  );
+  if (env.EMAIL_PROVIDER === "resend" && !env.RESEND_API_KEY) {
+    throw new Error("Invalid environment variables:\n  RESEND_API_KEY: required when EMAIL_PROVIDER=resend");
+  }
+  return env;
+}
+export type SenderEnv = ReturnType<typeof loadSenderEnv>;

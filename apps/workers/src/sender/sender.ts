@@ -1,0 +1,80 @@
+import { EmailSendV1 } from "@userstream/contracts";
+import { createPrismaClient } from "@userstream/db";
+import { startConsumer } from "@userstream/messaging";
+import { startHealthServer } from "../lib/health-server";
+import { createLogger } from "../lib/logger";
+import { createShutdown } from "../lib/shutdown";
+import { deliverEmail } from "./deliver-email";
+import type { SenderEnv } from "./env";
+import { createSenderMetrics } from "./metrics";
+import type { EmailProvider } from "./providers/email-provider";
+import { createResendProvider } from "./providers/resend";
+import { createSmtpProvider } from "./providers/smtp";
+
+function createProvider(env: SenderEnv): EmailProvider {
+  if (env.EMAIL_PROVIDER === "resend") {
+    return createResendProvider({ apiKey: env.RESEND_API_KEY ?? "", baseUrl: env.RESEND_BASE_URL });
+  }
+  return createSmtpProvider({
+    url: env.SMTP_URL,
+    poolSize: env.SMTP_POOL_SIZE,
+    rejectUnauthorized: env.SMTP_TLS_REJECT_UNAUTHORIZED,
+    timeoutMs: env.SEND_TIMEOUT_MS,
+  });
+}
+
+/**
+ * The sender process: connect to the database, the broker and the mail provider, serve health and
+ * metrics, then consume `email.send`. Returns the shutdown, so tests can run it in-process.
+ */
+export async function startSender(env: SenderEnv) {
+  const logger = createLogger("sender", env.LOG_LEVEL);
+  const metrics = createSenderMetrics();
+  const db = createPrismaClient(env.DATABASE_URL);
+  const provider = createProvider(env);
+  const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
+  const deps = {
+    db,
+    provider,
+    logger,
+    from: env.EMAIL_FROM,
+    appUrl: env.APP_URL,
+    confirmationSecret: env.CONFIRMATION_TOKEN_SECRET,
+    confirmationTtlMs: env.CONFIRMATION_TOKEN_TTL_HOURS * 3_600_000,
+    leaseMs: env.SEND_LEASE_MS,
+    sendTimeoutMs: env.SEND_TIMEOUT_MS,
+  };
+
+  const consumer = await startConsumer({
+    url: env.AMQP_URL,
+    contract: EmailSendV1,
+    prefetch: env.SENDER_PREFETCH,
+    retryDelaysMs: env.RETRY_DELAYS_MS,
+    logger,
+    async handle(message, context) {
+      const result = await deliverEmail(message, context, deps);
+      metrics.deliveries.inc({ result, provider: provider.name });
+    },
+    onSettled(outcome, seconds) {
+      metrics.consumed.inc({ outcome });
+      metrics.latency.observe(seconds);
+    },
+  });
+
+  const server = await startHealthServer({
+    port: env.SENDER_PORT,
+    registry: metrics.registry,
+    checks: {
+      database: async () => (await db.$queryRaw`SELECT 1`, true),
+      broker: async () => consumer.isReady(),
+      [provider.name]: () => provider.check(),
+    },
+  });
+
+  shutdown.add("stop consuming and finish in-flight emails", () => consumer.stop());
+  shutdown.add("close the mail provider", () => provider.close());
+  shutdown.add("close the health server", () => new Promise((resolve) => server.close(resolve)));
+  shutdown.add("disconnect the database", () => db.$disconnect());
+  logger.info({ port: env.SENDER_PORT, provider: provider.name }, "sender started");
+  return { shutdown, server, logger };
+}

@@ -1,0 +1,191 @@
+import { connect, type Channel, type ChannelModel } from "amqplib";
+import {
+  DEAD_LETTER_HEADERS,
+  EmailSendV1,
+  QUEUES,
+  UserRegistrationV1,
+  createEnvelope,
+  deadLetterQueue,
+} from "@userstream/contracts";
+import { verifyConfirmationToken } from "@userstream/contracts/confirmation-token";
+import { createPrismaClient, type PrismaClient } from "@userstream/db";
+import { createTestDatabase } from "@userstream/db/testing";
+import { createPublisher, type Publisher } from "@userstream/messaging";
+import { createTestVhost } from "@userstream/messaging/testing";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loadReceiverEnv } from "../src/receiver/env";
+import { startReceiver } from "../src/receiver/receiver";
+import { loadSenderEnv } from "../src/sender/env";
+import { startSender } from "../src/sender/sender";
+import { startTestSmtpServer, type TestSmtpServer } from "./smtp-test-server";
+import { freePort, waitFor } from "./support";
+
+const SECRET = "a-confirmation-secret-for-tests-0123456789";
+const APP_URL = "http://app.test:3000";
+
+function registration(person: Partial<{ firstName: string; lastName: string; email: string }> = {}) {
+  return createEnvelope(UserRegistrationV1, {
+    registrationId: crypto.randomUUID(),
+    firstName: person.firstName ?? "Katherine",
+    lastName: person.lastName ?? "Johnson",
+    email: person.email ?? `${crypto.randomUUID()}@example.com`,
+  });
+}
+
+describe("welcome emails through a real SMTP server", () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
+  let smtp: TestSmtpServer;
+  let db: PrismaClient;
+  let publisher: Publisher;
+  let connection: ChannelModel;
+  let channel: Channel;
+  const stops: Array<() => Promise<unknown>> = [];
+
+  beforeAll(async () => {
+    [database, vhost, smtp] = await Promise.all([createTestDatabase(), createTestVhost(), startTestSmtpServer()]);
+    db = createPrismaClient(database.url);
+    publisher = createPublisher(vhost.url);
+    connection = await connect(vhost.url);
+    channel = await connection.createChannel();
+  });
+  afterEach(async () => {
+    while (stops.length) await stops.pop()?.();
+    smtp.respondWith(() => undefined);
+  });
+  afterAll(async () => {
+    await publisher?.close();
+    await connection?.close();
+    await db?.$disconnect();
+    await smtp?.close();
+    await vhost?.drop();
+    await database?.drop();
+  });
+
+  async function runPipeline(senderEnv: Record<string, string> = {}) {
+    const common = { DATABASE_URL: database.url, AMQP_URL: vhost.url, LOG_LEVEL: "silent", RETRY_DELAYS_MS: "50,100" };
+    const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: String(await freePort()) }));
+    stops.push(() => receiver.shutdown.run("test"));
+    const sender = await startSender(
+      loadSenderEnv({
+        ...common,
+        SENDER_PORT: String(await freePort()),
+        SMTP_URL: smtp.url,
+        APP_URL,
+        CONFIRMATION_TOKEN_SECRET: SECRET,
+        EMAIL_FROM: "UserStream <welcome@userstream.test>",
+        ...senderEnv,
+      }),
+    );
+    stops.push(() => sender.shutdown.run("test"));
+  }
+
+  const welcomeRow = async (email: string) =>
+    db.notificationLog.findFirst({ where: { user: { email }, kind: "welcome" } });
+
+  it("sends one welcome email with the person's name and a working confirmation link", async () => {
+    await runPipeline();
+    const message = registration();
+    const { email } = message.payload;
+    await publisher.publish(UserRegistrationV1, message);
+
+    const row = await waitFor(async () => (await welcomeRow(email))?.status === "sent" && welcomeRow(email));
+    const [received, ...others] = smtp.to(email);
+    expect(others).toEqual([]);
+    expect(received?.envelopeTo).toEqual([email]);
+    expect(received?.mail.to).toMatchObject({ value: [{ address: email, name: "Katherine Johnson" }] });
+    expect(received?.mail.from).toMatchObject({ value: [{ address: "welcome@userstream.test", name: "UserStream" }] });
+    expect(received?.mail.subject).toBe("Welcome to UserStream, Katherine");
+    expect(received?.mail.text).toContain("Hello Katherine Johnson,");
+    expect(row).toMatchObject({ attempts: 1, provider: "smtp", lastError: null });
+    expect(row?.providerMessageId).toBe(received?.mail.messageId);
+    expect(row?.sentAt).toBeInstanceOf(Date);
+
+    const link = /https?:\/\/\S+/.exec(received?.mail.text ?? "")?.[0] ?? "";
+    expect(link.startsWith(`${APP_URL}/confirm?token=`)).toBe(true);
+    expect(String(received?.mail.html)).toContain(`href="${link}"`);
+    const token = new URL(link).searchParams.get("token") ?? "";
+    const user = await db.user.findUniqueOrThrow({ where: { email } });
+    expect(verifyConfirmationToken(token, SECRET)).toMatchObject({ ok: true, userId: user.id });
+  });
+
+  it("sends no second email when the same address registers again", async () => {
+    await runPipeline();
+    const first = registration({ email: "twice@example.com" });
+    await publisher.publish(UserRegistrationV1, first);
+    await waitFor(async () => (await welcomeRow("twice@example.com"))?.status === "sent");
+    const again = registration({ email: "twice@example.com" });
+    await publisher.publish(UserRegistrationV1, again);
+    await waitFor(() => db.registration.findUnique({ where: { id: again.payload.registrationId } }));
+    // Redelivering the first registration's email.send changes nothing either.
+    const row = await welcomeRow("twice@example.com");
+    await publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: row?.id ?? "", kind: "welcome", registrationId: first.payload.registrationId }));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(smtp.to("twice@example.com")).toHaveLength(1);
+    expect(await db.notificationLog.count({ where: { user: { email: "twice@example.com" } } })).toBe(1);
+  });
+
+  it("retries a 451 with backoff: two refusals, then one email, attempts 3", async () => {
+    await runPipeline();
+    const message = registration();
+    const { email } = message.payload;
+    let refusals = 0;
+    smtp.respondWith((to) => (to.includes(email) && refusals++ < 2 ? { code: 451, message: "try again later" } : undefined));
+    await publisher.publish(UserRegistrationV1, message);
+
+    const row = await waitFor(async () => (await welcomeRow(email))?.status === "sent" && welcomeRow(email));
+    expect(row).toMatchObject({ attempts: 3, status: "sent", lastError: null });
+    expect(smtp.to(email)).toHaveLength(1);
+  });
+
+  it("does not retry a permanent refusal (550): status failed after one attempt", async () => {
+    await runPipeline();
+    const message = registration();
+    const { email } = message.payload;
+    const before = smtp.attempts();
+    smtp.respondWith((to) => (to.includes(email) ? { code: 550, message: "no such mailbox" } : undefined));
+    await publisher.publish(UserRegistrationV1, message);
+
+    const row = await waitFor(async () => (await welcomeRow(email))?.status === "failed" && welcomeRow(email));
+    await new Promise((resolve) => setTimeout(resolve, 400)); // longer than every retry delay
+    expect(row).toMatchObject({ attempts: 1, status: "failed" });
+    expect(row?.lastError).toContain("550");
+    expect(smtp.attempts() - before).toBe(1);
+    expect(smtp.to(email)).toHaveLength(0);
+  });
+
+  it("retries while the SMTP server is down, then marks the email dead and dead-letters it with the reason", async () => {
+    await runPipeline({ SMTP_URL: `smtp://127.0.0.1:${await freePort()}` });
+    const message = registration();
+    const { email } = message.payload;
+    await publisher.publish(UserRegistrationV1, message);
+
+    const row = await waitFor(async () => (await welcomeRow(email))?.status === "dead" && welcomeRow(email));
+    expect(row?.attempts).toBe(3);
+    expect(row?.lastError).toMatch(/ECONNREFUSED|connect/i);
+    const parked = await waitFor(() => channel.get(deadLetterQueue(QUEUES.emailSend), { noAck: true }));
+    expect(JSON.parse(parked.content.toString()).payload.notificationId).toBe(row?.id);
+    expect(parked.properties.headers?.[DEAD_LETTER_HEADERS.reason]).toBe("rejected");
+    expect(String(parked.properties.headers?.[DEAD_LETTER_HEADERS.error])).toContain("gave up after 3 attempts");
+  });
+
+  it("keeps a hostile name out of the headers and escapes it in the HTML", async () => {
+    await runPipeline();
+    // Stored names pass the registration schema; this one is written directly, as a later admin
+    // edit or an import might, to show the sender does not rely on that.
+    const email = "hostile@example.com";
+    const user = await db.user.create({
+      data: { registrationId: crypto.randomUUID(), firstName: "<script>alert(1)</script>", lastName: "X\r\nBcc: x@example.com", email },
+    });
+    const row = await db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "queued" } });
+    await publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: row.id, kind: "welcome", registrationId: user.registrationId }));
+
+    const [received] = await waitFor(async () => smtp.to(email).length === 1 && smtp.to(email));
+    expect(smtp.received.filter((message) => message.envelopeTo.includes("x@example.com"))).toEqual([]);
+    expect(received?.envelopeTo).toEqual([email]);
+    expect(received?.mail.bcc).toBeUndefined();
+    expect(received?.mail.headers.has("bcc")).toBe(false);
+    expect(received?.mail.html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(received?.mail.html).not.toContain("<script>");
+  });
+});
