@@ -2,6 +2,15 @@ import { createEnv } from "@t3-oss/env-nextjs";
 import { z } from "zod";
 
 /**
+ * The documented development value (also in `.env.example`). Outside development and tests the
+ * secret must be set: the same value as the sender's, which signs the links this app checks.
+ */
+export const DEVELOPMENT_CONFIRMATION_TOKEN_SECRET = "development-confirmation-secret-change-me-0123456789";
+
+const confirmationTokenSecret = z.string().min(32, "required: at least 32 characters, the same as the sender's");
+const isProduction = process.env.NODE_ENV === "production";
+
+/**
  * The web app's configuration, validated once. The only module that reads `process.env`.
  *
  * `next build` evaluates route modules to collect page data; it must work without a database or
@@ -14,6 +23,9 @@ export const env = createEnv({
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "required: a postgresql:// URL" }),
     AMQP_URL: z.url({ protocol: /^amqps?$/, error: "required: an amqp:// or amqps:// URL" }),
     APP_URL: z.url({ error: "must be a URL such as http://localhost:3000" }).default("http://localhost:3000"),
+    CONFIRMATION_TOKEN_SECRET: isProduction
+      ? confirmationTokenSecret
+      : confirmationTokenSecret.default(DEVELOPMENT_CONFIRMATION_TOKEN_SECRET),
     PUBLISH_CONFIRM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   },

@@ -4,7 +4,7 @@ import {
   createEnvelope,
   type RegistrationStatus,
 } from "@userstream/contracts";
-import type { PrismaClient } from "@userstream/db";
+import type { NotificationStatus, PrismaClient } from "@userstream/db";
 import type { Publisher } from "@userstream/messaging";
 
 export interface SubmitRegistrationDeps {
@@ -34,15 +34,41 @@ export interface RegistrationStatusDeps {
   db: Pick<PrismaClient, "registration">;
 }
 
+/** The public progress of a stored, new registration, from its user's welcome email. */
+function progressOfNewUser(user: { emailVerifiedAt: Date | null; notificationLogs: { status: NotificationStatus }[] } | null): RegistrationStatus {
+  const welcome = user?.notificationLogs[0]?.status;
+  if (welcome === "sent") return user?.emailVerifiedAt ? "email_confirmed" : "email_sent";
+  if (welcome === "failed" || welcome === "dead") return "email_failed";
+  // No row yet, queued or sending; also a user deleted since (its notification row went too).
+  return "stored";
+}
+
 /**
- * `stored` once the receiver has processed the registration, `queued` otherwise. A registration
- * for an address that was already known is `stored` too, exactly like a new one, so the answer
- * never tells whether an address has an account.
+ * The progress a registration page shows, in order: `queued` (no registration row yet; also any
+ * unknown id), `stored`, `email_sent`, `email_confirmed`, or `email_failed`.
+ *
+ * A registration for an address that was already known (outcome `duplicate`) reads `email_sent`
+ * at once, exactly like a new registration whose welcome email left, although no second email is
+ * sent: the answer never tells whether an address has an account. It never becomes
+ * `email_confirmed`, since that would tell whether the first registration's link was opened.
  */
 export async function getRegistrationStatus(
   registrationId: string,
   { db }: RegistrationStatusDeps,
 ): Promise<{ registrationId: string; status: RegistrationStatus }> {
-  const row = await db.registration.findUnique({ where: { id: registrationId }, select: { id: true } });
-  return { registrationId, status: row ? "stored" : "queued" };
+  const row = await db.registration.findUnique({
+    where: { id: registrationId },
+    select: {
+      outcome: true,
+      user: {
+        select: {
+          emailVerifiedAt: true,
+          notificationLogs: { where: { kind: "welcome" }, select: { status: true }, take: 1 },
+        },
+      },
+    },
+  });
+  if (!row) return { registrationId, status: "queued" };
+  if (row.outcome === "duplicate") return { registrationId, status: "email_sent" };
+  return { registrationId, status: progressOfNewUser(row.user) };
 }

@@ -51,10 +51,20 @@ describe("REST surface (/api/v1) against PostgreSQL and RabbitMQ", () => {
     expect(await status.json()).toEqual({ registrationId, status: "queued" });
   });
 
-  it("reports stored once the registration row exists", async () => {
+  it("reports the stored registration's progress with the contract's status names", async () => {
     const registrationId = crypto.randomUUID();
-    await db.registration.create({ data: { id: registrationId, outcome: "duplicate" } });
+    const user = await db.user.create({
+      data: { registrationId, firstName: "Ada", lastName: "Lovelace", email: "ada.status@example.com" },
+    });
+    await db.registration.create({ data: { id: registrationId, userId: user.id, outcome: "created" } });
     expect(await (await call(`/registrations/${registrationId}`)).json()).toEqual({ registrationId, status: "stored" });
+
+    await db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "sent", sentAt: new Date() } });
+    expect(await (await call(`/registrations/${registrationId}`)).json()).toEqual({ registrationId, status: "email_sent" });
+
+    const duplicateId = crypto.randomUUID();
+    await db.registration.create({ data: { id: duplicateId, userId: user.id, outcome: "duplicate" } });
+    expect(await (await call(`/registrations/${duplicateId}`)).json()).toEqual({ registrationId: duplicateId, status: "email_sent" });
   });
 
   it("answers invalid input with 400 { errors: { field: message } }", async () => {

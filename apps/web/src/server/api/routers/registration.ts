@@ -40,7 +40,10 @@ export const registrationRouter = {
         path: "/registrations/{registrationId}",
         tags: ["registrations"],
         summary: "Progress of a registration",
-        description: "`queued` until the registration is processed, then `stored` (also for an address already known).",
+        description:
+          "`queued` until the registration is processed (also for unknown ids), then `stored`, `email_sent` once the " +
+          "welcome email left, `email_confirmed` once its link was opened, or `email_failed`. A registration for an " +
+          "address already known reads `email_sent`, like a new one, though no second email is sent.",
         protect: false,
       },
     })
