@@ -1,0 +1,109 @@
+import { UserRegistrationV1, createEnvelope } from "@userstream/contracts";
+import { createPrismaClient, type PrismaClient } from "@userstream/db";
+import { createTestDatabase } from "@userstream/db/testing";
+import { createPublisher, type Publisher } from "@userstream/messaging";
+import { createTestVhost } from "@userstream/messaging/testing";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loadReceiverEnv } from "../src/receiver/env";
+import { startReceiver } from "../src/receiver/receiver";
+import { startTestSmtpServer, type TestSmtpServer } from "./smtp-test-server";
+import { freePort, readiness, spawnWorker, waitFor, type WorkerProcess } from "./support";
+
+const COUNT = 200;
+
+describe("two sender processes on one queue", () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
+  let smtp: TestSmtpServer;
+  let db: PrismaClient;
+  let publisher: Publisher;
+  const cleanups: Array<() => Promise<unknown>> = [];
+  let senders: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
+    db = createPrismaClient(database.url);
+    publisher = createPublisher(vhost.url);
+    const receiver = await startReceiver(
+      loadReceiverEnv({ DATABASE_URL: database.url, AMQP_URL: vhost.url, RECEIVER_PORT: String(await freePort()), LOG_LEVEL: "silent" }),
+    );
+    cleanups.push(() => receiver.shutdown.run("test"));
+  });
+  afterEach(async () => {
+    // Senders first: the SMTP server's close waits for their pooled connections to go.
+    for (const sender of senders) sender.child.kill("SIGTERM");
+    await Promise.all(senders.map((sender) => sender.exited));
+    senders = [];
+    await smtp?.close();
+  });
+  afterAll(async () => {
+    while (cleanups.length) await cleanups.pop()?.();
+    await publisher?.close();
+    await db?.$disconnect();
+    await vhost?.drop();
+    await database?.drop();
+  });
+
+  async function startSenders(count: number): Promise<WorkerProcess[]> {
+    for (let i = 0; i < count; i++) {
+      const port = await freePort();
+      const sender = spawnWorker("sender", {
+        DATABASE_URL: database.url,
+        AMQP_URL: vhost.url,
+        SENDER_PORT: String(port),
+        SMTP_URL: smtp.url,
+        // A short lease, so the emails a killed sender had claimed are taken over within the test.
+        SEND_LEASE_MS: "2000",
+        RETRY_DELAYS_MS: "200,500,1000,2000,3000",
+      });
+      await waitFor(async () => (await readiness(port)).status === 200, 30_000);
+      senders.push(sender);
+    }
+    return senders;
+  }
+
+  async function register(tag: string): Promise<string[]> {
+    const emails = Array.from({ length: COUNT }, (_, i) => `${tag}-${i}@example.com`);
+    for (let i = 0; i < emails.length; i += 50) {
+      await Promise.all(
+        emails.slice(i, i + 50).map((email) =>
+          publisher.publish(
+            UserRegistrationV1,
+            createEnvelope(UserRegistrationV1, { registrationId: crypto.randomUUID(), firstName: "Competing", lastName: "Consumer", email }),
+          ),
+        ),
+      );
+    }
+    return emails;
+  }
+
+  async function expectEachExactlyOnce(emails: string[]) {
+    await waitFor(async () => (await db.notificationLog.count({ where: { status: "sent", user: { email: { in: emails } } } })) === COUNT, 60_000);
+    const perAddress = emails.map((email) => smtp.to(email).length);
+    expect(perAddress.filter((n) => n === 0)).toHaveLength(0);
+    expect(perAddress.filter((n) => n > 1)).toHaveLength(0);
+  }
+
+  it("sends 200 welcome emails, none twice", async () => {
+    smtp = await startTestSmtpServer();
+    await startSenders(2);
+    const emails = await register("pair");
+    await expectEachExactlyOnce(emails);
+  });
+
+  it("loses none and doubles none when one sender is killed -9 mid-send", async () => {
+    smtp = await startTestSmtpServer();
+    const [victim] = await startSenders(2);
+    const emails = await register("killed");
+    await waitFor(async () => smtp.received.length >= 50);
+    // Hold the server's replies, so the victim dies with emails claimed and sends under way
+    // (the moment a crash costs most), then let the survivor's sends through.
+    smtp.hold();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    victim?.child.kill("SIGKILL");
+    await victim?.exited;
+    smtp.resume();
+    await expectEachExactlyOnce(emails);
+    expect(await db.notificationLog.count({ where: { user: { email: { in: emails } }, attempts: { gt: 1 } } })).toBeGreaterThan(0);
+  });
+});
