@@ -42,7 +42,18 @@ const nextConfig: NextConfig = {
   // `next dev` on 127.0.0.1 refuses its own dev resources to other origins, and the page never hydrates.
   allowedDevOrigins: ["127.0.0.1", "localhost"],
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [
+      { source: "/:path*", headers: securityHeaders },
+      {
+        // The confirmation page's address holds the token: no Referer carries it anywhere, and
+        // crawlers that ignore the page's own robots meta still see noindex.
+        source: "/confirm",
+        headers: [
+          { key: "Referrer-Policy", value: "no-referrer" },
+          { key: "X-Robots-Tag", value: "noindex, nofollow" },
+        ],
+      },
+    ];
   },
 };
 

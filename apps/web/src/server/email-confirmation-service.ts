@@ -23,7 +23,10 @@ const UserIdSchema = z.uuid();
  * user. A malformed, altered or expired token changes nothing. A valid token for a user deleted
  * since answers `invalid`: there is nobody left to confirm.
  */
-export async function confirmEmail(token: string, { db, secret, now = new Date() }: ConfirmEmailDeps): Promise<EmailConfirmationResult> {
+export async function confirmEmail(
+  token: string,
+  { db, secret, now = new Date() }: ConfirmEmailDeps,
+): Promise<EmailConfirmationResult> {
   const check = verifyConfirmationToken(token, secret, now.getTime());
   if (!check.ok) return check.reason === "expired" ? "expired" : "invalid";
   if (!UserIdSchema.safeParse(check.userId).success) return "invalid";

@@ -35,7 +35,9 @@ export interface RegistrationStatusDeps {
 }
 
 /** The public progress of a stored, new registration, from its user's welcome email. */
-function progressOfNewUser(user: { emailVerifiedAt: Date | null; notificationLogs: { status: NotificationStatus }[] } | null): RegistrationStatus {
+function progressOfNewUser(
+  user: { emailVerifiedAt: Date | null; notificationLogs: { status: NotificationStatus }[] } | null,
+): RegistrationStatus {
   const welcome = user?.notificationLogs[0]?.status;
   if (welcome === "sent") return user?.emailVerifiedAt ? "email_confirmed" : "email_sent";
   if (welcome === "failed" || welcome === "dead") return "email_failed";

@@ -23,7 +23,15 @@ export function UsersTable({ users }: { users: UserListItem[] }) {
                 {user.firstName} {user.lastName}
               </td>
               <td>{user.email}</td>
-              <td>{user.emailVerified ? "Yes" : "No"}</td>
+              <td>
+                {user.emailVerified ? (
+                  <span className="verified">
+                    <span aria-hidden="true">✓ </span>Verified
+                  </span>
+                ) : (
+                  <span className="muted">Not verified</span>
+                )}
+              </td>
               <td>
                 <time dateTime={user.createdAt}>{registeredAt.format(new Date(user.createdAt))} UTC</time>
               </td>
