@@ -2,6 +2,7 @@ import { connect, type Channel, type ChannelModel } from "amqplib";
 import pg from "pg";
 import {
   DEAD_LETTER_HEADERS,
+  EmailSendV1,
   QUEUES,
   UserRegistrationV1,
   createEnvelope,
@@ -89,6 +90,25 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
     expect(await userCount(message.payload.email)).toBe(1);
     const user = await db.user.findUniqueOrThrow({ where: { email: message.payload.email } });
     expect(user).toMatchObject({ registrationId: message.payload.registrationId, firstName: "Grace", lastName: "Hopper" });
+  });
+
+  it("records the welcome email with the user and hands it to the sender after the commit", async () => {
+    await runReceiver();
+    await channel.purgeQueue(QUEUES.emailSend); // hand-offs of earlier tests' registrations
+    const message = registration();
+    await publisher.publish(UserRegistrationV1, message);
+    const handOff = await waitFor(() => channel.get(QUEUES.emailSend, { noAck: true }));
+    const email = EmailSendV1.schema.parse(JSON.parse(handOff.content.toString()));
+    const row = await db.notificationLog.findUniqueOrThrow({ where: { id: email.payload.notificationId }, include: { user: true } });
+    expect(row).toMatchObject({ kind: "welcome", status: "queued", attempts: 0 });
+    expect(row.user?.email).toBe(message.payload.email);
+    expect(email.payload.registrationId).toBe(message.payload.registrationId);
+
+    // A redelivery (say the ack was lost) hands a still-queued email over again, and adds no row.
+    await publisher.publish(UserRegistrationV1, message);
+    const again = await waitFor(() => channel.get(QUEUES.emailSend, { noAck: true }));
+    expect(EmailSendV1.schema.parse(JSON.parse(again.content.toString())).payload.notificationId).toBe(row.id);
+    expect(await db.notificationLog.count({ where: { user: { email: message.payload.email } } })).toBe(1);
   });
 
   it("never creates a second user for an address already registered, yet records the registration", async () => {

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { loadSenderEnv } from "./env";
+
+describe("sender environment", () => {
+  it("has working local defaults: SMTP to the local mail catcher", () => {
+    expect(loadSenderEnv({})).toMatchObject({
+      SENDER_PORT: 8082,
+      EMAIL_PROVIDER: "smtp",
+      SMTP_URL: "smtp://127.0.0.1:1025",
+      EMAIL_FROM: { name: "UserStream", address: "welcome@userstream.local" },
+    });
+  });
+
+  it.each([
+    ["UserStream <hello@example.com>", { name: "UserStream", address: "hello@example.com" }],
+    ['"User Stream" <hello@example.com>', { name: "User Stream", address: "hello@example.com" }],
+    ["hello@example.com", { name: "", address: "hello@example.com" }],
+  ])("reads EMAIL_FROM %j as a mailbox", (value, mailbox) => {
+    expect(loadSenderEnv({ EMAIL_FROM: value }).EMAIL_FROM).toEqual(mailbox);
+  });
+
+  it.each([
+    [{ EMAIL_FROM: "not an address" }, "EMAIL_FROM"],
+    [{ EMAIL_PROVIDER: "pigeon" }, "EMAIL_PROVIDER"],
+    [{ EMAIL_PROVIDER: "resend" }, "RESEND_API_KEY"],
+    [{ CONFIRMATION_TOKEN_SECRET: "short" }, "CONFIRMATION_TOKEN_SECRET"],
+    [{ SMTP_URL: "nowhere" }, "SMTP_URL"],
+  ])("names the bad variable in %j", (source, name) => {
+    expect(() => loadSenderEnv(source)).toThrow(new RegExp(`\\n  ${name}[.:]`));
+  });
+});

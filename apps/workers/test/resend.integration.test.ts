@@ -1,0 +1,128 @@
+import { EmailSendV1, UserRegistrationV1, createEnvelope } from "@userstream/contracts";
+import { createPrismaClient, type PrismaClient } from "@userstream/db";
+import { createTestDatabase } from "@userstream/db/testing";
+import { createPublisher, type Publisher } from "@userstream/messaging";
+import { createTestVhost } from "@userstream/messaging/testing";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loadReceiverEnv } from "../src/receiver/env";
+import { startReceiver } from "../src/receiver/receiver";
+import { loadSenderEnv } from "../src/sender/env";
+import { startSender } from "../src/sender/sender";
+import { startResendStandIn } from "./resend-stand-in";
+import { freePort, waitFor } from "./support";
+
+describe("welcome emails through the Resend API (local stand-in)", () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
+  let resend: Awaited<ReturnType<typeof startResendStandIn>>;
+  let db: PrismaClient;
+  let publisher: Publisher;
+  const stops: Array<() => Promise<unknown>> = [];
+
+  beforeAll(async () => {
+    [database, vhost, resend] = await Promise.all([createTestDatabase(), createTestVhost(), startResendStandIn()]);
+    db = createPrismaClient(database.url);
+    publisher = createPublisher(vhost.url);
+    const common = { DATABASE_URL: database.url, AMQP_URL: vhost.url, LOG_LEVEL: "silent", RETRY_DELAYS_MS: "50,100" };
+    const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: String(await freePort()) }));
+    const sender = await startSender(
+      loadSenderEnv({
+        ...common,
+        SENDER_PORT: String(await freePort()),
+        EMAIL_PROVIDER: "resend",
+        RESEND_API_KEY: "re_test_key",
+        RESEND_BASE_URL: resend.url,
+        EMAIL_FROM: "UserStream <welcome@userstream.test>",
+      }),
+    );
+    stops.push(() => receiver.shutdown.run("test"), () => sender.shutdown.run("test"));
+  });
+  afterEach(() => {
+    resend.requests.length = 0;
+  });
+  afterAll(async () => {
+    while (stops.length) await stops.pop()?.();
+    await publisher?.close();
+    await db?.$disconnect();
+    await resend?.close();
+    await vhost?.drop();
+    await database?.drop();
+  });
+
+  async function register() {
+    const email = `${crypto.randomUUID()}@example.com`;
+    await publisher.publish(
+      UserRegistrationV1,
+      createEnvelope(UserRegistrationV1, { registrationId: crypto.randomUUID(), firstName: "Mary", lastName: "Jackson", email }),
+    );
+    return email;
+  }
+  const row = (email: string) => db.notificationLog.findFirst({ where: { user: { email } } });
+  const settled = (email: string, status: string) => waitFor(async () => (await row(email))?.status === status && row(email));
+
+  it("posts the email with its idempotency key and records Resend's id", async () => {
+    const email = await register();
+    const sent = await settled(email, "sent");
+    const [request, ...more] = resend.emailRequests();
+    expect(more).toEqual([]);
+    expect(request?.headers.authorization).toBe("Bearer re_test_key");
+    expect(request?.headers["idempotency-key"]).toBe(`welcome/${sent?.id}`);
+    expect(request?.body).toMatchObject({
+      from: '"UserStream" <welcome@userstream.test>',
+      to: [`"Mary Jackson" <${email}>`],
+      subject: "Welcome to UserStream, Mary",
+    });
+    expect(String(request?.body.html)).toContain("/confirm?token=");
+    expect(String(request?.body.text)).toContain("Hello Mary Jackson,");
+    expect(sent).toMatchObject({ provider: "resend", attempts: 1 });
+    expect(sent?.providerMessageId).toMatch(/^re_/);
+  });
+
+  it("honours 429 Retry-After, then sends with the same idempotency key", async () => {
+    resend.reply({ status: 429, body: { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests" }, headers: { "retry-after": "1" } });
+    const email = await register();
+    const sent = await settled(email, "sent");
+    const [limited, accepted] = resend.emailRequests();
+    expect(sent?.attempts).toBe(2);
+    expect((accepted?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(1_000);
+    expect(accepted?.headers["idempotency-key"]).toBe(limited?.headers["idempotency-key"]);
+  });
+
+  it("retries a 500 until the attempts run out, then marks the email dead", async () => {
+    const failure = { status: 500, body: { statusCode: 500, name: "internal_server_error", message: "Something broke" } };
+    resend.reply(failure, failure, failure);
+    const email = await register();
+    const dead = await settled(email, "dead");
+    expect(dead?.attempts).toBe(3);
+    expect(dead?.lastError).toContain("500");
+    expect(resend.emailRequests()).toHaveLength(3);
+  });
+
+  it("does not retry a 422: the email is failed after one request", async () => {
+    resend.reply({ status: 422, body: { statusCode: 422, name: "validation_error", message: "Invalid `to` field" } });
+    const email = await register();
+    const failed = await settled(email, "failed");
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(failed).toMatchObject({ attempts: 1 });
+    expect(failed?.lastError).toContain("Invalid `to` field");
+    expect(resend.emailRequests()).toHaveLength(1);
+  });
+
+  it("takes over an email left mid-send by a dead sender only after its lease, with the same idempotency key", async () => {
+    // As a sender that died after Resend accepted the email but before it recorded `sent` leaves it.
+    const user = await db.user.create({
+      data: { registrationId: crypto.randomUUID(), firstName: "Dorothy", lastName: "Vaughan", email: `${crypto.randomUUID()}@example.com` },
+    });
+    const leaseExpiresAt = new Date(Date.now() + 1_500);
+    const left = await db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "sending", attempts: 1, leaseExpiresAt } });
+    await publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: left.id, kind: "welcome", registrationId: user.registrationId }));
+
+    const sent = await settled(user.email, "sent");
+    const [request, ...more] = resend.emailRequests();
+    expect(more).toEqual([]);
+    expect(request?.at).toBeGreaterThanOrEqual(leaseExpiresAt.getTime());
+    // Resend answers a repeated key with the first send's result instead of sending again.
+    expect(request?.headers["idempotency-key"]).toBe(`welcome/${left.id}`);
+    expect(sent?.attempts).toBe(2);
+  });
+});
