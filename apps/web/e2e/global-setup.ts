@@ -1,11 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";
 import type { FullConfig } from "@playwright/test";
-import { startServer, waitUntilReady, type StartedServer } from "./servers";
+import { freePort, startServer, waitUntilReady, type StartedServer } from "./servers";
 
 const webDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = resolve(webDir, "../..");
@@ -24,24 +26,31 @@ function ensureBuilt(): void {
 
 /**
  * Gives the run its own database and RabbitMQ vhost (real queue names, nothing shared with other
- * runs), starts the receiver and `next start` against them, and waits until both are ready.
- * Returns the teardown: stop both, then drop the vhost and the database.
+ * runs) and its own mail catcher (maildev), starts the receiver, the sender (SMTP into maildev)
+ * and `next start` against them, and waits until all are ready. The web and the sender share a
+ * confirmation secret made for this run. Returns the teardown: stop the servers, then drop the
+ * vhost and the database and remove maildev's mail directory.
  */
 export default async function globalSetup(config: FullConfig) {
   const baseURL = config.projects[0]?.use.baseURL;
   if (!baseURL) throw new Error("playwright.config.ts must set use.baseURL");
   const webPort = new URL(baseURL).port;
   const receiverPort = process.env.E2E_RECEIVER_PORT ?? "8181";
+  const [senderPort, smtpPort, maildevWebPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const maildevUrl = `http://127.0.0.1:${maildevWebPort}`;
+  const confirmationSecret = randomBytes(32).toString("base64url");
 
   ensureBuilt();
   const database = await createTestDatabase();
   const vhost = await createTestVhost("userstream-e2e");
+  const mailDirectory = mkdtempSync(join(tmpdir(), "userstream-e2e-mail-"));
   const servers: StartedServer[] = [];
 
   const teardown = async () => {
     for (const server of servers.reverse()) await server.stop();
     await vhost.drop();
     await database.drop();
+    rmSync(mailDirectory, { recursive: true, force: true });
   };
 
   try {
@@ -49,30 +58,42 @@ export default async function globalSetup(config: FullConfig) {
       ...process.env,
       DATABASE_URL: database.url,
       AMQP_URL: vhost.url,
+      APP_URL: baseURL,
+      CONFIRMATION_TOKEN_SECRET: confirmationSecret,
       NEXT_TELEMETRY_DISABLED: "1",
       LOG_LEVEL: "warn",
     };
-    const receiver = startServer({
-      name: "receiver",
-      command: "pnpm",
-      args: ["--filter", "@userstream/workers", "start:receiver"],
-      cwd: repoRoot,
-      env: { ...env, RECEIVER_PORT: receiverPort },
-      logDir,
+    const start = (name: string, command: string, args: string[], extraEnv: Record<string, string> = {}, cwd = repoRoot) => {
+      const server = startServer({ name, command, args, cwd, env: { ...env, ...extraEnv }, logDir });
+      servers.push(server);
+      return server;
+    };
+
+    const maildev = start("maildev", join(repoRoot, "node_modules", ".bin", "maildev"), [
+      ...["--smtp", String(smtpPort), "--web", String(maildevWebPort)],
+      ...["--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--mail-directory", mailDirectory, "--silent"],
+    ]);
+    const receiver = start("receiver", "pnpm", ["--filter", "@userstream/workers", "start:receiver"], {
+      RECEIVER_PORT: receiverPort,
     });
-    servers.push(receiver);
-    const web = startServer({
-      name: "web",
-      command: join(webDir, "node_modules", ".bin", "next"),
-      args: ["start", "--hostname", "127.0.0.1", "--port", webPort],
-      cwd: webDir,
-      env: { ...env, NODE_ENV: "production", APP_URL: baseURL },
-      logDir,
+    const sender = start("sender", "pnpm", ["--filter", "@userstream/workers", "start:sender"], {
+      SENDER_PORT: String(senderPort),
+      EMAIL_PROVIDER: "smtp",
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      EMAIL_FROM: "UserStream <welcome@userstream.test>",
     });
-    servers.push(web);
+    const web = start(
+      "web",
+      join(webDir, "node_modules", ".bin", "next"),
+      ["start", "--hostname", "127.0.0.1", "--port", webPort],
+      { NODE_ENV: "production" },
+      webDir,
+    );
 
     await Promise.all([
+      waitUntilReady(maildev, `${maildevUrl}/email`),
       waitUntilReady(receiver, `http://127.0.0.1:${receiverPort}/readyz`),
+      waitUntilReady(sender, `http://127.0.0.1:${senderPort}/readyz`),
       waitUntilReady(web, `${baseURL}/api/health`),
     ]);
   } catch (error) {
@@ -80,8 +101,11 @@ export default async function globalSetup(config: FullConfig) {
     throw error;
   }
 
-  // Tests inspect the run's own database and vhost; workers inherit these.
+  // Tests inspect the run's own database, vhost and mailbox, and sign tokens as the sender does;
+  // Playwright's workers inherit these.
   process.env.E2E_DATABASE_URL = database.url;
   process.env.E2E_AMQP_URL = vhost.url;
+  process.env.E2E_MAILDEV_URL = maildevUrl;
+  process.env.E2E_CONFIRMATION_TOKEN_SECRET = confirmationSecret;
   return teardown;
 }

@@ -2,7 +2,9 @@ import { QUEUES } from "@userstream/contracts";
 import { createPrismaClient } from "@userstream/db";
 import { connect } from "amqplib";
 
-function required(name: "E2E_DATABASE_URL" | "E2E_AMQP_URL"): string {
+type E2EVariable = "E2E_DATABASE_URL" | "E2E_AMQP_URL" | "E2E_MAILDEV_URL" | "E2E_CONFIRMATION_TOKEN_SECRET";
+
+export function required(name: E2EVariable): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run the e2e tests through playwright.config.ts`);
   return value;
@@ -34,4 +36,27 @@ export async function databaseCounts(): Promise<{ registrations: number; users: 
 export function uniqueName(prefix: string): string {
   const letters = Array.from({ length: 8 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join("");
   return `${prefix}${letters}`;
+}
+
+/** An email as maildev's REST API (`GET /email`) describes it; only what the tests read. */
+export interface CaughtEmail {
+  subject: string;
+  to: { address: string; name: string }[];
+  html: string;
+  text: string;
+}
+
+/** Every email this run's maildev caught that is addressed to `address`. */
+export async function emailsTo(address: string): Promise<CaughtEmail[]> {
+  const response = await fetch(`${required("E2E_MAILDEV_URL")}/email`);
+  if (!response.ok) throw new Error(`maildev answered ${response.status}`);
+  const emails = (await response.json()) as CaughtEmail[];
+  return emails.filter((email) => email.to.some((to) => to.address.toLowerCase() === address.toLowerCase()));
+}
+
+/** The `href` of the email's confirmation link (the HTML escapes `&` as `&amp;`). */
+export function confirmationHref(email: CaughtEmail): string {
+  const match = /href="([^"]*\/confirm\?token=[^"]*)"/.exec(email.html);
+  if (!match?.[1]) throw new Error(`no confirmation link in the email:\n${email.html}`);
+  return match[1].replaceAll("&amp;", "&");
 }

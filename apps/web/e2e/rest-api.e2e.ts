@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { databaseCounts, uniqueName } from "./inspect";
 
 test.describe("REST API", () => {
-  test("POST /api/v1/registrations answers 202 and the registration is stored", async ({ request }) => {
+  test("POST /api/v1/registrations answers 202 and the registration is stored, then its email sent", async ({ request }) => {
     const lastName = uniqueName("Hopper");
     const response = await request.post("/api/v1/registrations", {
       data: { firstName: "Grace", lastName, email: `${lastName}@example.com` },
@@ -15,7 +15,7 @@ test.describe("REST API", () => {
       .poll(async () => (await (await request.get(`/api/v1/registrations/${registrationId}`)).json()) as unknown, {
         timeout: 20_000,
       })
-      .toEqual({ registrationId, status: "stored" });
+      .toEqual({ registrationId, status: "email_sent" });
 
     const users = await request.get(`/api/v1/users?search=${lastName.toUpperCase()}&limit=5`);
     expect(users.status()).toBe(200);

@@ -1,0 +1,117 @@
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { createConfirmationToken } from "@userstream/contracts/confirmation-token";
+import { confirmationHref, emailsTo, required, uniqueName, type CaughtEmail } from "./inspect";
+
+/** Waits until exactly one email to `address` has arrived, and returns it. */
+async function theOnlyEmailTo(address: string): Promise<CaughtEmail> {
+  await expect.poll(async () => (await emailsTo(address)).length, { timeout: 20_000 }).toBeGreaterThan(0);
+  const emails = await emailsTo(address);
+  expect(emails).toHaveLength(1);
+  return emails[0]!;
+}
+
+/** Registers through the REST API and waits until the welcome email has left. */
+async function registerByApi(request: APIRequestContext, person: { firstName: string; lastName: string; email: string }) {
+  const response = await request.post("/api/v1/registrations", { data: person });
+  expect(response.status()).toBe(202);
+  const { registrationId } = (await response.json()) as { registrationId: string };
+  await expect
+    .poll(async () => ((await (await request.get(`/api/v1/registrations/${registrationId}`)).json()) as { status: string }).status, {
+      timeout: 30_000,
+    })
+    .toBe("email_sent");
+  return registrationId;
+}
+
+async function verifiedMarkOnUsersPage(page: Page, lastName: string, email: string) {
+  await page.goto(`/users?q=${lastName}`);
+  await expect(page.getByTestId("users-total")).toHaveText("1 user");
+  return page.getByRole("row").filter({ hasText: email }).getByRole("cell").nth(2);
+}
+
+test("a person registers, gets one welcome email, confirms with its link and shows as verified", async ({ page, context, baseURL }) => {
+  const lastName = uniqueName("Lovelace");
+  const email = `${lastName.toLowerCase()}@example.com`;
+
+  await page.goto("/");
+  await page.getByLabel("First name").fill("Ada");
+  await page.getByLabel("Last name").fill(lastName);
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Register" }).click();
+
+  const status = page.getByTestId("registration-status");
+  await expect(status).toHaveText("email sent", { timeout: 30_000 });
+  await expect(page.getByRole("list", { name: "Progress steps" }).locator('[aria-current="step"]')).toHaveText("email sent");
+
+  const welcome = await theOnlyEmailTo(email);
+  expect(welcome.subject).toContain("Ada");
+  expect(welcome.html).toContain(`Ada ${lastName}`);
+  expect(welcome.text).toContain(`Ada ${lastName}`);
+  const href = confirmationHref(welcome);
+  expect(href.startsWith(`${baseURL}/confirm?token=`), href).toBe(true);
+  expect(welcome.text).toContain(href);
+
+  // Opened in another tab, as from a mail client; the registration page keeps polling meanwhile.
+  const mailTab = await context.newPage();
+  const response = await mailTab.goto(href);
+  await expect(mailTab.getByRole("heading", { name: "Email confirmed" })).toBeVisible();
+  expect(response?.headers()["cache-control"]).toContain("no-store");
+  expect(response?.headers()["x-robots-tag"]).toContain("noindex");
+  await expect(mailTab.locator('meta[name="robots"]')).toHaveAttribute("content", /noindex/);
+
+  await expect(status).toHaveText("email confirmed", { timeout: 15_000 });
+
+  await mailTab.getByRole("link", { name: "See all users" }).click();
+  await mailTab.getByLabel("Search by name or email").fill(lastName);
+  await expect(mailTab.getByTestId("users-total")).toHaveText("1 user");
+  await expect(mailTab.getByRole("row").filter({ hasText: email }).getByRole("cell").nth(2)).toHaveText("✓ Verified");
+
+  await mailTab.goto(href);
+  await expect(mailTab.getByRole("heading", { name: "Already confirmed" })).toBeVisible();
+  expect(await emailsTo(email)).toHaveLength(1);
+});
+
+test("a tampered or expired link confirms nothing; the real one still works", async ({ page, request }) => {
+  const lastName = uniqueName("Hopper");
+  const email = `${lastName.toLowerCase()}@example.com`;
+  const registrationId = await registerByApi(request, { firstName: "Grace", lastName, email });
+  const href = confirmationHref(await theOnlyEmailTo(email));
+  const token = new URL(href).searchParams.get("token") ?? "";
+  const [userId = "", expiry = "", signature = ""] = token.split(".");
+
+  const tampered = `${userId}.${expiry}.${signature.startsWith("A") ? "B" : "A"}${signature.slice(1)}`;
+  const longer = `${userId}.${Number(expiry) + 86_400}.${signature}`;
+  for (const candidate of [tampered, longer, token.slice(0, -5), "nonsense"]) {
+    await page.goto(`/confirm?token=${encodeURIComponent(candidate)}`);
+    await expect(page.getByRole("heading", { name: "This link is not valid" })).toBeVisible();
+  }
+  await page.goto("/confirm");
+  await expect(page.getByRole("heading", { name: "This link is not valid" })).toBeVisible();
+
+  // Signed like the sender's, with the run's secret, but already past its expiry.
+  const expired = createConfirmationToken(userId, required("E2E_CONFIRMATION_TOKEN_SECRET"), -60_000);
+  await page.goto(`/confirm?token=${encodeURIComponent(expired)}`);
+  await expect(page.getByRole("heading", { name: "This link has expired" })).toBeVisible();
+
+  await expect(await verifiedMarkOnUsersPage(page, lastName, email)).toHaveText("Not verified");
+  const progress = await request.get(`/api/v1/registrations/${registrationId}`);
+  expect(await progress.json()).toEqual({ registrationId, status: "email_sent" });
+
+  await page.goto(href);
+  await expect(page.getByRole("heading", { name: "Email confirmed" })).toBeVisible();
+  await expect(await verifiedMarkOnUsersPage(page, lastName, email)).toHaveText("✓ Verified");
+  const confirmed = await request.get(`/api/v1/registrations/${registrationId}`);
+  expect(await confirmed.json()).toEqual({ registrationId, status: "email_confirmed" });
+});
+
+test("registering a known address again reads 'email sent' and sends no second email", async ({ request }) => {
+  const lastName = uniqueName("Turing");
+  const email = `${lastName.toLowerCase()}@example.com`;
+  await registerByApi(request, { firstName: "Alan", lastName, email });
+  await theOnlyEmailTo(email);
+
+  await registerByApi(request, { firstName: "Someone", lastName: "Else", email: email.toUpperCase() });
+  // Nothing is published for a duplicate; give a stray second email time to arrive before counting.
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  expect(await emailsTo(email)).toHaveLength(1);
+});
