@@ -1,13 +1,31 @@
-// Runs the production build of every process, restarts one that crashes (with backoff), and
-// stops them all on SIGTERM/SIGINT. Each process can also be started alone (see README).
+// Runs every process of UserStream, restarts one that crashes (with backoff), and stops them all
+// on SIGTERM/SIGINT. `npm start` runs the production build; `--dev` runs the hot-reload commands.
+// `--only <name,...>` runs a subset (the workers' `pnpm dev` uses it). Each process can also be
+// started alone: see README.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+const dev = process.argv.includes("--dev");
+const onlyIndex = process.argv.indexOf("--only");
+const only = onlyIndex > 0 ? process.argv[onlyIndex + 1]?.split(",") : undefined;
+const mailCatcher = (process.env.MAIL_CATCHER ?? "on") !== "off";
+
+const worker = (role) => ({
+  name: role,
+  cwd: `${root}apps/workers`,
+  args: dev ? ["node_modules/tsx/dist/cli.mjs", "watch", `src/${role}/main.ts`] : ["--import", "tsx", `src/${role}/main.ts`],
+});
 const processes = [
   { name: "web", cwd: `${root}apps/web`, args: ["node_modules/next/dist/bin/next", "start", "--port", "3000"] },
-  { name: "receiver", cwd: `${root}apps/workers`, args: ["--import", "tsx", "src/receiver/main.ts"] },
-];
+  worker("receiver"),
+  worker("sender"),
+  // A local mail catcher, so the welcome emails can be read at http://localhost:1080 with no
+  // account anywhere. Off (MAIL_CATCHER=off) when SMTP_URL points at a real server.
+  ...(mailCatcher
+    ? [{ name: "mail-catcher", cwd: root, args: ["node_modules/maildev/bin/maildev", "--smtp", "1025", "--web", "1080", "--ip", "127.0.0.1", "--web-ip", "127.0.0.1"] }]
+    : []),
+].filter((spec) => !only || only.includes(spec.name));
 
 let stopping = false;
 const running = new Map();
