@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { createConfirmationToken } from "@userstream/contracts/confirmation-token";
-import { confirmationHref, emailsTo, required, uniqueName, type CaughtEmail } from "./inspect";
+import { confirmationHref, emailsTo, required, setWelcomeEmailStatus, uniqueName, type CaughtEmail } from "./inspect";
 
 /** Waits until exactly one email to `address` has arrived, and returns it. */
 async function theOnlyEmailTo(address: string): Promise<CaughtEmail> {
@@ -114,4 +114,34 @@ test("registering a known address again reads 'email sent' and sends no second e
   // Nothing is published for a duplicate; give a stray second email time to arrive before counting.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   expect(await emailsTo(email)).toHaveLength(1);
+});
+
+test("the progress stops polling after a while, checks again on request and shows a failed email", async ({ page }) => {
+  // A controlled clock, so that "a while" (5 minutes) can pass at once; it runs normally otherwise.
+  await page.clock.install();
+  const lastName = uniqueName("Hamilton");
+  const email = `${lastName.toLowerCase()}@example.com`;
+
+  await page.goto("/");
+  await page.getByLabel("First name").fill("Margaret");
+  await page.getByLabel("Last name").fill(lastName);
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Register" }).click();
+  const status = page.getByTestId("registration-status");
+  await expect(status).toHaveText("email sent", { timeout: 30_000 });
+
+  await page.clock.fastForward("05:01");
+  const stopped = page.getByText("We stopped checking for updates.");
+  await expect(stopped).toBeVisible();
+
+  // The email bounces later; the page learns it only when asked to check again.
+  await setWelcomeEmailStatus(email, "dead");
+  // Were it still polling, these 10 s would fire a poll, and its answer would arrive within the second.
+  await page.clock.fastForward("00:10");
+  await page.waitForTimeout(1_000);
+  await expect(status).toHaveText("email sent");
+  await page.getByRole("button", { name: "Check again" }).click();
+  await expect(status).toHaveText("email failed");
+  await expect(stopped).toBeHidden();
+  await expect(page.getByText("we could not deliver the welcome email")).toBeVisible();
 });

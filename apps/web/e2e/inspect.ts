@@ -60,3 +60,14 @@ export function confirmationHref(email: CaughtEmail): string {
   if (!match?.[1]) throw new Error(`no confirmation link in the email:\n${email.html}`);
   return match[1].replaceAll("&amp;", "&");
 }
+
+/** Sets the welcome email's status of the user with `email`, as the sender would after giving up. */
+export async function setWelcomeEmailStatus(email: string, status: "failed" | "dead"): Promise<void> {
+  const db = createPrismaClient(required("E2E_DATABASE_URL"));
+  try {
+    const { count } = await db.notificationLog.updateMany({ where: { kind: "welcome", user: { email } }, data: { status } });
+    if (count !== 1) throw new Error(`expected one welcome email row for ${email}, found ${count}`);
+  } finally {
+    await db.$disconnect();
+  }
+}

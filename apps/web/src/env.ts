@@ -5,9 +5,11 @@ import { z } from "zod";
  * The documented development value (also in `.env.example`). Outside development and tests the
  * secret must be set: the same value as the sender's, which signs the links this app checks.
  */
-export const DEVELOPMENT_CONFIRMATION_TOKEN_SECRET = "development-confirmation-secret-change-me-0123456789";
+const DEVELOPMENT_CONFIRMATION_TOKEN_SECRET = "development-confirmation-secret-change-me-0123456789";
 
-const confirmationTokenSecret = z.string().min(32, "required: at least 32 characters, the same as the sender's");
+const confirmationTokenSecret = z
+  .string({ error: "required in production: the sender's secret for confirmation links (32+ characters)" })
+  .min(32, "must be at least 32 characters, the same as the sender's");
 const isProduction = process.env.NODE_ENV === "production";
 
 /**
