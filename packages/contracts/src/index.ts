@@ -3,3 +3,4 @@ export * from "./envelope";
 export * from "./topology";
 export * from "./messages/user-registration";
 export * from "./messages/email-send";
+export * from "./messages/report-generate";
