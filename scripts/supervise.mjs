@@ -3,6 +3,7 @@
 // `--only <name,...>` runs a subset (the workers' `pnpm dev` uses it). Each process can also be
 // started alone: see README.
 import { spawn } from "node:child_process";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -10,6 +11,8 @@ const dev = process.argv.includes("--dev");
 const onlyIndex = process.argv.indexOf("--only");
 const only = onlyIndex > 0 ? process.argv[onlyIndex + 1]?.split(",") : undefined;
 const mailCatcher = (process.env.MAIL_CATCHER ?? "on") !== "off";
+// The reporter writes and the web serves the same folder: resolve it once, from the repository root.
+process.env.REPORTS_DIR = path.resolve(root, process.env.REPORTS_DIR ?? "reports");
 
 const worker = (role) => ({
   name: role,
@@ -20,6 +23,7 @@ const processes = [
   { name: "web", cwd: `${root}apps/web`, args: ["node_modules/next/dist/bin/next", "start", "--port", "3000"] },
   worker("receiver"),
   worker("sender"),
+  worker("reporter"),
   // A local mail catcher, so the welcome emails can be read at http://localhost:1080 with no
   // account anywhere. Off (MAIL_CATCHER=off) when SMTP_URL points at a real server.
   ...(mailCatcher

@@ -38,7 +38,7 @@ export interface WorkerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnWorker(role: "receiver" | "sender", env: Record<string, string>): WorkerProcess {
+export function spawnWorker(role: "receiver" | "sender" | "reporter", env: Record<string, string>): WorkerProcess {
   const child = spawn(process.execPath, ["--import", "tsx", `src/${role}/main.ts`], {
     cwd: workersDir,
     env: { ...process.env, LOG_LEVEL: "info", ...env },

@@ -1,0 +1,30 @@
+import path from "node:path";
+import { validate } from "node-cron";
+import { z } from "zod";
+import { commonEnv, loadEnv } from "../lib/env";
+
+/** The reporter's configuration, validated once at start. */
+export function loadReporterEnv(source: NodeJS.ProcessEnv = process.env) {
+  return loadEnv(
+    {
+      ...commonEnv,
+      REPORTER_PORT: z.coerce.number().int().min(0).max(65535).default(8084),
+      /** Where the CSV files go (the reports_data volume in docker compose). */
+      REPORTS_DIR: z
+        .string()
+        .default("./reports")
+        .transform((dir) => path.resolve(dir)),
+      /** When the scheduled users report runs (UTC, cron syntax with optional seconds), or `off`. */
+      REPORT_CRON: z
+        .string()
+        .default("0 2 * * *")
+        .refine((value) => value === "off" || validate(value), "must be a cron expression such as `0 2 * * *`, or `off`"),
+      /** Reports (rows and files) older than this many days are removed. */
+      REPORT_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+      /** Rows read from PostgreSQL per query while streaming a report. */
+      REPORT_BATCH_SIZE: z.coerce.number().int().min(100).max(100_000).default(10_000),
+    },
+    source,
+  );
+}
+export type ReporterEnv = ReturnType<typeof loadReporterEnv>;

@@ -1,0 +1,71 @@
+import { mkdir } from "node:fs/promises";
+import { ReportGenerateV1 } from "@userstream/contracts";
+import { createPrismaClient } from "@userstream/db";
+import { createPublisher, startConsumer } from "@userstream/messaging";
+import { startHealthServer } from "../lib/health-server";
+import { createLogger } from "../lib/logger";
+import { createShutdown } from "../lib/shutdown";
+import type { ReporterEnv } from "./env";
+import { createReporterMetrics } from "./metrics";
+import { recoverInterruptedReports, removeOldReports, runReport } from "./run-report";
+import { startReportSchedule } from "./schedule-reports";
+
+const RETENTION_INTERVAL_MS = 6 * 60 * 60_000;
+
+/**
+ * The reporter process: recover interrupted runs and apply retention, serve health and metrics,
+ * consume `report.generate`, and run the schedule. Returns the shutdown, so tests can run it in-process.
+ */
+export async function startReporter(env: ReporterEnv) {
+  const logger = createLogger("reporter", env.LOG_LEVEL);
+  const metrics = createReporterMetrics();
+  const db = createPrismaClient(env.DATABASE_URL);
+  const publisher = createPublisher(env.AMQP_URL, { logger });
+  const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
+  const deps = { db, logger, reportsDir: env.REPORTS_DIR, batchSize: env.REPORT_BATCH_SIZE };
+
+  await mkdir(env.REPORTS_DIR, { recursive: true });
+  await recoverInterruptedReports(deps);
+  const retain = () => removeOldReports(deps, env.REPORT_RETENTION_DAYS).catch((err: unknown) => logger.error({ err }, "retention failed"));
+  await retain();
+  const retention = setInterval(retain, RETENTION_INTERVAL_MS).unref();
+
+  const consumer = await startConsumer({
+    url: env.AMQP_URL,
+    contract: ReportGenerateV1,
+    // One report at a time per instance: a report is long and memory is kept flat per run.
+    prefetch: 1,
+    retryDelaysMs: env.RETRY_DELAYS_MS,
+    logger,
+    async handle(message) {
+      const stop = metrics.duration.startTimer();
+      const result = await runReport(message.payload.reportId, deps);
+      stop();
+      metrics.runs.inc({ result });
+    },
+    onSettled(outcome) {
+      metrics.consumed.inc({ outcome });
+    },
+  });
+  const task = startReportSchedule({ cron: env.REPORT_CRON, db, publisher, logger });
+
+  const server = await startHealthServer({
+    port: env.REPORTER_PORT,
+    registry: metrics.registry,
+    checks: {
+      database: async () => (await db.$queryRaw`SELECT 1`, true),
+      broker: async () => consumer.isReady(),
+    },
+  });
+
+  shutdown.add("stop the schedule", async () => {
+    clearInterval(retention);
+    await task?.destroy();
+  });
+  shutdown.add("stop consuming and finish the running report", () => consumer.stop());
+  shutdown.add("close the publisher", () => publisher.close());
+  shutdown.add("close the health server", () => new Promise((resolve) => server.close(resolve)));
+  shutdown.add("disconnect the database", () => db.$disconnect());
+  logger.info({ port: env.REPORTER_PORT, reportsDir: env.REPORTS_DIR, cron: env.REPORT_CRON }, "reporter started");
+  return { shutdown, server, logger };
+}

@@ -1,0 +1,123 @@
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { ReportRequestSchema, type ReportKind } from "@userstream/contracts";
+import type { PrismaClient } from "@userstream/db";
+import { PermanentError } from "@userstream/messaging";
+import type { Logger } from "../lib/logger";
+import { REPORT_HEADERS, reportRows } from "./report-rows";
+import { partialFileName, writeReportFile } from "./write-report-file";
+
+export interface RunReportDeps {
+  db: PrismaClient;
+  reportsDir: string;
+  batchSize: number;
+  logger: Logger;
+}
+
+export type RunOutcome = "succeeded" | "failed" | "already-done";
+
+// Runs of one kind of report never overlap, across every reporter instance: each holds this
+// PostgreSQL advisory lock for its whole run. The lock dies with its session, so a crashed run
+// never blocks the next one.
+const lockKey = (kind: ReportKind) => `userstream:report:${kind}`;
+const LONGEST_RUN_MS = 60 * 60_000;
+
+/** `report_users_20261128T020000123Z.csv`: UTC, to the millisecond, so names never collide. */
+export function reportFileName(kind: ReportKind, at: Date): string {
+  return `report_${kind}_${at.toISOString().replace(/[-:.]/g, "")}.csv`;
+}
+
+/**
+ * Runs the report recorded in `report_logs`: waits for any run of the same kind to finish, claims
+ * the row (queued → running; or a `running` row whose run died), streams the rows into the CSV
+ * file and records the result. Scheduled and requested reports both come through here.
+ */
+export async function runReport(reportId: string, deps: RunReportDeps): Promise<RunOutcome> {
+  const { db, logger } = deps;
+  const row = await db.reportLog.findUnique({ where: { id: reportId } });
+  if (!row) throw new PermanentError(`no report ${reportId}`);
+  if (row.status === "succeeded" || row.status === "failed") return "already-done";
+  const request = ReportRequestSchema.safeParse({ kind: row.kind, filters: row.filters });
+  if (!request.success) {
+    await db.reportLog.update({ where: { id: reportId }, data: { status: "failed", error: `invalid filters: ${request.error.message}`, finishedAt: new Date() } });
+    return "failed";
+  }
+
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${lockKey(row.kind)}))`;
+        // Outside the transaction, so the admin page sees "running" while it runs. Another
+        // instance may have run this report while this one waited for the lock.
+        const startedAt = new Date();
+        const claimed = await db.reportLog.updateMany({
+          where: { id: reportId, status: { in: ["queued", "running"] } },
+          data: { status: "running", startedAt, error: null },
+        });
+        if (claimed.count === 0) return "already-done" as const;
+        logger.info({ reportId, kind: row.kind, trigger: row.trigger }, "report started");
+
+        const fileName = reportFileName(row.kind, startedAt);
+        const written = await writeReportFile({
+          dir: deps.reportsDir,
+          fileName,
+          reportId,
+          header: REPORT_HEADERS[row.kind],
+          batches: reportRows(tx, request.data, deps.batchSize),
+        });
+        await db.reportLog.update({
+          where: { id: reportId },
+          data: { status: "succeeded", fileName, rowCount: written.rowCount, byteSize: written.byteSize, sha256: written.sha256, finishedAt: new Date() },
+        });
+        logger.info({ reportId, fileName, ...written }, "report written");
+        return "succeeded" as const;
+      },
+      { timeout: LONGEST_RUN_MS, maxWait: 30_000 },
+    );
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    await db.reportLog.update({ where: { id: reportId }, data: { status: "failed", error, finishedAt: new Date() } });
+    logger.error({ reportId, err }, "report failed");
+    return "failed";
+  }
+}
+
+/**
+ * Marks `failed` every `running` report whose run has died (no instance holds its kind's lock),
+ * and removes its half-written file. Run at start, so no report stays `running` forever.
+ */
+export async function recoverInterruptedReports(deps: RunReportDeps): Promise<number> {
+  const { db } = deps;
+  let recovered = 0;
+  for (const kind of ["users", "notifications"] as const) {
+    const interrupted = await db.$transaction(async (tx) => {
+      const [lock] = await tx.$queryRaw<Array<{ free: boolean }>>`SELECT pg_try_advisory_xact_lock(hashtext(${lockKey(kind)})) AS free`;
+      if (!lock?.free) return [];
+      const rows = await tx.reportLog.findMany({ where: { kind, status: "running" }, select: { id: true } });
+      await tx.reportLog.updateMany({
+        where: { id: { in: rows.map((r) => r.id) } },
+        data: { status: "failed", error: "interrupted: the reporter stopped during the run", finishedAt: new Date() },
+      });
+      return rows;
+    });
+    for (const { id } of interrupted) await rm(path.join(deps.reportsDir, partialFileName(id)), { force: true });
+    recovered += interrupted.length;
+  }
+  if (recovered > 0) deps.logger.warn({ recovered }, "interrupted reports marked failed");
+  return recovered;
+}
+
+/** Removes reports (rows and files) created more than `days` days ago; never a running one. */
+export async function removeOldReports(deps: RunReportDeps, days: number): Promise<number> {
+  const cutoff = new Date(Date.now() - days * 86_400_000);
+  const old = await deps.db.reportLog.findMany({
+    where: { createdAt: { lt: cutoff }, status: { not: "running" } },
+    select: { id: true, fileName: true },
+  });
+  for (const report of old) {
+    if (report.fileName) await rm(path.join(deps.reportsDir, report.fileName), { force: true });
+  }
+  await deps.db.reportLog.deleteMany({ where: { id: { in: old.map((r) => r.id) } } });
+  if (old.length > 0) deps.logger.info({ removed: old.length, days }, "old reports removed");
+  return old.length;
+}

@@ -1,0 +1,53 @@
+import { schedule, type ScheduledTask } from "node-cron";
+import { ReportGenerateV1, createEnvelope } from "@userstream/contracts";
+import type { PrismaClient } from "@userstream/db";
+import type { Publisher } from "@userstream/messaging";
+import type { Logger } from "../lib/logger";
+
+/**
+ * Records the scheduled users report of one time slot and hands it to the report queue. The row is
+ * unique per (kind, slot), so with several reporter instances each slot runs once: only the
+ * instance whose insert wins publishes. Returns the report id, or undefined if another won.
+ */
+export async function enqueueScheduledReport(db: PrismaClient, publisher: Publisher, slot: Date): Promise<string | undefined> {
+  const [report] = await db.reportLog.createManyAndReturn({
+    data: [{ kind: "users", trigger: "schedule", status: "queued", filters: {}, scheduledFor: slot }],
+    skipDuplicates: true,
+    select: { id: true },
+  });
+  if (!report) return undefined;
+  try {
+    await publisher.publish(
+      ReportGenerateV1,
+      createEnvelope(ReportGenerateV1, { reportId: report.id, request: { kind: "users", filters: {} } }),
+    );
+  } catch (err) {
+    await db.reportLog.update({ where: { id: report.id }, data: { status: "failed", error: `could not queue the report: ${String(err)}` } });
+    throw err;
+  }
+  return report.id;
+}
+
+/** Starts the cron schedule (UTC); `off` starts nothing. */
+export function startReportSchedule(options: {
+  cron: string;
+  db: PrismaClient;
+  publisher: Publisher;
+  logger: Logger;
+}): ScheduledTask | undefined {
+  if (options.cron === "off") return undefined;
+  return schedule(
+    options.cron,
+    async ({ date }) => {
+      // The slot is the tick itself, to the second: every instance computes the same one.
+      const slot = new Date(Math.floor(date.getTime() / 1_000) * 1_000);
+      try {
+        const reportId = await enqueueScheduledReport(options.db, options.publisher, slot);
+        if (reportId) options.logger.info({ reportId, slot }, "scheduled report queued");
+      } catch (err) {
+        options.logger.error({ err, slot }, "scheduled report not queued");
+      }
+    },
+    { timezone: "Etc/UTC", noOverlap: true, name: "users-report" },
+  );
+}

@@ -1,0 +1,210 @@
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parse } from "csv-parse/sync";
+import pg from "pg";
+import { ReportGenerateV1, createEnvelope, type ReportRequest } from "@userstream/contracts";
+import { createPrismaClient, type PrismaClient } from "@userstream/db";
+import { createTestDatabase } from "@userstream/db/testing";
+import { createPublisher, type Publisher } from "@userstream/messaging";
+import { createTestVhost } from "@userstream/messaging/testing";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loadReporterEnv } from "../src/reporter/env";
+import { startReporter } from "../src/reporter/reporter";
+import { freePort, spawnWorker, waitFor } from "./support";
+
+const DAY = 86_400_000;
+
+describe("reporter against real PostgreSQL and RabbitMQ", () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
+  let db: PrismaClient;
+  let publisher: Publisher;
+  let reportsDir: string;
+  const stops: Array<() => Promise<unknown>> = [];
+
+  beforeAll(async () => {
+    [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
+    db = createPrismaClient(database.url);
+    publisher = createPublisher(vhost.url);
+    reportsDir = await mkdtemp(path.join(tmpdir(), "userstream-reports-"));
+    // 2,500 users over 50 days, a few verified, some with names a spreadsheet would run.
+    const start = Date.UTC(2026, 0, 1);
+    await db.user.createMany({
+      data: Array.from({ length: 2_500 }, (_, i) => ({
+        registrationId: crypto.randomUUID(),
+        firstName: i === 7 ? '=HYPERLINK("http://x")' : i === 8 ? "@SUM(1)" : `First${i}`,
+        lastName: i % 3 === 0 ? "O'Brien, \"Jr\"" : `Last${i}`,
+        email: `user${i}@example.com`,
+        createdAt: new Date(start + (i % 50) * DAY + i * 1_000),
+        emailVerifiedAt: i % 10 === 0 ? new Date(start + 60 * DAY) : null,
+      })),
+    });
+  });
+  afterEach(async () => {
+    while (stops.length) await stops.pop()?.();
+  });
+  afterAll(async () => {
+    await publisher?.close();
+    await db?.$disconnect();
+    await vhost?.drop();
+    await database?.drop();
+    await rm(reportsDir, { recursive: true, force: true });
+  });
+
+  async function runReporter(overrides: Record<string, string> = {}) {
+    const env = loadReporterEnv({
+      DATABASE_URL: database.url,
+      AMQP_URL: vhost.url,
+      REPORTER_PORT: String(await freePort()),
+      REPORTS_DIR: reportsDir,
+      REPORT_CRON: "off",
+      REPORT_BATCH_SIZE: "1000",
+      LOG_LEVEL: "silent",
+      ...overrides,
+    });
+    const { shutdown } = await startReporter(env);
+    stops.push(() => shutdown.run("test"));
+  }
+
+  async function requestReport(request: ReportRequest) {
+    const row = await db.reportLog.create({
+      data: { kind: request.kind, trigger: "manual", status: "queued", filters: request.filters, requestedBy: "admin@example.com" },
+    });
+    await publisher.publish(ReportGenerateV1, createEnvelope(ReportGenerateV1, { reportId: row.id, request, requestedBy: "admin@example.com" }));
+    return row.id;
+  }
+  const finished = (id: string) =>
+    waitFor(async () => {
+      const row = await db.reportLog.findUniqueOrThrow({ where: { id } });
+      return (row.status === "succeeded" || row.status === "failed") && row;
+    }, 30_000);
+  const listed = async () => (await readdir(reportsDir)).filter((name) => /^report_.*\.csv$/.test(name));
+  const readCsv = async (fileName: string) => parse(await readFile(path.join(reportsDir, fileName))) as string[][];
+
+  it("writes a users report equal to the database, row for row, and records it", async () => {
+    await runReporter();
+    const report = await finished(await requestReport({ kind: "users", filters: {} }));
+    expect(report.status).toBe("succeeded");
+    expect(report.fileName).toMatch(/^report_users_\d{8}T\d{9}Z\.csv$/);
+    const bytes = await readFile(path.join(reportsDir, report.fileName ?? ""));
+    expect(report).toMatchObject({ rowCount: 2_500, byteSize: BigInt(bytes.length), sha256: createHash("sha256").update(bytes).digest("hex") });
+
+    const [header, ...rows] = await readCsv(report.fileName ?? "");
+    expect(header).toEqual(["id", "first_name", "last_name", "email", "verified", "registered_at"]);
+    const users = await db.user.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+    const expected = users.map((u) => [u.id, u.firstName, u.lastName, u.email, String(u.emailVerifiedAt !== null), u.createdAt.toISOString()]);
+    const restored = rows.map((row) => row.map((cell) => (cell.startsWith("'") ? cell.slice(1) : cell)));
+    expect(restored).toEqual(expected);
+    expect(rows.flat().filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
+    expect(rows.flat()).toEqual(expect.arrayContaining([`'=HYPERLINK("http://x")`, "'@SUM(1)"]));
+  });
+
+  it("applies and stores the filters", async () => {
+    await runReporter();
+    const filters = { registeredFrom: "2026-01-10", registeredTo: "2026-01-19", verifiedOnly: true };
+    const report = await finished(await requestReport({ kind: "users", filters }));
+    expect(report.filters).toEqual(filters);
+    const [, ...rows] = await readCsv(report.fileName ?? "");
+    const expected = await db.user.count({
+      where: { createdAt: { gte: new Date("2026-01-10T00:00:00Z"), lt: new Date("2026-01-20T00:00:00Z") }, emailVerifiedAt: { not: null } },
+    });
+    expect(expected).toBeGreaterThan(0);
+    expect(rows).toHaveLength(expected);
+    expect(rows.every((row) => row[4] === "true" && (row[5] ?? "") >= "2026-01-10" && (row[5] ?? "") < "2026-01-20")).toBe(true);
+  });
+
+  it("writes a notifications report of the email deliveries, filtered by status", async () => {
+    await runReporter();
+    const users = await db.user.findMany({ take: 4, orderBy: { email: "asc" } });
+    await db.notificationLog.createMany({
+      data: users.map((u, i) => ({
+        userId: u.id, kind: "welcome" as const, status: i < 3 ? ("sent" as const) : ("dead" as const), attempts: i + 1,
+        provider: "smtp", lastError: i < 3 ? null : "SMTP 451: later\r\nagain", sentAt: i < 3 ? new Date() : null,
+      })),
+    });
+    const all = await finished(await requestReport({ kind: "notifications", filters: {} }));
+    const sent = await finished(await requestReport({ kind: "notifications", filters: { status: "sent" } }));
+    const [header, ...rows] = await readCsv(all.fileName ?? "");
+    expect(header).toEqual(["id", "user_id", "email", "kind", "status", "attempts", "provider", "provider_message_id", "last_error", "sent_at", "created_at"]);
+    expect(rows).toHaveLength(4);
+    expect(rows.find((row) => row[4] === "dead")).toMatchObject({ 2: users[3]?.email, 5: "4", 8: "SMTP 451: later\r\nagain" });
+    const [, ...sentRows] = await readCsv(sent.fileName ?? "");
+    expect(sentRows.map((row) => row[4])).toEqual(["sent", "sent", "sent"]);
+  });
+
+  it("runs one request once, and never overlaps two runs of the same kind", async () => {
+    await runReporter();
+    await runReporter(); // a second instance competing for the same queue
+    const id = await requestReport({ kind: "users", filters: {} });
+    const other = await requestReport({ kind: "users", filters: { verifiedOnly: true } });
+    // The same request delivered again while it runs.
+    await publisher.publish(ReportGenerateV1, createEnvelope(ReportGenerateV1, { reportId: id, request: { kind: "users", filters: {} } }));
+    const [a, b] = [await finished(id), await finished(other)];
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const files = (await listed()).filter((name) => name === a.fileName || name === b.fileName);
+    expect(files).toHaveLength(2);
+    expect(await db.reportLog.count({ where: { fileName: a.fileName } })).toBe(1);
+    const [first, second] = [a, b].sort((x, y) => Number(x.startedAt) - Number(y.startedAt));
+    expect(Number(first?.finishedAt)).toBeLessThanOrEqual(Number(second?.startedAt));
+  });
+
+  it("fires on its schedule, once per slot across two instances, and records trigger=schedule", async () => {
+    await runReporter({ REPORT_CRON: "* * * * * *" });
+    await runReporter({ REPORT_CRON: "* * * * * *" });
+    const scheduled = await waitFor(async () => {
+      const rows = await db.reportLog.findMany({ where: { trigger: "schedule", status: "succeeded" } });
+      return rows.length >= 2 && rows;
+    }, 20_000);
+    while (stops.length) await stops.pop()?.();
+    const slots = await db.reportLog.groupBy({ by: ["scheduledFor"], where: { trigger: "schedule" }, _count: true });
+    expect(slots.every((slot) => slot._count === 1)).toBe(true);
+    expect(scheduled[0]).toMatchObject({ kind: "users", trigger: "schedule", rowCount: 2_500 });
+    await db.reportLog.deleteMany({ where: { trigger: "schedule" } });
+  });
+
+  it("never lists a half-written report when the reporter is killed mid-write", async () => {
+    // Hold the users table so the run stops after its header, with the temporary file open.
+    const locker = new pg.Client({ connectionString: database.url });
+    await locker.connect();
+    await locker.query("BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+    const before = await listed();
+    const worker = spawnWorker("reporter", {
+      DATABASE_URL: database.url,
+      AMQP_URL: vhost.url,
+      REPORTER_PORT: String(await freePort()),
+      REPORTS_DIR: reportsDir,
+      REPORT_CRON: "off",
+    });
+    let id = "";
+    try {
+      id = await requestReport({ kind: "users", filters: {} });
+      await waitFor(async () => (await readdir(reportsDir)).includes(`.report-${id}.partial`), 20_000);
+      worker.child.kill("SIGKILL");
+      await worker.exited;
+    } finally {
+      await locker.query("ROLLBACK");
+      await locker.end();
+    }
+    expect(await listed()).toEqual(before);
+    expect((await db.reportLog.findUniqueOrThrow({ where: { id } })).status).toBe("running");
+
+    await runReporter();
+    const report = await finished(id);
+    expect(report).toMatchObject({ status: "failed", error: "interrupted: the reporter stopped during the run" });
+    expect(await readdir(reportsDir)).not.toContain(`.report-${id}.partial`);
+    expect(await listed()).toEqual(before);
+  });
+
+  it("removes reports older than the retention period, with their files", async () => {
+    const fileName = "report_users_20250101T020000000Z.csv";
+    await writeFile(path.join(reportsDir, fileName), "id\n");
+    const old = await db.reportLog.create({
+      data: { kind: "users", trigger: "schedule", status: "succeeded", fileName, createdAt: new Date(Date.now() - 40 * DAY) },
+    });
+    await runReporter({ REPORT_RETENTION_DAYS: "30" });
+    expect(await db.reportLog.findUnique({ where: { id: old.id } })).toBeNull();
+    expect(await readdir(reportsDir)).not.toContain(fileName);
+  });
+});
