@@ -60,7 +60,6 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
       REPORTER_PORT: String(await freePort()),
       REPORTS_DIR: reportsDir,
       REPORT_CRON: "off",
-      REPORT_BATCH_SIZE: "1000",
       LOG_LEVEL: "silent",
       ...overrides,
     });
@@ -95,7 +94,9 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
     expect(header).toEqual(["id", "first_name", "last_name", "email", "verified", "registered_at"]);
     const users = await db.user.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
     const expected = users.map((u) => [u.id, u.firstName, u.lastName, u.email, String(u.emailVerifiedAt !== null), u.createdAt.toISOString()]);
-    const restored = rows.map((row) => row.map((cell) => (cell.startsWith("'") ? cell.slice(1) : cell)));
+    // PostgreSQL writes `2026-01-01 00:00:01.5+00`: read it back as an instant.
+    const instant = (cell: string) => new Date(cell.replace(" ", "T").replace(/\+00$/, "Z")).toISOString();
+    const restored = rows.map((row) => [...row.slice(0, 5).map((cell) => (cell.startsWith("'") ? cell.slice(1) : cell)), instant(row[5] ?? "")]);
     expect(restored).toEqual(expected);
     expect(rows.flat().filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
     expect(rows.flat()).toEqual(expect.arrayContaining([`'=HYPERLINK("http://x")`, "'@SUM(1)"]));
@@ -113,6 +114,7 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
     expect(expected).toBeGreaterThan(0);
     expect(rows).toHaveLength(expected);
     expect(rows.every((row) => row[4] === "true" && (row[5] ?? "") >= "2026-01-10" && (row[5] ?? "") < "2026-01-20")).toBe(true);
+    expect(rows[0]?.[5]).toMatch(/^2026-01-1\d \d\d:\d\d:\d\d(\.\d+)?\+00$/);
   });
 
   it("writes a notifications report of the email deliveries, filtered by status", async () => {

@@ -21,8 +21,6 @@ export function loadReporterEnv(source: NodeJS.ProcessEnv = process.env) {
         .refine((value) => value === "off" || validate(value), "must be a cron expression such as `0 2 * * *`, or `off`"),
       /** Reports (rows and files) older than this many days are removed. */
       REPORT_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
-      /** Rows read from PostgreSQL per query while streaming a report. */
-      REPORT_BATCH_SIZE: z.coerce.number().int().min(100).max(100_000).default(10_000),
     },
     source,
   );

@@ -22,7 +22,7 @@ export async function startReporter(env: ReporterEnv) {
   const db = createPrismaClient(env.DATABASE_URL);
   const publisher = createPublisher(env.AMQP_URL, { logger });
   const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
-  const deps = { db, logger, reportsDir: env.REPORTS_DIR, batchSize: env.REPORT_BATCH_SIZE };
+  const deps = { db, logger, databaseUrl: env.DATABASE_URL, reportsDir: env.REPORTS_DIR };
 
   await mkdir(env.REPORTS_DIR, { recursive: true });
   await recoverInterruptedReports(deps);

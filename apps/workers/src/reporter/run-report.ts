@@ -4,13 +4,16 @@ import { ReportRequestSchema, type ReportKind } from "@userstream/contracts";
 import type { PrismaClient } from "@userstream/db";
 import { PermanentError } from "@userstream/messaging";
 import type { Logger } from "../lib/logger";
-import { REPORT_HEADERS, reportRows } from "./report-rows";
+import pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
+import { reportStatement } from "./report-sql";
 import { partialFileName, writeReportFile } from "./write-report-file";
 
 export interface RunReportDeps {
   db: PrismaClient;
+  /** For the COPY stream, which Prisma cannot run: see report-sql.ts. */
+  databaseUrl: string;
   reportsDir: string;
-  batchSize: number;
   logger: Logger;
 }
 
@@ -20,7 +23,6 @@ export type RunOutcome = "succeeded" | "failed" | "already-done";
 // PostgreSQL advisory lock for its whole run. The lock dies with its session, so a crashed run
 // never blocks the next one.
 const lockKey = (kind: ReportKind) => `userstream:report:${kind}`;
-const LONGEST_RUN_MS = 60 * 60_000;
 
 /** `report_users_20261128T020000123Z.csv`: UTC, to the millisecond, so names never collide. */
 export function reportFileName(kind: ReportKind, at: Date): string {
@@ -29,8 +31,9 @@ export function reportFileName(kind: ReportKind, at: Date): string {
 
 /**
  * Runs the report recorded in `report_logs`: waits for any run of the same kind to finish, claims
- * the row (queued → running; or a `running` row whose run died), streams the rows into the CSV
- * file and records the result. Scheduled and requested reports both come through here.
+ * the row (queued → running; or a `running` row whose run died), streams PostgreSQL's CSV output
+ * of the rows into the file and records the result. Scheduled and requested reports both come
+ * through here.
  */
 export async function runReport(reportId: string, deps: RunReportDeps): Promise<RunOutcome> {
   const { db, logger } = deps;
@@ -43,42 +46,45 @@ export async function runReport(reportId: string, deps: RunReportDeps): Promise<
     return "failed";
   }
 
+  // One plain connection per run: Prisma cannot stream COPY, and this keeps the pool free.
+  const client = new pg.Client({ connectionString: deps.databaseUrl });
   try {
-    return await db.$transaction(
-      async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${lockKey(row.kind)}))`;
-        // Outside the transaction, so the admin page sees "running" while it runs. Another
-        // instance may have run this report while this one waited for the lock.
-        const startedAt = new Date();
-        const claimed = await db.reportLog.updateMany({
-          where: { id: reportId, status: { in: ["queued", "running"] } },
-          data: { status: "running", startedAt, error: null },
-        });
-        if (claimed.count === 0) return "already-done" as const;
-        logger.info({ reportId, kind: row.kind, trigger: row.trigger }, "report started");
+    await client.connect();
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [lockKey(row.kind)]);
+    // Through Prisma, outside this transaction, so the admin page sees "running" while it runs.
+    // Another instance may have run this report while this one waited for the lock.
+    const startedAt = new Date();
+    const claimed = await db.reportLog.updateMany({
+      where: { id: reportId, status: { in: ["queued", "running"] } },
+      data: { status: "running", startedAt, error: null },
+    });
+    if (claimed.count === 0) return "already-done";
+    logger.info({ reportId, kind: row.kind, trigger: row.trigger }, "report started");
 
-        const fileName = reportFileName(row.kind, startedAt);
-        const written = await writeReportFile({
-          dir: deps.reportsDir,
-          fileName,
-          reportId,
-          header: REPORT_HEADERS[row.kind],
-          batches: reportRows(tx, request.data, deps.batchSize),
-        });
-        await db.reportLog.update({
-          where: { id: reportId },
-          data: { status: "succeeded", fileName, rowCount: written.rowCount, byteSize: written.byteSize, sha256: written.sha256, finishedAt: new Date() },
-        });
-        logger.info({ reportId, fileName, ...written }, "report written");
-        return "succeeded" as const;
-      },
-      { timeout: LONGEST_RUN_MS, maxWait: 30_000 },
-    );
+    const { copy, settings } = reportStatement(request.data);
+    await client.query("SET LOCAL timezone = 'UTC'");
+    for (const [name, value] of Object.entries(settings)) await client.query("SELECT set_config($1, $2, true)", [name, value]);
+    const fileName = reportFileName(row.kind, startedAt);
+    const source = client.query(copyTo(copy));
+    const written = await writeReportFile({ dir: deps.reportsDir, fileName, reportId, source });
+    // COPY counts the rows it sent; the header is not one of them.
+    const rowCount = source.rowCount;
+    // Recorded while the lock is still held, so the next run of this kind starts after it ends.
+    await db.reportLog.update({
+      where: { id: reportId },
+      data: { status: "succeeded", fileName, rowCount, byteSize: written.byteSize, sha256: written.sha256, finishedAt: new Date() },
+    });
+    await client.query("COMMIT");
+    logger.info({ reportId, fileName, rowCount, ...written }, "report written");
+    return "succeeded";
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     await db.reportLog.update({ where: { id: reportId }, data: { status: "failed", error, finishedAt: new Date() } });
     logger.error({ reportId, err }, "report failed");
     return "failed";
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 

@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
-import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { createCsvFormatter, type Cell } from "./csv";
+import { Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 
-export interface WrittenReport {
-  rowCount: number;
+export interface WrittenFile {
   byteSize: number;
   sha256: string;
 }
@@ -17,41 +16,26 @@ export function partialFileName(reportId: string): string {
 }
 
 /**
- * Streams batches of rows into `dir/fileName` as UTF-8 CSV with a header row. It writes to a
+ * Streams CSV bytes into `dir/fileName`, hashing and counting them on the way. It writes to a
  * hidden temporary file and renames it only when complete, so a half-written report is never
- * listed or downloaded; waits for `drain`, so memory stays flat however many rows come.
+ * listed or downloaded; the stream's backpressure keeps memory flat however many rows come.
  */
-export async function writeReportFile(options: {
-  dir: string;
-  fileName: string;
-  reportId: string;
-  header: readonly string[];
-  batches: AsyncIterable<Cell[][]>;
-}): Promise<WrittenReport> {
+export async function writeReportFile(options: { dir: string; fileName: string; reportId: string; source: Readable }): Promise<WrittenFile> {
   const temporary = path.join(options.dir, partialFileName(options.reportId));
-  const out = createWriteStream(temporary, { flags: "w" });
   const hash = createHash("sha256");
-  const csv = createCsvFormatter([...options.header]);
-  let rowCount = 0;
   let byteSize = 0;
-  const write = async (text: string) => {
-    const chunk = Buffer.from(text, "utf8");
-    hash.update(chunk);
-    byteSize += chunk.length;
-    if (!out.write(chunk)) await once(out, "drain");
-  };
+  const measure = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      byteSize += chunk.length;
+      done(null, chunk);
+    },
+  });
   try {
-    await write(csv.header());
-    for await (const rows of options.batches) {
-      await write(csv.rows(rows));
-      rowCount += rows.length;
-    }
-    out.end();
-    await once(out, "finish");
+    await pipeline(options.source, measure, createWriteStream(temporary));
     await rename(temporary, path.join(options.dir, options.fileName));
-    return { rowCount, byteSize, sha256: hash.digest("hex") };
+    return { byteSize, sha256: hash.digest("hex") };
   } catch (err) {
-    out.destroy();
     await rm(temporary, { force: true });
     throw err;
   }

@@ -1,0 +1,91 @@
+// `pnpm bench:report [sizes]`: seeds users and writes the users report at each size, against the
+// baseline of PostgreSQL's own `COPY (SELECT …) TO STDOUT WITH CSV` for the same rows, measured in
+// the same run. Prints a table and writes bench/results/report.json.
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
+import { createTestDatabase } from "@userstream/db/testing";
+
+const run = promisify(execFile);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const sizes = (process.argv[2] ?? "100000,1000000").split(",").map(Number);
+
+// The same columns and order the reporter writes.
+const COPY_SQL = `COPY (SELECT id, first_name, last_name, email, email_verified_at IS NOT NULL, created_at
+  FROM users ORDER BY created_at, id) TO STDOUT WITH CSV HEADER`;
+
+async function seedUpTo(client: pg.Client, total: number) {
+  const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM users");
+  const have = rows[0]?.n ?? 0;
+  if (have >= total) return;
+  await client.query(
+    `INSERT INTO users (registration_id, first_name, last_name, email, created_at, updated_at)
+     SELECT gen_random_uuid(), 'First' || i, 'Last' || i, 'user' || i || '@example.com', now() - make_interval(secs => i), now()
+     FROM generate_series($1::int + 1, $2::int) AS i`,
+    [have, total],
+  );
+  await client.query("ANALYZE users");
+}
+
+async function timeCopy(client: pg.Client): Promise<number> {
+  const started = performance.now();
+  let bytes = 0;
+  const sink = new Writable({ write(chunk: Buffer, _encoding, done) { bytes += chunk.length; done(); } });
+  await pipeline(client.query(copyTo(COPY_SQL)), sink);
+  if (bytes === 0) throw new Error("COPY produced nothing");
+  return (performance.now() - started) / 1000;
+}
+
+async function timeReport(databaseUrl: string, reportsDir: string) {
+  const { stdout } = await run(process.execPath, ["--import", "tsx", path.join(here, "run-report-child.ts"), databaseUrl, reportsDir], {
+    cwd: path.join(here, ".."),
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as { outcome: string; seconds: number; rows: number; maxRssMb: number };
+}
+
+const database = await createTestDatabase("userstream_bench");
+const client = new pg.Client({ connectionString: database.url });
+const reportsDir = await mkdtemp(path.join(tmpdir(), "userstream-bench-reports-"));
+const results = [];
+try {
+  await client.connect();
+  // The reporter writes times in UTC; so does the baseline, or time-zone conversion would skew it.
+  await client.query("SET timezone = 'UTC'");
+  for (const size of sizes) {
+    process.stdout.write(`seeding ${size} users… `);
+    const seeded = performance.now();
+    await seedUpTo(client, size);
+    console.log(`${((performance.now() - seeded) / 1000).toFixed(1)} s`);
+    await timeCopy(client); // warm the cache, as the report run after it will find it
+    const copySeconds = await timeCopy(client);
+    const report = await timeReport(database.url, reportsDir);
+    if (report.outcome !== "succeeded" || report.rows !== size) throw new Error(`report ${report.outcome} with ${report.rows} rows`);
+    results.push({
+      users: size,
+      reportSeconds: +report.seconds.toFixed(3),
+      rowsPerSecond: Math.round(size / report.seconds),
+      peakRssMb: +report.maxRssMb.toFixed(1),
+      copySeconds: +copySeconds.toFixed(3),
+      ratioToCopy: +(report.seconds / copySeconds).toFixed(2),
+    });
+    await rm(reportsDir, { recursive: true, force: true });
+    await mkdir(reportsDir, { recursive: true });
+  }
+} finally {
+  await client.end();
+  await database.drop();
+  await rm(reportsDir, { recursive: true, force: true });
+}
+
+console.table(results);
+console.log("targets: ratioToCopy ≤ 1.5, peakRssMb ≤ 150 and flat across sizes");
+await mkdir(path.join(here, "results"), { recursive: true });
+await writeFile(path.join(here, "results", "report.json"), `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`);

@@ -1,0 +1,14 @@
+// Runs one users report in a process of its own, so its peak memory can be read alone.
+import { createPrismaClient } from "@userstream/db";
+import pino from "pino";
+import { runReport } from "../src/reporter/run-report";
+
+const [databaseUrl = "", reportsDir = ""] = process.argv.slice(2);
+const db = createPrismaClient(databaseUrl);
+const row = await db.reportLog.create({ data: { kind: "users", trigger: "manual", status: "queued", filters: {} } });
+const started = performance.now();
+const outcome = await runReport(row.id, { db, databaseUrl, reportsDir, logger: pino({ level: "silent" }) });
+const seconds = (performance.now() - started) / 1000;
+const report = await db.reportLog.findUniqueOrThrow({ where: { id: row.id } });
+await db.$disconnect();
+console.log(JSON.stringify({ outcome, seconds, rows: report.rowCount, bytes: Number(report.byteSize), maxRssMb: process.resourceUsage().maxRSS / 1024 }));
