@@ -2,6 +2,7 @@ import { EmailSendV1, UserRegistrationV1, createEnvelope } from "@userstream/con
 import { createPrismaClient } from "@userstream/db";
 import { createPublisher, startConsumer } from "@userstream/messaging";
 import { startHealthServer } from "../lib/health-server";
+import { databaseCheck } from "../lib/worker-metrics";
 import { createLogger } from "../lib/logger";
 import { createShutdown } from "../lib/shutdown";
 import type { ReceiverEnv } from "./env";
@@ -48,7 +49,7 @@ export async function startReceiver(env: ReceiverEnv) {
     port: env.RECEIVER_PORT,
     registry: metrics.registry,
     checks: {
-      database: async () => (await db.$queryRaw`SELECT 1`, true),
+      database: databaseCheck(db),
       broker: async () => consumer.isReady(),
     },
   });

@@ -1,28 +1,16 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter } from "prom-client";
+import { createWorkerMetrics } from "../lib/worker-metrics";
 
-/** The reporter's Prometheus metrics. */
+/** The reporter's Prometheus metrics; the handler time is the report's duration, lock wait included. */
 export function createReporterMetrics() {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const metrics = createWorkerMetrics("reporter", "report.generate", [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900]);
   return {
-    registry,
-    consumed: new Counter({
-      name: "reporter_messages_total",
-      help: "report.generate messages settled, by outcome (acked, retried, dead-lettered)",
-      labelNames: ["outcome"] as const,
-      registers: [registry],
-    }),
+    ...metrics,
     runs: new Counter({
       name: "reporter_runs_total",
       help: "Report runs, by result (succeeded, failed, already-done)",
       labelNames: ["result"] as const,
-      registers: [registry],
-    }),
-    duration: new Histogram({
-      name: "reporter_run_seconds",
-      help: "Time to handle one report request, waiting for the lock included",
-      buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
-      registers: [registry],
+      registers: [metrics.registry],
     }),
   };
 }

@@ -3,6 +3,7 @@ import { ReportGenerateV1 } from "@userstream/contracts";
 import { createPrismaClient } from "@userstream/db";
 import { createPublisher, startConsumer } from "@userstream/messaging";
 import { startHealthServer } from "../lib/health-server";
+import { databaseCheck } from "../lib/worker-metrics";
 import { createLogger } from "../lib/logger";
 import { createShutdown } from "../lib/shutdown";
 import type { ReporterEnv } from "./env";
@@ -38,13 +39,11 @@ export async function startReporter(env: ReporterEnv) {
     retryDelaysMs: env.RETRY_DELAYS_MS,
     logger,
     async handle(message) {
-      const stop = metrics.duration.startTimer();
-      const result = await runReport(message.payload.reportId, deps);
-      stop();
-      metrics.runs.inc({ result });
+      metrics.runs.inc({ result: await runReport(message.payload.reportId, deps) });
     },
-    onSettled(outcome) {
+    onSettled(outcome, seconds) {
       metrics.consumed.inc({ outcome });
+      metrics.latency.observe(seconds);
     },
   });
   const task = startReportSchedule({ cron: env.REPORT_CRON, db, publisher, logger });
@@ -53,7 +52,7 @@ export async function startReporter(env: ReporterEnv) {
     port: env.REPORTER_PORT,
     registry: metrics.registry,
     checks: {
-      database: async () => (await db.$queryRaw`SELECT 1`, true),
+      database: databaseCheck(db),
       broker: async () => consumer.isReady(),
     },
   });

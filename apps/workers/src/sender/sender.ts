@@ -2,6 +2,7 @@ import { EmailSendV1 } from "@userstream/contracts";
 import { createPrismaClient } from "@userstream/db";
 import { startConsumer } from "@userstream/messaging";
 import { startHealthServer } from "../lib/health-server";
+import { databaseCheck } from "../lib/worker-metrics";
 import { createLogger } from "../lib/logger";
 import { createShutdown } from "../lib/shutdown";
 import { deliverEmail } from "./deliver-email";
@@ -65,7 +66,7 @@ export async function startSender(env: SenderEnv) {
     port: env.SENDER_PORT,
     registry: metrics.registry,
     checks: {
-      database: async () => (await db.$queryRaw`SELECT 1`, true),
+      database: databaseCheck(db),
       broker: async () => consumer.isReady(),
       [provider.name]: () => provider.check(),
     },
