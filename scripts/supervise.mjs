@@ -14,10 +14,15 @@ const mailCatcher = (process.env.MAIL_CATCHER ?? "on") !== "off";
 // The reporter writes and the web serves the same folder: resolve it once, from the repository root.
 process.env.REPORTS_DIR = path.resolve(root, process.env.REPORTS_DIR ?? "reports");
 
+// The reporter streams a lot of short-lived buffers: a small young generation keeps its peak
+// memory flat however large the report (docs/benchmarks.md).
+const nodeFlags = { reporter: ["--max-semi-space-size=2"] };
 const worker = (role) => ({
   name: role,
   cwd: `${root}apps/workers`,
-  args: dev ? ["node_modules/tsx/dist/cli.mjs", "watch", `src/${role}/main.ts`] : ["--import", "tsx", `src/${role}/main.ts`],
+  args: dev
+    ? ["node_modules/tsx/dist/cli.mjs", "watch", `src/${role}/main.ts`]
+    : [...(nodeFlags[role] ?? []), "--import", "tsx", `src/${role}/main.ts`],
 });
 const processes = [
   { name: "web", cwd: `${root}apps/web`, args: ["node_modules/next/dist/bin/next", "start", "--port", "3000"] },

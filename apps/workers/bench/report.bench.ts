@@ -14,6 +14,7 @@ import { to as copyTo } from "pg-copy-streams";
 import { createTestDatabase } from "@userstream/db/testing";
 
 const run = promisify(execFile);
+const REPORTER_NODE_FLAGS = ["--max-semi-space-size=2"];
 const here = path.dirname(fileURLToPath(import.meta.url));
 const sizes = (process.argv[2] ?? "100000,1000000").split(",").map(Number);
 
@@ -44,7 +45,9 @@ async function timeCopy(client: pg.Client): Promise<number> {
 }
 
 async function timeReport(databaseUrl: string, reportsDir: string) {
-  const { stdout } = await run(process.execPath, ["--import", "tsx", path.join(here, "run-report-child.ts"), databaseUrl, reportsDir], {
+  // The same Node flags the reporter runs with (see scripts/supervise.mjs).
+  const args = [...REPORTER_NODE_FLAGS, "--import", "tsx", path.join(here, "run-report-child.ts"), databaseUrl, reportsDir];
+  const { stdout } = await run(process.execPath, args, {
     cwd: path.join(here, ".."),
     maxBuffer: 1 << 20,
   });
