@@ -12,6 +12,8 @@ pnpm turbo typecheck lint
 
 status=0
 pnpm vitest run --reporter=default --reporter=json --outputFile.json=.test-output/vitest.json || status=1
+# A small run of each benchmark keeps them working; their figures come from `pnpm bench`.
+pnpm bench:report 2000 || status=1
 PLAYWRIGHT_JSON_OUTPUT_NAME="$ROOT/.test-output/playwright.json" \
   pnpm --filter @userstream/web exec playwright test --reporter=list,json || status=1
 
