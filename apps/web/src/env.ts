@@ -1,5 +1,8 @@
 import { createEnv } from "@t3-oss/env-nextjs";
 import { z } from "zod";
+import { DEVELOPMENT_ADMIN } from "./server/auth/development-admin";
+import { parsePasswordHash } from "./server/auth/password";
+import { resolveFromRepoRoot } from "./server/repo-root";
 
 /**
  * The documented development value (also in `.env.example`). Outside development and tests the
@@ -11,6 +14,18 @@ const confirmationTokenSecret = z
   .string({ error: "required in production: the sender's secret for confirmation links (32+ characters)" })
   .min(32, "must be at least 32 characters, the same as the sender's");
 const isProduction = process.env.NODE_ENV === "production";
+
+const adminEmail = z
+  .string({ error: "required in production: the admin's email" })
+  .trim()
+  .toLowerCase()
+  .pipe(z.email("must be an email address"));
+const adminPasswordHash = z
+  .string({ error: "required in production: run `pnpm --filter @userstream/web admin:hash-password`" })
+  .refine((value) => parsePasswordHash(value) !== null, "must be a hash printed by `pnpm --filter @userstream/web admin:hash-password`");
+const sessionSecret = z
+  .string({ error: "required in production: a random value of 32+ characters that signs admin sessions" })
+  .min(32, "must be at least 32 characters");
 
 /**
  * The web app's configuration, validated once. The only module that reads `process.env`.
@@ -28,6 +43,16 @@ export const env = createEnv({
     CONFIRMATION_TOKEN_SECRET: isProduction
       ? confirmationTokenSecret
       : confirmationTokenSecret.default(DEVELOPMENT_CONFIRMATION_TOKEN_SECRET),
+    // Required in production, the development values elsewhere.
+    ADMIN_EMAIL: isProduction ? adminEmail : adminEmail.default(DEVELOPMENT_ADMIN.ADMIN_EMAIL),
+    ADMIN_PASSWORD_HASH: isProduction ? adminPasswordHash : adminPasswordHash.default(DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH),
+    SESSION_SECRET: isProduction ? sessionSecret : sessionSecret.default(DEVELOPMENT_ADMIN.SESSION_SECRET),
+    SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 7, "must be at most a week (168 hours)").default(8),
+    /** Where the reporter writes the CSV files; relative paths are taken from the repository root. */
+    REPORTS_DIR: z
+      .string()
+      .default("./reports")
+      .transform((dir) => resolveFromRepoRoot(dir)),
     PUBLISH_CONFIRM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   },

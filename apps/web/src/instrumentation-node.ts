@@ -5,9 +5,30 @@
  */
 export async function validateEnvironmentOrExit(): Promise<void> {
   try {
-    await import("./env");
+    const { env } = await import("./env");
+    await warnAboutDevelopmentAdmin(env);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
+}
+
+/**
+ * `npm start` runs the production build with `.env.example`'s development admin, which is what a
+ * local trial needs; a real deployment must not, so say so loudly (not fatal, for that reason).
+ */
+async function warnAboutDevelopmentAdmin(env: { NODE_ENV: string; ADMIN_PASSWORD_HASH: string; SESSION_SECRET: string }) {
+  if (env.NODE_ENV !== "production") return;
+  const { DEVELOPMENT_ADMIN } = await import("./server/auth/development-admin");
+  const defaults = [
+    env.ADMIN_PASSWORD_HASH === DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH ? "ADMIN_PASSWORD_HASH" : null,
+    env.SESSION_SECRET === DEVELOPMENT_ADMIN.SESSION_SECRET ? "SESSION_SECRET" : null,
+  ].filter(Boolean);
+  if (defaults.length === 0) return;
+  console.warn(
+    JSON.stringify({
+      level: "warn",
+      msg: `${defaults.join(" and ")} ${defaults.length > 1 ? "are" : "is"} the development value from .env.example: anyone can sign in as admin. Set your own for any real deployment.`,
+    }),
+  );
 }

@@ -33,6 +33,7 @@ describe("REST surface (/api/v1) against PostgreSQL and RabbitMQ", () => {
       headers,
       db,
       publisher: broker === "up" ? publisher : unreachable,
+      adminSession: null,
     }));
   }
 

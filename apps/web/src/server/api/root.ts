@@ -1,10 +1,12 @@
 import { registrationRouter } from "./routers/registration";
+import { reportsRouter } from "./routers/reports";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   registration: registrationRouter,
   users: usersRouter,
+  reports: reportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

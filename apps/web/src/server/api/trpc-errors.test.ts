@@ -24,7 +24,7 @@ async function submit(input: unknown, publisher: Publisher) {
     router: appRouter,
     req,
     // These paths never reach the database.
-    createContext: () => ({ headers: req.headers, db: {} as PrismaClient, publisher }),
+    createContext: () => ({ headers: req.headers, db: {} as PrismaClient, publisher, adminSession: null }),
   });
   const body = (await response.json()) as { error: { json: { message: string; data: Record<string, unknown> } } };
   return { status: response.status, error: body.error.json };

@@ -3,12 +3,13 @@
  * `publicProcedure` from here; services never import tRPC.
  */
 import { fieldErrors, type FieldErrors } from "@userstream/contracts";
-import { initTRPC } from "@trpc/server";
+import { TRPCError, initTRPC } from "@trpc/server";
 import superjson from "superjson";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
 import type { PrismaClient } from "@userstream/db";
 import type { Publisher } from "@userstream/messaging";
+import type { AdminSession } from "../auth/admin-auth";
 
 /**
  * What every procedure can use. The app builds it in `context.ts` from its singletons; tests
@@ -18,6 +19,8 @@ export interface TRPCContext {
   headers: Headers;
   db: PrismaClient;
   publisher: Publisher;
+  /** The signed-in admin, from the request's session cookie; null when there is none or it is not valid. */
+  adminSession: AdminSession | null;
 }
 
 const t = initTRPC
@@ -42,5 +45,14 @@ const t = initTRPC
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Anyone may call it. (An `adminProcedure` will check the admin session once sign-in exists.) */
+/** Anyone may call it. */
 export const publicProcedure = t.procedure;
+
+/**
+ * Only a signed-in admin may call it: the check lives here, in the data layer, so no page or
+ * client can skip it. Procedures see `ctx.adminSession` as non-null.
+ */
+export const adminProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.adminSession) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in as an admin to do this." });
+  return next({ ctx: { adminSession: ctx.adminSession } });
+});
