@@ -7,9 +7,11 @@ import path from "node:path";
  * working directory.
  */
 export function findRepoRoot(from: string = process.cwd()): string {
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, "pnpm-workspace.yaml"))) return dir;
-    if (path.dirname(dir) === dir) return path.resolve(from);
+  // turbopackIgnore: a run-time lookup; without it the build would trace the whole project into its output.
+  const start = path.resolve(/*turbopackIgnore: true*/ from);
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(/*turbopackIgnore: true*/ dir, "pnpm-workspace.yaml"))) return dir;
+    if (path.dirname(dir) === dir) return start;
   }
 }
 
@@ -18,5 +20,5 @@ export function findRepoRoot(from: string = process.cwd()): string {
  * runs in apps/web and the reporter in apps/workers, so "./reports" must mean one folder for both.
  */
 export function resolveFromRepoRoot(dir: string, from?: string): string {
-  return path.isAbsolute(dir) ? path.normalize(dir) : path.resolve(findRepoRoot(from), dir);
+  return path.isAbsolute(dir) ? path.normalize(dir) : path.resolve(/*turbopackIgnore: true*/ findRepoRoot(from), dir);
 }

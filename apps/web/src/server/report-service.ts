@@ -33,11 +33,6 @@ export interface ReportSummary {
   error: string | null;
 }
 
-/** Reports that are still to change: the admin page keeps polling while one is listed. */
-export function isReportActive(status: ReportStatus): boolean {
-  return status === "queued" || status === "running";
-}
-
 function toSummary(row: ReportLog): ReportSummary {
   // Stored filters were validated on the way in; a row written some other way shows none.
   const request = ReportRequestSchema.safeParse({ kind: row.kind, filters: row.filters });

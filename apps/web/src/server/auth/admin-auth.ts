@@ -61,11 +61,6 @@ export function adminSessionFromToken(
   return session && session.email === config.adminEmail ? session : null;
 }
 
-/** Admin paths a sign-in may return to: nothing else, so `?next=` can never lead off the site. */
-export function isAdminReturnPath(value: unknown): value is string {
-  return typeof value === "string" && /^\/admin(\/[a-z0-9-]+)*$/.test(value) && !value.startsWith("/admin/login");
-}
-
 /** The value of cookie `name` in a `Cookie` request header. */
 export function readCookie(header: string | null | undefined, name: string): string | undefined {
   if (!header) return undefined;

@@ -22,11 +22,11 @@ export async function getAdminSession(): Promise<AdminSession | null> {
 }
 
 /**
- * For every admin page: the session, or a redirect to the sign-in page that comes back to `path`.
- * Pages call it themselves (not only the layout), since a layout is not re-run on every navigation.
+ * The session, or a redirect to the sign-in page. The admin layout calls it, and every admin page
+ * calls it again itself: a layout is not re-run on every client-side navigation.
  */
-export async function requireAdminSession(path: string): Promise<AdminSession> {
+export async function requireAdminSession(): Promise<AdminSession> {
   const session = await getAdminSession();
-  if (!session) redirect(`/admin/login?next=${encodeURIComponent(path)}`);
+  if (!session) redirect("/admin/login");
   return session;
 }

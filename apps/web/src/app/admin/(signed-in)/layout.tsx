@@ -1,0 +1,30 @@
+import type { Metadata } from "next";
+import { requireAdminSession } from "~/server/auth/admin-session";
+import { SiteNav } from "../../site-nav";
+import { signOut } from "../actions";
+
+const ADMIN_LINKS = [
+  { href: "/admin", label: "Overview" },
+  { href: "/admin/reports", label: "Reports" },
+];
+
+export const metadata: Metadata = { robots: { index: false, follow: false } };
+
+/** Every admin page but the sign-in: no session, no page (each page checks again itself). */
+export default async function SignedInAdminLayout({ children }: { children: React.ReactNode }) {
+  const session = await requireAdminSession();
+  return (
+    <>
+      <div className="admin-bar">
+        <SiteNav label="Admin" links={ADMIN_LINKS} />
+        <span className="muted">Signed in as {session.email}</span>
+        <form action={signOut}>
+          <button type="submit" className="button secondary">
+            Sign out
+          </button>
+        </form>
+      </div>
+      {children}
+    </>
+  );
+}

@@ -1,0 +1,104 @@
+import { QUEUES } from "@userstream/contracts";
+import { createPrismaClient, type PrismaClient } from "@userstream/db";
+import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
+import { assertTopology, createPublisher, type Publisher } from "@userstream/messaging";
+import { createTestVhost } from "@userstream/messaging/testing";
+import { TRPCError } from "@trpc/server";
+import { connect, type ChannelModel } from "amqplib";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createCaller } from "../root";
+import type { AdminSession } from "../../auth/admin-auth";
+
+const ADMIN: AdminSession = { email: "admin@example.com", expiresAt: Date.now() + 3_600_000 };
+
+describe("reports router (admin only)", () => {
+  let database: TestDatabase;
+  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
+  let db: PrismaClient;
+  let publisher: Publisher;
+  let unreachable: Publisher;
+  let inspector: ChannelModel;
+
+  beforeAll(async () => {
+    [database, vhost] = await Promise.all([createTestDatabase("userstream_web_reports_api"), createTestVhost("userstream-web-reports-api")]);
+    db = createPrismaClient(database.url);
+    publisher = createPublisher(vhost.url, { confirmTimeoutMs: 5_000 });
+    unreachable = createPublisher("amqp://guest:guest@127.0.0.1:1", { confirmTimeoutMs: 2_000 });
+    inspector = await connect(vhost.url);
+    const channel = await inspector.createChannel();
+    await assertTopology(channel);
+    await channel.close();
+  });
+
+  afterAll(async () => {
+    await Promise.all([publisher?.close(), unreachable?.close(), inspector?.close(), db?.$disconnect()]);
+    await Promise.all([vhost?.drop(), database?.drop()]);
+  });
+
+  beforeEach(async () => {
+    await db.reportLog.deleteMany();
+  });
+
+  function caller(adminSession: AdminSession | null, broker: "up" | "down" = "up") {
+    return createCaller({ headers: new Headers(), db, publisher: broker === "up" ? publisher : unreachable, adminSession });
+  }
+
+  async function queuedMessages(): Promise<number> {
+    const channel = await inspector.createChannel();
+    try {
+      return (await channel.checkQueue(QUEUES.reportGenerate)).messageCount;
+    } finally {
+      await channel.close();
+    }
+  }
+
+  async function codeOf(promise: Promise<unknown>): Promise<string> {
+    try {
+      await promise;
+    } catch (error) {
+      if (error instanceof TRPCError) return error.code;
+      throw error;
+    }
+    throw new Error("expected the call to fail");
+  }
+
+  it("answers UNAUTHORIZED to every procedure without an admin session, and changes nothing", async () => {
+    const anonymous = caller(null);
+    expect(await codeOf(anonymous.reports.generate({ kind: "users", filters: {} }))).toBe("UNAUTHORIZED");
+    expect(await codeOf(anonymous.reports.list())).toBe("UNAUTHORIZED");
+    expect(await codeOf(anonymous.reports.get({ id: crypto.randomUUID() }))).toBe("UNAUTHORIZED");
+    // Even invalid input is refused for the missing session first: nothing about the API leaks.
+    expect(await codeOf(anonymous.reports.get({ id: "not-a-uuid" }))).toBe("UNAUTHORIZED");
+    expect(await db.reportLog.count()).toBe(0);
+    expect(await queuedMessages()).toBe(0);
+  });
+
+  it("lets an admin generate a report, recorded as requested by them, then list and get it", async () => {
+    const admin = caller(ADMIN);
+    const report = await admin.reports.generate({ kind: "users", filters: { verifiedOnly: true } });
+    expect(report).toMatchObject({ kind: "users", trigger: "manual", status: "queued", requestedBy: ADMIN.email, filters: { verifiedOnly: true } });
+    expect(await queuedMessages()).toBe(1);
+
+    const list = await admin.reports.list();
+    expect(list.map((r) => r.id)).toEqual([report.id]);
+    expect(await admin.reports.get({ id: report.id })).toEqual(list[0]);
+  });
+
+  it("answers BAD_REQUEST for invalid input and NOT_FOUND for an unknown report", async () => {
+    const admin = caller(ADMIN);
+    expect(await codeOf(admin.reports.generate({ kind: "users", filters: { registeredFrom: "2026-13-01" } }))).toBe("BAD_REQUEST");
+    expect(await codeOf(admin.reports.get({ id: "../../etc/passwd" }))).toBe("BAD_REQUEST");
+    expect(await codeOf(admin.reports.get({ id: crypto.randomUUID() }))).toBe("NOT_FOUND");
+    expect(await db.reportLog.count()).toBe(0);
+  });
+
+  it("answers SERVICE_UNAVAILABLE with a clear message when the broker does not confirm, and lists the report as failed", async () => {
+    const admin = caller(ADMIN, "down");
+    const error = await admin.reports.generate({ kind: "notifications", filters: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCError);
+    expect(error).toMatchObject({ code: "SERVICE_UNAVAILABLE", message: "We could not queue the report right now. Please try again." });
+    const [report] = await admin.reports.list();
+    expect(report).toMatchObject({ kind: "notifications", status: "failed", requestedBy: ADMIN.email });
+    expect(report?.error).toMatch(/^Could not queue the report/);
+  });
+});
