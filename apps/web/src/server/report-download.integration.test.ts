@@ -1,0 +1,145 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createPrismaClient, type PrismaClient } from "@userstream/db";
+import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { ADMIN_SESSION_COOKIE, type AdminAuthConfig } from "./auth/admin-auth";
+import { signSession } from "./auth/session";
+import { reportFilePath, serveReportDownload, type ReportDownloadDeps } from "./report-download";
+
+const CSV = '"id","email"\n"1","ada@example.com"\n';
+const SECRET_TEXT = "root:x:0:0:do not serve me";
+
+describe("GET /api/admin/reports/{id}/download (serveReportDownload)", () => {
+  let database: TestDatabase;
+  let db: PrismaClient;
+  let root: string;
+  let reportsDir: string;
+  let deps: ReportDownloadDeps;
+  let findUnique: ReturnType<typeof vi.fn>;
+  const auth: AdminAuthConfig = {
+    adminEmail: "admin@example.com",
+    passwordHash: "unused here",
+    sessionSecret: "a-test-session-secret-of-at-least-32-characters",
+    sessionTtlHours: 8,
+    secureCookie: true,
+  };
+  const adminCookie = `${ADMIN_SESSION_COOKIE}=${signSession({ email: auth.adminEmail, expiresAt: Date.now() + 3_600_000 }, auth.sessionSecret)}`;
+
+  beforeAll(async () => {
+    database = await createTestDatabase("userstream_web_download");
+    db = createPrismaClient(database.url);
+    // REPORTS_DIR inside a folder that also holds a file outside it, which must never be served.
+    root = await mkdtemp(path.join(tmpdir(), "userstream-download-"));
+    reportsDir = path.join(root, "reports");
+    await mkdir(reportsDir);
+    await writeFile(path.join(root, "x.csv"), SECRET_TEXT);
+  });
+
+  afterAll(async () => {
+    await db?.$disconnect();
+    await database?.drop();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    await db.reportLog.deleteMany();
+    // Counts lookups, so a test can tell that a request was refused before anything was read.
+    findUnique = vi.fn((args: Parameters<PrismaClient["reportLog"]["findUnique"]>[0]) => db.reportLog.findUnique(args));
+    deps = { db: { reportLog: { findUnique } } as unknown as ReportDownloadDeps["db"], reportsDir, auth };
+  });
+
+  function get(id: string, cookie: string | null = adminCookie) {
+    const url = `http://127.0.0.1/api/admin/reports/${encodeURIComponent(id)}/download`;
+    return serveReportDownload(new Request(url, { headers: cookie ? { cookie } : {} }), id, deps);
+  }
+
+  async function succeededReport(fileName: string, content?: string) {
+    if (content !== undefined) await writeFile(path.join(reportsDir, fileName), content);
+    return db.reportLog.create({
+      data: { kind: "users", trigger: "manual", status: "succeeded", fileName, rowCount: 1, byteSize: BigInt(content?.length ?? 0) },
+    });
+  }
+
+  it("streams a succeeded report's file with its headers", async () => {
+    const report = await succeededReport("report_users_20261128T020000123Z.csv", CSV);
+    const response = await get(report.id);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(response.headers.get("content-disposition")).toBe('attachment; filename="report_users_20261128T020000123Z.csv"');
+    expect(response.headers.get("content-length")).toBe(String(Buffer.byteLength(CSV)));
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("cache-control")).toBe("private, no-store");
+    expect(await response.text()).toBe(CSV);
+  });
+
+  it("answers 401 without an admin session, with a forged one, or one for another email, before reading anything", async () => {
+    const report = await succeededReport("report_users_20261128T020000124Z.csv", CSV);
+    const otherAdmin = `${ADMIN_SESSION_COOKIE}=${signSession({ email: "old-admin@example.com", expiresAt: Date.now() + 60_000 }, auth.sessionSecret)}`;
+    const expired = `${ADMIN_SESSION_COOKIE}=${signSession({ email: auth.adminEmail, expiresAt: Date.now() - 1 }, auth.sessionSecret)}`;
+    for (const cookie of [null, `${ADMIN_SESSION_COOKIE}=forged.value`, otherAdmin, expired]) {
+      const response = await get(report.id, cookie);
+      expect(response.status, String(cookie)).toBe(401);
+      expect(await response.json()).toEqual({ code: "UNAUTHORIZED", message: "Sign in as an admin to download reports." });
+    }
+    expect(findUnique).not.toHaveBeenCalled();
+  });
+
+  it("answers 404 to ids that are not UUIDs (paths, encoded paths, absolute paths) without reading anything", async () => {
+    await succeededReport("report_users_20261128T020000125Z.csv", CSV);
+    for (const id of ["../../etc/passwd", "%2e%2e%2f", "..%2F..%2Fetc%2Fpasswd", "/etc/passwd", path.join(root, "x.csv"), "report_users_20261128T020000125Z.csv", ""]) {
+      const response = await get(id);
+      expect(response.status, id).toBe(404);
+      expect(await response.json()).toEqual({ code: "NOT_FOUND", message: "No such report file." });
+    }
+    expect(findUnique).not.toHaveBeenCalled();
+  });
+
+  it("answers 404 to an unknown id, and to reports that are not succeeded or have no file", async () => {
+    expect((await get(crypto.randomUUID())).status).toBe(404);
+    for (const status of ["queued", "running", "failed"] as const) {
+      const fileName = `report_users_2026112${["queued", "running", "failed"].indexOf(status)}T000000000Z.csv`;
+      await writeFile(path.join(reportsDir, fileName), CSV);
+      const row = await db.reportLog.create({ data: { kind: "users", trigger: "manual", status, fileName } });
+      expect((await get(row.id)).status, status).toBe(404);
+    }
+    const noFile = await db.reportLog.create({ data: { kind: "users", trigger: "manual", status: "succeeded" } });
+    expect((await get(noFile.id)).status).toBe(404);
+  });
+
+  it("answers 404 when the file is gone (removed by retention)", async () => {
+    const report = await succeededReport("report_notifications_20261128T020000126Z.csv");
+    expect((await get(report.id)).status).toBe(404);
+  });
+
+  it("never serves a file name altered in the database to leave REPORTS_DIR or not be a report's", async () => {
+    for (const fileName of ["../x.csv", "report_users_1.csv/../../x.csv", path.join(root, "x.csv"), "x.csv", "report_users_1.csv\n", "report_admins_1.csv"]) {
+      await db.reportLog.deleteMany();
+      const row = await db.reportLog.create({ data: { kind: "users", trigger: "manual", status: "succeeded", fileName } });
+      const response = await get(row.id);
+      expect(response.status, fileName).toBe(404);
+      expect(await response.text()).not.toContain(SECRET_TEXT);
+    }
+  });
+
+  it("does not follow a symbolic link planted in REPORTS_DIR", async () => {
+    await symlink(path.join(root, "x.csv"), path.join(reportsDir, "report_users_20261128T020000127Z.csv"));
+    const report = await succeededReport("report_users_20261128T020000127Z.csv");
+    const response = await get(report.id);
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain(SECRET_TEXT);
+  });
+});
+
+describe("reportFilePath", () => {
+  it("accepts report file names directly inside the folder only", () => {
+    expect(reportFilePath("/srv/reports", "report_users_20261128T020000123Z.csv")).toBe("/srv/reports/report_users_20261128T020000123Z.csv");
+    expect(reportFilePath("/srv/reports/", "report_notifications_20261128T020000123Z.csv")).toBe(
+      "/srv/reports/report_notifications_20261128T020000123Z.csv",
+    );
+    for (const name of ["../report_users_1.csv", "/etc/passwd", "report_users_1.csv/..", "sub/report_users_1.csv", "report_users_.csv.exe", "report_users_1.CSV", ""]) {
+      expect(reportFilePath("/srv/reports", name), name).toBeNull();
+    }
+  });
+});
