@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";
 import type { FullConfig } from "@playwright/test";
+import { hashPassword } from "../src/server/auth/password";
 import { freePort, startServer, waitUntilReady, type StartedServer } from "./servers";
 
 const webDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -26,24 +27,30 @@ function ensureBuilt(): void {
 
 /**
  * Gives the run its own database and RabbitMQ vhost (real queue names, nothing shared with other
- * runs) and its own mail catcher (maildev), starts the receiver, the sender (SMTP into maildev)
- * and `next start` against them, and waits until all are ready. The web and the sender share a
- * confirmation secret made for this run. Returns the teardown: stop the servers, then drop the
- * vhost and the database and remove maildev's mail directory.
+ * runs) and its own mail catcher (maildev), starts the receiver, the sender (SMTP into maildev),
+ * the reporter (schedule off) and `next start` against them, and waits until all are ready. The
+ * web and the sender share a confirmation secret made for this run; the web and the reporter
+ * share a temporary REPORTS_DIR; the admin account and session secret are made for this run.
+ * Returns the teardown: stop the servers, then drop the vhost and the database and remove the
+ * temporary folders.
  */
 export default async function globalSetup(config: FullConfig) {
   const baseURL = config.projects[0]?.use.baseURL;
   if (!baseURL) throw new Error("playwright.config.ts must set use.baseURL");
   const webPort = new URL(baseURL).port;
   const receiverPort = process.env.E2E_RECEIVER_PORT ?? "8181";
-  const [senderPort, smtpPort, maildevWebPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const [senderPort, smtpPort, maildevWebPort, reporterPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const maildevUrl = `http://127.0.0.1:${maildevWebPort}`;
   const confirmationSecret = randomBytes(32).toString("base64url");
+  const admin = { email: "admin@userstream.test", password: randomBytes(18).toString("base64url") };
+  // The default cost would only slow the run; the tests sign in with the same code path either way.
+  const adminPasswordHash = await hashPassword(admin.password, { N: 2 ** 12, r: 8, p: 1 });
 
   ensureBuilt();
   const database = await createTestDatabase();
   const vhost = await createTestVhost("userstream-e2e");
   const mailDirectory = mkdtempSync(join(tmpdir(), "userstream-e2e-mail-"));
+  const reportsDirectory = mkdtempSync(join(tmpdir(), "userstream-e2e-reports-"));
   const servers: StartedServer[] = [];
 
   const teardown = async () => {
@@ -51,6 +58,7 @@ export default async function globalSetup(config: FullConfig) {
     await vhost.drop();
     await database.drop();
     rmSync(mailDirectory, { recursive: true, force: true });
+    rmSync(reportsDirectory, { recursive: true, force: true });
   };
 
   try {
@@ -60,6 +68,7 @@ export default async function globalSetup(config: FullConfig) {
       AMQP_URL: vhost.url,
       APP_URL: baseURL,
       CONFIRMATION_TOKEN_SECRET: confirmationSecret,
+      REPORTS_DIR: reportsDirectory,
       NEXT_TELEMETRY_DISABLED: "1",
       LOG_LEVEL: "warn",
     };
@@ -82,11 +91,20 @@ export default async function globalSetup(config: FullConfig) {
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       EMAIL_FROM: "UserStream <welcome@userstream.test>",
     });
+    const reporter = start("reporter", "pnpm", ["--filter", "@userstream/workers", "start:reporter"], {
+      REPORTER_PORT: String(reporterPort),
+      REPORT_CRON: "off",
+    });
     const web = start(
       "web",
       join(webDir, "node_modules", ".bin", "next"),
       ["start", "--hostname", "127.0.0.1", "--port", webPort],
-      { NODE_ENV: "production" },
+      {
+        NODE_ENV: "production",
+        ADMIN_EMAIL: admin.email,
+        ADMIN_PASSWORD_HASH: adminPasswordHash,
+        SESSION_SECRET: randomBytes(32).toString("base64url"),
+      },
       webDir,
     );
 
@@ -94,6 +112,7 @@ export default async function globalSetup(config: FullConfig) {
       waitUntilReady(maildev, `${maildevUrl}/email`),
       waitUntilReady(receiver, `http://127.0.0.1:${receiverPort}/readyz`),
       waitUntilReady(sender, `http://127.0.0.1:${senderPort}/readyz`),
+      waitUntilReady(reporter, `http://127.0.0.1:${reporterPort}/readyz`),
       waitUntilReady(web, `${baseURL}/api/health`),
     ]);
   } catch (error) {
@@ -107,5 +126,7 @@ export default async function globalSetup(config: FullConfig) {
   process.env.E2E_AMQP_URL = vhost.url;
   process.env.E2E_MAILDEV_URL = maildevUrl;
   process.env.E2E_CONFIRMATION_TOKEN_SECRET = confirmationSecret;
+  process.env.E2E_ADMIN_EMAIL = admin.email;
+  process.env.E2E_ADMIN_PASSWORD = admin.password;
   return teardown;
 }

@@ -2,7 +2,13 @@ import { QUEUES } from "@userstream/contracts";
 import { createPrismaClient } from "@userstream/db";
 import { connect } from "amqplib";
 
-type E2EVariable = "E2E_DATABASE_URL" | "E2E_AMQP_URL" | "E2E_MAILDEV_URL" | "E2E_CONFIRMATION_TOKEN_SECRET";
+type E2EVariable =
+  | "E2E_DATABASE_URL"
+  | "E2E_AMQP_URL"
+  | "E2E_MAILDEV_URL"
+  | "E2E_CONFIRMATION_TOKEN_SECRET"
+  | "E2E_ADMIN_EMAIL"
+  | "E2E_ADMIN_PASSWORD";
 
 export function required(name: E2EVariable): string {
   const value = process.env[name];
