@@ -1,0 +1,164 @@
+"use client";
+
+import { ReportRequestSchema, type ReportKind, type ReportRequest } from "@userstream/contracts";
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import { REPORT_KIND_LABELS } from "~/lib/reports";
+import { useTRPC } from "~/trpc/react";
+
+const NOTIFICATION_STATUSES = ["queued", "sending", "sent", "failed", "dead"] as const;
+
+interface FormValues {
+  kind: ReportKind;
+  registeredFrom: string;
+  registeredTo: string;
+  verifiedOnly: boolean;
+  status: "" | (typeof NOTIFICATION_STATUSES)[number];
+}
+
+const INITIAL: FormValues = { kind: "users", registeredFrom: "", registeredTo: "", verifiedOnly: false, status: "" };
+
+/** The request the form describes; empty inputs are left out (no filter). */
+function toRequest(values: FormValues): unknown {
+  if (values.kind === "notifications") return { kind: "notifications", filters: values.status ? { status: values.status } : {} };
+  return {
+    kind: "users",
+    filters: {
+      ...(values.registeredFrom ? { registeredFrom: values.registeredFrom } : {}),
+      ...(values.registeredTo ? { registeredTo: values.registeredTo } : {}),
+      ...(values.verifiedOnly ? { verifiedOnly: true } : {}),
+    },
+  };
+}
+
+/** Errors by input name, from the shared schema (the server checks the same). */
+function validate(values: FormValues): { request?: ReportRequest; errors: Record<string, string> } {
+  const result = ReportRequestSchema.safeParse(toRequest(values));
+  if (result.success) return { request: result.data, errors: {} };
+  const errors: Record<string, string> = {};
+  for (const issue of result.error.issues) errors[String(issue.path.at(-1) ?? "form")] ??= issue.message;
+  return { errors };
+}
+
+export function GenerateReportForm({ onQueued }: { onQueued: () => void }) {
+  const trpc = useTRPC();
+  const [values, setValues] = useState<FormValues>(INITIAL);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<{ text: string; tone: "ok" | "problem" } | null>(null);
+
+  const generate = useMutation(
+    trpc.reports.generate.mutationOptions({
+      onSuccess: (report) => {
+        setMessage({ text: `${REPORT_KIND_LABELS[report.kind]} report queued.`, tone: "ok" });
+        onQueued();
+      },
+      onError: (error) => {
+        const code = error.data?.code;
+        const text =
+          code === "UNAUTHORIZED"
+            ? "Your admin session has ended. Sign in again to generate reports."
+            : code === "SERVICE_UNAVAILABLE"
+              ? error.message
+              : "The report could not be requested. Please try again.";
+        setMessage({ text, tone: "problem" });
+        // A report the broker refused is listed as failed: show it.
+        onQueued();
+      },
+    }),
+  );
+
+  function update(patch: Partial<FormValues>) {
+    setValues((current) => ({ ...current, ...patch }));
+    setErrors({});
+  }
+
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setMessage(null);
+    const { request, errors: found } = validate(values);
+    setErrors(found);
+    if (request) generate.mutate(request);
+  }
+
+  const fieldError = (name: string) =>
+    errors[name] ? (
+      <p id={`${name}-error`} className="field-error">
+        {errors[name]}
+      </p>
+    ) : null;
+  const describedBy = (name: string) => (errors[name] ? `${name}-error` : undefined);
+
+  return (
+    <form className="form" noValidate onSubmit={onSubmit} aria-label="Generate a report">
+      <div className="field">
+        <label htmlFor="report-kind">Report</label>
+        <select id="report-kind" value={values.kind} onChange={(event) => update({ kind: event.target.value as ReportKind })}>
+          <option value="users">{REPORT_KIND_LABELS.users}</option>
+          <option value="notifications">{REPORT_KIND_LABELS.notifications}</option>
+        </select>
+      </div>
+      <fieldset className="fieldset">
+        <legend>Filters</legend>
+        {values.kind === "users" ? (
+          <>
+            <div className="field">
+              <label htmlFor="registeredFrom">Registered from</label>
+              <input
+                id="registeredFrom"
+                type="date"
+                value={values.registeredFrom}
+                aria-invalid={errors.registeredFrom ? true : undefined}
+                aria-describedby={describedBy("registeredFrom")}
+                onChange={(event) => update({ registeredFrom: event.target.value })}
+              />
+              {fieldError("registeredFrom")}
+            </div>
+            <div className="field">
+              <label htmlFor="registeredTo">Registered to</label>
+              <input
+                id="registeredTo"
+                type="date"
+                value={values.registeredTo}
+                aria-invalid={errors.registeredTo ? true : undefined}
+                aria-describedby={describedBy("registeredTo")}
+                onChange={(event) => update({ registeredTo: event.target.value })}
+              />
+              {fieldError("registeredTo")}
+            </div>
+            <div className="checkbox">
+              <input
+                id="verifiedOnly"
+                type="checkbox"
+                checked={values.verifiedOnly}
+                onChange={(event) => update({ verifiedOnly: event.target.checked })}
+              />
+              <label htmlFor="verifiedOnly">Verified emails only</label>
+            </div>
+          </>
+        ) : (
+          <div className="field">
+            <label htmlFor="notificationStatus">Email status</label>
+            <select
+              id="notificationStatus"
+              value={values.status}
+              onChange={(event) => update({ status: event.target.value as FormValues["status"] })}
+            >
+              <option value="">Any</option>
+              {NOTIFICATION_STATUSES.map((status) => (
+                <option key={status} value={status}>
+                  {status}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+      </fieldset>
+      {fieldError("form")}
+      <button className="button" type="submit" disabled={generate.isPending}>
+        {generate.isPending ? "Requesting…" : "Generate report"}
+      </button>
+      {/* Always present, so that assistive technology notices when a message appears in it. */}
+      <div aria-live="polite">{message ? <p className={message.tone === "problem" ? "alert" : "notice-line"}>{message.text}</p> : null}</div>
+    </form>
+  );
+}
