@@ -4,11 +4,12 @@
 // Node 20 cannot run TypeScript and the web has no TS runner, so this transpiles the one module
 // that hashes (it imports only node:crypto) and imports it from memory: one implementation, no copy.
 import { readFile } from "node:fs/promises";
-import ts from "typescript";
 
 const MIN_LENGTH = 12;
 
 async function loadPasswordModule() {
+  // Loaded only now: TypeScript takes a second to load, and the prompt should not wait for it.
+  const { default: ts } = await import("typescript");
   const source = await readFile(new URL("../src/server/auth/password.ts", import.meta.url), "utf8");
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
