@@ -1,7 +1,12 @@
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { validate } from "node-cron";
 import { z } from "zod";
 import { commonEnv, loadEnv } from "../lib/env";
+
+// A relative REPORTS_DIR means the same folder to the reporter and the web, whichever folder they
+// were started from: the repository root's.
+const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 
 /** The reporter's configuration, validated once at start. */
 export function loadReporterEnv(source: NodeJS.ProcessEnv = process.env) {
@@ -13,7 +18,7 @@ export function loadReporterEnv(source: NodeJS.ProcessEnv = process.env) {
       REPORTS_DIR: z
         .string()
         .default("./reports")
-        .transform((dir) => path.resolve(dir)),
+        .transform((dir) => path.resolve(REPO_ROOT, dir)),
       /** When the scheduled users report runs (UTC, cron syntax with optional seconds), or `off`. */
       REPORT_CRON: z
         .string()
