@@ -5,7 +5,7 @@ import base from "@userstream/eslint-config/base";
 /** The shared rules (including the `process.env` ban outside `src/env.ts`) plus Next's and the hooks rules. */
 export default [
   ...base,
-  { ignores: ["next-env.d.ts", "playwright-report/**", "test-results/**"] },
+  { ignores: ["next-env.d.ts", "playwright-report/**", "test-results/**", ".next-bundle-check-*/**"] },
   {
     files: ["**/*.{ts,tsx}"],
     plugins: { "@next/next": nextPlugin, "react-hooks": reactHooks },

@@ -14,6 +14,8 @@ const securityHeaders = [
 ];
 
 const nextConfig: NextConfig = {
+  // A separate output folder for the bundle secret scan (src/bundle-secrets.integration.test.ts).
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
   // Workspace packages ship TypeScript sources.
