@@ -97,27 +97,25 @@ function asUser(url: string, user: string): string {
  * migration role, as production would.
  */
 export async function createTestDatabaseWithRoles(prefix = "userstream_test_roles"): Promise<TestDatabaseWithRoles> {
-  const serverUrl = testServerUrl();
   const suffix = randomUUID().replaceAll("-", "").slice(0, 12);
-  const name = `${prefix}_${suffix}`;
   const migrator = `userstream_test_migrator_${suffix}`;
   const app = `userstream_test_app_${suffix}`;
   const script = readFileSync(ROLES_SQL, "utf8")
     .replace(/\buserstream_migrator\b/g, migrator)
     .replace(/\buserstream_app\b/g, app);
 
-  await runOnServer(serverUrl, `CREATE DATABASE ${quoteIdent(name)}`);
-  const databaseUrl = withDatabase(serverUrl, name);
+  // Empty, not copied from the template: the migrator must create (and own) everything itself.
+  const database = await createEmptyDatabase(prefix);
   const drop = async () => {
-    await runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-    await runOnServer(serverUrl, `DROP ROLE IF EXISTS ${quoteIdent(app)}, ${quoteIdent(migrator)}`);
+    await database.drop();
+    await runOnServer(testServerUrl(), `DROP ROLE IF EXISTS ${quoteIdent(app)}, ${quoteIdent(migrator)}`);
   };
   try {
-    await runOnServer(databaseUrl, script);
-    const migratorUrl = asUser(databaseUrl, migrator);
+    await runOnServer(database.url, script);
+    const migratorUrl = asUser(database.url, migrator);
     const migrate = await runPrismaCli(["migrate", "deploy"], migratorUrl);
     if (migrate.code !== 0) throw new Error(`prisma migrate deploy failed (exit ${migrate.code}):\n${migrate.stdout}${migrate.stderr}`);
-    return { migratorUrl, appUrl: asUser(databaseUrl, app), drop };
+    return { migratorUrl, appUrl: asUser(database.url, app), drop };
   } catch (error) {
     await drop();
     throw error;
