@@ -82,6 +82,22 @@ test("pages carry a nonce CSP without 'unsafe-inline' scripts, framing refused, 
   await expect(page.getByText("First name is required")).toBeVisible();
 });
 
+test("no page breaks its own Content-Security-Policy", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  await page.goto("/users");
+  await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
+  await signIn(page);
+  await expect(page).toHaveURL(/\/admin$/);
+  for (const path of ["/admin/emails", "/admin/reports", "/admin"]) {
+    await page.goto(path);
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  }
+  expect(violations).toEqual([]);
+});
+
 test("after signing out, admin pages and procedures are refused, with or without a forged middleware header", async ({ page }) => {
   await signIn(page);
   await expect(page).toHaveURL(/\/admin$/);
