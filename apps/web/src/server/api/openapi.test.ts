@@ -11,9 +11,9 @@ describe("OpenAPI document", () => {
     expect(paths["/users"]?.get?.parameters?.map((parameter) => parameter.name).sort()).toEqual(["cursor", "limit", "search"]);
   });
 
-  it("documents 202, 400 { errors } and 503 for registrations, not 200", () => {
+  it("documents 202, 400 { errors }, 413, 429 and 503 for registrations, not 200", () => {
     const responses = paths["/registrations"]?.post?.responses ?? {};
-    expect(Object.keys(responses).sort()).toEqual(["202", "400", "500", "503"]);
+    expect(Object.keys(responses).sort()).toEqual(["202", "400", "413", "429", "500", "503"]);
     expect(JSON.stringify(responses["400"])).toContain('"errors"');
   });
 });

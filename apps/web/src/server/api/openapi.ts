@@ -56,6 +56,8 @@ export function createOpenApiDocument(appUrl: string): OpenApiDocument {
       }
       if (procedure === "registration.submit") {
         responses["503"] = jsonResponse("The broker did not confirm the registration; try again", messageSchema);
+        responses["429"] = jsonResponse("Too many registrations from this client address; wait a minute", messageSchema);
+        responses["413"] = jsonResponse("The request body is over 64 kB", messageSchema);
       }
     }
   }
