@@ -98,6 +98,21 @@ test("no page breaks its own Content-Security-Policy", async ({ page }) => {
   expect(violations).toEqual([]);
 });
 
+test("repeated failed sign-ins lock the account typed, with the same answer for an unknown one", async ({ page }) => {
+  const answer = page.getByRole("form", { name: "Admin sign-in" }).getByRole("alert");
+  const stranger = `${uniqueName("nobody").toLowerCase()}@userstream.test`;
+  // SIGN_IN_MAX_FAILURES is 5 by default.
+  for (let i = 0; i < 5; i++) {
+    await signIn(page, stranger, "a wrong password");
+    await expect(answer).toHaveText("Email or password is incorrect");
+  }
+  await signIn(page, stranger, "a wrong password");
+  await expect(answer).toHaveText("Too many failed sign-ins. Please wait a few minutes and try again.");
+  // Only that account is locked: the admin, from the same address, still signs in.
+  await signIn(page);
+  await expect(page).toHaveURL(/\/admin$/);
+});
+
 test("after signing out, admin pages and procedures are refused, with or without a forged middleware header", async ({ page }) => {
   await signIn(page);
   await expect(page).toHaveURL(/\/admin$/);
