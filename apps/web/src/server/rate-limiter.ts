@@ -42,3 +42,17 @@ export function createRateLimiter(options: { max: number; windowMs: number; maxK
     },
   };
 }
+
+/** The cause of a refusal by a rate limiter: how long until the client may try again. */
+export class RateLimitedError extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`rate limited for ${retryAfterMs} ms`);
+    this.name = "RateLimitedError";
+  }
+}
+
+/** A `Retry-After` header (whole seconds) when one of the errors is a rate limit's refusal. */
+export function retryAfterHeaders(errors: readonly { cause?: unknown }[]): Record<string, string> {
+  const limited = errors.map((error) => error.cause).find((cause) => cause instanceof RateLimitedError);
+  return limited ? { "retry-after": String(Math.max(1, Math.ceil(limited.retryAfterMs / 1000))) } : {};
+}

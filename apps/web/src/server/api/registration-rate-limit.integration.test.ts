@@ -83,6 +83,9 @@ describe("registration rate limit per client address (REST and tRPC share it)", 
     const refused = await rest(createContext, "203.0.113.7");
     expect(refused.status).toBe(429);
     expect(await refused.json()).toEqual({ message: TOO_MANY_REGISTRATIONS_MESSAGE, code: "TOO_MANY_REQUESTS" });
+    // Within the minute's window: the client is told how many seconds to wait.
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(60);
     expect((await trpc(createContext, "203.0.113.7")).status).toBe(429);
     expect(await queued()).toBe(before + 2);
 

@@ -2,6 +2,7 @@ import { createOpenApiFetchHandler } from "trpc-to-openapi";
 import { appRouter } from "./root";
 import { REST_SUCCESS_STATUS, toRestErrorBody } from "./rest-errors";
 import type { TRPCContext } from "./trpc";
+import { retryAfterHeaders } from "../rate-limiter";
 import { withLimitedBody } from "./limited-body";
 import { logProcedureError } from "./log-error";
 
@@ -24,15 +25,16 @@ export async function handleRestRequest(
     createContext: () => createContext({ headers: req.headers }),
     responseMeta: ({ paths, errors }) => {
       const status = errors.length === 0 && paths?.length === 1 ? REST_SUCCESS_STATUS[paths[0] ?? ""] : undefined;
-      return status ? { status } : {};
+      return { ...(status ? { status } : {}), headers: retryAfterHeaders(errors) };
     },
     onError: ({ error, path }) => logProcedureError("rest", path, error),
   });
   if (response.status < 400) return response;
 
   const body: unknown = await response.json().catch(() => null);
+  const retryAfter = response.headers.get("retry-after");
   return Response.json(toRestErrorBody(response.status, body), {
     status: response.status,
-    headers: { "cache-control": "no-store" },
+    headers: { "cache-control": "no-store", ...(retryAfter ? { "retry-after": retryAfter } : {}) },
   });
 }

@@ -10,7 +10,7 @@ import { ZodError } from "zod";
 import type { PrismaClient } from "@userstream/db";
 import type { Publisher } from "@userstream/messaging";
 import type { AdminSession } from "../auth/admin-auth";
-import type { RateLimiter } from "../rate-limiter";
+import { RateLimitedError, type RateLimiter } from "../rate-limiter";
 
 /**
  * What every procedure can use. The app builds it in `context.ts` from its singletons; tests
@@ -70,6 +70,9 @@ export const TOO_MANY_REGISTRATIONS_MESSAGE = "Too many registrations from your 
  */
 export const registrationRateLimitedProcedure = t.procedure.use(({ ctx, next }) => {
   const decision = ctx.registrationLimiter?.take(ctx.clientAddress ?? "unknown");
-  if (decision && !decision.allowed) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: TOO_MANY_REGISTRATIONS_MESSAGE });
+  if (decision && !decision.allowed) {
+    const cause = new RateLimitedError(decision.retryAfterMs);
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: TOO_MANY_REGISTRATIONS_MESSAGE, cause });
+  }
   return next();
 });

@@ -3,6 +3,7 @@ import { logProcedureError } from "~/server/api/log-error";
 import { appRouter } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/context";
 import { withLimitedBody } from "~/server/api/limited-body";
+import { retryAfterHeaders } from "~/server/rate-limiter";
 
 export const dynamic = "force-dynamic";
 
@@ -14,6 +15,7 @@ async function handler(original: Request) {
     router: appRouter,
     req,
     createContext: () => createTRPCContext({ headers: req.headers }),
+    responseMeta: ({ errors }) => ({ headers: retryAfterHeaders(errors) }),
     onError: ({ error, path }) => logProcedureError("trpc", path, error),
   });
 }
