@@ -58,8 +58,8 @@ export async function handleRestRequest(
   if (response.status < 400) return response;
 
   const body: unknown = await response.json().catch(() => null);
-  return Response.json(toRestErrorBody(response.status, body), {
-    status: response.status,
-    headers: { "cache-control": "no-store" },
-  });
+  const headers = new Headers({ "cache-control": "no-store" });
+  // RFC 9110: a 401 names the scheme the client should use.
+  if (response.status === 401) headers.set("www-authenticate", 'Bearer realm="userstream"');
+  return Response.json(toRestErrorBody(response.status, body), { status: response.status, headers });
 }

@@ -1,5 +1,8 @@
+import { adminUsersRouter } from "./routers/admin-users";
+import { apiKeysRouter } from "./routers/api-keys";
 import { registrationRouter } from "./routers/registration";
 import { reportsRouter } from "./routers/reports";
+import { serviceUsersRouter } from "./routers/service-users";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -7,6 +10,10 @@ export const appRouter = createTRPCRouter({
   registration: registrationRouter,
   users: usersRouter,
   reports: reportsRouter,
+  adminUsers: adminUsersRouter,
+  apiKeys: apiKeysRouter,
+  /** `/api/v1/users` (REST, API keys). */
+  serviceUsers: serviceUsersRouter,
 });
 
 export type AppRouter = typeof appRouter;

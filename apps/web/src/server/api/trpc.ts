@@ -9,6 +9,7 @@ import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
 import type { PrismaClient } from "@userstream/db";
 import type { Publisher } from "@userstream/messaging";
+import { authenticateApiKey } from "../api-key-service";
 import type { AdminSession } from "../auth/admin-auth";
 
 /**
@@ -55,4 +56,22 @@ export const publicProcedure = t.procedure;
 export const adminProcedure = t.procedure.use(({ ctx, next }) => {
   if (!ctx.adminSession) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in as an admin to do this." });
   return next({ ctx: { adminSession: ctx.adminSession } });
+});
+
+/** What a service is told when its key is refused; the same words for a key that never existed and a mistyped one. */
+export const API_KEY_MESSAGES = {
+  missing: "Send an API key as `Authorization: Bearer <key>`.",
+  invalid: "The API key is not valid.",
+  revoked: "The API key has been revoked.",
+} as const;
+
+/**
+ * Only a request carrying a valid API key (`Authorization: Bearer <key>`, created by an admin and
+ * not revoked) may call it; the key's last-used time is recorded. For other services calling the
+ * REST API; procedures see `ctx.apiKey` (id and name).
+ */
+export const apiKeyProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const check = await authenticateApiKey(ctx.headers.get("authorization"), ctx);
+  if (!check.ok) throw new TRPCError({ code: "UNAUTHORIZED", message: API_KEY_MESSAGES[check.reason] });
+  return next({ ctx: { apiKey: check.apiKey } });
 });
