@@ -2,21 +2,13 @@
 
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useState } from "react";
+import { useDebouncedValue, useSettingsInAddress } from "~/lib/use-debounced-value";
 import { nextUsersPageParam, usersListInput } from "~/lib/users-list-input";
 import { useTRPC } from "~/trpc/react";
 import { UsersTable } from "./users-table";
 
 const SEARCH_DEBOUNCE_MS = 300;
-
-function useDebouncedValue<T>(value: T, delayMs: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), delayMs);
-    return () => clearTimeout(timer);
-  }, [value, delayMs]);
-  return debounced;
-}
 
 /** Search box, the users table newest first, the total and "Load more" (keyset cursor pages). */
 export function UsersDirectory({ initialSearch }: { initialSearch: string }) {
@@ -24,14 +16,7 @@ export function UsersDirectory({ initialSearch }: { initialSearch: string }) {
   const [search, setSearch] = useState(initialSearch);
   const debouncedSearch = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
 
-  useEffect(() => {
-    // Keep the search in the address so it survives a reload and can be shared. The history API
-    // (not router.replace) avoids a server round trip for every keystroke pause.
-    const url = new URL(window.location.href);
-    if (debouncedSearch) url.searchParams.set("q", debouncedSearch);
-    else url.searchParams.delete("q");
-    if (url.href !== window.location.href) window.history.replaceState(null, "", url);
-  }, [debouncedSearch]);
+  useSettingsInAddress({ q: debouncedSearch });
 
   const users = useInfiniteQuery(
     trpc.users.list.infiniteQueryOptions(usersListInput(debouncedSearch), {

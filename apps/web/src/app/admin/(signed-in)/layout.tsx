@@ -3,9 +3,12 @@ import { requireAdminSession } from "~/server/auth/admin-session";
 import { SiteNav } from "../../site-nav";
 import { signOut } from "../actions";
 
+// One link per admin page, in the order an admin reaches for them.
 const ADMIN_LINKS = [
   { href: "/admin", label: "Overview" },
+  { href: "/admin/users", label: "Users" },
   { href: "/admin/reports", label: "Reports" },
+  { href: "/admin/api-keys", label: "API keys" },
 ];
 
 export const metadata: Metadata = { robots: { index: false, follow: false } };
