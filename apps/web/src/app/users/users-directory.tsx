@@ -6,6 +6,7 @@ import { useState } from "react";
 import { useDebouncedValue, useSettingsInAddress } from "~/lib/use-debounced-value";
 import { nextUsersPageParam, usersListInput } from "~/lib/users-list-input";
 import { useTRPC } from "~/trpc/react";
+import { UserSearchBox, UsersListFooter, UsersTotal } from "./users-list-parts";
 import { UsersTable } from "./users-table";
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -31,21 +32,9 @@ export function UsersDirectory({ initialSearch }: { initialSearch: string }) {
 
   return (
     <>
-      <div className="search" role="search">
-        <label htmlFor="user-search">Search by name or email</label>
-        <input
-          id="user-search"
-          type="search"
-          value={search}
-          maxLength={100}
-          autoComplete="off"
-          onChange={(event) => setSearch(event.target.value)}
-        />
-      </div>
+      <UserSearchBox id="user-search" value={search} onChange={setSearch} />
 
-      <p aria-live="polite" data-testid="users-total">
-        {total === undefined ? "Loading users…" : `${total} ${total === 1 ? "user" : "users"}`}
-      </p>
+      <UsersTotal total={total} />
 
       {users.isError ? (
         <p role="alert" className="alert">
@@ -67,23 +56,7 @@ export function UsersDirectory({ initialSearch }: { initialSearch: string }) {
         <UsersTable users={items} />
       ) : null}
 
-      <div className="list-footer">
-        {users.hasNextPage ? (
-          <button
-            type="button"
-            className="button secondary"
-            onClick={() => void users.fetchNextPage()}
-            disabled={users.isFetchingNextPage}
-          >
-            {users.isFetchingNextPage ? "Loading…" : "Load more"}
-          </button>
-        ) : null}
-        {total !== undefined && items.length > 0 ? (
-          <span className="muted">
-            Showing {items.length} of {total}
-          </span>
-        ) : null}
-      </div>
+      <UsersListFooter shown={items.length} total={total} pages={users} />
     </>
   );
 }

@@ -1,37 +1,21 @@
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
-import { createPublisher, type Publisher } from "@userstream/messaging";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { PrismaClient } from "@userstream/db";
+import type { Publisher } from "@userstream/messaging";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { AdminSession } from "../auth/admin-auth";
 import { handleRestRequest } from "./rest-handler";
 import { createCaller } from "./root";
+import { usersTestDatabase } from "./testing";
 import { API_KEY_MESSAGES } from "./trpc";
 
 const ORIGIN = "http://127.0.0.1:3000";
 const ADMIN: AdminSession = { email: "admin@example.com", expiresAt: Date.now() + 3_600_000 };
 
 describe("/api/v1/users with API keys, against PostgreSQL", () => {
-  let database: TestDatabase;
+  const deps = usersTestDatabase("userstream_web_users_rest");
   let db: PrismaClient;
   let publisher: Publisher;
-
-  beforeAll(async () => {
-    database = await createTestDatabase("userstream_web_users_rest");
-    db = createPrismaClient(database.url);
-    // Nothing here publishes.
-    publisher = createPublisher("amqp://guest:guest@127.0.0.1:1", { confirmTimeoutMs: 1_000 });
-  });
-
-  afterAll(async () => {
-    await Promise.all([publisher?.close(), db?.$disconnect()]);
-    await database?.drop();
-  });
-
-  beforeEach(async () => {
-    await db.notificationLog.deleteMany();
-    await db.registration.deleteMany();
-    await db.user.deleteMany();
-    await db.apiKey.deleteMany();
+  beforeAll(() => {
+    ({ db, publisher } = deps);
   });
 
   const admin = () => createCaller({ headers: new Headers(), db, publisher, adminSession: ADMIN });

@@ -1,13 +1,13 @@
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
-import { createPublisher, type Publisher } from "@userstream/messaging";
+import type { PrismaClient } from "@userstream/db";
+import type { Publisher } from "@userstream/messaging";
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_SESSION_COOKIE, adminSessionFromHeaders, type AdminAuthConfig, type AdminSession } from "../../auth/admin-auth";
 import { signSession } from "../../auth/session";
 import { DELETED_USER_ERROR } from "../../users-service";
 import { appRouter, createCaller } from "../root";
+import { codeOf, usersTestDatabase } from "../testing";
 
 const ADMIN: AdminSession = { email: "admin@example.com", expiresAt: Date.now() + 3_600_000 };
 const AUTH: AdminAuthConfig = {
@@ -19,38 +19,12 @@ const AUTH: AdminAuthConfig = {
   secureCookie: true,
 };
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
-
 describe("admin users and API keys procedures (admin only)", () => {
-  let database: TestDatabase;
+  const deps = usersTestDatabase("userstream_web_admin_users");
   let db: PrismaClient;
-  // No procedure here publishes; a broker that is not there proves it.
   let publisher: Publisher;
-
-  beforeAll(async () => {
-    database = await createTestDatabase("userstream_web_admin_users");
-    db = createPrismaClient(database.url);
-    publisher = createPublisher("amqp://guest:guest@127.0.0.1:1", { confirmTimeoutMs: 1_000 });
-  });
-
-  afterAll(async () => {
-    await Promise.all([publisher?.close(), db?.$disconnect()]);
-    await database?.drop();
-  });
-
-  beforeEach(async () => {
-    await db.notificationLog.deleteMany();
-    await db.registration.deleteMany();
-    await db.user.deleteMany();
-    await db.apiKey.deleteMany();
+  beforeAll(() => {
+    ({ db, publisher } = deps);
   });
 
   function caller(adminSession: AdminSession | null) {

@@ -2,12 +2,11 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import Link from "next/link";
 import { useState } from "react";
 import { formatUtc } from "~/lib/reports";
 import type { AppRouter } from "~/server/api/root";
 import { useTRPC } from "~/trpc/react";
-import { SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
+import { LoadError, SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
 import { ConfirmDialog } from "../../components/modal-dialog";
 
 type ApiKeyRow = inferRouterOutputs<AppRouter>["apiKeys"]["list"][number];
@@ -101,17 +100,7 @@ export function ApiKeysManager() {
 
       <section aria-labelledby="keys-heading">
         <h2 id="keys-heading">Keys</h2>
-        {keys.isError ? (
-          <p role="alert" className="alert">
-            {keys.error.data?.code === "UNAUTHORIZED" ? (
-              <>
-                Your admin session has ended. <Link href="/admin/login">Sign in again.</Link>
-              </>
-            ) : (
-              "We could not load the keys right now. Please try again."
-            )}
-          </p>
-        ) : null}
+        <LoadError error={keys.error} what="keys" />
         {keys.data?.length === 0 ? <p className="muted">No keys yet.</p> : null}
         {keys.data && keys.data.length > 0 ? (
           <div className="table-wrap">

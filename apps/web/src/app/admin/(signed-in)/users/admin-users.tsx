@@ -1,14 +1,14 @@
 "use client";
 
 import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
 import { useState } from "react";
 import { useDebouncedValue, useSettingsInAddress } from "~/lib/use-debounced-value";
 import { USER_SORT_LABELS, nextUsersPageParam, usersListInput, type UserSortOption } from "~/lib/users-list-input";
 import type { UserListItem } from "~/server/users-service";
 import { useTRPC } from "~/trpc/react";
-import { SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
+import { LoadError, SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
 import { ConfirmDialog } from "../../components/modal-dialog";
+import { UserSearchBox, UsersListFooter, UsersTotal } from "../../../users/users-list-parts";
 import { UsersTable } from "../../../users/users-table";
 import { EditUserDialog } from "./edit-user-dialog";
 
@@ -54,22 +54,11 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
 
   const items = users.data?.pages.flatMap((page) => page.items) ?? [];
   const total = users.data?.pages[0]?.total;
-  const unauthorized = users.error?.data?.code === "UNAUTHORIZED";
 
   return (
     <>
       <div className="list-controls">
-        <div className="search" role="search">
-          <label htmlFor="admin-user-search">Search by name or email</label>
-          <input
-            id="admin-user-search"
-            type="search"
-            value={search}
-            maxLength={100}
-            autoComplete="off"
-            onChange={(event) => setSearch(event.target.value)}
-          />
-        </div>
+        <UserSearchBox id="admin-user-search" value={search} onChange={setSearch} />
         <div className="field">
           <label htmlFor="admin-user-sort">Order</label>
           <select id="admin-user-sort" value={sort} onChange={(event) => setSort(event.target.value as UserSortOption)}>
@@ -82,24 +71,12 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
         </div>
       </div>
 
-      <p aria-live="polite" data-testid="users-total">
-        {total === undefined ? "Loading users…" : `${total} ${total === 1 ? "user" : "users"}`}
-      </p>
+      <UsersTotal total={total} />
       <p className="notice-line" aria-live="polite">
         {announcement}
       </p>
 
-      {users.isError ? (
-        <p role="alert" className="alert">
-          {unauthorized ? (
-            <>
-              Your admin session has ended. <Link href="/admin/login">Sign in again.</Link>
-            </>
-          ) : (
-            "We could not load the users right now. Please try again."
-          )}
-        </p>
-      ) : null}
+      <LoadError error={users.error} what="users" />
 
       {total === 0 ? (
         <p className="muted">{debouncedSearch ? <>No users match “{debouncedSearch}”.</> : "No users yet."}</p>
@@ -126,18 +103,7 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
         />
       ) : null}
 
-      <div className="list-footer">
-        {users.hasNextPage ? (
-          <button type="button" className="button secondary" onClick={() => void users.fetchNextPage()} disabled={users.isFetchingNextPage}>
-            {users.isFetchingNextPage ? "Loading…" : "Load more"}
-          </button>
-        ) : null}
-        {total !== undefined && items.length > 0 ? (
-          <span className="muted">
-            Showing {items.length} of {total}
-          </span>
-        ) : null}
-      </div>
+      <UsersListFooter shown={items.length} total={total} pages={users} />
 
       {editing ? (
         <EditUserDialog
