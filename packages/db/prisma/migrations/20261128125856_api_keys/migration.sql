@@ -17,6 +17,3 @@ CREATE UNIQUE INDEX "api_keys_key_hash_key" ON "api_keys"("key_hash");
 
 -- CreateIndex
 CREATE INDEX "api_keys_created_at_idx" ON "api_keys"("created_at" DESC);
-
--- CreateIndex
-CREATE INDEX "users_last_name_first_name_id_idx" ON "users"("last_name", "first_name", "id");
