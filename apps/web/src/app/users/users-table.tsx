@@ -40,7 +40,11 @@ export function UsersTable({ users, actions }: { users: UserListItem[]; actions?
               <td>
                 <time dateTime={user.createdAt}>{registeredAt.format(new Date(user.createdAt))} UTC</time>
               </td>
-              {actions ? <td className="row-actions">{actions(user)}</td> : null}
+              {actions ? (
+                <td>
+                  <span className="row-actions">{actions(user)}</span>
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>

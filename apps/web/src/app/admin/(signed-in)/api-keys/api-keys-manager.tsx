@@ -30,6 +30,8 @@ export function ApiKeysManager() {
       onSuccess: ({ apiKey, secret }) => {
         setCreated({ name: apiKey.name, secret });
         setName("");
+        // Listed at once; the refetch then brings whatever else changed.
+        queryClient.setQueryData(trpc.apiKeys.list.queryKey(), (keys) => [apiKey, ...(keys ?? [])]);
         void refresh();
       },
       onError: (error) =>
@@ -87,7 +89,7 @@ export function ApiKeysManager() {
             {create.isPending ? "Creating…" : "Create key"}
           </button>
         </form>
-        <div aria-live="polite">
+        <div aria-live="polite" className="created-key">
           {created ? (
             <div className="notice" data-testid="new-api-key">
               <h3>Key “{created.name}” created</h3>
