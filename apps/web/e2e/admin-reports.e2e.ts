@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
-import { signIn } from "./admin";
+import { signIn } from "./admin-session";
 import { required, uniqueName } from "./inspect";
 
 test("admin pages, the reports API and downloads need a signed-in admin", async ({ page }) => {

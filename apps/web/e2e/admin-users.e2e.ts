@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signIn } from "./admin";
+import { signIn } from "./admin-session";
 import { insertUser, uniqueName } from "./inspect";
 
 const MARKUP = "<img src=x onerror=alert(1)>";

@@ -1,3 +1,5 @@
+import { adminRouter } from "./routers/admin";
+import { emailsRouter } from "./routers/emails";
 import { adminUsersRouter } from "./routers/admin-users";
 import { apiKeysRouter } from "./routers/api-keys";
 import { registrationRouter } from "./routers/registration";
@@ -14,6 +16,8 @@ export const appRouter = createTRPCRouter({
   apiKeys: apiKeysRouter,
   /** `/api/v1/users` (REST, API keys). */
   serviceUsers: serviceUsersRouter,
+  emails: emailsRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,6 +7,7 @@ import { signOut } from "../actions";
 const ADMIN_LINKS = [
   { href: "/admin", label: "Overview" },
   { href: "/admin/users", label: "Users" },
+  { href: "/admin/emails", label: "Emails" },
   { href: "/admin/reports", label: "Reports" },
   { href: "/admin/api-keys", label: "API keys" },
 ];
