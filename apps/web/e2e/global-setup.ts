@@ -14,9 +14,12 @@ const webDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = resolve(webDir, "../..");
 const logDir = join(webDir, ".test-output");
 
+/** The standalone server `next build` writes (`output: "standalone"`): what `npm start` and the image run. */
+const standaloneServer = join(webDir, ".next", "standalone", "apps", "web", "server.js");
+
 /** Builds the web app unless a build exists (the root test script builds everything first). */
 function ensureBuilt(): void {
-  if (existsSync(join(webDir, ".next", "BUILD_ID")) && !process.env.E2E_REBUILD) return;
+  if (existsSync(standaloneServer) && !process.env.E2E_REBUILD) return;
   const build = spawnSync("pnpm", ["--filter", "@userstream/web", "build"], {
     cwd: repoRoot,
     stdio: "inherit",
@@ -28,7 +31,7 @@ function ensureBuilt(): void {
 /**
  * Gives the run its own database and RabbitMQ vhost (real queue names, nothing shared with other
  * runs) and its own mail catcher (maildev), starts the receiver, the sender (SMTP into maildev),
- * the reporter (schedule off) and `next start` against them, and waits until all are ready. The
+ * the reporter (schedule off) and the web's standalone server against them, and waits until all are ready. The
  * web and the sender share a confirmation secret made for this run; the web and the reporter
  * share a temporary REPORTS_DIR; the admin account and session secret are made for this run.
  * Returns the teardown: stop the servers, then drop the vhost and the database and remove the
@@ -97,10 +100,12 @@ export default async function globalSetup(config: FullConfig) {
     });
     const web = start(
       "web",
-      join(webDir, "node_modules", ".bin", "next"),
-      ["start", "--hostname", "127.0.0.1", "--port", webPort],
+      process.execPath,
+      [standaloneServer],
       {
         NODE_ENV: "production",
+        HOSTNAME: "127.0.0.1",
+        PORT: webPort,
         ADMIN_EMAIL: admin.email,
         ADMIN_PASSWORD_HASH: adminPasswordHash,
         SESSION_SECRET: randomBytes(32).toString("base64url"),
