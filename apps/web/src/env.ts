@@ -53,6 +53,14 @@ export const env = createEnv({
       .string()
       .default("./reports")
       .transform((dir) => resolveFromRepoRoot(dir)),
+    /** RabbitMQ's management API with credentials, for queue rates on /admin/pipeline; unset → AMQP counts only. */
+    RABBITMQ_MANAGEMENT_URL: z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional(),
+    /** The management UI as an admin's browser reaches it; default: the broker's host on port 15672. */
+    RABBITMQ_MANAGEMENT_PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional(),
+    /** Each worker's HTTP port, whose /readyz the pipeline view shows. */
+    RECEIVER_URL: z.url().default("http://127.0.0.1:8081"),
+    SENDER_URL: z.url().default("http://127.0.0.1:8082"),
+    REPORTER_URL: z.url().default("http://127.0.0.1:8084"),
     PUBLISH_CONFIRM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   },

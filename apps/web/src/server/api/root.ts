@@ -1,3 +1,4 @@
+import { pipelineRouter } from "./routers/pipeline";
 import { registrationRouter } from "./routers/registration";
 import { reportsRouter } from "./routers/reports";
 import { usersRouter } from "./routers/users";
@@ -7,6 +8,7 @@ export const appRouter = createTRPCRouter({
   registration: registrationRouter,
   users: usersRouter,
   reports: reportsRouter,
+  pipeline: pipelineRouter,
 });
 
 export type AppRouter = typeof appRouter;

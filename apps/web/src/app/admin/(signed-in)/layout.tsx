@@ -6,6 +6,7 @@ import { signOut } from "../actions";
 const ADMIN_LINKS = [
   { href: "/admin", label: "Overview" },
   { href: "/admin/reports", label: "Reports" },
+  { href: "/admin/pipeline", label: "Pipeline" },
 ];
 
 export const metadata: Metadata = { robots: { index: false, follow: false } };
