@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -55,8 +56,10 @@ export default async function globalSetup(config: FullConfig) {
   const mailDirectory = mkdtempSync(join(tmpdir(), "userstream-e2e-mail-"));
   const reportsDirectory = mkdtempSync(join(tmpdir(), "userstream-e2e-reports-"));
   const servers: StartedServer[] = [];
+  let control: Server | undefined;
 
   const teardown = async () => {
+    control?.close();
     for (const server of servers.reverse()) await server.stop();
     await vhost.drop();
     await database.drop();
@@ -85,9 +88,9 @@ export default async function globalSetup(config: FullConfig) {
       ...["--smtp", String(smtpPort), "--web", String(maildevWebPort)],
       ...["--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--mail-directory", mailDirectory, "--silent"],
     ]);
-    const receiver = start("receiver", "pnpm", ["--filter", "@userstream/workers", "start:receiver"], {
-      RECEIVER_PORT: receiverPort,
-    });
+    const startReceiver = () =>
+      start("receiver", "pnpm", ["--filter", "@userstream/workers", "start:receiver"], { RECEIVER_PORT: receiverPort });
+    let receiver = startReceiver();
     const sender = start("sender", "pnpm", ["--filter", "@userstream/workers", "start:sender"], {
       SENDER_PORT: String(senderPort),
       EMAIL_PROVIDER: "smtp",
@@ -109,6 +112,10 @@ export default async function globalSetup(config: FullConfig) {
         ADMIN_EMAIL: admin.email,
         ADMIN_PASSWORD_HASH: adminPasswordHash,
         SESSION_SECRET: randomBytes(32).toString("base64url"),
+        // The pipeline view's readiness column; no management API here, so queue counts come over AMQP.
+        RECEIVER_URL: `http://127.0.0.1:${receiverPort}`,
+        SENDER_URL: `http://127.0.0.1:${senderPort}`,
+        REPORTER_URL: `http://127.0.0.1:${reporterPort}`,
       },
       webDir,
     );
@@ -120,6 +127,24 @@ export default async function globalSetup(config: FullConfig) {
       waitUntilReady(reporter, `http://127.0.0.1:${reporterPort}/readyz`),
       waitUntilReady(web, `${baseURL}/api/health`),
     ]);
+
+    // Lets a test stop the receiver and start it again (POST /receiver/stop, /receiver/start), as
+    // an operator or a crash would: the pipeline test watches the queue fill and drain.
+    control = createServer((request, response) => {
+      const answer = (status: number) => response.writeHead(status).end();
+      if (request.method !== "POST") return answer(405);
+      if (request.url === "/receiver/stop") {
+        void receiver.stop().then(() => answer(204), () => answer(500));
+      } else if (request.url === "/receiver/start") {
+        receiver = startReceiver();
+        waitUntilReady(receiver, `http://127.0.0.1:${receiverPort}/readyz`).then(() => answer(204), () => answer(500));
+      } else {
+        answer(404);
+      }
+    });
+    const controlPort = await freePort();
+    await new Promise<void>((resolve) => control?.listen(controlPort, "127.0.0.1", resolve));
+    process.env.E2E_CONTROL_URL = `http://127.0.0.1:${controlPort}`;
   } catch (error) {
     await teardown();
     throw error;
