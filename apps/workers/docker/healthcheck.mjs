@@ -1,5 +1,6 @@
 // The workers image's HEALTHCHECK. One image runs any role, each on its own port: whichever port
 // answers is this container's worker, and its /readyz decides (exit 0 ready, 1 otherwise).
+/* eslint-disable no-restricted-properties -- a standalone script of the image, given the ports in its environment */
 const ports = [
   process.env.RECEIVER_PORT ?? "8081",
   process.env.SENDER_PORT ?? "8082",

@@ -9,7 +9,8 @@ import { EmailDeliveryError } from "../src/sender/providers/email-provider";
 import { createSmtpProvider } from "../src/sender/providers/smtp";
 import { startTestSmtpServer, type TestSmtpServer } from "./smtp-test-server";
 
-const openssl = promisify(execFile).bind(null, "openssl");
+const run = promisify(execFile);
+const openssl = (args: string[]) => run("openssl", args);
 
 /** A private CA and a certificate it signed for 127.0.0.1, made with openssl for this run. */
 async function makeCertificates(dir: string) {
