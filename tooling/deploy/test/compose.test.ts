@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 const run = promisify(execFile);
+// Debian's docker-compose (reads the compose spec without an engine), or the Docker CLI plugin.
+const compose = spawnSync("docker-compose", ["version"]).status === 0 ? ["docker-compose"] : ["docker", "compose"];
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** The values a production deployment must provide (compose.prod.yml refuses to start without them). */
@@ -62,7 +64,8 @@ function composeEnv(extra: Record<string, string>) {
 
 async function composeConfig(files: string[], env: Record<string, string>, profile?: string, quiet = false) {
   const args = [...files.flatMap((file) => ["-f", file]), ...(profile ? ["--profile", profile] : []), "config", ...(quiet ? ["-q"] : [])];
-  return run("docker-compose", args, { cwd: root, env: composeEnv(env) });
+  const [command = "docker-compose", ...prefix] = compose;
+  return run(command, [...prefix, ...args], { cwd: root, env: composeEnv(env) });
 }
 
 function ports(service: Service): Port[] {
