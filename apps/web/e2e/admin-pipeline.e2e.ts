@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { signIn } from "./admin-session";
 import { required, uniqueName } from "./inspect";
 
 /** Stops or starts this run's receiver through the global setup's control port. */
@@ -23,10 +24,7 @@ test("the pipeline view needs a signed-in admin", async ({ page }) => {
 
 test("the pipeline view shows the queue filling while the receiver is stopped and draining once it is back", async ({ page }) => {
   test.setTimeout(180_000);
-  await page.goto("/admin/login");
-  await page.getByLabel("Email").fill(required("E2E_ADMIN_EMAIL"));
-  await page.getByLabel("Password").fill(required("E2E_ADMIN_PASSWORD"));
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page);
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Pipeline" }).click();
   await expect(page.getByRole("heading", { name: "Pipeline", level: 1 })).toBeVisible();
 

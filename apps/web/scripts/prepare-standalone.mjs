@@ -5,10 +5,13 @@ import { cpSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const web = fileURLToPath(new URL("..", import.meta.url));
-const target = `${web}.next/standalone/apps/web/`;
+// next.config.ts's distDir (NEXT_DIST_DIR lets a test build elsewhere).
+const distDir = process.env.NEXT_DIST_DIR || ".next";
+const dist = `${web}${distDir}/`;
+const target = `${dist}standalone/apps/web/`;
 if (!existsSync(`${target}server.js`)) {
-  console.error("No .next/standalone/apps/web/server.js: is `output: \"standalone\"` set in next.config.ts?");
+  console.error(`No ${target}server.js: is \`output: "standalone"\` set in next.config.ts?`);
   process.exit(1);
 }
-cpSync(`${web}.next/static`, `${target}.next/static`, { recursive: true });
+cpSync(`${dist}static`, `${target}${distDir}/static`, { recursive: true });
 if (existsSync(`${web}public`)) cpSync(`${web}public`, `${target}public`, { recursive: true });

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { testServerUrl } from "./env";
 import { pgConfigFromUrl, quoteIdent, withDatabase } from "./pg-config";
@@ -13,8 +15,17 @@ export interface TestDatabase {
 }
 
 /**
+ * Names the migrated template database of this test run (set by `test-global-setup.ts`); when it
+ * is set, test databases are copied from it instead of migrated one by one.
+ */
+export const TEMPLATE_DATABASE_VARIABLE = "USERSTREAM_TEST_TEMPLATE_DATABASE";
+
+const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
  * Creates a uniquely named database on the server of TEST_DATABASE_URL (default: the local
- * PostgreSQL) and applies the committed migrations to it with `prisma migrate deploy`.
+ * PostgreSQL) with every committed migration applied: a copy of this run's migrated template when
+ * there is one (Vitest's global setup makes it), else through `prisma migrate deploy`.
  *
  * @example
  * const db = await createTestDatabase();
@@ -24,20 +35,30 @@ export async function createTestDatabase(prefix = "userstream_test"): Promise<Te
   if (!/^[a-z_][a-z0-9_]{0,30}$/.test(prefix)) {
     throw new Error(`Test database prefix must be lower-case letters, digits and _ (max 31): ${prefix}`);
   }
-  const serverUrl = testServerUrl();
-  const name = `${prefix}_${randomUUID().replaceAll("-", "")}`;
-  await runOnServer(serverUrl, `CREATE DATABASE ${quoteIdent(name)}`);
+  const template = process.env[TEMPLATE_DATABASE_VARIABLE];
+  if (template && !DATABASE_NAME.test(template)) {
+    throw new Error(`${TEMPLATE_DATABASE_VARIABLE} is not a database name: ${template}`);
+  }
+  const database = await createEmptyDatabase(prefix, template);
+  if (template) return database;
 
-  const database: TestDatabase = {
-    url: withDatabase(serverUrl, name),
-    drop: () => runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
-  };
   const migrate = await runPrismaCli(["migrate", "deploy"], database.url);
   if (migrate.code !== 0) {
     await database.drop();
     throw new Error(`prisma migrate deploy failed (exit ${migrate.code}):\n${migrate.stdout}${migrate.stderr}`);
   }
   return database;
+}
+
+async function createEmptyDatabase(prefix: string, template?: string): Promise<TestDatabase> {
+  const serverUrl = testServerUrl();
+  const name = `${prefix}_${randomUUID().replaceAll("-", "")}`;
+  const copy = template ? ` TEMPLATE ${quoteIdent(template)}` : "";
+  await runOnServer(serverUrl, `CREATE DATABASE ${quoteIdent(name)}${copy}`);
+  return {
+    url: withDatabase(serverUrl, name),
+    drop: () => runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
+  };
 }
 
 async function runOnServer(serverUrl: string, sql: string): Promise<void> {
@@ -47,5 +68,58 @@ async function runOnServer(serverUrl: string, sql: string): Promise<void> {
     await client.query(sql);
   } finally {
     await client.end();
+  }
+}
+
+/** A throw-away database set up with `sql/roles.sql` and migrated as its migration role. */
+export interface TestDatabaseWithRoles {
+  /** postgresql:// URL of the database as the migration role (owns the schema). */
+  migratorUrl: string;
+  /** postgresql:// URL of the database as the services' role (rows only). */
+  appUrl: string;
+  /** Drops the database, then both roles (roles belong to the whole server). */
+  drop(): Promise<void>;
+}
+
+const ROLES_SQL = fileURLToPath(new URL("../sql/roles.sql", import.meta.url));
+
+/** The same URL, logging in as another user (trust authentication on the test server: no password). */
+function asUser(url: string, user: string): string {
+  const parsed = new URL(url);
+  parsed.username = user;
+  parsed.password = "";
+  return parsed.toString();
+}
+
+/**
+ * Creates a database and the two roles of `sql/roles.sql` under unique names (the documented
+ * script, run as written but for the names), then applies the committed migrations as the
+ * migration role, as production would.
+ */
+export async function createTestDatabaseWithRoles(prefix = "userstream_test_roles"): Promise<TestDatabaseWithRoles> {
+  const serverUrl = testServerUrl();
+  const suffix = randomUUID().replaceAll("-", "").slice(0, 12);
+  const name = `${prefix}_${suffix}`;
+  const migrator = `userstream_test_migrator_${suffix}`;
+  const app = `userstream_test_app_${suffix}`;
+  const script = readFileSync(ROLES_SQL, "utf8")
+    .replace(/\buserstream_migrator\b/g, migrator)
+    .replace(/\buserstream_app\b/g, app);
+
+  await runOnServer(serverUrl, `CREATE DATABASE ${quoteIdent(name)}`);
+  const databaseUrl = withDatabase(serverUrl, name);
+  const drop = async () => {
+    await runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+    await runOnServer(serverUrl, `DROP ROLE IF EXISTS ${quoteIdent(app)}, ${quoteIdent(migrator)}`);
+  };
+  try {
+    await runOnServer(databaseUrl, script);
+    const migratorUrl = asUser(databaseUrl, migrator);
+    const migrate = await runPrismaCli(["migrate", "deploy"], migratorUrl);
+    if (migrate.code !== 0) throw new Error(`prisma migrate deploy failed (exit ${migrate.code}):\n${migrate.stdout}${migrate.stderr}`);
+    return { migratorUrl, appUrl: asUser(databaseUrl, app), drop };
+  } catch (error) {
+    await drop();
+    throw error;
   }
 }

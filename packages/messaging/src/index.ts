@@ -4,4 +4,3 @@ export * from "./topology";
 export * from "./confirm";
 export * from "./publisher";
 export * from "./consumer";
-export * from "./replay";

@@ -3,7 +3,7 @@
  * from `<queue>.dead` back into `<queue>` once the cause is fixed (docs/operations.md).
  */
 import { QUEUES, type QueueName } from "@userstream/contracts";
-import { replayDeadLetters } from "@userstream/messaging";
+import { createPublisher } from "@userstream/messaging";
 import { z } from "zod";
 import { commonEnv, loadEnv } from "../lib/env";
 
@@ -26,8 +26,15 @@ export function parseReplayArgs(argv: string[]): { queue: QueueName; limit?: num
 async function main() {
   const { queue, limit } = parseReplayArgs(process.argv.slice(2));
   const env = loadEnv({ AMQP_URL: commonEnv.AMQP_URL });
-  const moved = await replayDeadLetters(env.AMQP_URL, queue, { limit });
-  console.log(`Moved ${moved} message${moved === 1 ? "" : "s"} from ${queue}.dead back to ${queue}.`);
+  const publisher = createPublisher(env.AMQP_URL);
+  try {
+    // The oldest first, up to the limit; each moved with a confirm, then removed from the parking queue.
+    let chosen = 0;
+    const moved = await publisher.replayParked(queue, () => chosen++ < (limit ?? Number.POSITIVE_INFINITY));
+    console.log(`Moved ${moved.length} message${moved.length === 1 ? "" : "s"} from ${queue}.dead back to ${queue}.`);
+  } finally {
+    await publisher.close();
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

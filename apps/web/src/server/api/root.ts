@@ -1,3 +1,5 @@
+import { adminRouter } from "./routers/admin";
+import { emailsRouter } from "./routers/emails";
 import { pipelineRouter } from "./routers/pipeline";
 import { registrationRouter } from "./routers/registration";
 import { reportsRouter } from "./routers/reports";
@@ -8,6 +10,8 @@ export const appRouter = createTRPCRouter({
   registration: registrationRouter,
   users: usersRouter,
   reports: reportsRouter,
+  emails: emailsRouter,
+  admin: adminRouter,
   pipeline: pipelineRouter,
 });
 
