@@ -84,7 +84,7 @@ function ports(service: Service): Port[] {
 function finalStage(dockerfile: string, target?: string): string {
   const text = readFileSync(`${root}${dockerfile}`, "utf8");
   const stages = text.split(/^FROM /m).slice(1);
-  const stage = target ? stages.find((s) => new RegExp(`^\\S+ AS ${target}\\b`).test(s)) : stages.at(-1);
+  const stage = target ? stages.find((s) => new RegExp(`^\\S+ AS ${target}\\s*\\n`).test(s)) : stages.at(-1);
   if (!stage) throw new Error(`no stage ${target ?? "(last)"} in ${dockerfile}`);
   return stage;
 }

@@ -69,10 +69,21 @@ async function until(started: ReturnType<typeof start>, check: () => Promise<boo
   throw new Error(`not ready:\n${started.output()}`);
 }
 
+/** `COPY . .` (the tracked sources, what .dockerignore lets through) and a `pnpm install` into a clean folder. */
+async function sourcesInstalled(prefix: string, installArgs: string[]): Promise<string> {
+  const app = tempFolder(prefix);
+  const { stdout } = await run("git", ["ls-files", "-z"], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+  for (const file of stdout.split("\0").filter(Boolean)) {
+    if (existsSync(join(root, file))) cpSync(join(root, file), join(app, file), { recursive: true });
+  }
+  await run("pnpm", ["install", "--frozen-lockfile", "--offline", ...installArgs], { cwd: app, maxBuffer: 16 * 1024 * 1024 });
+  return app;
+}
+
 /** The JSON-array command of a Dockerfile instruction (HEALTHCHECK … CMD [...] or CMD [...]) in a stage. */
 function dockerCommand(dockerfile: string, stage: string, instruction: "CMD" | "HEALTHCHECK"): string[] {
   const text = readFileSync(join(root, dockerfile), "utf8").replaceAll("\\\n", " ");
-  const body = text.split(/^FROM /m).find((part) => new RegExp(`^\\S+ AS ${stage}\\b`).test(part));
+  const body = text.split(/^FROM /m).find((part) => new RegExp(`^\\S+ AS ${stage}\\s*\\n`).test(part));
   const line = body?.split("\n").find((l) => l.startsWith(`${instruction} `));
   const json = line?.slice(line.indexOf("["));
   if (!json) throw new Error(`no ${instruction} in stage ${stage} of ${dockerfile}`);
@@ -141,13 +152,16 @@ describe("the workers image", () => {
     await until(mailCatcher, async () => (await fetch(`http://127.0.0.1:${web}/email`)).ok);
   });
 
-  it("migrate stage: creates the database and applies the migrations", async () => {
+  it("migrate stage: with only the database package installed, creates the database and applies the migrations", async () => {
+    // migrate-deps: RUN pnpm install --frozen-lockfile --offline --filter "@userstream/db..."
+    const app = await sourcesInstalled("userstream-migrate-image-", ["--filter", "@userstream/db..."]);
+    expect(existsSync(join(app, "apps/web/node_modules"))).toBe(false);
     const url = new URL(database.url);
     url.pathname = `/${url.pathname.slice(1)}_migrate`;
     const [shell, flag, script] = dockerCommand("apps/workers/Dockerfile", "migrate", "CMD");
     try {
       const result = await run(shell ?? "sh", [flag ?? "-c", script ?? ""], {
-        cwd: join(root, "packages/db"),
+        cwd: join(app, "packages/db"),
         env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATABASE_URL: url.toString(), CHECKPOINT_DISABLE: "1" },
       });
       expect(result.stdout).toMatch(/Created database|applied/i);
@@ -167,18 +181,8 @@ describe("the workers image", () => {
   });
 
   it("runtime stage: with production dependencies only, each role starts from the entry point and passes the HEALTHCHECK", async () => {
-    // COPY . . (what .dockerignore lets through: the tracked sources) into a clean folder.
-    const app = tempFolder("userstream-workers-image-");
-    const { stdout } = await run("git", ["ls-files", "-z"], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
-    for (const file of stdout.split("\0").filter(Boolean)) {
-      if (!existsSync(join(root, file))) continue;
-      cpSync(join(root, file), join(app, file), { recursive: true });
-    }
-    // RUN pnpm install --frozen-lockfile --offline --prod --filter "@userstream/workers..."
-    await run("pnpm", ["install", "--frozen-lockfile", "--offline", "--prod", "--filter", "@userstream/workers..."], {
-      cwd: app,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    // prod-deps: COPY . . and RUN pnpm install --frozen-lockfile --offline --prod --filter "@userstream/workers..."
+    const app = await sourcesInstalled("userstream-workers-image-", ["--prod", "--filter", "@userstream/workers..."]);
     expect(existsSync(join(app, "node_modules/.pnpm/node_modules/vitest"))).toBe(false);
     // COPY --from=build /app/packages/db/src/generated …
     cpSync(join(root, "packages/db/src/generated"), join(app, "packages/db/src/generated"), { recursive: true });
