@@ -9,7 +9,8 @@ type E2EVariable =
   | "E2E_MAILDEV_URL"
   | "E2E_CONFIRMATION_TOKEN_SECRET"
   | "E2E_ADMIN_EMAIL"
-  | "E2E_ADMIN_PASSWORD";
+  | "E2E_ADMIN_PASSWORD"
+  | "E2E_CONTROL_URL";
 
 export function required(name: E2EVariable): string {
   const value = process.env[name];

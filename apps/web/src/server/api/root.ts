@@ -2,6 +2,7 @@ import { adminRouter } from "./routers/admin";
 import { emailsRouter } from "./routers/emails";
 import { adminUsersRouter } from "./routers/admin-users";
 import { apiKeysRouter } from "./routers/api-keys";
+import { pipelineRouter } from "./routers/pipeline";
 import { registrationRouter } from "./routers/registration";
 import { reportsRouter } from "./routers/reports";
 import { serviceUsersRouter } from "./routers/service-users";
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   serviceUsers: serviceUsersRouter,
   emails: emailsRouter,
   admin: adminRouter,
+  pipeline: pipelineRouter,
 });
 
 export type AppRouter = typeof appRouter;

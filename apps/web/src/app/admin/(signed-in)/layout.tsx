@@ -9,6 +9,7 @@ const ADMIN_LINKS = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/emails", label: "Emails" },
   { href: "/admin/reports", label: "Reports" },
+  { href: "/admin/pipeline", label: "Pipeline" },
   { href: "/admin/api-keys", label: "API keys" },
 ];
 
