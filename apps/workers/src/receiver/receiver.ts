@@ -1,13 +1,14 @@
-import { EmailSendV1, UserRegistrationV1, createEnvelope } from "@userstream/contracts";
+import { EmailSendV1, UserRegistrationV1, createEnvelope, type UserRegistrationMessage } from "@userstream/contracts";
 import { createPrismaClient } from "@userstream/db";
-import { createPublisher, startConsumer } from "@userstream/messaging";
+import { createPublisher, startBatchConsumer } from "@userstream/messaging";
 import { startHealthServer } from "../lib/health-server";
 import { databaseCheck } from "../lib/worker-metrics";
 import { createLogger } from "../lib/logger";
 import { createShutdown } from "../lib/shutdown";
 import type { ReceiverEnv } from "./env";
 import { createReceiverMetrics } from "./metrics";
-import { storeRegistration } from "./store-registration";
+import { storeRegistration, type StoreResult } from "./store-registration";
+import { storeRegistrations } from "./store-registrations";
 
 /**
  * The receiver process: connect to the database and the broker, serve health and metrics, then
@@ -20,24 +21,35 @@ export async function startReceiver(env: ReceiverEnv) {
   const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
   const publisher = createPublisher(env.AMQP_URL, { logger });
 
-  const consumer = await startConsumer({
+  /** After the commit, before the ack: records the outcome and hands a pending welcome email to the sender. */
+  async function settleStored(message: UserRegistrationMessage, { outcome, pendingWelcome }: StoreResult, attempt: number) {
+    const registrationId = message.payload.registrationId;
+    metrics.stored.inc({ result: outcome });
+    logger.info({ registrationId, messageId: message.id, attempt, result: outcome }, "registration stored");
+    if (pendingWelcome) {
+      // If this fails the registration is redelivered and the still-queued welcome email is
+      // handed over again (the sender sends it once).
+      const payload = { notificationId: pendingWelcome.notificationId, kind: "welcome" as const, registrationId };
+      await publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, payload));
+      logger.info({ registrationId, notificationId: pendingWelcome.notificationId }, "welcome email queued");
+    }
+  }
+
+  const consumer = await startBatchConsumer({
     url: env.AMQP_URL,
     contract: UserRegistrationV1,
     prefetch: env.RECEIVER_PREFETCH,
+    maxBatch: env.RECEIVER_BATCH_SIZE,
+    lingerMs: env.RECEIVER_BATCH_LINGER_MS,
     retryDelaysMs: env.RETRY_DELAYS_MS,
     logger,
+    async handleBatch(messages) {
+      const results = await storeRegistrations(db, messages);
+      // The hand-offs of one batch are confirmed together, pipelined on the publisher's channel.
+      await Promise.all(messages.map((message, i) => settleStored(message, results[i] as StoreResult, 1)));
+    },
     async handle(message, { attempt }) {
-      const registrationId = message.payload.registrationId;
-      const { outcome, pendingWelcome } = await storeRegistration(db, message);
-      metrics.stored.inc({ result: outcome });
-      logger.info({ registrationId, messageId: message.id, attempt, result: outcome }, "registration stored");
-      if (pendingWelcome) {
-        // After the commit, before the ack: if this fails the registration is redelivered and
-        // the still-queued welcome email is handed over again (the sender sends it once).
-        const payload = { notificationId: pendingWelcome.notificationId, kind: "welcome" as const, registrationId };
-        await publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, payload));
-        logger.info({ registrationId, notificationId: pendingWelcome.notificationId }, "welcome email queued");
-      }
+      await settleStored(message, await storeRegistration(db, message), attempt);
     },
     onSettled(outcome, seconds) {
       metrics.consumed.inc({ outcome });
