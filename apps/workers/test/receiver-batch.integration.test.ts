@@ -24,6 +24,7 @@ describe("receiver storing registrations in batches", () => {
   let database: Database;
   let vhost: Vhost;
   let db: PrismaClient;
+  let pool: pg.Pool;
   let publisher: Publisher;
   let connection: ChannelModel;
   let channel: Channel;
@@ -32,6 +33,7 @@ describe("receiver storing registrations in batches", () => {
   beforeAll(async () => {
     [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
     db = createPrismaClient(database.url);
+    pool = new pg.Pool({ connectionString: database.url, max: 2 });
     publisher = createPublisher(vhost.url);
     connection = await connect(vhost.url);
     channel = await connection.createChannel();
@@ -48,6 +50,7 @@ describe("receiver storing registrations in batches", () => {
     await publisher?.close();
     await connection?.close();
     await db?.$disconnect();
+    await pool?.end();
     await vhost?.drop();
     await database?.drop();
   });
@@ -118,10 +121,10 @@ describe("receiver storing registrations in batches", () => {
 
   it("stores a batch in one go with the outcome of each registration, and reports redeliveries", async () => {
     const known = registration();
-    const [stored] = await storeRegistrations(db, [known]);
+    const [stored] = await storeRegistrations(pool, [known]);
     const fresh = registration();
     const repeat = registration(known.payload.email);
-    const results = await storeRegistrations(db, [fresh, known, repeat, fresh]);
+    const results = await storeRegistrations(pool, [fresh, known, repeat, fresh]);
 
     const welcome = await db.notificationLog.findFirstOrThrow({ where: { user: { email: fresh.payload.email } } });
     expect(results).toEqual([
@@ -132,14 +135,14 @@ describe("receiver storing registrations in batches", () => {
       { outcome: "redelivered" },
     ]);
     await db.notificationLog.updateMany({ where: { user: { email: known.payload.email } }, data: { status: "sent" } });
-    expect(await storeRegistrations(db, [known])).toEqual([{ outcome: "redelivered", pendingWelcome: undefined }]);
+    expect(await storeRegistrations(pool, [known])).toEqual([{ outcome: "redelivered", pendingWelcome: undefined }]);
   });
 
   it("does not bring back a deleted user when their registration is redelivered", async () => {
     const message = registration();
-    await storeRegistrations(db, [message]);
+    await storeRegistrations(pool, [message]);
     await db.user.delete({ where: { email: message.payload.email } });
-    expect(await storeRegistrations(db, [message])).toEqual([{ outcome: "redelivered", pendingWelcome: undefined }]);
+    expect(await storeRegistrations(pool, [message])).toEqual([{ outcome: "redelivered", pendingWelcome: undefined }]);
     expect(await usersWith([message.payload.email])).toBe(0);
   });
 

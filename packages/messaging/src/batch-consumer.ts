@@ -17,6 +17,11 @@ export interface BatchConsumerOptions<Contract extends MessageContract> extends 
   maxBatch?: number;
   /** Longest a message waits for its batch to fill before the batch is handled anyway (default 5 ms). */
   lingerMs?: number;
+  /**
+   * Batches handled at the same time (default 1). With more than one, a batch can be stored while
+   * the one before waits for its hand-offs, and each message is acked on its own.
+   */
+  concurrency?: number;
 }
 
 interface Pending {
@@ -28,9 +33,9 @@ interface Pending {
 /**
  * Consumes one queue in batches: deliveries are collected up to `maxBatch` or for at most
  * `lingerMs`, handed to `handleBatch` together, and acked after it resolves. Malformed messages are
- * parked before the batch runs. Batches run one after another, so once a batch is settled every
- * earlier delivery on its channel is settled too and one ack with `multiple` covers them all; while
- * a batch runs, the next one collects. Retries, dead-lettering and reconnecting are as in
+ * parked before the batch runs. While `concurrency` batches run, the next one collects. With one
+ * batch at a time, once a batch is settled every earlier delivery on its channel is settled too, so
+ * one ack with `multiple` covers them all. Retries, dead-lettering and reconnecting are as in
  * {@link startConsumer}.
  */
 export async function startBatchConsumer<Contract extends MessageContract>(
@@ -40,11 +45,13 @@ export async function startBatchConsumer<Contract extends MessageContract>(
   const queue = options.contract.queue;
   const maxBatch = options.maxBatch ?? options.prefetch;
   const lingerMs = options.lingerMs ?? 5;
+  const concurrency = options.concurrency ?? 1;
   const settler = createSettler({ contract: options.contract, handle: options.handle, retryDelaysMs, confirmTimeoutMs, logger });
   // Channels with a delivery left unacknowledged (to be redelivered): a `multiple` ack would take it too.
   const leftUnacked = new WeakSet<ConfirmChannel>();
   let pending: Pending | undefined;
-  let running: Promise<void> = Promise.resolve();
+  const ready: Array<Pick<Pending, "channel" | "messages">> = [];
+  const running = new Set<Promise<void>>();
 
   async function settleOneByOne(channel: ConfirmChannel, entries: Array<{ message: ConsumeMessage; parsed: z.output<Contract["schema"]> }>) {
     return Promise.all(
@@ -80,10 +87,22 @@ export async function startBatchConsumer<Contract extends MessageContract>(
     }
     // The ack comes last: only after the work (or the hand-off to a retry/dead-letter queue) is done.
     const last = messages.at(-1);
-    if (last && !leftUnacked.has(channel)) channel.ack(last, true);
+    if (last && concurrency === 1 && !leftUnacked.has(channel)) channel.ack(last, true);
     else for (const message of messages) channel.ack(message);
     const seconds = (performance.now() - started) / 1_000;
     for (const { outcome } of settled) options.onSettled?.(outcome, seconds);
+  }
+
+  function pump() {
+    while (running.size < concurrency) {
+      const batch = ready.shift();
+      if (!batch) return;
+      const work = handle(batch.channel, batch.messages).finally(() => {
+        running.delete(work);
+        pump();
+      });
+      running.add(work);
+    }
   }
 
   function flush() {
@@ -91,7 +110,8 @@ export async function startBatchConsumer<Contract extends MessageContract>(
     if (!batch) return;
     pending = undefined;
     clearTimeout(batch.timer);
-    running = running.then(() => handle(batch.channel, batch.messages));
+    ready.push(batch);
+    pump();
   }
 
   return consumeQueue({
@@ -107,9 +127,9 @@ export async function startBatchConsumer<Contract extends MessageContract>(
       pending.messages.push(message);
       if (pending.messages.length >= maxBatch) flush();
     },
-    drain() {
+    async drain() {
       flush();
-      return running;
+      while (running.size > 0) await Promise.allSettled([...running]);
     },
   });
 }
