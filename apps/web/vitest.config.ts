@@ -6,6 +6,8 @@ export default defineConfig({
     alias: { "~": fileURLToPath(new URL("./src", import.meta.url)) },
   },
   test: {
+    // One migrated template database per run; each test database is a copy of it.
+    globalSetup: ["../../packages/db/src/test-global-setup.ts"],
     environment: "node",
     include: ["src/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/*.e2e.ts", ".next/**"],

@@ -90,5 +90,7 @@ try {
 
 console.table(results);
 console.log("targets: ratioToCopy ≤ 1.5, peakRssMb ≤ 150 and flat across sizes");
-await mkdir(path.join(here, "results"), { recursive: true });
-await writeFile(path.join(here, "results", "report.json"), `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`);
+// Every benchmark writes its figures to the repository's bench/results/<name>.json.
+const resultsDir = path.join(here, "../../../bench/results");
+await mkdir(resultsDir, { recursive: true });
+await writeFile(path.join(resultsDir, "report.json"), `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`);

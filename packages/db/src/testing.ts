@@ -13,8 +13,17 @@ export interface TestDatabase {
 }
 
 /**
+ * Names the migrated template database of this test run (set by `test-global-setup.ts`); when it
+ * is set, test databases are copied from it instead of migrated one by one.
+ */
+export const TEMPLATE_DATABASE_VARIABLE = "USERSTREAM_TEST_TEMPLATE_DATABASE";
+
+const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
  * Creates a uniquely named database on the server of TEST_DATABASE_URL (default: the local
- * PostgreSQL) and applies the committed migrations to it with `prisma migrate deploy`.
+ * PostgreSQL) with every committed migration applied: a copy of this run's migrated template when
+ * there is one (Vitest's global setup makes it), else through `prisma migrate deploy`.
  *
  * @example
  * const db = await createTestDatabase();
@@ -24,20 +33,30 @@ export async function createTestDatabase(prefix = "userstream_test"): Promise<Te
   if (!/^[a-z_][a-z0-9_]{0,30}$/.test(prefix)) {
     throw new Error(`Test database prefix must be lower-case letters, digits and _ (max 31): ${prefix}`);
   }
-  const serverUrl = testServerUrl();
-  const name = `${prefix}_${randomUUID().replaceAll("-", "")}`;
-  await runOnServer(serverUrl, `CREATE DATABASE ${quoteIdent(name)}`);
+  const template = process.env[TEMPLATE_DATABASE_VARIABLE];
+  if (template && !DATABASE_NAME.test(template)) {
+    throw new Error(`${TEMPLATE_DATABASE_VARIABLE} is not a database name: ${template}`);
+  }
+  const database = await createEmptyDatabase(prefix, template);
+  if (template) return database;
 
-  const database: TestDatabase = {
-    url: withDatabase(serverUrl, name),
-    drop: () => runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
-  };
   const migrate = await runPrismaCli(["migrate", "deploy"], database.url);
   if (migrate.code !== 0) {
     await database.drop();
     throw new Error(`prisma migrate deploy failed (exit ${migrate.code}):\n${migrate.stdout}${migrate.stderr}`);
   }
   return database;
+}
+
+async function createEmptyDatabase(prefix: string, template?: string): Promise<TestDatabase> {
+  const serverUrl = testServerUrl();
+  const name = `${prefix}_${randomUUID().replaceAll("-", "")}`;
+  const copy = template ? ` TEMPLATE ${quoteIdent(template)}` : "";
+  await runOnServer(serverUrl, `CREATE DATABASE ${quoteIdent(name)}${copy}`);
+  return {
+    url: withDatabase(serverUrl, name),
+    drop: () => runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
+  };
 }
 
 async function runOnServer(serverUrl: string, sql: string): Promise<void> {
