@@ -40,7 +40,22 @@ export function escapeLikePattern(text: string): string {
 }
 
 export interface ListUsersDeps {
-  db: Pick<PrismaClient, "user">;
+  db: Pick<PrismaClient, "user" | "$queryRaw">;
+}
+
+/** Above this many users, the unfiltered total is PostgreSQL's estimate rather than a count. */
+export const EXACT_TOTAL_LIMIT = 100_000;
+
+/**
+ * Every user, counted exactly up to {@link EXACT_TOTAL_LIMIT}; beyond it, the planner's estimate
+ * (kept current by autovacuum), since counting a million rows on every page view takes longer
+ * than the page itself. A list that long shows "about" that many anyway.
+ */
+async function countAllUsers(db: ListUsersDeps["db"]): Promise<number> {
+  const [estimate] = await db.$queryRaw<Array<{ rows: number }>>`
+    SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'users'::regclass`;
+  if (estimate && estimate.rows > EXACT_TOTAL_LIMIT) return Math.round(estimate.rows);
+  return db.user.count();
 }
 
 /**
@@ -50,7 +65,8 @@ export interface ListUsersDeps {
  *
  * Search is a case-insensitive substring match on first name, last name or email. Prisma compiles
  * `contains` + `mode: "insensitive"` to ILIKE, which the pg_trgm GIN indexes serve.
- * `total` counts every user matching the search, not just this page.
+ * `total` counts every user matching the search, not just this page; without a search, beyond
+ * {@link EXACT_TOTAL_LIMIT} users it is an estimate.
  */
 export async function listUsers(input: ListUsersInput, { db }: ListUsersDeps): Promise<UserListPage> {
   const { search, cursor, limit } = ListUsersInputSchema.parse(input);
@@ -65,11 +81,14 @@ export async function listUsers(input: ListUsersInput, { db }: ListUsersDeps): P
       }
     : {};
   const after = cursor ? decodeUserCursor(cursor) : undefined;
+  // Rows strictly after the cursor in (createdAt desc, id desc). Written with `createdAt <= c` on
+  // its own, so that PostgreSQL starts the index scan at the cursor instead of filtering every
+  // row before it: a page 10,000 rows deep then costs what the first page costs.
   const afterCursor = after
     ? {
-        OR: [
-          { createdAt: { lt: after.createdAt } },
-          { createdAt: after.createdAt, id: { lt: after.id } },
+        AND: [
+          { createdAt: { lte: after.createdAt } },
+          { OR: [{ createdAt: { lt: after.createdAt } }, { id: { lt: after.id } }] },
         ],
       }
     : {};
@@ -82,7 +101,7 @@ export async function listUsers(input: ListUsersInput, { db }: ListUsersDeps): P
       take: limit + 1,
       select: { id: true, firstName: true, lastName: true, email: true, emailVerifiedAt: true, createdAt: true },
     }),
-    db.user.count({ where: matches }),
+    fragment ? db.user.count({ where: matches }) : countAllUsers(db),
   ]);
 
   const page = rows.slice(0, limit);

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { type BenchProcess, freePort, waitUntil } from "./processes";
 import { repoRoot } from "./results";
@@ -19,9 +19,22 @@ const PRODUCTION_ENV = {
   REGISTRATION_RATE_LIMIT: "off",
 };
 
-/** Builds the web app for production unless a build is there already. */
+/** The newest modification time of the files under `dir` (skipping dependencies and builds). */
+function newestChange(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (["node_modules", ".next", "generated"].includes(entry.name)) continue;
+    const file = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestChange(file) : statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the web app for production unless a build newer than its sources is there already. */
 async function ensureBuild() {
-  if (existsSync(path.join(webDir, ".next", "BUILD_ID"))) return;
+  const buildId = path.join(webDir, ".next", "BUILD_ID");
+  const sources = [path.join(webDir, "src"), ...["contracts", "db", "messaging"].map((name) => path.join(repoRoot, "packages", name, "src"))];
+  if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...sources.map(newestChange))) return;
   console.log("building the web app (next build)…");
   const build = spawn("pnpm", ["--filter", "@userstream/web", "build"], { cwd: repoRoot, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   const [code] = await once(build, "exit");
