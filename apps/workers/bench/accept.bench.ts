@@ -64,7 +64,7 @@ try {
   ];
   for (const target of targets) {
     // A short warm-up: JIT, connection pools, the broker channel.
-    await autocannon({ url: target.url, method: "POST", headers: { "content-type": "application/json" }, body: target.body, connections: 10, amount: 500 });
+    await autocannon({ url: target.url, method: "POST", headers: { "content-type": "application/json" }, body: target.body, connections: 10, amount: Math.min(500, 50 * seconds) });
     for (const rate of [undefined, PACED_RATE]) {
       process.stdout.write(`${target.name}, ${rate ? `${rate} req/s` : "full speed"}… `);
       const cpuBefore = await cpuSeconds(target.server.child.pid as number);

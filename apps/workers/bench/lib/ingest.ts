@@ -87,8 +87,8 @@ async function publishAndWait(run: IngestRun, db: pg.Client, channel: Channel, c
   await db.query("TRUNCATE users, registrations, notification_logs");
 
   const cpuBefore = await Promise.all(consumers.map((c) => cpuSeconds(c.child.pid as number)));
-  const brokerBefore = await cpuSecondsByName(["beam.smp"]);
-  const databaseBefore = await cpuSecondsByName(["postgres"]);
+  const brokerBefore = await cpuSecondsByName("beam.smp", "-s rabbit");
+  const databaseBefore = await cpuSecondsByName("postgres");
   const publishedAt = new Map<string, number>();
   const started = Date.now();
   const inFlight = new Set<Promise<void>>();
@@ -115,8 +115,8 @@ async function publishAndWait(run: IngestRun, db: pg.Client, channel: Channel, c
     100,
   );
   const cpuAfter = await Promise.all(consumers.map((c) => cpuSeconds(c.child.pid as number)));
-  const brokerCpu = (await cpuSecondsByName(["beam.smp"])) - brokerBefore;
-  const databaseCpu = (await cpuSecondsByName(["postgres"])) - databaseBefore;
+  const brokerCpu = (await cpuSecondsByName("beam.smp", "-s rabbit")) - brokerBefore;
+  const databaseCpu = (await cpuSecondsByName("postgres")) - databaseBefore;
 
   const { rows } = await db.query<{ registration_id: string; at: string }>(
     "SELECT registration_id, (extract(epoch FROM created_at) * 1000)::bigint AS at FROM users",

@@ -49,16 +49,21 @@ export async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
-/** CPU seconds used so far by every process whose command name is one of `names` (e.g. beam.smp, postgres). */
-export async function cpuSecondsByName(names: string[]): Promise<number> {
+/**
+ * CPU seconds used so far by every process with the command name `name` (e.g. postgres) whose
+ * command line holds `argument`, when given (the broker is `beam.smp … -s rabbit`, unlike the
+ * short-lived `rabbitmqctl` runs, which are beam.smp too).
+ */
+export async function cpuSecondsByName(name: string, argument?: string): Promise<number> {
   const { readdir } = await import("node:fs/promises");
   let total = 0;
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = await readFile(`/proc/${entry}/stat`, "utf8");
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      if (names.includes(name)) total += await cpuSeconds(Number(entry));
+      if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== name) continue;
+      if (argument && !(await readFile(`/proc/${entry}/cmdline`, "utf8")).split("\0").join(" ").includes(argument)) continue;
+      total += await cpuSeconds(Number(entry));
     } catch {
       // The process ended meanwhile.
     }
