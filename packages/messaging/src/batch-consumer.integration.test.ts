@@ -59,7 +59,7 @@ describe("batch consumer against a real RabbitMQ", () => {
     return { work: work.messageCount, dead: dead.messageCount };
   };
 
-  it("hands queued messages over in batches, each once, and acks them all", async () => {
+  it.each([1, 2])("hands queued messages over in batches, each once, and acks them all (%i at a time)", async (concurrency) => {
     const messages = Array.from({ length: 30 }, () => registration());
     await publishAll(messages);
     const batches: string[][] = [];
@@ -70,6 +70,7 @@ describe("batch consumer against a real RabbitMQ", () => {
       prefetch: 20,
       maxBatch: 10,
       lingerMs: 20,
+      concurrency,
       handleBatch: async (batch) => void batches.push(batch.map((message) => message.id)),
       handle: async (message) => void oneByOne.push(message.id),
     });

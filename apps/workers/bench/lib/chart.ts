@@ -16,9 +16,9 @@ function escape(text: string): string {
 
 /**
  * A plain horizontal bar chart, one panel per group with its own scale (throughput and latency
- * side by side), written as SVG to `docs/charts/<name>.svg` for docs/benchmarks.md. A run with sizes
- * given on the command line (a smoke run, say) writes it beside its results instead, so that only
- * full runs change the committed charts.
+ * side by side), written as SVG to `docs/charts/<name>.svg` for docs/benchmarks.md. A smoke run
+ * (`--smoke`, as `npm test` makes) writes it beside its results instead, so that only real runs
+ * change the committed charts.
  */
 export async function writeBarChart(name: string, title: string, groups: BarGroup[]): Promise<void> {
   const width = 760;
@@ -48,8 +48,8 @@ export async function writeBarChart(name: string, title: string, groups: BarGrou
 ${parts.join("\n")}
 </svg>
 `;
-  const fullRun = process.argv.slice(2).every((arg) => arg.startsWith("-"));
-  const dir = fullRun ? path.join(repoRoot, "docs", "charts") : path.join(repoRoot, "bench", "results");
+  const smoke = process.argv.includes("--smoke");
+  const dir = smoke ? path.join(repoRoot, "bench", "results") : path.join(repoRoot, "docs", "charts");
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, `${name}.svg`), svg);
 }
