@@ -8,6 +8,16 @@ interface Row {
   notification_id: string | null;
 }
 
+// A batch is at most a few hundred keys, each looked up in a unique b-tree: index lookups in nested
+// loops are always the right plan. Left to itself, the planner goes wrong while a table grows
+// faster than autovacuum re-analyses it (say, right after a deployment): hash joins over a whole
+// table per batch, or the trigram index on email (built for search, read only by bitmap scans)
+// whose lookups slow down as its pending list grows under inserts; either makes every batch cost
+// more than the one before. These settings hold for the batch's transaction only.
+const PLAN_SETTINGS = ["enable_seqscan", "enable_bitmapscan", "enable_hashjoin", "enable_mergejoin"]
+  .map((setting) => `SET LOCAL ${setting} = off;`)
+  .join(" ");
+
 // New users first, in message order, skipping registrations already recorded (their user may have
 // been deleted since) and addresses already taken. A concurrent insert of the same address waits
 // for the other transaction and is then skipped.
@@ -70,10 +80,7 @@ export async function storeRegistrations(pool: pg.Pool, messages: UserRegistrati
   const ids = payloads.map((p) => p.registrationId);
   const client = await pool.connect();
   try {
-    // Look addresses up in the unique b-tree: the planner may otherwise pick the trigram index on
-    // email (built for search), whose lookups slow down as its pending list grows under inserts.
-    // That index is only ever read by bitmap scans, so this turns them off for this transaction.
-    await client.query("BEGIN; SET LOCAL enable_bitmapscan = off");
+    await client.query(`BEGIN; ${PLAN_SETTINGS}`);
     await client.query(INSERT_USERS, [ids, payloads.map((p) => p.firstName), payloads.map((p) => p.lastName), payloads.map((p) => p.email)]);
     const { rows } = await client.query<Row>(RECORD_REGISTRATIONS, [ids, payloads.map((p) => p.email)]);
     const results = resultsInOrder(ids, rows);
