@@ -27,6 +27,7 @@ try {
       receiversCpuShare: share(row.consumerCpuUsPerMessage),
       brokerCpuShare: share(row.brokerCpuUsPerMessage),
       databaseCpuShare: share(row.databaseCpuUsPerMessage),
+      machineBusyShare: share(row.machineCpuUsPerMessage),
     });
     console.log(`${row.perSecond}/s`);
   }
@@ -48,6 +49,7 @@ await writeBarChart("scaling", `Scaling out on ${cores} cores (same run)`, [
       { name: `receivers ×${row.processes}`, value: row.receiversCpuShare },
       { name: `RabbitMQ ×${row.processes}`, value: row.brokerCpuShare },
       { name: `PostgreSQL ×${row.processes}`, value: row.databaseCpuShare },
+      { name: `whole machine ×${row.processes}`, value: row.machineBusyShare },
     ]),
   },
   { label: "welcome emails/s by senders", bars: senders.map((row) => ({ name: `${row.processes} sender(s)`, value: row.perSecond })) },

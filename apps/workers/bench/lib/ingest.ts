@@ -2,7 +2,7 @@ import { connect, type Channel } from "amqplib";
 import pg from "pg";
 import { QUEUES, UserRegistrationV1, createEnvelope, type UserRegistrationMessage } from "@userstream/contracts";
 import { assertTopology, createPublisher } from "@userstream/messaging";
-import { type BenchProcess, cpuSeconds, cpuSecondsByName, freePort, startNode, waitUntil } from "./processes";
+import { type BenchProcess, cpuSeconds, cpuSecondsByName, freePort, machineBusySeconds, startNode, waitUntil } from "./processes";
 import { latencySummary, round } from "./results";
 
 export type IngestConsumer = "receiver" | "baseline";
@@ -89,6 +89,7 @@ async function publishAndWait(run: IngestRun, db: pg.Client, channel: Channel, c
   const cpuBefore = await Promise.all(consumers.map((c) => cpuSeconds(c.child.pid as number)));
   const brokerBefore = await cpuSecondsByName("beam.smp", "-s rabbit");
   const databaseBefore = await cpuSecondsByName("postgres");
+  const machineBefore = await machineBusySeconds();
   const publishedAt = new Map<string, number>();
   const started = Date.now();
   const inFlight = new Set<Promise<void>>();
@@ -117,6 +118,7 @@ async function publishAndWait(run: IngestRun, db: pg.Client, channel: Channel, c
   const cpuAfter = await Promise.all(consumers.map((c) => cpuSeconds(c.child.pid as number)));
   const brokerCpu = (await cpuSecondsByName("beam.smp", "-s rabbit")) - brokerBefore;
   const databaseCpu = (await cpuSecondsByName("postgres")) - databaseBefore;
+  const machineCpu = (await machineBusySeconds()) - machineBefore;
 
   const { rows } = await db.query<{ registration_id: string; at: string }>(
     "SELECT registration_id, (extract(epoch FROM created_at) * 1000)::bigint AS at FROM users",
@@ -138,6 +140,8 @@ async function publishAndWait(run: IngestRun, db: pg.Client, channel: Channel, c
     consumerCpuUsPerMessage: Math.round((consumerCpu / run.count) * 1e6),
     brokerCpuUsPerMessage: Math.round((brokerCpu / run.count) * 1e6),
     databaseCpuUsPerMessage: Math.round((databaseCpu / run.count) * 1e6),
+    // Everything busy on the machine, this run's processes, the benchmark itself and anyone else's.
+    machineCpuUsPerMessage: Math.round((machineCpu / run.count) * 1e6),
     seconds: round(seconds, 2),
   };
 }

@@ -89,3 +89,11 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, tim
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/** CPU seconds the whole machine has spent busy (all cores, every process), from /proc/stat. */
+export async function machineBusySeconds(): Promise<number> {
+  const line = (await readFile("/proc/stat", "utf8")).split("\n")[0] ?? "";
+  // cpu user nice system idle iowait irq softirq steal …
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / CLOCK_TICKS_PER_SECOND;
+}
