@@ -2,29 +2,10 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
 import { PHASE_DEVELOPMENT_SERVER } from "next/constants";
+import { NON_PAGE_CONTENT_SECURITY_POLICY } from "./src/lib/content-security-policy";
 
-const isDev = process.env.NODE_ENV === "development";
-
-/**
- * Everything is served from this origin: no remote fonts (Geist is bundled), scripts or styles.
- * Next's inline bootstrap scripts need 'unsafe-inline' without nonces; dev mode also needs eval
- * (React's error overlays) and websockets (hot reload).
- */
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${isDev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  `connect-src 'self'${isDev ? " ws: wss:" : ""}`,
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
-
+// Pages get their Content-Security-Policy, with a nonce, from src/proxy.ts.
 const securityHeaders = [
-  { key: "Content-Security-Policy", value: contentSecurityPolicy },
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
@@ -33,6 +14,8 @@ const securityHeaders = [
 ];
 
 const nextConfig: NextConfig = {
+  // A separate output folder for the bundle secret scan (src/bundle-secrets.integration.test.ts).
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
   // Workspace packages ship TypeScript sources.
@@ -41,9 +24,18 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["pg", "amqplib", "@prisma/client", "@prisma/adapter-pg"],
   // `next dev` on 127.0.0.1 refuses its own dev resources to other origins, and the page never hydrates.
   allowedDevOrigins: ["127.0.0.1", "localhost"],
+  experimental: {
+    // Server actions carry sign-in forms and the like: a few hundred bytes.
+    serverActions: { bodySizeLimit: "64kb" },
+    // Bodies the proxy buffers (page requests: server action posts) are cut at this size.
+    proxyClientMaxBodySize: "64kb",
+  },
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: NON_PAGE_CONTENT_SECURITY_POLICY }] },
+      { source: "/_next/:path*", headers: [{ key: "Content-Security-Policy", value: NON_PAGE_CONTENT_SECURITY_POLICY }] },
+      { source: "/icon.svg", headers: [{ key: "Content-Security-Policy", value: NON_PAGE_CONTENT_SECURITY_POLICY }] },
       {
         // The confirmation page's address holds the token: no Referer carries it anywhere, and
         // crawlers that ignore the page's own robots meta still see noindex.

@@ -10,7 +10,7 @@ export default defineConfig({
     globalSetup: ["../../packages/db/src/test-global-setup.ts"],
     environment: "node",
     include: ["src/**/*.test.ts"],
-    exclude: ["**/node_modules/**", "**/*.e2e.ts", ".next/**"],
+    exclude: ["**/node_modules/**", "**/*.e2e.ts", ".next/**", ".next-bundle-check-*/**"],
     // Integration tests create a database (with migrations) or a vhost each.
     testTimeout: 30_000,
     hookTimeout: 60_000,

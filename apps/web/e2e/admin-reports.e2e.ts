@@ -1,13 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { signIn } from "./admin-session";
 import { required, uniqueName } from "./inspect";
-
-async function signIn(page: Page, email = required("E2E_ADMIN_EMAIL"), password = required("E2E_ADMIN_PASSWORD")) {
-  await page.goto("/admin/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 test("admin pages, the reports API and downloads need a signed-in admin", async ({ page }) => {
   for (const path of ["/admin/reports", "/admin"]) {

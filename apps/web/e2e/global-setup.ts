@@ -39,7 +39,13 @@ export default async function globalSetup(config: FullConfig) {
   if (!baseURL) throw new Error("playwright.config.ts must set use.baseURL");
   const webPort = new URL(baseURL).port;
   const receiverPort = process.env.E2E_RECEIVER_PORT ?? "8181";
-  const [senderPort, smtpPort, maildevWebPort, reporterPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [senderPort, smtpPort, maildevWebPort, reporterPort, relayPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const maildevUrl = `http://127.0.0.1:${maildevWebPort}`;
   const confirmationSecret = randomBytes(32).toString("base64url");
   const admin = { email: "admin@userstream.test", password: randomBytes(18).toString("base64url") };
@@ -82,13 +88,19 @@ export default async function globalSetup(config: FullConfig) {
       ...["--smtp", String(smtpPort), "--web", String(maildevWebPort)],
       ...["--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--mail-directory", mailDirectory, "--silent"],
     ]);
+    // The sender sends through a relay that refuses `refuse-once…` recipients once and passes
+    // everything else on to maildev, so a test can see a failed email and resend it.
+    start("smtp-relay", "pnpm", [
+      ...["--filter", "@userstream/workers", "exec", "node", "--import", "tsx", "test/smtp-refusing-relay.ts"],
+      ...["--port", String(relayPort), "--to", `smtp://127.0.0.1:${smtpPort}`],
+    ]);
     const receiver = start("receiver", "pnpm", ["--filter", "@userstream/workers", "start:receiver"], {
       RECEIVER_PORT: receiverPort,
     });
     const sender = start("sender", "pnpm", ["--filter", "@userstream/workers", "start:sender"], {
       SENDER_PORT: String(senderPort),
       EMAIL_PROVIDER: "smtp",
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SMTP_URL: `smtp://127.0.0.1:${relayPort}`,
       EMAIL_FROM: "UserStream <welcome@userstream.test>",
     });
     const reporter = start("reporter", "pnpm", ["--filter", "@userstream/workers", "start:reporter"], {
@@ -104,6 +116,8 @@ export default async function globalSetup(config: FullConfig) {
         ADMIN_EMAIL: admin.email,
         ADMIN_PASSWORD_HASH: adminPasswordHash,
         SESSION_SECRET: randomBytes(32).toString("base64url"),
+        // Every test registers from 127.0.0.1; the limit itself is tested in the web's integration tests.
+        REGISTRATION_RATE_LIMIT: "1000",
       },
       webDir,
     );
@@ -111,6 +125,7 @@ export default async function globalSetup(config: FullConfig) {
     await Promise.all([
       waitUntilReady(maildev, `${maildevUrl}/email`),
       waitUntilReady(receiver, `http://127.0.0.1:${receiverPort}/readyz`),
+      // The sender is ready once its SMTP server (the relay) answers.
       waitUntilReady(sender, `http://127.0.0.1:${senderPort}/readyz`),
       waitUntilReady(reporter, `http://127.0.0.1:${reporterPort}/readyz`),
       waitUntilReady(web, `${baseURL}/api/health`),

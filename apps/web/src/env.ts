@@ -48,6 +48,25 @@ export const env = createEnv({
     ADMIN_PASSWORD_HASH: isProduction ? adminPasswordHash : adminPasswordHash.default(DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH),
     SESSION_SECRET: isProduction ? sessionSecret : sessionSecret.default(DEVELOPMENT_ADMIN.SESSION_SECRET),
     SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 7, "must be at most a week (168 hours)").default(8),
+    /** Failed sign-ins within SIGN_IN_WINDOW_MINUTES that lock an account (any email typed, known or not)... */
+    SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+    /** ...and that lock a client address, whatever emails it tries. */
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
+    SIGN_IN_WINDOW_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+    SIGN_IN_LOCKOUT_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+    /**
+     * Registrations accepted per client address per minute (tRPC and REST together), counted by
+     * each web instance on its own; `off` for none (e.g. a load test from one machine).
+     */
+    REGISTRATION_RATE_LIMIT: z
+      .union([z.literal("off"), z.coerce.number().int().min(1, "must be a positive number or off").max(1_000_000)])
+      .default(20),
+    /**
+     * Reverse proxies in front of the web that append the address they saw to X-Forwarded-For.
+     * 0 (the default): the header is ignored and the connection's own address is the client's,
+     * so a made-up X-Forwarded-For cannot dodge the rate limits.
+     */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** Where the reporter writes the CSV files; relative paths are taken from the repository root. */
     REPORTS_DIR: z
       .string()

@@ -1,3 +1,21 @@
+import { subscribe } from "node:diagnostics_channel";
+import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
+import { CLIENT_ADDRESS_HEADER } from "./server/client-address";
+
+/**
+ * Stamps each request with the address of the connection it came on, before Next.js sees it
+ * (Node publishes `http.server.request.start` just before the server's `request` event). It
+ * overwrites any header of that name a client sent, so rate limits key on an address the client
+ * cannot choose. (Next.js itself only fills X-Forwarded-For when the client did not send one.)
+ */
+export function stampClientAddresses(): void {
+  subscribe("http.server.request.start", (message) => {
+    const { request, socket } = message as { request: IncomingMessage; socket: Socket };
+    request.headers[CLIENT_ADDRESS_HEADER] = socket.remoteAddress ?? "unknown";
+  });
+}
+
 /**
  * Importing the env module validates the environment. A missing or malformed variable stops
  * `next start` at once with the list of what is wrong: Next alone would log the failure and keep

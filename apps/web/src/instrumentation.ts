@@ -2,7 +2,8 @@
 export async function register() {
   // eslint-disable-next-line no-restricted-properties -- Next's own runtime marker, not configuration.
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { validateEnvironmentOrExit } = await import("./instrumentation-node");
+    const { stampClientAddresses, validateEnvironmentOrExit } = await import("./instrumentation-node");
+    stampClientAddresses();
     await validateEnvironmentOrExit();
   }
 }

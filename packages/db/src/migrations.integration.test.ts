@@ -32,9 +32,11 @@ describe("committed migrations", () => {
     );
     expect(tables.map((row) => (row as { tablename: string }).tablename)).toEqual([
       "_prisma_migrations",
+      "email_actions",
       "notification_logs",
       "registrations",
       "report_logs",
+      "sign_in_throttles",
       "users",
     ]);
     expect(await query(db.url, "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).toHaveLength(1);

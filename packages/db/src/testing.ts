@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { testServerUrl } from "./env";
 import { pgConfigFromUrl, quoteIdent, withDatabase } from "./pg-config";
@@ -66,5 +68,58 @@ async function runOnServer(serverUrl: string, sql: string): Promise<void> {
     await client.query(sql);
   } finally {
     await client.end();
+  }
+}
+
+/** A throw-away database set up with `sql/roles.sql` and migrated as its migration role. */
+export interface TestDatabaseWithRoles {
+  /** postgresql:// URL of the database as the migration role (owns the schema). */
+  migratorUrl: string;
+  /** postgresql:// URL of the database as the services' role (rows only). */
+  appUrl: string;
+  /** Drops the database, then both roles (roles belong to the whole server). */
+  drop(): Promise<void>;
+}
+
+const ROLES_SQL = fileURLToPath(new URL("../sql/roles.sql", import.meta.url));
+
+/** The same URL, logging in as another user (trust authentication on the test server: no password). */
+function asUser(url: string, user: string): string {
+  const parsed = new URL(url);
+  parsed.username = user;
+  parsed.password = "";
+  return parsed.toString();
+}
+
+/**
+ * Creates a database and the two roles of `sql/roles.sql` under unique names (the documented
+ * script, run as written but for the names), then applies the committed migrations as the
+ * migration role, as production would.
+ */
+export async function createTestDatabaseWithRoles(prefix = "userstream_test_roles"): Promise<TestDatabaseWithRoles> {
+  const serverUrl = testServerUrl();
+  const suffix = randomUUID().replaceAll("-", "").slice(0, 12);
+  const name = `${prefix}_${suffix}`;
+  const migrator = `userstream_test_migrator_${suffix}`;
+  const app = `userstream_test_app_${suffix}`;
+  const script = readFileSync(ROLES_SQL, "utf8")
+    .replace(/\buserstream_migrator\b/g, migrator)
+    .replace(/\buserstream_app\b/g, app);
+
+  await runOnServer(serverUrl, `CREATE DATABASE ${quoteIdent(name)}`);
+  const databaseUrl = withDatabase(serverUrl, name);
+  const drop = async () => {
+    await runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+    await runOnServer(serverUrl, `DROP ROLE IF EXISTS ${quoteIdent(app)}, ${quoteIdent(migrator)}`);
+  };
+  try {
+    await runOnServer(databaseUrl, script);
+    const migratorUrl = asUser(databaseUrl, migrator);
+    const migrate = await runPrismaCli(["migrate", "deploy"], migratorUrl);
+    if (migrate.code !== 0) throw new Error(`prisma migrate deploy failed (exit ${migrate.code}):\n${migrate.stdout}${migrate.stderr}`);
+    return { migratorUrl, appUrl: asUser(databaseUrl, app), drop };
+  } catch (error) {
+    await drop();
+    throw error;
   }
 }

@@ -132,4 +132,38 @@ describe("messaging against a real RabbitMQ", () => {
     }
     expect(reasons).toEqual(expect.arrayContaining([["retries-exhausted", 3], ["rejected", 1]]));
   });
+
+  it("replays the selected parked messages as first attempts and leaves the others parked", async () => {
+    const dlq = deadLetterQueue(QUEUES.registration);
+    await channel.purgeQueue(dlq);
+    const consumer = await consumeWith(async () => {
+      throw new PermanentError("cannot ever work");
+    });
+    const [wanted, other] = [registration("wanted@example.com"), registration("other@example.com")];
+    await publisher().publish(UserRegistrationV1, wanted);
+    await publisher().publish(UserRegistrationV1, other);
+    await waitFor(async () => (await channel.checkQueue(dlq)).messageCount === 2);
+    await consumer.stop();
+
+    const pub = publisher();
+    const isWanted = (content: Buffer) => (JSON.parse(content.toString()) as UserRegistrationMessage).id === wanted.id;
+    expect(await pub.replayParked(QUEUES.registration, isWanted)).toEqual([wanted.id]);
+    // A second replay finds nothing left to move.
+    expect(await pub.replayParked(QUEUES.registration, isWanted)).toEqual([]);
+    await pub.close();
+
+    const replayed = await channel.get(QUEUES.registration, { noAck: true });
+    if (!replayed) throw new Error("the replayed message is not in the work queue");
+    expect(JSON.parse(replayed.content.toString())).toEqual(wanted);
+    expect(replayed.properties.headers?.[DEAD_LETTER_HEADERS.reason]).toBeUndefined();
+    expect(replayed.properties.headers?.[DEAD_LETTER_HEADERS.attempts]).toBeUndefined();
+    expect((await channel.checkQueue(QUEUES.registration)).messageCount).toBe(0);
+    const stillParked = await channel.get(dlq, { noAck: true });
+    expect(stillParked && JSON.parse(stillParked.content.toString())).toEqual(other);
+  });
+
+  it("reports a replay without a broker as a PublishError", async () => {
+    const pub = createPublisher("amqp://guest:guest@127.0.0.1:1", { confirmTimeoutMs: 1_000 });
+    await expect(pub.replayParked(QUEUES.registration, () => true)).rejects.toBeInstanceOf(PublishError);
+  });
 });

@@ -1,5 +1,5 @@
-import { connect, type ChannelModel, type ConfirmChannel } from "amqplib";
-import type { MessageContract } from "@userstream/contracts";
+import { connect, type ChannelModel, type ConfirmChannel, type GetMessage } from "amqplib";
+import { ATTEMPTS_HEADER, DEAD_LETTER_HEADERS, deadLetterQueue, type MessageContract, type QueueName } from "@userstream/contracts";
 import type { z } from "zod";
 import { sendConfirmed } from "./confirm";
 import { PublishError } from "./errors";
@@ -15,6 +15,13 @@ export interface PublisherOptions {
 export interface Publisher {
   /** Resolves once the broker has confirmed the persistent message; rejects with PublishError otherwise. */
   publish<Contract extends MessageContract>(contract: Contract, envelope: z.input<Contract["schema"]>): Promise<void>;
+  /**
+   * Moves the messages parked in `<queue>.dead` that `select` accepts back into `queue` (with a
+   * confirm each, as a first attempt again), then acknowledges their parked copies; the others stay
+   * parked. Resolves with the ids of the messages moved; rejects with PublishError when the broker
+   * cannot be reached or does not confirm (then nothing is removed from the parking queue).
+   */
+  replayParked(queue: QueueName, select: (content: Buffer) => boolean): Promise<string[]>;
   /** True when a confirmed channel is open right now. */
   isConnected(): boolean;
   close(): Promise<void>;
@@ -83,6 +90,20 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
         throw new PublishError(`could not publish to ${contract.queue}`, { cause: err });
       }
     },
+    async replayParked(queue, select) {
+      let channel: ConfirmChannel | undefined;
+      try {
+        const { connection } = await currentLink();
+        channel = await connection.createConfirmChannel();
+        return await moveParked(channel, queue, select, confirmTimeoutMs);
+      } catch (err) {
+        logger.warn({ err, queue }, "could not replay parked messages");
+        throw new PublishError(`could not replay parked messages of ${queue}`, { cause: err });
+      } finally {
+        // Closing the channel returns every parked message it still holds unacknowledged.
+        await channel?.close().catch(() => undefined);
+      }
+    },
     isConnected: () => open !== undefined,
     async close() {
       const current = open;
@@ -92,4 +113,42 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
       await current?.connection.close().catch(() => undefined);
     },
   };
+}
+
+/** Headers of a parked message that describe its failed past; a replayed message starts afresh. */
+const PAST_HEADERS = new Set<string>([
+  ...Object.values(DEAD_LETTER_HEADERS),
+  ATTEMPTS_HEADER,
+  ...["x-death", "x-first-death-exchange", "x-first-death-queue", "x-first-death-reason"],
+  ...["x-last-death-exchange", "x-last-death-queue", "x-last-death-reason"],
+]);
+
+/**
+ * Takes every message now parked in `<queue>.dead` (unacknowledged, so none is lost if this process
+ * dies), republishes the selected ones into `queue`, acknowledges those, and returns the rest.
+ */
+async function moveParked(
+  channel: ConfirmChannel,
+  queue: QueueName,
+  select: (content: Buffer) => boolean,
+  confirmTimeoutMs: number,
+): Promise<string[]> {
+  const parked = deadLetterQueue(queue);
+  const { messageCount } = await channel.checkQueue(parked);
+  const held: GetMessage[] = [];
+  for (let i = 0; i < messageCount; i++) {
+    const message = await channel.get(parked, { noAck: false });
+    if (!message) break;
+    held.push(message);
+  }
+  const chosen = held.filter((message) => select(message.content));
+  for (const message of chosen) {
+    const headers = Object.fromEntries(Object.entries(message.properties.headers ?? {}).filter(([name]) => !PAST_HEADERS.has(name)));
+    await sendConfirmed(channel, queue, message.content, { ...message.properties, headers }, confirmTimeoutMs);
+  }
+  for (const message of held) {
+    if (chosen.includes(message)) channel.ack(message);
+    else channel.nack(message, false, true);
+  }
+  return chosen.map((message) => String(message.properties.messageId ?? ""));
 }

@@ -45,7 +45,8 @@ export function RegistrationForm() {
           focusFirstInvalid(serverFieldErrors);
         } else {
           // Broker down, network failure or anything else: the registration was not accepted.
-          setFormError(error.data?.code === "SERVICE_UNAVAILABLE" ? error.message : REGISTRATION_UNAVAILABLE_MESSAGE);
+          const explained = error.data?.code === "SERVICE_UNAVAILABLE" || error.data?.code === "TOO_MANY_REQUESTS";
+          setFormError(explained ? error.message : REGISTRATION_UNAVAILABLE_MESSAGE);
         }
       },
     }),

@@ -3,7 +3,7 @@ import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import { createTRPCOptionsProxy, type TRPCQueryOptions } from "@trpc/tanstack-react-query";
 import { headers } from "next/headers";
 import { cache } from "react";
-import { appRouter, type AppRouter } from "~/server/api/root";
+import { appRouter, createCaller, type AppRouter } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/context";
 import { createQueryClient } from "./query-client";
 
@@ -42,3 +42,6 @@ export async function prefetch<T extends ReturnType<TRPCQueryOptions<any>>>(quer
 export function HydrateClient({ children }: { children: React.ReactNode }) {
   return <HydrationBoundary state={dehydrate(getQueryClient())}>{children}</HydrationBoundary>;
 }
+
+/** Calls procedures in-process for a server component that renders their result itself (no client query). */
+export const serverCaller = cache(async () => createCaller(await createContext()));

@@ -1,9 +1,13 @@
 "use server";
 
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { ADMIN_SESSION_COOKIE, INCORRECT_CREDENTIALS_MESSAGE, sessionCookieOptions, signInAdmin } from "~/server/auth/admin-auth";
-import { adminAuthConfig } from "~/server/auth/admin-session";
+import { env } from "~/env";
+import { ADMIN_SESSION_COOKIE, INCORRECT_CREDENTIALS_MESSAGE, LOCKED_OUT_MESSAGE, sessionCookieOptions } from "~/server/auth/admin-auth";
+import { adminAuthConfig, signInThrottleConfig } from "~/server/auth/admin-session";
+import { attemptSignIn } from "~/server/auth/sign-in";
+import { clientAddress } from "~/server/client-address";
+import { getDb } from "~/server/db";
 
 /** What the sign-in form shows after an attempt; `attempt` remounts the form so the email is kept. */
 export interface SignInState {
@@ -36,13 +40,15 @@ export async function signIn(previous: SignInState, formData: FormData): Promise
   if (!email.trim() || !password) return { error: "Enter your email and password.", email: keptEmail, attempt };
 
   const config = adminAuthConfig();
-  const signedIn =
-    email.length <= MAX_EMAIL_LENGTH && password.length <= MAX_PASSWORD_LENGTH
-      ? await signInAdmin({ email, password }, config)
-      : null;
-  if (!signedIn) {
-    log("warn", "admin sign-in refused");
-    return { error: INCORRECT_CREDENTIALS_MESSAGE, email: keptEmail, attempt };
+  const address = clientAddress(await headers(), env.TRUSTED_PROXY_HOPS);
+  // Over-long input is counted as a failure like any wrong password.
+  const withinLimits = email.length <= MAX_EMAIL_LENGTH && password.length <= MAX_PASSWORD_LENGTH;
+  const credentials = withinLimits ? { email, password } : { email: keptEmail, password: "" };
+  const signedIn = await attemptSignIn(credentials, address, { db: getDb(), auth: config, throttle: signInThrottleConfig() });
+  if (!signedIn.ok) {
+    log("warn", "admin sign-in refused", { reason: signedIn.reason, address });
+    const error = signedIn.reason === "locked" ? LOCKED_OUT_MESSAGE : INCORRECT_CREDENTIALS_MESSAGE;
+    return { error, email: keptEmail, attempt };
   }
   const store = await cookies();
   store.set(ADMIN_SESSION_COOKIE, signedIn.token, sessionCookieOptions(config, signedIn.session.expiresAt));

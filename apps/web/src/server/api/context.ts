@@ -1,9 +1,21 @@
 import "server-only";
 import { adminSessionFromHeaders } from "../auth/admin-auth";
 import { adminAuthConfig } from "../auth/admin-session";
+import { env } from "~/env";
+import { clientAddress } from "../client-address";
 import { getDb } from "../db";
+import { createRateLimiter, type RateLimiter } from "../rate-limiter";
 import { getPublisher } from "../publisher";
 import type { TRPCContext } from "./trpc";
+
+const MINUTE_MS = 60_000;
+let registrationLimiter: RateLimiter | null | undefined;
+
+/** One per process: REGISTRATION_RATE_LIMIT registrations per client address per minute, or none. */
+function getRegistrationLimiter(): RateLimiter | null {
+  registrationLimiter ??= env.REGISTRATION_RATE_LIMIT === "off" ? null : createRateLimiter({ max: env.REGISTRATION_RATE_LIMIT, windowMs: MINUTE_MS });
+  return registrationLimiter;
+}
 
 /**
  * The app's context for one request: the shared, lazily connected db client and publisher, and the
@@ -15,5 +27,7 @@ export function createTRPCContext(opts: { headers: Headers }): TRPCContext {
     db: getDb(),
     publisher: getPublisher(),
     adminSession: adminSessionFromHeaders(opts.headers, adminAuthConfig()),
+    clientAddress: clientAddress(opts.headers, env.TRUSTED_PROXY_HOPS),
+    registrationLimiter: getRegistrationLimiter(),
   };
 }

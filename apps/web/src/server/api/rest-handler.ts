@@ -2,30 +2,10 @@ import { createOpenApiFetchHandler } from "trpc-to-openapi";
 import { appRouter } from "./root";
 import { REST_SUCCESS_STATUS, toRestErrorBody } from "./rest-errors";
 import type { TRPCContext } from "./trpc";
+import { withLimitedBody } from "./limited-body";
 import { logProcedureError } from "./log-error";
 
 export const REST_PREFIX = "/api/v1";
-const MAX_BODY_BYTES = 64 * 1024;
-
-/** Reads at most `limit` bytes of the body; undefined when it is longer (the stream is cancelled). */
-async function readLimitedBody(req: Request, limit: number): Promise<string | undefined> {
-  if (!req.body) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 /**
  * Serves `/api/v1/*` from the same tRPC procedures (trpc-to-openapi), then reshapes the answer to
  * the public REST contract: 202 for an accepted registration, `{ errors }` for a 400.
@@ -34,15 +14,8 @@ export async function handleRestRequest(
   req: Request,
   createContext: (opts: { headers: Headers }) => TRPCContext,
 ): Promise<Response> {
-  let request = req;
-  if (req.method !== "GET" && req.method !== "HEAD") {
-    // The adapter would buffer any body whole; bound it first.
-    const body = await readLimitedBody(req, MAX_BODY_BYTES);
-    if (body === undefined) {
-      return Response.json({ message: "Request body too large", code: "PAYLOAD_TOO_LARGE" }, { status: 413 });
-    }
-    request = new Request(req.url, { method: req.method, headers: req.headers, body });
-  }
+  const request = await withLimitedBody(req);
+  if (request instanceof Response) return request;
 
   const response = await createOpenApiFetchHandler({
     endpoint: REST_PREFIX,

@@ -1,3 +1,5 @@
+import { adminRouter } from "./routers/admin";
+import { emailsRouter } from "./routers/emails";
 import { registrationRouter } from "./routers/registration";
 import { reportsRouter } from "./routers/reports";
 import { usersRouter } from "./routers/users";
@@ -7,6 +9,8 @@ export const appRouter = createTRPCRouter({
   registration: registrationRouter,
   users: usersRouter,
   reports: reportsRouter,
+  emails: emailsRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,6 +8,7 @@ import { appRouter } from "./root";
 /** A publisher that fails the way the real one does when the broker is down. */
 const brokerDown: Publisher = {
   publish: () => Promise.reject(new PublishError("could not publish to user.registration")),
+  replayParked: () => Promise.reject(new PublishError("could not replay parked messages of email.send")),
   isConnected: () => false,
   close: () => Promise.resolve(),
 };

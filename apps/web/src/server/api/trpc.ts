@@ -10,6 +10,7 @@ import { ZodError } from "zod";
 import type { PrismaClient } from "@userstream/db";
 import type { Publisher } from "@userstream/messaging";
 import type { AdminSession } from "../auth/admin-auth";
+import type { RateLimiter } from "../rate-limiter";
 
 /**
  * What every procedure can use. The app builds it in `context.ts` from its singletons; tests
@@ -21,6 +22,10 @@ export interface TRPCContext {
   publisher: Publisher;
   /** The signed-in admin, from the request's session cookie; null when there is none or it is not valid. */
   adminSession: AdminSession | null;
+  /** Where the request came from (`client-address.ts`), for rate limits. */
+  clientAddress?: string;
+  /** Registrations per client address; absent or null means no limit. */
+  registrationLimiter?: RateLimiter | null;
 }
 
 const t = initTRPC
@@ -55,4 +60,16 @@ export const publicProcedure = t.procedure;
 export const adminProcedure = t.procedure.use(({ ctx, next }) => {
   if (!ctx.adminSession) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in as an admin to do this." });
   return next({ ctx: { adminSession: ctx.adminSession } });
+});
+
+export const TOO_MANY_REGISTRATIONS_MESSAGE = "Too many registrations from your network. Please wait a minute and try again.";
+
+/**
+ * Anyone may call it, a limited number of times per client address (`REGISTRATION_RATE_LIMIT`).
+ * Counted before the input is read, so invalid attempts count too.
+ */
+export const registrationRateLimitedProcedure = t.procedure.use(({ ctx, next }) => {
+  const decision = ctx.registrationLimiter?.take(ctx.clientAddress ?? "unknown");
+  if (decision && !decision.allowed) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: TOO_MANY_REGISTRATIONS_MESSAGE });
+  return next();
 });

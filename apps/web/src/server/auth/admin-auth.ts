@@ -25,6 +25,9 @@ export const ADMIN_SESSION_COOKIE = "userstream_admin";
 /** The one answer to a failed sign-in, whether the email is the admin's or not. */
 export const INCORRECT_CREDENTIALS_MESSAGE = "Email or password is incorrect";
 
+/** The answer while an account or address is locked out: the same whether the account exists or not. */
+export const LOCKED_OUT_MESSAGE = "Too many failed sign-ins. Please wait a few minutes and try again.";
+
 /** Equal-length digests compared in constant time, so the comparison time does not depend on the input. */
 function sameText(a: string, b: string): boolean {
   const digest = (value: string) => createHash("sha256").update(value).digest();

@@ -3,6 +3,7 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { env } from "~/env";
 import { ADMIN_SESSION_COOKIE, adminSessionFromToken, type AdminAuthConfig, type AdminSession } from "./admin-auth";
+import type { SignInThrottleConfig } from "./sign-in-throttle";
 
 /** The admin account and session settings from the validated environment. */
 export function adminAuthConfig(): AdminAuthConfig {
@@ -12,6 +13,16 @@ export function adminAuthConfig(): AdminAuthConfig {
     sessionSecret: env.SESSION_SECRET,
     sessionTtlHours: env.SESSION_TTL_HOURS,
     secureCookie: env.NODE_ENV !== "development",
+  };
+}
+
+/** The failed sign-in limits from the validated environment. */
+export function signInThrottleConfig(): SignInThrottleConfig {
+  return {
+    maxFailuresPerAccount: env.SIGN_IN_MAX_FAILURES,
+    maxFailuresPerAddress: env.SIGN_IN_MAX_FAILURES_PER_ADDRESS,
+    windowMs: env.SIGN_IN_WINDOW_MINUTES * 60_000,
+    lockoutMs: env.SIGN_IN_LOCKOUT_MINUTES * 60_000,
   };
 }
 

@@ -5,6 +5,7 @@ import { signOut } from "../actions";
 
 const ADMIN_LINKS = [
   { href: "/admin", label: "Overview" },
+  { href: "/admin/emails", label: "Emails" },
   { href: "/admin/reports", label: "Reports" },
 ];
 

@@ -1,20 +1,37 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireAdminSession } from "~/server/auth/admin-session";
+import { serverCaller } from "~/trpc/server";
+import { RegistrationsChart } from "./registrations-chart";
 
 export const metadata: Metadata = { title: "Admin" };
 
 export default async function AdminPage() {
   await requireAdminSession();
+  const overview = await (await serverCaller()).admin.overview();
+  const counts = [
+    { label: "Users", value: overview.users },
+    { label: "Verified", value: overview.verifiedUsers },
+    { label: "Emails sent", value: overview.emails.sent },
+    { label: "Emails failed", value: overview.emails.failed, href: "/admin/emails?status=failed" },
+    { label: "Emails dead-lettered", value: overview.emails.dead, href: "/admin/emails?status=dead" },
+    { label: "Reports", value: overview.reports, href: "/admin/reports" },
+  ];
   return (
     <>
-      <h1>Admin</h1>
-      <ul>
-        <li>
-          <Link href="/admin/reports">Reports</Link>: generate CSV reports of the users or the email notifications, and
-          download them.
-        </li>
-      </ul>
+      <h1>Overview</h1>
+      <dl className="stats" aria-label="Counts">
+        {counts.map((count) => (
+          <div key={count.label} className="stat">
+            <dt>{count.href ? <Link href={count.href}>{count.label}</Link> : count.label}</dt>
+            <dd data-testid={`count-${count.label.toLowerCase().replaceAll(" ", "-")}`}>{count.value}</dd>
+          </div>
+        ))}
+      </dl>
+      <section aria-labelledby="registrations-heading">
+        <h2 id="registrations-heading">Registrations per day, last 30 days (UTC)</h2>
+        <RegistrationsChart days={overview.registrationsPerDay} />
+      </section>
     </>
   );
 }

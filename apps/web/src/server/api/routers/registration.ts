@@ -4,10 +4,10 @@ import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { REGISTRATION_UNAVAILABLE_MESSAGE } from "~/lib/registration-messages";
 import { getRegistrationStatus, submitRegistration } from "../../registration-service";
-import { publicProcedure } from "../trpc";
+import { publicProcedure, registrationRateLimitedProcedure } from "../trpc";
 
 export const registrationRouter = {
-  submit: publicProcedure
+  submit: registrationRateLimitedProcedure
     .meta({
       openapi: {
         method: "POST",

@@ -2,10 +2,13 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { logProcedureError } from "~/server/api/log-error";
 import { appRouter } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/context";
+import { withLimitedBody } from "~/server/api/limited-body";
 
 export const dynamic = "force-dynamic";
 
-function handler(req: Request) {
+async function handler(original: Request) {
+  const req = await withLimitedBody(original);
+  if (req instanceof Response) return req;
   return fetchRequestHandler({
     endpoint: "/api/trpc",
     router: appRouter,

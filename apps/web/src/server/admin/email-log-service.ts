@@ -1,0 +1,175 @@
+import { EmailSendV1, QUEUES, createEnvelope, type NotificationStatus } from "@userstream/contracts";
+import type { Prisma, PrismaClient } from "@userstream/db";
+import type { Publisher } from "@userstream/messaging";
+import type { EmailLogFilters } from "~/lib/email-log-input";
+import { decodeUserCursor, encodeUserCursor } from "../user-cursor";
+
+/** One row of the delivery log as the admin page shows it. */
+export interface EmailLogRow {
+  id: string;
+  kind: string;
+  status: NotificationStatus;
+  /** The recipient; null once the user was deleted. */
+  email: string | null;
+  provider: string | null;
+  attempts: number;
+  lastError: string | null;
+  sentAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The latest resend or replay, if any. */
+  lastAction: { action: "resend" | "replay"; adminEmail: string; createdAt: Date } | null;
+}
+
+export interface EmailLogPage {
+  items: EmailLogRow[];
+  nextCursor: string | null;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function whereOf(filters: EmailLogFilters): Prisma.NotificationLogWhereInput {
+  const createdAt: Prisma.DateTimeFilter = {};
+  if (filters.from) createdAt.gte = new Date(`${filters.from}T00:00:00Z`);
+  if (filters.to) createdAt.lt = new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + DAY_MS);
+  return {
+    ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.email ? { user: { email: { contains: filters.email } } } : {}),
+    ...(filters.from || filters.to ? { createdAt } : {}),
+  };
+}
+
+/** The delivery log, newest first, in keyset pages. Throws InvalidCursorError for a cursor it did not make. */
+export async function listEmails(filters: EmailLogFilters, deps: { db: PrismaClient }): Promise<EmailLogPage> {
+  const after = filters.cursor ? decodeUserCursor(filters.cursor) : null;
+  const where = whereOf(filters);
+  const rows = await deps.db.notificationLog.findMany({
+    where: after
+      ? { AND: [where, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] }
+      : where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: filters.limit + 1,
+    include: {
+      user: { select: { email: true } },
+      actions: { orderBy: { createdAt: "desc" }, take: 1, select: { action: true, adminEmail: true, createdAt: true } },
+    },
+  });
+  const page = rows.slice(0, filters.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      status: row.status,
+      email: row.user?.email ?? null,
+      provider: row.provider,
+      attempts: row.attempts,
+      lastError: row.lastError,
+      sentAt: row.sentAt,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      lastAction: row.actions[0] ?? null,
+    })),
+    nextCursor: rows.length > filters.limit && last ? encodeUserCursor(last) : null,
+  };
+}
+
+/** What a resend or replay did. */
+export type EmailActionResult =
+  | { outcome: "queued"; messageId: string }
+  /** Nothing done: the email is no longer `failed` (resend) or `dead` (replay), e.g. after a second click. */
+  | { outcome: "unchanged"; status: NotificationStatus };
+
+export class EmailNotFoundError extends Error {
+  constructor() {
+    super("No such email.");
+    this.name = "EmailNotFoundError";
+  }
+}
+
+export class RecipientDeletedError extends Error {
+  constructor() {
+    super("This email's user was deleted: there is nobody to send it to.");
+    this.name = "RecipientDeletedError";
+  }
+}
+
+export interface EmailActionDeps {
+  db: PrismaClient;
+  publisher: Pick<Publisher, "publish" | "replayParked">;
+}
+
+const ACTIONS = {
+  resend: { from: "failed" },
+  replay: { from: "dead" },
+} as const;
+
+/**
+ * Sends a `failed` email again (resend) or puts a `dead` one back on `email.send` (replay), once.
+ * The email moves to `queued` with one conditional update, recorded in `email_actions` in the same
+ * transaction, so of two clicks (or two admins) exactly one acts and the other is told it is no
+ * longer failed/dead. Then the message is published: for a replay, the parked copy is taken out
+ * of `email.send.dead`; without one (or for a resend) a new `email.send` message. The sender's
+ * claim on the row guards the sending itself: a stray second message finds it claimed or done.
+ * If the broker does not confirm, the email and the record are put back and PublishError is thrown.
+ */
+export async function actOnEmail(
+  action: keyof typeof ACTIONS,
+  notificationId: string,
+  adminEmail: string,
+  deps: EmailActionDeps,
+): Promise<EmailActionResult> {
+  const { db, publisher } = deps;
+  const { from } = ACTIONS[action];
+  const messageId = crypto.randomUUID();
+  const claimed = await db.$transaction(async (tx) => {
+    const { count } = await tx.notificationLog.updateMany({
+      where: { id: notificationId, status: from, userId: { not: null } },
+      data: { status: "queued", leaseExpiresAt: null },
+    });
+    if (count === 0) return null;
+    const row = await tx.notificationLog.findUniqueOrThrow({
+      where: { id: notificationId },
+      select: { kind: true, user: { select: { registrationId: true } } },
+    });
+    const record = await tx.emailAction.create({ data: { notificationId, action, fromStatus: from, adminEmail, messageId } });
+    return { row, record };
+  });
+
+  if (!claimed) {
+    const row = await db.notificationLog.findUnique({ where: { id: notificationId }, select: { status: true, userId: true } });
+    if (!row) throw new EmailNotFoundError();
+    if (row.status === from && row.userId === null) throw new RecipientDeletedError();
+    return { outcome: "unchanged", status: row.status };
+  }
+
+  try {
+    if (action === "replay") {
+      const moved = await publisher.replayParked(QUEUES.emailSend, (content) => parkedFor(content, notificationId));
+      if (moved[0]) {
+        await db.emailAction.update({ where: { id: claimed.record.id }, data: { messageId: moved[0] } });
+        return { outcome: "queued", messageId: moved[0] };
+      }
+    }
+    const registrationId = claimed.row.user?.registrationId ?? "";
+    await publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId, kind: claimed.row.kind, registrationId }, messageId));
+    return { outcome: "queued", messageId };
+  } catch (error) {
+    // Not queued after all: as it was, and no record of an action that did not happen.
+    await db.$transaction([
+      db.notificationLog.updateMany({ where: { id: notificationId, status: "queued" }, data: { status: from } }),
+      db.emailAction.delete({ where: { id: claimed.record.id } }),
+    ]);
+    throw error;
+  }
+}
+
+/** True when a parked `email.send` message is for this email (anything unreadable is not). */
+function parkedFor(content: Buffer, notificationId: string): boolean {
+  try {
+    const message = JSON.parse(content.toString("utf8")) as { payload?: { notificationId?: unknown } };
+    return message.payload?.notificationId === notificationId;
+  } catch {
+    return false;
+  }
+}

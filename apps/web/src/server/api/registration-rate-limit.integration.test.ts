@@ -1,0 +1,110 @@
+import { QUEUES } from "@userstream/contracts";
+import type { PrismaClient } from "@userstream/db";
+import { assertTopology, createPublisher, type Publisher } from "@userstream/messaging";
+import { createTestVhost } from "@userstream/messaging/testing";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { connect, type ChannelModel } from "amqplib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLIENT_ADDRESS_HEADER, clientAddress } from "../client-address";
+import { createRateLimiter } from "../rate-limiter";
+import { handleRestRequest } from "./rest-handler";
+import { appRouter } from "./root";
+import { TOO_MANY_REGISTRATIONS_MESSAGE, type TRPCContext } from "./trpc";
+
+const ORIGIN = "http://127.0.0.1:3000";
+
+describe("registration rate limit per client address (REST and tRPC share it)", () => {
+  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
+  let publisher: Publisher;
+  let inspector: ChannelModel;
+
+  beforeAll(async () => {
+    vhost = await createTestVhost("userstream-web-rate-limit");
+    publisher = createPublisher(vhost.url);
+    inspector = await connect(vhost.url);
+    const channel = await inspector.createChannel();
+    await assertTopology(channel);
+    await channel.close();
+  });
+
+  afterAll(async () => {
+    await Promise.all([publisher?.close(), inspector?.close()]);
+    await vhost?.drop();
+  });
+
+  async function queued(): Promise<number> {
+    const channel = await inspector.createChannel();
+    try {
+      return (await channel.checkQueue(QUEUES.registration)).messageCount;
+    } finally {
+      await channel.close();
+    }
+  }
+
+  /** The context the app builds (context.ts), with no proxy trusted and a limit of 2 a minute. */
+  function contextFactory(trustedProxyHops = 0) {
+    const limiter = createRateLimiter({ max: 2, windowMs: 60_000 });
+    return ({ headers }: { headers: Headers }): TRPCContext => ({
+      headers,
+      db: {} as PrismaClient, // submitting never reads the database
+      publisher,
+      adminSession: null,
+      clientAddress: clientAddress(headers, trustedProxyHops),
+      registrationLimiter: limiter,
+    });
+  }
+
+  const person = () => ({ firstName: "Ada", lastName: "Lovelace", email: `${crypto.randomUUID()}@example.com` });
+
+  function rest(createContext: ReturnType<typeof contextFactory>, peer: string, headers: Record<string, string> = {}) {
+    const init = {
+      method: "POST",
+      headers: { "content-type": "application/json", [CLIENT_ADDRESS_HEADER]: peer, ...headers },
+      body: JSON.stringify(person()),
+    };
+    return handleRestRequest(new Request(`${ORIGIN}/api/v1/registrations`, init), createContext);
+  }
+
+  function trpc(createContext: ReturnType<typeof contextFactory>, peer: string) {
+    const req = new Request(`${ORIGIN}/api/trpc/registration.submit`, {
+      method: "POST",
+      headers: { "content-type": "application/json", [CLIENT_ADDRESS_HEADER]: peer },
+      body: JSON.stringify({ json: person() }),
+    });
+    return fetchRequestHandler({ endpoint: "/api/trpc", router: appRouter, req, createContext: () => createContext({ headers: req.headers }) });
+  }
+
+  it("refuses the third registration a minute from one address with 429, on either surface, and queues nothing for it", async () => {
+    const createContext = contextFactory();
+    const before = await queued();
+    expect((await rest(createContext, "203.0.113.7")).status).toBe(202);
+    expect((await trpc(createContext, "203.0.113.7")).status).toBe(200);
+
+    const refused = await rest(createContext, "203.0.113.7");
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({ message: TOO_MANY_REGISTRATIONS_MESSAGE, code: "TOO_MANY_REQUESTS" });
+    expect((await trpc(createContext, "203.0.113.7")).status).toBe(429);
+    expect(await queued()).toBe(before + 2);
+
+    // Another address has its own allowance.
+    expect((await rest(createContext, "198.51.100.1")).status).toBe(202);
+  });
+
+  it("is not reset by a made-up X-Forwarded-For unless a proxy is trusted", async () => {
+    const createContext = contextFactory();
+    await rest(createContext, "203.0.113.8");
+    await rest(createContext, "203.0.113.8");
+    for (let i = 0; i < 3; i++) {
+      const spoofed = await rest(createContext, "203.0.113.8", { "x-forwarded-for": `10.0.0.${i}` });
+      expect(spoofed.status).toBe(429);
+    }
+
+    // Behind one trusted proxy, the address it appended is the client's; what the client wrote before it is not.
+    const proxied = contextFactory(1);
+    const viaProxy = (client: string, madeUp: string) => rest(proxied, "10.1.1.1", { "x-forwarded-for": `${madeUp}, ${client}` });
+    expect((await viaProxy("192.0.2.1", "1.1.1.1")).status).toBe(202);
+    expect((await viaProxy("192.0.2.1", "2.2.2.2")).status).toBe(202);
+    expect((await viaProxy("192.0.2.1", "3.3.3.3")).status).toBe(429);
+    expect((await viaProxy("192.0.2.2", "3.3.3.3")).status).toBe(202);
+  });
+});

@@ -1,0 +1,64 @@
+import { createConfirmationToken } from "@userstream/contracts/confirmation-token";
+import { createPrismaClient, type PrismaClient } from "@userstream/db";
+import { createTestDatabaseWithRoles, type TestDatabaseWithRoles } from "@userstream/db/testing";
+import { createPublisher, type Publisher } from "@userstream/messaging";
+import { createTestVhost } from "@userstream/messaging/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actOnEmail, listEmails } from "./admin/email-log-service";
+import { getAdminOverview } from "./admin/overview-service";
+import { hashPassword } from "./auth/password";
+import { attemptSignIn } from "./auth/sign-in";
+import { confirmEmail } from "./email-confirmation-service";
+import { getRegistrationStatus } from "./registration-service";
+import { listReports, requestReport } from "./report-service";
+import { listUsers } from "./users-service";
+
+const SECRET = "a-confirmation-secret-for-tests-0123456789";
+
+/** The web's services connect as the least-privilege app role of packages/db/sql/roles.sql, and work. */
+describe("the web's services as the least-privilege app role", () => {
+  let database: TestDatabaseWithRoles;
+  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
+  let db: PrismaClient;
+  let publisher: Publisher;
+
+  beforeAll(async () => {
+    [database, vhost] = await Promise.all([createTestDatabaseWithRoles("userstream_web_roles"), createTestVhost("userstream-web-roles")]);
+    db = createPrismaClient(database.appUrl);
+    publisher = createPublisher(vhost.url);
+  });
+
+  afterAll(async () => {
+    await Promise.all([publisher?.close(), db?.$disconnect()]);
+    await Promise.all([vhost?.drop(), database?.drop()]);
+  });
+
+  it("reads users and progress, confirms an email, signs in with failure limits, lists and resends emails, requests reports", async () => {
+    const registrationId = crypto.randomUUID();
+    const user = await db.user.create({ data: { registrationId, firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" } });
+    await db.registration.create({ data: { id: registrationId, userId: user.id, outcome: "created" } });
+    const email = await db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "failed", lastError: "550" } });
+
+    expect((await listUsers({ search: "love", limit: 10 }, { db })).total).toBe(1);
+    expect(await getRegistrationStatus(registrationId, { db })).toMatchObject({ status: "email_failed" });
+    expect(await confirmEmail(createConfirmationToken(user.id, SECRET, 60_000), { db, secret: SECRET })).toBe("confirmed");
+
+    const auth = {
+      adminEmail: "admin@example.com",
+      passwordHash: await hashPassword("the admin password", { N: 2 ** 10, r: 8, p: 1 }),
+      sessionSecret: "a-test-session-secret-of-at-least-32-characters",
+      sessionTtlHours: 8,
+      secureCookie: true,
+    };
+    const signInDeps = { db, auth, throttle: { maxFailuresPerAccount: 5, maxFailuresPerAddress: 5, windowMs: 60_000, lockoutMs: 60_000 } };
+    expect(await attemptSignIn({ email: "admin@example.com", password: "wrong" }, "192.0.2.1", signInDeps)).toEqual({ ok: false, reason: "incorrect" });
+    expect((await attemptSignIn({ email: "admin@example.com", password: "the admin password" }, "192.0.2.1", signInDeps)).ok).toBe(true);
+
+    expect((await listEmails({ limit: 10 }, { db })).items).toHaveLength(1);
+    expect(await actOnEmail("resend", email.id, "admin@example.com", { db, publisher })).toMatchObject({ outcome: "queued" });
+    expect(await getAdminOverview({ db })).toMatchObject({ users: 1, verifiedUsers: 1, emails: { queued: 1 } });
+
+    await requestReport({ kind: "users", filters: {} }, "admin@example.com", { db, publisher });
+    expect(await listReports({ db })).toHaveLength(1);
+  });
+});

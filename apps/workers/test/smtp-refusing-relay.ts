@@ -1,0 +1,48 @@
+/**
+ * An SMTP relay for the web's end-to-end tests: it refuses, once, each recipient whose address
+ * starts with `refuse-once` (550, a permanent failure, so the welcome email is marked failed), and
+ * passes every other message on to the SMTP server at `--to` (the run's mail catcher), so a resend
+ * of the refused email arrives there like any other.
+ *
+ *   node --import tsx test/smtp-refusing-relay.ts --port 2525 --to smtp://127.0.0.1:1025
+ */
+import { parseArgs } from "node:util";
+import { createTransport } from "nodemailer";
+import { SMTPServer } from "smtp-server";
+
+const { values } = parseArgs({ options: { port: { type: "string" }, to: { type: "string" } } });
+if (!values.port || !values.to) throw new Error("usage: smtp-refusing-relay.ts --port <port> --to <smtp url>");
+
+const upstream = createTransport(values.to);
+const refused = new Set<string>();
+
+const server = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ["STARTTLS"],
+  disableReverseLookup: true,
+  logger: false,
+  onRcptTo(address, _session, callback) {
+    const recipient = address.address.toLowerCase();
+    if (recipient.startsWith("refuse-once") && !refused.has(recipient)) {
+      refused.add(recipient);
+      return callback(Object.assign(new Error("5.1.1 Mailbox unavailable (refused once by the test relay)"), { responseCode: 550 }));
+    }
+    callback();
+  },
+  onData(stream, session, callback) {
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    stream.on("end", () => {
+      const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
+      const to = session.envelope.rcptTo.map((rcpt) => rcpt.address);
+      upstream.sendMail({ envelope: { from, to }, raw: Buffer.concat(chunks) }).then(
+        () => callback(),
+        (error: Error) => callback(Object.assign(error, { responseCode: 451 })),
+      );
+    });
+  },
+});
+server.listen(Number(values.port), "127.0.0.1");
+const stop = () => server.close(() => process.exit(0));
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
