@@ -41,7 +41,7 @@ interface Seeded {
 
 /** `count` users, each with a queued welcome email, as the receiver leaves them. */
 async function seedQueuedWelcomes(db: pg.Client, count: number): Promise<Seeded[]> {
-  await db.query("TRUNCATE users, registrations, notification_logs");
+  await db.query("TRUNCATE users, registrations, notification_logs CASCADE");
   const tag = Date.now().toString(36);
   const { rows } = await db.query<{ notification_id: string; registration_id: string; email: string }>(
     `WITH made AS (

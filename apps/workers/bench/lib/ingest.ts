@@ -53,14 +53,13 @@ export async function measureIngest(run: IngestRun) {
   const db = new pg.Client({ connectionString: run.databaseUrl });
   await db.connect();
   const connection = await connect(run.amqpUrl);
-  const channel = await connection.createChannel();
-  await assertTopology(channel);
-  await db.query("TRUNCATE users, registrations, notification_logs");
-  await channel.purgeQueue(QUEUES.registration);
-  await channel.purgeQueue(QUEUES.emailSend);
-
   const consumers: BenchProcess[] = [];
   try {
+    const channel = await connection.createChannel();
+    await assertTopology(channel);
+    await db.query("TRUNCATE users, registrations, notification_logs CASCADE");
+    await channel.purgeQueue(QUEUES.registration);
+    await channel.purgeQueue(QUEUES.emailSend);
     for (let i = 0; i < run.processes; i++) consumers.push(await startConsumer(run));
     return await publishAndWait(run, db, channel, consumers);
   } catch (err) {
@@ -84,7 +83,7 @@ async function publishAndWait(run: IngestRun, db: pg.Client, channel: Channel, c
   const publisher = createPublisher(run.amqpUrl);
   await publisher.publish(UserRegistrationV1, registrations(1)[0] as UserRegistrationMessage); // connects
   await waitUntil("the warm-up registration", async () => (await db.query("SELECT 1 FROM users LIMIT 1")).rowCount === 1);
-  await db.query("TRUNCATE users, registrations, notification_logs");
+  await db.query("TRUNCATE users, registrations, notification_logs CASCADE");
 
   const cpuBefore = await Promise.all(consumers.map((c) => cpuSeconds(c.child.pid as number)));
   const brokerBefore = await cpuSecondsByName("beam.smp", "-s rabbit");
