@@ -19,7 +19,7 @@ export interface BatchConsumerOptions<Contract extends MessageContract> extends 
   lingerMs?: number;
   /**
    * Batches handled at the same time (default 1). With more than one, a batch can be stored while
-   * the one before waits for its hand-offs, and each message is acked on its own.
+   * the one before waits for its hand-offs; acks still follow the order of delivery.
    */
   concurrency?: number;
 }
@@ -30,13 +30,21 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+/** A batch handed over for handling, until it is acked. */
+interface Batch {
+  channel: ConfirmChannel;
+  messages: ConsumeMessage[];
+  state: "running" | "settled" | "unacked";
+}
+
 /**
  * Consumes one queue in batches: deliveries are collected up to `maxBatch` or for at most
  * `lingerMs`, handed to `handleBatch` together, and acked after it resolves. Malformed messages are
- * parked before the batch runs. While `concurrency` batches run, the next one collects. With one
- * batch at a time, once a batch is settled every earlier delivery on its channel is settled too, so
- * one ack with `multiple` covers them all. Retries, dead-lettering and reconnecting are as in
- * {@link startConsumer}.
+ * parked before the batch runs. While `concurrency` batches run, the next one collects. Batches are
+ * acked in the order they were delivered, each with one ack with `multiple` up to its last message
+ * (every earlier delivery on the channel is settled by then); once a batch had to be left
+ * unacknowledged for redelivery, later ones on that channel are acked message by message.
+ * Retries, dead-lettering and reconnecting are as in {@link startConsumer}.
  */
 export async function startBatchConsumer<Contract extends MessageContract>(
   options: BatchConsumerOptions<Contract>,
@@ -50,8 +58,28 @@ export async function startBatchConsumer<Contract extends MessageContract>(
   // Channels with a delivery left unacknowledged (to be redelivered): a `multiple` ack would take it too.
   const leftUnacked = new WeakSet<ConfirmChannel>();
   let pending: Pending | undefined;
-  const ready: Array<Pick<Pending, "channel" | "messages">> = [];
+  const ready: Batch[] = [];
+  // Every batch handed over and not yet acked, in delivery order.
+  const unacked: Batch[] = [];
   const running = new Set<Promise<void>>();
+
+  function ackInOrder() {
+    while (unacked[0] && unacked[0].state !== "running") {
+      const { channel, messages, state } = unacked.shift() as Batch;
+      if (state === "unacked") {
+        leftUnacked.add(channel);
+        continue;
+      }
+      try {
+        const last = messages.at(-1);
+        if (last && !leftUnacked.has(channel)) channel.ack(last, true);
+        else for (const message of messages) channel.ack(message);
+      } catch (err) {
+        // The channel closed meanwhile: the broker redelivers these on the next one.
+        logger.warn({ err, queue, size: messages.length }, "batch could not be acknowledged");
+      }
+    }
+  }
 
   async function settleOneByOne(channel: ConfirmChannel, entries: Array<{ message: ConsumeMessage; parsed: z.output<Contract["schema"]> }>) {
     return Promise.all(
@@ -59,7 +87,8 @@ export async function startBatchConsumer<Contract extends MessageContract>(
     );
   }
 
-  async function handle(channel: ConfirmChannel, messages: ConsumeMessage[]) {
+  async function handle(batch: Batch) {
+    const { channel, messages } = batch;
     const started = performance.now();
     const settled: Array<{ message: ConsumeMessage; outcome: Outcome }> = [];
     try {
@@ -81,14 +110,13 @@ export async function startBatchConsumer<Contract extends MessageContract>(
     } catch (err) {
       // A hand-off to a retry or dead-letter queue failed (the broker is away): ack nothing, the
       // broker redelivers the batch.
-      leftUnacked.add(channel);
+      batch.state = "unacked";
       logger.error({ err, queue, size: messages.length }, "batch left unacknowledged");
       return;
     }
-    // The ack comes last: only after the work (or the hand-off to a retry/dead-letter queue) is done.
-    const last = messages.at(-1);
-    if (last && concurrency === 1 && !leftUnacked.has(channel)) channel.ack(last, true);
-    else for (const message of messages) channel.ack(message);
+    // Acked (in delivery order, see ackInOrder) only now that the work, or the hand-off to a retry
+    // or dead-letter queue, is done.
+    batch.state = "settled";
     const seconds = (performance.now() - started) / 1_000;
     for (const { outcome } of settled) options.onSettled?.(outcome, seconds);
   }
@@ -97,8 +125,9 @@ export async function startBatchConsumer<Contract extends MessageContract>(
     while (running.size < concurrency) {
       const batch = ready.shift();
       if (!batch) return;
-      const work = handle(batch.channel, batch.messages).finally(() => {
+      const work = handle(batch).finally(() => {
         running.delete(work);
+        ackInOrder();
         pump();
       });
       running.add(work);
@@ -110,7 +139,9 @@ export async function startBatchConsumer<Contract extends MessageContract>(
     if (!batch) return;
     pending = undefined;
     clearTimeout(batch.timer);
-    ready.push(batch);
+    const handedOver: Batch = { channel: batch.channel, messages: batch.messages, state: "running" };
+    ready.push(handedOver);
+    unacked.push(handedOver);
     pump();
   }
 
