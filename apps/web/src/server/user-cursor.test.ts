@@ -45,12 +45,20 @@ describe("user cursor", () => {
 });
 
 describe("rowsAfter", () => {
-  it("compares column by column, with < for descending and > for ascending", () => {
+  it("starts at the cursor's first column, then compares column by column (< descending, > ascending)", () => {
     expect(rowsAfter(USER_SORTS.last_name_asc, byName.key)).toEqual({
-      OR: [{ lastName: { gt: "O'Brien" } }, { lastName: "O'Brien", firstName: { gt: "Seán" } }, { lastName: "O'Brien", firstName: "Seán", id: { gt: id } }],
+      AND: [
+        { lastName: { gte: "O'Brien" } },
+        {
+          OR: [{ lastName: { gt: "O'Brien" } }, { lastName: "O'Brien", firstName: { gt: "Seán" } }, { lastName: "O'Brien", firstName: "Seán", id: { gt: id } }],
+        },
+      ],
     });
     expect(rowsAfter(USER_SORTS.created_desc, newest.key)).toEqual({
-      OR: [{ createdAt: { lt: newest.key.createdAt } }, { createdAt: newest.key.createdAt, id: { lt: id } }],
+      AND: [
+        { createdAt: { lte: newest.key.createdAt } },
+        { OR: [{ createdAt: { lt: newest.key.createdAt } }, { createdAt: newest.key.createdAt, id: { lt: id } }] },
+      ],
     });
   });
 

@@ -90,21 +90,33 @@ export function isUserCursor(encoded: string, sort: UserSort): boolean {
   }
 }
 
-type Comparison = Partial<Record<SortField, Date | string | { lt: Date | string } | { gt: Date | string }>>;
+type Bound = { lt: Date | string } | { gt: Date | string } | { lte: Date | string } | { gte: Date | string };
+type Comparison = Partial<Record<SortField, Date | string | Bound>>;
 
 /**
  * The rows strictly after `key` in the order `columns`: (a > x) OR (a = x AND b > y) OR …, with
- * `<` for descending columns. Prisma turns each comparison into a bound parameter.
+ * `<` for descending columns, and `a >= x` on its own in front of it, so that PostgreSQL starts the
+ * index scan at the cursor instead of filtering every row before it (a page 10,000 rows deep then
+ * costs what the first page costs). Prisma turns each comparison into a bound parameter.
  */
-export function rowsAfter(columns: readonly SortColumn[], key: SortKey): { OR: Comparison[] } {
+export function rowsAfter(columns: readonly SortColumn[], key: SortKey): { AND: [Comparison, { OR: Comparison[] }] } {
+  const [first] = columns;
+  const firstValue = first ? key[first.field] : undefined;
+  if (!first || firstValue === undefined) throw new InvalidCursorError();
+  const startAt: Comparison = { [first.field]: first.direction === "asc" ? { gte: firstValue } : { lte: firstValue } };
   return {
-    OR: columns.map((column, index) => {
-      const condition: Comparison = {};
-      for (const earlier of columns.slice(0, index)) condition[earlier.field] = key[earlier.field];
-      const value = key[column.field];
-      if (value === undefined) throw new InvalidCursorError();
-      condition[column.field] = column.direction === "asc" ? { gt: value } : { lt: value };
-      return condition;
-    }),
+    AND: [
+      startAt,
+      {
+        OR: columns.map((column, index) => {
+          const condition: Comparison = {};
+          for (const earlier of columns.slice(0, index)) condition[earlier.field] = key[earlier.field];
+          const value = key[column.field];
+          if (value === undefined) throw new InvalidCursorError();
+          condition[column.field] = column.direction === "asc" ? { gt: value } : { lt: value };
+          return condition;
+        }),
+      },
+    ],
   };
 }

@@ -51,7 +51,22 @@ export function escapeLikePattern(text: string): string {
 }
 
 export interface ListUsersDeps {
-  db: Pick<PrismaClient, "user">;
+  db: Pick<PrismaClient, "user" | "$queryRaw">;
+}
+
+/** Above this many users, the unfiltered total is PostgreSQL's estimate rather than a count. */
+export const EXACT_TOTAL_LIMIT = 100_000;
+
+/**
+ * Every user, counted exactly up to {@link EXACT_TOTAL_LIMIT}; beyond it, the planner's estimate
+ * (kept current by autovacuum), since counting a million rows on every page view takes longer
+ * than the page itself. A list that long shows "about" that many anyway.
+ */
+async function countAllUsers(db: ListUsersDeps["db"]): Promise<number> {
+  const [estimate] = await db.$queryRaw<Array<{ rows: number }>>`
+    SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'users'::regclass`;
+  if (estimate && estimate.rows > EXACT_TOTAL_LIMIT) return Math.round(estimate.rows);
+  return db.user.count();
 }
 
 const USER_FIELDS = { id: true, firstName: true, lastName: true, email: true, emailVerifiedAt: true, createdAt: true } as const;
@@ -93,7 +108,8 @@ function searchCondition(search: string | undefined) {
  *
  * Search is a case-insensitive substring match of each word on first name, last name or email.
  * Prisma compiles `contains` + `mode: "insensitive"` to ILIKE, which the pg_trgm GIN indexes
- * serve. `total` counts every user matching the search, not just this page.
+ * serve. `total` counts every user matching the search, not just this page; without a search,
+ * beyond {@link EXACT_TOTAL_LIMIT} users it is an estimate.
  */
 export async function listUsers(input: ListUsersInput, { db }: ListUsersDeps): Promise<UserListPage> {
   const { search, sort, cursor, limit } = ListUsersInputSchema.parse(input);
@@ -109,7 +125,7 @@ export async function listUsers(input: ListUsersInput, { db }: ListUsersDeps): P
       take: limit + 1,
       select: USER_FIELDS,
     }),
-    db.user.count({ where: matches }),
+    search?.trim() ? db.user.count({ where: matches }) : countAllUsers(db),
   ]);
 
   const page = rows.slice(0, limit);
