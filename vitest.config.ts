@@ -5,6 +5,6 @@ import { defineConfig } from "vitest/config";
 // run separately.
 export default defineConfig({
   test: {
-    projects: ["packages/*", "apps/*"],
+    projects: ["packages/*", "apps/*", "tooling/deploy"],
   },
 });

@@ -1,10 +1,10 @@
-// Runs every process of UserStream, restarts one that crashes (with backoff), and stops them all
-// on SIGTERM/SIGINT. `npm start` runs the production build; `--dev` runs the hot-reload commands.
-// `--only <name,...>` runs a subset (the workers' `pnpm dev` uses it). Each process can also be
-// started alone: see README.
-import { spawn } from "node:child_process";
+// Runs every process of UserStream under one supervisor (scripts/supervisor.mjs): a process that
+// crashes is restarted with backoff, SIGTERM/SIGINT stop them all. `npm start` runs the production
+// build; `--dev` runs the hot-reload commands. `--only <name,...>` runs a subset (the workers'
+// `pnpm dev` uses it). Each process can also be started alone: see docs/operations.md.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { supervise } from "./supervisor.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dev = process.argv.includes("--dev");
@@ -24,8 +24,15 @@ const worker = (role) => ({
     ? ["node_modules/tsx/dist/cli.mjs", "watch", `src/${role}/main.ts`]
     : [...(nodeFlags[role] ?? []), "--import", "tsx", `src/${role}/main.ts`],
 });
+// The web runs its standalone build (`output: "standalone"`), the same server the Docker image runs.
+const web = {
+  name: "web",
+  cwd: `${root}apps/web`,
+  args: [".next/standalone/apps/web/server.js"],
+  env: { PORT: "3000", HOSTNAME: "0.0.0.0" },
+};
 const processes = [
-  { name: "web", cwd: `${root}apps/web`, args: ["node_modules/next/dist/bin/next", "start", "--port", "3000"] },
+  web,
   worker("receiver"),
   worker("sender"),
   worker("reporter"),
@@ -36,38 +43,4 @@ const processes = [
     : []),
 ].filter((spec) => !only || only.includes(spec.name));
 
-let stopping = false;
-const running = new Map();
-
-function start(spec, restarts = 0) {
-  const child = spawn(process.execPath, spec.args, { cwd: spec.cwd, stdio: "inherit", env: process.env });
-  const startedAt = Date.now();
-  running.set(spec.name, child);
-  child.on("exit", (code, signal) => {
-    running.delete(spec.name);
-    if (stopping) return;
-    // A process that ran for a minute counts as healthy again: its backoff starts over.
-    const attempt = Date.now() - startedAt > 60_000 ? 0 : restarts + 1;
-    const delay = Math.min(30_000, 500 * 2 ** attempt);
-    console.error(JSON.stringify({ service: "supervisor", msg: "process exited; restarting", name: spec.name, code, signal, delay }));
-    setTimeout(() => start(spec, attempt), delay);
-  });
-}
-
-function stop(signal) {
-  if (stopping) return;
-  stopping = true;
-  for (const child of running.values()) child.kill(signal);
-  const force = setTimeout(() => process.exit(1), 15_000);
-  const wait = setInterval(() => {
-    if (running.size === 0) {
-      clearInterval(wait);
-      clearTimeout(force);
-      process.exit(0);
-    }
-  }, 100);
-}
-
-process.on("SIGTERM", () => stop("SIGTERM"));
-process.on("SIGINT", () => stop("SIGINT"));
-for (const spec of processes) start(spec);
+supervise(processes);

@@ -14,6 +14,11 @@ status=0
 pnpm vitest run --reporter=default --reporter=json --outputFile.json=.test-output/vitest.json || status=1
 # A small run of each benchmark keeps them working; their figures come from `pnpm bench`.
 pnpm bench:report 2000 || status=1
+pnpm bench:ingest 500 300 --smoke || status=1
+pnpm bench:accept 1 --smoke || status=1
+pnpm bench:list 2000 10 --smoke || status=1
+pnpm bench:email 200 --smoke || status=1
+pnpm bench:scaling 300 100 --smoke || status=1
 PLAYWRIGHT_JSON_OUTPUT_NAME="$ROOT/.test-output/playwright.json" \
   pnpm --filter @userstream/web exec playwright test --reporter=list,json || status=1
 

@@ -17,6 +17,10 @@ const nextConfig: NextConfig = {
   // A separate output folder for the bundle secret scan (src/bundle-secrets.integration.test.ts).
   distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
+  // A self-contained server (`.next/standalone`) with only the files it needs: what the Docker image
+  // ships and what `npm start` runs. Traced from the repository root, so workspace packages are in.
+  output: "standalone",
+  outputFileTracingRoot: fileURLToPath(new URL("../..", import.meta.url)),
   poweredByHeader: false,
   // Workspace packages ship TypeScript sources.
   transpilePackages: ["@userstream/contracts", "@userstream/db", "@userstream/messaging"],

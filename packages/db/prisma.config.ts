@@ -4,7 +4,9 @@ import { MigrationPg } from "./src/migration-adapter";
 
 // schema.prisma reads env("DATABASE_URL"), so the CLI needs it set even though the adapter below
 // does the connecting; default it so `prisma generate` works with no environment at all.
+// DATABASE_URL_FILE, when used, is read here once and replaced by the value it holds.
 process.env.DATABASE_URL = databaseUrl();
+delete process.env.DATABASE_URL_FILE;
 // No update checks or telemetry: this machine (and CI) has no route to Prisma's servers.
 process.env.CHECKPOINT_DISABLE ??= "1";
 

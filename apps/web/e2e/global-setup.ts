@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,9 +15,12 @@ const webDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = resolve(webDir, "../..");
 const logDir = join(webDir, ".test-output");
 
+/** The standalone server `next build` writes (`output: "standalone"`): what `npm start` and the image run. */
+const standaloneServer = join(webDir, ".next", "standalone", "apps", "web", "server.js");
+
 /** Builds the web app unless a build exists (the root test script builds everything first). */
 function ensureBuilt(): void {
-  if (existsSync(join(webDir, ".next", "BUILD_ID")) && !process.env.E2E_REBUILD) return;
+  if (existsSync(standaloneServer) && !process.env.E2E_REBUILD) return;
   const build = spawnSync("pnpm", ["--filter", "@userstream/web", "build"], {
     cwd: repoRoot,
     stdio: "inherit",
@@ -28,7 +32,7 @@ function ensureBuilt(): void {
 /**
  * Gives the run its own database and RabbitMQ vhost (real queue names, nothing shared with other
  * runs) and its own mail catcher (maildev), starts the receiver, the sender (SMTP into maildev),
- * the reporter (schedule off) and `next start` against them, and waits until all are ready. The
+ * the reporter (schedule off) and the web's standalone server against them, and waits until all are ready. The
  * web and the sender share a confirmation secret made for this run; the web and the reporter
  * share a temporary REPORTS_DIR; the admin account and session secret are made for this run.
  * Returns the teardown: stop the servers, then drop the vhost and the database and remove the
@@ -58,8 +62,10 @@ export default async function globalSetup(config: FullConfig) {
   const mailDirectory = mkdtempSync(join(tmpdir(), "userstream-e2e-mail-"));
   const reportsDirectory = mkdtempSync(join(tmpdir(), "userstream-e2e-reports-"));
   const servers: StartedServer[] = [];
+  let control: Server | undefined;
 
   const teardown = async () => {
+    control?.close();
     for (const server of servers.reverse()) await server.stop();
     await vhost.drop();
     await database.drop();
@@ -94,9 +100,9 @@ export default async function globalSetup(config: FullConfig) {
       ...["--filter", "@userstream/workers", "exec", "node", "--import", "tsx", "test/smtp-refusing-relay.ts"],
       ...["--port", String(relayPort), "--to", `smtp://127.0.0.1:${smtpPort}`],
     ]);
-    const receiver = start("receiver", "pnpm", ["--filter", "@userstream/workers", "start:receiver"], {
-      RECEIVER_PORT: receiverPort,
-    });
+    const startReceiver = () =>
+      start("receiver", "pnpm", ["--filter", "@userstream/workers", "start:receiver"], { RECEIVER_PORT: receiverPort });
+    let receiver = startReceiver();
     const sender = start("sender", "pnpm", ["--filter", "@userstream/workers", "start:sender"], {
       SENDER_PORT: String(senderPort),
       EMAIL_PROVIDER: "smtp",
@@ -109,13 +115,19 @@ export default async function globalSetup(config: FullConfig) {
     });
     const web = start(
       "web",
-      join(webDir, "node_modules", ".bin", "next"),
-      ["start", "--hostname", "127.0.0.1", "--port", webPort],
+      process.execPath,
+      [standaloneServer],
       {
         NODE_ENV: "production",
+        HOSTNAME: "127.0.0.1",
+        PORT: webPort,
         ADMIN_EMAIL: admin.email,
         ADMIN_PASSWORD_HASH: adminPasswordHash,
         SESSION_SECRET: randomBytes(32).toString("base64url"),
+        // The pipeline view's readiness column; no management API here, so queue counts come over AMQP.
+        RECEIVER_URL: `http://127.0.0.1:${receiverPort}`,
+        SENDER_URL: `http://127.0.0.1:${senderPort}`,
+        REPORTER_URL: `http://127.0.0.1:${reporterPort}`,
         // Every test registers from 127.0.0.1; the limit itself is tested in the web's integration tests.
         REGISTRATION_RATE_LIMIT: "1000",
       },
@@ -130,6 +142,24 @@ export default async function globalSetup(config: FullConfig) {
       waitUntilReady(reporter, `http://127.0.0.1:${reporterPort}/readyz`),
       waitUntilReady(web, `${baseURL}/api/health`),
     ]);
+
+    // Lets a test stop the receiver and start it again (POST /receiver/stop, /receiver/start), as
+    // an operator or a crash would: the pipeline test watches the queue fill and drain.
+    control = createServer((request, response) => {
+      const answer = (status: number) => response.writeHead(status).end();
+      if (request.method !== "POST") return answer(405);
+      if (request.url === "/receiver/stop") {
+        void receiver.stop().then(() => answer(204), () => answer(500));
+      } else if (request.url === "/receiver/start") {
+        receiver = startReceiver();
+        waitUntilReady(receiver, `http://127.0.0.1:${receiverPort}/readyz`).then(() => answer(204), () => answer(500));
+      } else {
+        answer(404);
+      }
+    });
+    const controlPort = await freePort();
+    await new Promise<void>((resolve) => control?.listen(controlPort, "127.0.0.1", resolve));
+    process.env.E2E_CONTROL_URL = `http://127.0.0.1:${controlPort}`;
   } catch (error) {
     await teardown();
     throw error;

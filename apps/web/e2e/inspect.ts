@@ -1,6 +1,7 @@
 import { QUEUES } from "@userstream/contracts";
 import { createPrismaClient } from "@userstream/db";
 import { connect } from "amqplib";
+import { createApiKey } from "../src/server/api-key-service";
 
 type E2EVariable =
   | "E2E_DATABASE_URL"
@@ -8,7 +9,8 @@ type E2EVariable =
   | "E2E_MAILDEV_URL"
   | "E2E_CONFIRMATION_TOKEN_SECRET"
   | "E2E_ADMIN_EMAIL"
-  | "E2E_ADMIN_PASSWORD";
+  | "E2E_ADMIN_PASSWORD"
+  | "E2E_CONTROL_URL";
 
 export function required(name: E2EVariable): string {
   const value = process.env[name];
@@ -73,6 +75,27 @@ export async function setWelcomeEmailStatus(email: string, status: "failed" | "d
   try {
     const { count } = await db.notificationLog.updateMany({ where: { kind: "welcome", user: { email } }, data: { status } });
     if (count !== 1) throw new Error(`expected one welcome email row for ${email}, found ${count}`);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** Stores a user directly, as the receiver would, with any names (even ones the form refuses). */
+export async function insertUser(firstName: string, lastName: string, email: string): Promise<string> {
+  const db = createPrismaClient(required("E2E_DATABASE_URL"));
+  try {
+    const user = await db.user.create({ data: { registrationId: crypto.randomUUID(), firstName, lastName, email } });
+    return user.id;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** An API key for this run's REST tests, made as the admin page makes one; returns the key. */
+export async function createTestApiKey(name: string): Promise<string> {
+  const db = createPrismaClient(required("E2E_DATABASE_URL"));
+  try {
+    return (await createApiKey({ name }, "e2e@userstream.test", { db })).secret;
   } finally {
     await db.$disconnect();
   }

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { databaseCounts, uniqueName } from "./inspect";
+import { createTestApiKey, databaseCounts, uniqueName } from "./inspect";
 
 test.describe("REST API", () => {
   test("POST /api/v1/registrations answers 202 and the registration is stored, then its email sent", async ({ request }) => {
@@ -17,7 +17,12 @@ test.describe("REST API", () => {
       })
       .toEqual({ registrationId, status: "email_sent" });
 
-    const users = await request.get(`/api/v1/users?search=${lastName.toUpperCase()}&limit=5`);
+    // The users are for other services: without a key, 401.
+    expect((await request.get(`/api/v1/users?search=${lastName}`)).status()).toBe(401);
+    const key = await createTestApiKey("rest e2e");
+    const users = await request.get(`/api/v1/users?search=${lastName.toUpperCase()}&limit=5`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
     expect(users.status()).toBe(200);
     const page = (await users.json()) as { items: { email: string }[]; nextCursor: string | null; total: number };
     expect(page.total).toBe(1);
@@ -35,7 +40,8 @@ test.describe("REST API", () => {
       errors: { firstName: "First name is required", email: "Enter an email address like name@example.com" },
     });
     expect((await request.get("/api/v1/registrations/not-a-uuid")).status()).toBe(400);
-    expect((await request.get("/api/v1/users?limit=1000")).status()).toBe(400);
+    const key = await createTestApiKey("rest e2e invalid input");
+    expect((await request.get("/api/v1/users?limit=1000", { headers: { authorization: `Bearer ${key}` } })).status()).toBe(400);
     expect(await databaseCounts()).toEqual(before);
   });
 
@@ -44,7 +50,7 @@ test.describe("REST API", () => {
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
     };
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(["/registrations", "/registrations/{registrationId}", "/users"]),
+      expect.arrayContaining(["/registrations", "/registrations/{registrationId}", "/users", "/users/{id}"]),
     );
     expect(document.paths["/registrations"]?.post?.responses).toHaveProperty("202");
 

@@ -1,4 +1,5 @@
 import { createEnv } from "@t3-oss/env-nextjs";
+import { readFileVariables } from "@userstream/contracts/env-files";
 import { z } from "zod";
 import { DEVELOPMENT_ADMIN } from "./server/auth/development-admin";
 import { parsePasswordHash } from "./server/auth/password";
@@ -27,6 +28,72 @@ const sessionSecret = z
   .string({ error: "required in production: a random value of 32+ characters that signs admin sessions" })
   .min(32, "must be at least 32 characters");
 
+/** Every variable the web reads. */
+const server = {
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "required: a postgresql:// URL" }),
+  AMQP_URL: z.url({ protocol: /^amqps?$/, error: "required: an amqp:// or amqps:// URL" }),
+  APP_URL: z.url({ error: "must be a URL such as http://localhost:3000" }).default("http://localhost:3000"),
+  CONFIRMATION_TOKEN_SECRET: isProduction
+    ? confirmationTokenSecret
+    : confirmationTokenSecret.default(DEVELOPMENT_CONFIRMATION_TOKEN_SECRET),
+  // Required in production, the development values elsewhere.
+  ADMIN_EMAIL: isProduction ? adminEmail : adminEmail.default(DEVELOPMENT_ADMIN.ADMIN_EMAIL),
+  ADMIN_PASSWORD_HASH: isProduction ? adminPasswordHash : adminPasswordHash.default(DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH),
+  SESSION_SECRET: isProduction ? sessionSecret : sessionSecret.default(DEVELOPMENT_ADMIN.SESSION_SECRET),
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 7, "must be at most a week (168 hours)").default(8),
+  /** Failed sign-ins within SIGN_IN_WINDOW_MINUTES that lock an account (any email typed, known or not)... */
+  SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  /** ...and that lock a client address, whatever emails it tries. */
+  SIGN_IN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
+  SIGN_IN_WINDOW_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  SIGN_IN_LOCKOUT_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  /**
+   * Registrations accepted per client address per minute (tRPC and REST together), counted by
+   * each web instance on its own; `off` for none (e.g. a load test from one machine).
+   */
+  REGISTRATION_RATE_LIMIT: z
+    .union([z.literal("off"), z.coerce.number().int().min(1, "must be a positive number or off").max(1_000_000)])
+    .default(20),
+  /**
+   * Reverse proxies in front of the web that append the address they saw to X-Forwarded-For.
+   * 0 (the default): the header is ignored and the connection's own address is the client's,
+   * so a made-up X-Forwarded-For cannot dodge the rate limits.
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Where the reporter writes the CSV files; relative paths are taken from the repository root. */
+  REPORTS_DIR: z
+    .string()
+    .default("./reports")
+    .transform((dir) => resolveFromRepoRoot(dir)),
+  /** RabbitMQ's management API with credentials, for queue rates on /admin/pipeline; unset → AMQP counts only. */
+  RABBITMQ_MANAGEMENT_URL: z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional(),
+  /** The management UI as an admin's browser reaches it; default: the broker's host on port 15672. */
+  RABBITMQ_MANAGEMENT_PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional(),
+  /** Each worker's HTTP port, whose /readyz the pipeline view shows. */
+  RECEIVER_URL: z.url().default("http://127.0.0.1:8081"),
+  SENDER_URL: z.url().default("http://127.0.0.1:8082"),
+  REPORTER_URL: z.url().default("http://127.0.0.1:8084"),
+  PUBLISH_CONFIRM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+};
+
+/**
+ * Any variable can come from a file instead (`SESSION_SECRET_FILE=/run/secrets/session`, Docker
+ * secrets): read once and laid over the environment, and the `_FILE` variable dropped, so that a
+ * second evaluation of this module (Next may load it in more than one bundle) sees one source.
+ */
+function applyFileVariables(): void {
+  const names = Object.keys(server);
+  Object.assign(process.env, readFileVariables(process.env, names));
+  for (const name of names) delete process.env[`${name}_FILE`];
+}
+
+try {
+  applyFileVariables();
+} catch (error) {
+  throw new Error(`Invalid environment variables for the web app:\n  - ${(error as Error).message}\nSee .env.example.`);
+}
+
 /**
  * The web app's configuration, validated once. The only module that reads `process.env`.
  *
@@ -36,45 +103,7 @@ const sessionSecret = z
  * missing variable stops the server at once with a readable list of what is wrong.
  */
 export const env = createEnv({
-  server: {
-    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "required: a postgresql:// URL" }),
-    AMQP_URL: z.url({ protocol: /^amqps?$/, error: "required: an amqp:// or amqps:// URL" }),
-    APP_URL: z.url({ error: "must be a URL such as http://localhost:3000" }).default("http://localhost:3000"),
-    CONFIRMATION_TOKEN_SECRET: isProduction
-      ? confirmationTokenSecret
-      : confirmationTokenSecret.default(DEVELOPMENT_CONFIRMATION_TOKEN_SECRET),
-    // Required in production, the development values elsewhere.
-    ADMIN_EMAIL: isProduction ? adminEmail : adminEmail.default(DEVELOPMENT_ADMIN.ADMIN_EMAIL),
-    ADMIN_PASSWORD_HASH: isProduction ? adminPasswordHash : adminPasswordHash.default(DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH),
-    SESSION_SECRET: isProduction ? sessionSecret : sessionSecret.default(DEVELOPMENT_ADMIN.SESSION_SECRET),
-    SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 7, "must be at most a week (168 hours)").default(8),
-    /** Failed sign-ins within SIGN_IN_WINDOW_MINUTES that lock an account (any email typed, known or not)... */
-    SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
-    /** ...and that lock a client address, whatever emails it tries. */
-    SIGN_IN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
-    SIGN_IN_WINDOW_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
-    SIGN_IN_LOCKOUT_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
-    /**
-     * Registrations accepted per client address per minute (tRPC and REST together), counted by
-     * each web instance on its own; `off` for none (e.g. a load test from one machine).
-     */
-    REGISTRATION_RATE_LIMIT: z
-      .union([z.literal("off"), z.coerce.number().int().min(1, "must be a positive number or off").max(1_000_000)])
-      .default(20),
-    /**
-     * Reverse proxies in front of the web that append the address they saw to X-Forwarded-For.
-     * 0 (the default): the header is ignored and the connection's own address is the client's,
-     * so a made-up X-Forwarded-For cannot dodge the rate limits.
-     */
-    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-    /** Where the reporter writes the CSV files; relative paths are taken from the repository root. */
-    REPORTS_DIR: z
-      .string()
-      .default("./reports")
-      .transform((dir) => resolveFromRepoRoot(dir)),
-    PUBLISH_CONFIRM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
-    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  },
+  server,
   client: {},
   experimental__runtimeEnv: {},
   emptyStringAsUndefined: true,

@@ -15,7 +15,7 @@ export type Responder = (envelopeTo: string[]) => { code: number; message: strin
  * with chosen reply codes, and can hold its RCPT replies to stand for a slow server: a client
  * that dies while waiting never gets to send the message, so nothing of it is delivered.
  */
-export async function startTestSmtpServer() {
+export async function startTestSmtpServer(options: { tls?: { key: string; cert: string } } = {}) {
   const received: ReceivedEmail[] = [];
   let responder: Responder = () => undefined;
   let held: Promise<void> | undefined;
@@ -24,6 +24,8 @@ export async function startTestSmtpServer() {
 
   const server = new SMTPServer({
     authOptional: true,
+    // With a certificate: TLS from the first byte (smtps://); without: plain SMTP.
+    ...(options.tls ? { secure: true, key: options.tls.key, cert: options.tls.cert } : {}),
     disabledCommands: ["STARTTLS"],
     // No reverse DNS of the client: there is no resolver to ask here, and each lookup would wait it out.
     disableReverseLookup: true,
@@ -48,6 +50,9 @@ export async function startTestSmtpServer() {
       });
     },
   });
+  // A client that refuses the certificate drops the connection mid-handshake: expected in the TLS
+  // tests, and reported by smtp-server as an 'error' event that must not go unhandled.
+  server.on("error", () => {});
   server.listen(0, "127.0.0.1");
   await once(server.server, "listening");
   const address = server.server.address();
@@ -55,7 +60,7 @@ export async function startTestSmtpServer() {
 
   return {
     port,
-    url: `smtp://127.0.0.1:${port}`,
+    url: `${options.tls ? "smtps" : "smtp"}://127.0.0.1:${port}`,
     received,
     /** DATA commands answered so far, accepted or not. */
     attempts: () => attempts,

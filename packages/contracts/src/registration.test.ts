@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RegistrationInputSchema, fieldErrors } from "./registration";
+import { RegistrationInputSchema, UserUpdateSchema, fieldErrors } from "./registration";
 
 const valid = { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" };
 
@@ -85,5 +85,29 @@ describe("RegistrationInputSchema: email", () => {
 
   it("rejects non-string input with a clear message", () => {
     expect(errorsFor({ ...valid, email: 42 })).toEqual({ email: "Email is required" });
+  });
+});
+
+describe("UserUpdateSchema", () => {
+  function updateErrors(input: Record<string, unknown>) {
+    const result = UserUpdateSchema.safeParse(input);
+    return result.success ? {} : fieldErrors(result.error);
+  }
+
+  it("accepts either name or both, trimmed", () => {
+    expect(UserUpdateSchema.parse({ firstName: " Ada " })).toEqual({ firstName: "Ada" });
+    expect(UserUpdateSchema.parse({ lastName: "Byron" })).toEqual({ lastName: "Byron" });
+    expect(UserUpdateSchema.parse({ firstName: "Ada", lastName: "King" })).toEqual({ firstName: "Ada", lastName: "King" });
+  });
+
+  it("validates names like a registration", () => {
+    expect(updateErrors({ firstName: "<img src=x onerror=alert(1)>", lastName: "" })).toEqual({
+      firstName: "First name may contain only letters, spaces, apostrophes, hyphens and periods",
+      lastName: "Last name is required",
+    });
+  });
+
+  it("refuses any other field, the email included", () => {
+    expect(updateErrors({ firstName: "Ada", email: "someone@example.com" })).toEqual({ form: "Only firstName and lastName can be changed" });
   });
 });

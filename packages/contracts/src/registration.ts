@@ -64,6 +64,17 @@ export const RegistrationInputSchema = z.object({
 export type RegistrationInput = z.output<typeof RegistrationInputSchema>;
 export type RegistrationFormValues = z.input<typeof RegistrationInputSchema>;
 
+/**
+ * A change to a stored user (admin page, `PATCH /api/v1/users/{id}`): the first name, the last
+ * name or both, validated exactly like a registration. Nothing else can be changed (the email is
+ * the person's identity); any other field is an error rather than silently ignored.
+ */
+export const UserUpdateSchema = z.strictObject(
+  { firstName: nameSchema("First name").optional(), lastName: nameSchema("Last name").optional() },
+  { error: (issue) => (issue.code === "unrecognized_keys" ? "Only firstName and lastName can be changed" : undefined) },
+);
+export type UserUpdate = z.output<typeof UserUpdateSchema>;
+
 export type RegistrationField = keyof RegistrationFormValues;
 export type FieldErrors = Partial<Record<RegistrationField, string>>;
 

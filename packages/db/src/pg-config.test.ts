@@ -22,6 +22,14 @@ describe("pgConfigFromUrl", () => {
     });
   });
 
+  it("keeps the TLS settings of sslmode as pg reads them", () => {
+    expect(pgConfigFromUrl("postgresql://app@db/x?sslmode=require").ssl).toEqual({});
+    expect(pgConfigFromUrl("postgresql://app@db/x?sslmode=verify-full").ssl).toEqual({});
+    expect(pgConfigFromUrl("postgresql://app@db/x?sslmode=no-verify").ssl).toEqual({ rejectUnauthorized: false });
+    expect(pgConfigFromUrl("postgresql://app@db/x?sslmode=disable").ssl).toBe(false);
+    expect(pgConfigFromUrl("postgresql://app@db/x")).not.toHaveProperty("ssl");
+  });
+
   it("never returns a connectionString (it would override the shadow database name)", () => {
     expect(pgConfigFromUrl("postgresql://postgres@localhost/x")).not.toHaveProperty("connectionString");
   });

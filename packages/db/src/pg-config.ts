@@ -1,11 +1,14 @@
 import type { PoolConfig } from "pg";
+import { parse } from "pg-connection-string";
 
 /**
  * Splits a `postgresql://user:password@host:port/database` URL into separate pg fields.
  *
  * The migration adapter needs this: `@prisma/adapter-pg` opens the shadow database with
  * `{ ...config, database }`, and a `connectionString` in that config wins over `database`, so the
- * shadow database would silently be the main one. Query parameters (e.g. `?schema=`) are ignored.
+ * shadow database would silently be the main one. TLS settings (`sslmode`, `sslrootcert`, `sslcert`,
+ * `sslkey`) are read as pg itself reads them from a connection string (`sslmode=require` verifies
+ * the server's certificate, `no-verify` does not); other query parameters are ignored.
  */
 export function pgConfigFromUrl(url: string): PoolConfig {
   const parsed = new URL(url);
@@ -18,6 +21,7 @@ export function pgConfigFromUrl(url: string): PoolConfig {
     user: decodeURIComponent(parsed.username) || undefined,
     password: decodeURIComponent(parsed.password) || undefined,
     database: decodeURIComponent(parsed.pathname.slice(1)) || undefined,
+    ...(parsed.searchParams.has("sslmode") || parsed.searchParams.has("ssl") ? { ssl: parse(url).ssl as PoolConfig["ssl"] } : {}),
   };
 }
 

@@ -4,3 +4,4 @@ export * from "./topology";
 export * from "./confirm";
 export * from "./publisher";
 export * from "./consumer";
+export * from "./batch-consumer";

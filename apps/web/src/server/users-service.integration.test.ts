@@ -2,6 +2,7 @@ import { createPrismaClient, type PrismaClient } from "@userstream/db";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
+import type { UserSort } from "./user-cursor";
 import { listUsers, type UserListItem } from "./users-service";
 
 const BASE_TIME = Date.parse("2026-01-01T00:00:00.000Z");
@@ -40,11 +41,11 @@ describe("listUsers against PostgreSQL", () => {
     await database.drop();
   });
 
-  async function allPages(limit: number, search?: string): Promise<UserListItem[][]> {
+  async function allPages(limit: number, search?: string, sort?: UserSort): Promise<UserListItem[][]> {
     const pages: UserListItem[][] = [];
     let cursor: string | null = null;
     do {
-      const page = await listUsers({ search, cursor, limit }, { db });
+      const page = await listUsers({ search, sort, cursor, limit }, { db });
       pages.push(page.items);
       cursor = page.nextCursor;
     } while (cursor && pages.length < 20);
@@ -94,6 +95,34 @@ describe("listUsers against PostgreSQL", () => {
     const several = await allPages(1, "ar");
     expect(several.flat().map((user) => user.firstName).sort()).toEqual(["Barbara", "Margaret"]);
     expect((await listUsers({ search: "ar", limit: 1 }, { db })).total).toBe(2);
+  });
+
+  it("finds a person by several words of their name, each matching some field", async () => {
+    expect((await listUsers({ search: "ada love" }, { db })).items.map((user) => user.email)).toEqual(["ada@analytical.example"]);
+    expect((await listUsers({ search: "hopper navy" }, { db })).items.map((user) => user.lastName)).toEqual(["Hopper"]);
+    expect((await listUsers({ search: "ada hopper" }, { db })).total).toBe(0);
+  });
+
+  it.each<[UserSort, string[]]>([
+    ["last_name_asc", ["Dijkstra", "Hamilton", "Hopper", "Johnson", "Liskov", "Lovelace", "Turing"]],
+    ["last_name_desc", ["Turing", "Lovelace", "Liskov", "Johnson", "Hopper", "Hamilton", "Dijkstra"]],
+    ["email_asc", ["Lovelace", "Turing", "Dijkstra", "Hopper", "Johnson", "Liskov", "Hamilton"]],
+    ["email_desc", ["Hamilton", "Liskov", "Johnson", "Hopper", "Dijkstra", "Turing", "Lovelace"]],
+  ])("sorts by %s, in pages of 2 that neither overlap nor skip", async (sort, lastNames) => {
+    const pages = await allPages(2, undefined, sort);
+    expect(pages.map((page) => page.length)).toEqual([2, 2, 2, 1]);
+    expect(pages.flat().map((user) => user.lastName)).toEqual(lastNames);
+  });
+
+  it("sorts oldest first as the exact reverse of newest first, ties included", async () => {
+    const newest = (await allPages(3, undefined, "created_desc")).flat().map((user) => user.id);
+    const oldest = (await allPages(3, undefined, "created_asc")).flat().map((user) => user.id);
+    expect(oldest).toEqual([...newest].reverse());
+  });
+
+  it("refuses a cursor made for another order", async () => {
+    const { nextCursor } = await listUsers({ sort: "email_asc", limit: 1 }, { db });
+    await expect(listUsers({ sort: "last_name_asc", cursor: nextCursor }, { db })).rejects.toBeInstanceOf(ZodError);
   });
 
   it("treats LIKE wildcards in the search as plain characters", async () => {

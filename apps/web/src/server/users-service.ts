@@ -1,17 +1,28 @@
+import { UserUpdateSchema, type UserUpdate } from "@userstream/contracts";
 import type { PrismaClient } from "@userstream/db";
 import { z } from "zod";
-import { decodeUserCursor, encodeUserCursor, isUserCursor } from "./user-cursor";
+import { USER_SORTS, UserSortSchema, decodeUserCursor, encodeUserCursor, isUserCursor, rowsAfter } from "./user-cursor";
 
 export const USERS_PAGE_DEFAULT = 20;
 export const USERS_PAGE_MAX = 100;
 
+/** Words of a search beyond this many are ignored: each word is one more condition on every row. */
+const SEARCH_MAX_WORDS = 5;
+
 /** Query of the users list; also the tRPC/REST input (strings in a query string are coerced). */
-export const ListUsersInputSchema = z.object({
-  search: z.string().trim().max(100, "Search must be at most 100 characters").optional(),
-  // Checked here, so that a forged cursor is a 400 with a field error rather than a server error.
-  cursor: z.string().max(200).refine(isUserCursor, "The cursor is not valid; start again from the first page.").nullish(),
-  limit: z.number().int().min(1).max(USERS_PAGE_MAX).default(USERS_PAGE_DEFAULT),
-});
+export const ListUsersInputSchema = z
+  .object({
+    search: z.string().trim().max(100, "Search must be at most 100 characters").optional(),
+    sort: UserSortSchema.default("created_desc"),
+    cursor: z.string().max(1000).nullish(),
+    limit: z.number().int().min(1).max(USERS_PAGE_MAX).default(USERS_PAGE_DEFAULT),
+  })
+  // Checked here, so that a forged cursor (or one made for another order) is a 400 with a field
+  // error rather than a server error.
+  .refine((input) => !input.cursor || isUserCursor(input.cursor, input.sort), {
+    path: ["cursor"],
+    message: "The cursor is not valid; start again from the first page.",
+  });
 export type ListUsersInput = z.input<typeof ListUsersInputSchema>;
 
 export const UserListItemSchema = z.object({
@@ -40,63 +51,137 @@ export function escapeLikePattern(text: string): string {
 }
 
 export interface ListUsersDeps {
-  db: Pick<PrismaClient, "user">;
+  db: Pick<PrismaClient, "user" | "$queryRaw">;
+}
+
+/** Above this many users, the unfiltered total is PostgreSQL's estimate rather than a count. */
+export const EXACT_TOTAL_LIMIT = 100_000;
+
+/**
+ * Every user, counted exactly up to {@link EXACT_TOTAL_LIMIT}; beyond it, the planner's estimate
+ * (kept current by autovacuum), since counting a million rows on every page view takes longer
+ * than the page itself. A list that long shows "about" that many anyway.
+ */
+async function countAllUsers(db: ListUsersDeps["db"]): Promise<number> {
+  const [estimate] = await db.$queryRaw<Array<{ rows: number }>>`
+    SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'users'::regclass`;
+  if (estimate && estimate.rows > EXACT_TOTAL_LIMIT) return Math.round(estimate.rows);
+  return db.user.count();
+}
+
+const USER_FIELDS = { id: true, firstName: true, lastName: true, email: true, emailVerifiedAt: true, createdAt: true } as const;
+
+function toUserListItem(user: {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  emailVerifiedAt: Date | null;
+  createdAt: Date;
+}): UserListItem {
+  return {
+    id: user.id,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    email: user.email,
+    emailVerified: user.emailVerifiedAt !== null,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+/** Every word must appear in the first name, the last name or the email: "ada love" finds Ada Lovelace. */
+function searchCondition(search: string | undefined) {
+  const words = (search ?? "").split(/\s+/).filter(Boolean).slice(0, SEARCH_MAX_WORDS);
+  return {
+    AND: words.map((word) => {
+      const contains = { contains: escapeLikePattern(word), mode: "insensitive" as const };
+      return { OR: [{ firstName: contains }, { lastName: contains }, { email: contains }] };
+    }),
+  };
 }
 
 /**
- * One page of users, newest first. Keyset pagination on (createdAt desc, id desc): the next page
- * starts strictly after the last row returned, so pages never overlap or skip rows even while
- * users are being added, and deep pages cost the same as the first (no OFFSET).
+ * One page of users in the chosen order (newest first by default). Keyset pagination: the next
+ * page starts strictly after the last row returned (its sort key is the cursor), so pages never
+ * overlap or skip rows even while users are being added, and deep pages cost the same as the
+ * first (no OFFSET).
  *
- * Search is a case-insensitive substring match on first name, last name or email. Prisma compiles
- * `contains` + `mode: "insensitive"` to ILIKE, which the pg_trgm GIN indexes serve.
- * `total` counts every user matching the search, not just this page.
+ * Search is a case-insensitive substring match of each word on first name, last name or email.
+ * Prisma compiles `contains` + `mode: "insensitive"` to ILIKE, which the pg_trgm GIN indexes
+ * serve. `total` counts every user matching the search, not just this page; without a search,
+ * beyond {@link EXACT_TOTAL_LIMIT} users it is an estimate.
  */
 export async function listUsers(input: ListUsersInput, { db }: ListUsersDeps): Promise<UserListPage> {
-  const { search, cursor, limit } = ListUsersInputSchema.parse(input);
-  const fragment = search ? escapeLikePattern(search) : undefined;
-  const matches = fragment
-    ? {
-        OR: [
-          { firstName: { contains: fragment, mode: "insensitive" as const } },
-          { lastName: { contains: fragment, mode: "insensitive" as const } },
-          { email: { contains: fragment, mode: "insensitive" as const } },
-        ],
-      }
-    : {};
-  const after = cursor ? decodeUserCursor(cursor) : undefined;
-  const afterCursor = after
-    ? {
-        OR: [
-          { createdAt: { lt: after.createdAt } },
-          { createdAt: after.createdAt, id: { lt: after.id } },
-        ],
-      }
-    : {};
+  const { search, sort, cursor, limit } = ListUsersInputSchema.parse(input);
+  const columns = USER_SORTS[sort];
+  const matches = searchCondition(search);
+  const afterCursor = cursor ? rowsAfter(columns, decodeUserCursor(cursor).key) : {};
 
   const [rows, total] = await Promise.all([
     db.user.findMany({
       where: { AND: [matches, afterCursor] },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      orderBy: columns.map(({ field, direction }) => ({ [field]: direction })),
       // One extra row tells whether another page exists without a second query.
       take: limit + 1,
-      select: { id: true, firstName: true, lastName: true, email: true, emailVerifiedAt: true, createdAt: true },
+      select: USER_FIELDS,
     }),
-    db.user.count({ where: matches }),
+    search?.trim() ? db.user.count({ where: matches }) : countAllUsers(db),
   ]);
 
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    items: page.map((user) => ({
-      id: user.id,
-      firstName: user.firstName,
-      lastName: user.lastName,
-      email: user.email,
-      emailVerified: user.emailVerifiedAt !== null,
-      createdAt: user.createdAt.toISOString(),
-    })),
-    nextCursor: rows.length > limit && last ? encodeUserCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    items: page.map(toUserListItem),
+    nextCursor: rows.length > limit && last ? encodeUserCursor({ sort, key: last }) : null,
     total,
   };
+}
+
+export const UserIdSchema = z.uuid("User id must be a UUID");
+
+/** `{ id, firstName?, lastName? }`: the user and the names to change, at least one. */
+export const UpdateUserInputSchema = UserUpdateSchema.extend({ id: UserIdSchema }).refine(
+  (input) => input.firstName !== undefined || input.lastName !== undefined,
+  "Send firstName, lastName or both",
+);
+
+export interface UserDeps {
+  db: Pick<PrismaClient, "user" | "notificationLog" | "$transaction">;
+}
+
+/** One user, or null when there is none with that id. */
+export async function getUser(id: string, { db }: Pick<UserDeps, "db">): Promise<UserListItem | null> {
+  const user = await db.user.findUnique({ where: { id: UserIdSchema.parse(id) }, select: USER_FIELDS });
+  return user ? toUserListItem(user) : null;
+}
+
+/** Changes a user's names (validated like a registration); null when there is no such user. */
+export async function updateUser(id: string, changes: UserUpdate, { db }: Pick<UserDeps, "db">): Promise<UserListItem | null> {
+  const data = UserUpdateSchema.parse(changes);
+  const [user] = await db.user.updateManyAndReturn({ where: { id: UserIdSchema.parse(id) }, data, select: USER_FIELDS });
+  return user ? toUserListItem(user) : null;
+}
+
+/** What a deleted user's queued welcome email records, instead of being sent. */
+export const DELETED_USER_ERROR = "the user was deleted";
+
+/**
+ * Deletes a user, in one transaction: the `users` row (names, email, verification) is removed,
+ * and their `notification_logs` rows are kept anonymised for the delivery counts: no user id, no
+ * error text (an SMTP error may quote the address), no provider message id (it leads to the
+ * provider's copy); kind, status, provider, attempts and times stay. A welcome email still queued
+ * is marked failed rather than sent. `registrations` rows lose their user id (the foreign key)
+ * and hold nothing personal. False when there is no such user.
+ */
+export async function deleteUser(id: string, { db }: UserDeps): Promise<boolean> {
+  const userId = UserIdSchema.parse(id);
+  const [, , deleted] = await db.$transaction([
+    db.notificationLog.updateMany({
+      where: { userId, status: "queued" },
+      data: { userId: null, status: "failed", lastError: DELETED_USER_ERROR, providerMessageId: null, leaseExpiresAt: null },
+    }),
+    db.notificationLog.updateMany({ where: { userId }, data: { userId: null, lastError: null, providerMessageId: null } }),
+    db.user.deleteMany({ where: { id: userId } }),
+  ]);
+  return deleted.count === 1;
 }

@@ -1,3 +1,4 @@
+import { readFileVariables } from "@userstream/contracts/env-files";
 import { z } from "zod";
 
 /** Variables every worker reads. */
@@ -17,10 +18,17 @@ export const commonEnv = {
 
 /**
  * Validates the environment once, at start. A bad variable stops the process with a message
- * naming it, rather than failing later somewhere less obvious. Empty values count as unset.
+ * naming it, rather than failing later somewhere less obvious. Empty values count as unset. Each
+ * variable can also come from a file, `NAME_FILE` (Docker secrets).
  */
 export function loadEnv<Shape extends z.ZodRawShape>(shape: Shape, source: NodeJS.ProcessEnv = process.env) {
-  const values = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+  let values: Record<string, string | undefined>;
+  try {
+    values = { ...present, ...readFileVariables(present, Object.keys(shape)) };
+  } catch (error) {
+    throw new Error(`Invalid environment variables:\n  ${(error as Error).message}`);
+  }
   const result = z.object(shape).safeParse(values);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);

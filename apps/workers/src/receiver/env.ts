@@ -8,7 +8,11 @@ export function loadReceiverEnv(source: NodeJS.ProcessEnv = process.env) {
       ...commonEnv,
       RECEIVER_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
       /** Unacknowledged registrations one receiver works on at once. */
-      RECEIVER_PREFETCH: z.coerce.number().int().min(1).max(1000).default(50),
+      RECEIVER_PREFETCH: z.coerce.number().int().min(1).max(1000).default(300),
+      /** Most registrations stored together in one transaction (at most the prefetch). */
+      RECEIVER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+      /** Longest a registration waits for its batch to fill, in milliseconds. */
+      RECEIVER_BATCH_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(5),
     },
     source,
   );

@@ -1,13 +1,15 @@
-import { EmailSendV1, UserRegistrationV1, createEnvelope } from "@userstream/contracts";
+import { EmailSendV1, UserRegistrationV1, createEnvelope, type UserRegistrationMessage } from "@userstream/contracts";
 import { createPrismaClient } from "@userstream/db";
-import { createPublisher, startConsumer } from "@userstream/messaging";
+import pg from "pg";
+import { createPublisher, startBatchConsumer } from "@userstream/messaging";
 import { startHealthServer } from "../lib/health-server";
 import { databaseCheck } from "../lib/worker-metrics";
 import { createLogger } from "../lib/logger";
 import { createShutdown } from "../lib/shutdown";
 import type { ReceiverEnv } from "./env";
 import { createReceiverMetrics } from "./metrics";
-import { storeRegistration } from "./store-registration";
+import { storeRegistration, type StoreResult } from "./store-registration";
+import { storeRegistrations } from "./store-registrations";
 
 /**
  * The receiver process: connect to the database and the broker, serve health and metrics, then
@@ -17,27 +19,46 @@ export async function startReceiver(env: ReceiverEnv) {
   const logger = createLogger("receiver", env.LOG_LEVEL);
   const metrics = createReceiverMetrics();
   const db = createPrismaClient(env.DATABASE_URL);
+  // Batches are stored with plain SQL, one at a time, on a connection of their own.
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 });
+  pool.on("error", (err) => logger.warn({ err }, "idle database connection failed"));
   const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
   const publisher = createPublisher(env.AMQP_URL, { logger });
 
-  const consumer = await startConsumer({
+  /** After the commit, before the ack: records the outcome and hands a pending welcome email to the sender. */
+  async function settleStored(message: UserRegistrationMessage, { outcome, pendingWelcome }: StoreResult, attempt: number) {
+    const registrationId = message.payload.registrationId;
+    metrics.stored.inc({ result: outcome });
+    if (pendingWelcome) {
+      // If this fails the registration is redelivered and the still-queued welcome email is
+      // handed over again (the sender sends it once).
+      const payload = { notificationId: pendingWelcome.notificationId, kind: "welcome" as const, registrationId };
+      await publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, payload));
+    }
+    // One line per registration: at thousands a second, each line costs.
+    logger.info(
+      { registrationId, messageId: message.id, attempt, result: outcome, welcomeQueued: pendingWelcome?.notificationId },
+      "registration stored",
+    );
+  }
+
+  const consumer = await startBatchConsumer({
     url: env.AMQP_URL,
     contract: UserRegistrationV1,
     prefetch: env.RECEIVER_PREFETCH,
+    maxBatch: env.RECEIVER_BATCH_SIZE,
+    lingerMs: env.RECEIVER_BATCH_LINGER_MS,
+    // One batch is stored while the one before waits for its hand-offs' confirms.
+    concurrency: 2,
     retryDelaysMs: env.RETRY_DELAYS_MS,
     logger,
+    async handleBatch(messages) {
+      const results = await storeRegistrations(pool, messages);
+      // The hand-offs of one batch are confirmed together, pipelined on the publisher's channel.
+      await Promise.all(messages.map((message, i) => settleStored(message, results[i] as StoreResult, 1)));
+    },
     async handle(message, { attempt }) {
-      const registrationId = message.payload.registrationId;
-      const { outcome, pendingWelcome } = await storeRegistration(db, message);
-      metrics.stored.inc({ result: outcome });
-      logger.info({ registrationId, messageId: message.id, attempt, result: outcome }, "registration stored");
-      if (pendingWelcome) {
-        // After the commit, before the ack: if this fails the registration is redelivered and
-        // the still-queued welcome email is handed over again (the sender sends it once).
-        const payload = { notificationId: pendingWelcome.notificationId, kind: "welcome" as const, registrationId };
-        await publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, payload));
-        logger.info({ registrationId, notificationId: pendingWelcome.notificationId }, "welcome email queued");
-      }
+      await settleStored(message, await storeRegistration(db, message), attempt);
     },
     onSettled(outcome, seconds) {
       metrics.consumed.inc({ outcome });
@@ -57,7 +78,7 @@ export async function startReceiver(env: ReceiverEnv) {
   shutdown.add("stop consuming and finish in-flight messages", () => consumer.stop());
   shutdown.add("close the publisher", () => publisher.close());
   shutdown.add("close the health server", () => new Promise((resolve) => server.close(resolve)));
-  shutdown.add("disconnect the database", () => db.$disconnect());
+  shutdown.add("disconnect the database", () => Promise.all([db.$disconnect(), pool.end()]));
   logger.info({ port: env.RECEIVER_PORT }, "receiver started");
   return { shutdown, server, logger };
 }

@@ -24,6 +24,8 @@ export function loadSenderEnv(source: NodeJS.ProcessEnv = process.env) {
       SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
       /** Set to false only for a local server with a self-signed certificate. */
       SMTP_TLS_REJECT_UNAUTHORIZED: z.stringbool().default(true),
+      /** PEM certificate(s) of a private CA that signed the SMTP server's certificate (or SMTP_TLS_CA_FILE). */
+      SMTP_TLS_CA: z.string().includes("-----BEGIN CERTIFICATE-----", { error: "must be PEM certificates" }).optional(),
       RESEND_API_KEY: z.string().optional(),
       /** Resend's API base; changed only to point at a stand-in in tests. */
       RESEND_BASE_URL: z.url().default("https://api.resend.com"),

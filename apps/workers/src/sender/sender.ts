@@ -20,6 +20,7 @@ function createProvider(env: SenderEnv): EmailProvider {
     url: env.SMTP_URL,
     poolSize: env.SMTP_POOL_SIZE,
     rejectUnauthorized: env.SMTP_TLS_REJECT_UNAUTHORIZED,
+    ca: env.SMTP_TLS_CA,
     timeoutMs: env.SEND_TIMEOUT_MS,
   });
 }

@@ -2,21 +2,14 @@
 
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useState } from "react";
+import { useDebouncedValue, useSettingsInAddress } from "~/lib/use-debounced-value";
 import { nextUsersPageParam, usersListInput } from "~/lib/users-list-input";
 import { useTRPC } from "~/trpc/react";
+import { UserSearchBox, UsersListFooter, UsersTotal } from "./users-list-parts";
 import { UsersTable } from "./users-table";
 
 const SEARCH_DEBOUNCE_MS = 300;
-
-function useDebouncedValue<T>(value: T, delayMs: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), delayMs);
-    return () => clearTimeout(timer);
-  }, [value, delayMs]);
-  return debounced;
-}
 
 /** Search box, the users table newest first, the total and "Load more" (keyset cursor pages). */
 export function UsersDirectory({ initialSearch }: { initialSearch: string }) {
@@ -24,14 +17,7 @@ export function UsersDirectory({ initialSearch }: { initialSearch: string }) {
   const [search, setSearch] = useState(initialSearch);
   const debouncedSearch = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
 
-  useEffect(() => {
-    // Keep the search in the address so it survives a reload and can be shared. The history API
-    // (not router.replace) avoids a server round trip for every keystroke pause.
-    const url = new URL(window.location.href);
-    if (debouncedSearch) url.searchParams.set("q", debouncedSearch);
-    else url.searchParams.delete("q");
-    if (url.href !== window.location.href) window.history.replaceState(null, "", url);
-  }, [debouncedSearch]);
+  useSettingsInAddress({ q: debouncedSearch });
 
   const users = useInfiniteQuery(
     trpc.users.list.infiniteQueryOptions(usersListInput(debouncedSearch), {
@@ -46,21 +32,9 @@ export function UsersDirectory({ initialSearch }: { initialSearch: string }) {
 
   return (
     <>
-      <div className="search" role="search">
-        <label htmlFor="user-search">Search by name or email</label>
-        <input
-          id="user-search"
-          type="search"
-          value={search}
-          maxLength={100}
-          autoComplete="off"
-          onChange={(event) => setSearch(event.target.value)}
-        />
-      </div>
+      <UserSearchBox id="user-search" value={search} onChange={setSearch} />
 
-      <p aria-live="polite" data-testid="users-total">
-        {total === undefined ? "Loading users…" : `${total} ${total === 1 ? "user" : "users"}`}
-      </p>
+      <UsersTotal total={total} />
 
       {users.isError ? (
         <p role="alert" className="alert">
@@ -82,23 +56,7 @@ export function UsersDirectory({ initialSearch }: { initialSearch: string }) {
         <UsersTable users={items} />
       ) : null}
 
-      <div className="list-footer">
-        {users.hasNextPage ? (
-          <button
-            type="button"
-            className="button secondary"
-            onClick={() => void users.fetchNextPage()}
-            disabled={users.isFetchingNextPage}
-          >
-            {users.isFetchingNextPage ? "Loading…" : "Load more"}
-          </button>
-        ) : null}
-        {total !== undefined && items.length > 0 ? (
-          <span className="muted">
-            Showing {items.length} of {total}
-          </span>
-        ) : null}
-      </div>
+      <UsersListFooter shown={items.length} total={total} pages={users} />
     </>
   );
 }

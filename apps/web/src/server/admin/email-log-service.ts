@@ -2,7 +2,7 @@ import { EmailSendV1, QUEUES, createEnvelope, type NotificationStatus } from "@u
 import type { Prisma, PrismaClient } from "@userstream/db";
 import type { Publisher } from "@userstream/messaging";
 import type { EmailLogFilters } from "~/lib/email-log-input";
-import { decodeUserCursor, encodeUserCursor } from "../user-cursor";
+import { InvalidCursorError, USER_SORTS, decodeUserCursor, encodeUserCursor, rowsAfter, type SortKey } from "../user-cursor";
 
 /** One row of the delivery log as the admin page shows it. */
 export interface EmailLogRow {
@@ -28,6 +28,15 @@ export interface EmailLogPage {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** Newest first, on (created_at, id) like the users list's default order, so its cursors serve here too. */
+const ORDER = "created_desc";
+
+function decodeCursor(encoded: string): SortKey {
+  const cursor = decodeUserCursor(encoded);
+  if (cursor.sort !== ORDER) throw new InvalidCursorError();
+  return cursor.key;
+}
+
 function whereOf(filters: EmailLogFilters): Prisma.NotificationLogWhereInput {
   const createdAt: Prisma.DateTimeFilter = {};
   if (filters.from) createdAt.gte = new Date(`${filters.from}T00:00:00Z`);
@@ -41,12 +50,11 @@ function whereOf(filters: EmailLogFilters): Prisma.NotificationLogWhereInput {
 
 /** The delivery log, newest first, in keyset pages. Throws InvalidCursorError for a cursor it did not make. */
 export async function listEmails(filters: EmailLogFilters, deps: { db: PrismaClient }): Promise<EmailLogPage> {
-  const after = filters.cursor ? decodeUserCursor(filters.cursor) : null;
+  const after = filters.cursor ? decodeCursor(filters.cursor) : null;
   const where = whereOf(filters);
   const rows = await deps.db.notificationLog.findMany({
-    where: after
-      ? { AND: [where, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] }
-      : where,
+    // The order's columns, created_at and id, are notification_logs columns too.
+    where: after ? { AND: [where, rowsAfter(USER_SORTS[ORDER], after) as Prisma.NotificationLogWhereInput] } : where,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: filters.limit + 1,
     include: {
@@ -70,7 +78,7 @@ export async function listEmails(filters: EmailLogFilters, deps: { db: PrismaCli
       updatedAt: row.updatedAt,
       lastAction: row.actions[0] ?? null,
     })),
-    nextCursor: rows.length > filters.limit && last ? encodeUserCursor(last) : null,
+    nextCursor: rows.length > filters.limit && last ? encodeUserCursor({ sort: ORDER, key: last }) : null,
   };
 }
 

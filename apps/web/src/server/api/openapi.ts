@@ -4,7 +4,7 @@ import { REST_PREFIX } from "./rest-handler";
 import { REST_SUCCESS_STATUS } from "./rest-errors";
 
 type OpenApiDocument = ReturnType<typeof generateOpenApiDocument>;
-type Operation = { operationId?: string; responses?: Record<string, unknown> };
+type Operation = { operationId?: string; security?: unknown[]; responses?: Record<string, unknown> };
 
 const fieldErrorsSchema = {
   type: "object",
@@ -35,7 +35,10 @@ function jsonResponse(description: string, schema: object) {
 export function createOpenApiDocument(appUrl: string): OpenApiDocument {
   const document = generateOpenApiDocument(appRouter, {
     title: "UserStream API",
-    description: "Registrations and the users directory.",
+    description:
+      "Registrations (public) and the users (for other services: send an API key an admin created at /admin/api-keys " +
+      "as `Authorization: Bearer <key>`).",
+    securitySchemes: { Authorization: { type: "http", scheme: "bearer", description: "An API key (`usk_…`)" } },
     version: "1.0.0",
     baseUrl: `${appUrl.replace(/\/+$/, "")}${REST_PREFIX}`,
     tags: ["registrations", "users"],
@@ -53,6 +56,11 @@ export function createOpenApiDocument(appUrl: string): OpenApiDocument {
       for (const status of Object.keys(responses)) {
         if (status === "400") responses[status] = jsonResponse("Invalid input", fieldErrorsSchema);
         else if (Number(status) >= 400) responses[status] = jsonResponse("Error", messageSchema);
+      }
+      if (operation.security) {
+        responses["401"] = jsonResponse("No API key, or one that is not valid or has been revoked", messageSchema);
+        // API keys grant everything the API offers: there is no 403.
+        delete responses["403"];
       }
       if (procedure === "registration.submit") {
         responses["503"] = jsonResponse("The broker did not confirm the registration; try again", messageSchema);

@@ -7,6 +7,7 @@ import { withLimitedBody } from "./limited-body";
 import { logProcedureError } from "./log-error";
 
 export const REST_PREFIX = "/api/v1";
+
 /**
  * Serves `/api/v1/*` from the same tRPC procedures (trpc-to-openapi), then reshapes the answer to
  * the public REST contract: 202 for an accepted registration, `{ errors }` for a 400.
@@ -32,9 +33,10 @@ export async function handleRestRequest(
   if (response.status < 400) return response;
 
   const body: unknown = await response.json().catch(() => null);
+  const headers = new Headers({ "cache-control": "no-store" });
+  // RFC 9110: a 401 names the scheme the client should use.
+  if (response.status === 401) headers.set("www-authenticate", 'Bearer realm="userstream"');
   const retryAfter = response.headers.get("retry-after");
-  return Response.json(toRestErrorBody(response.status, body), {
-    status: response.status,
-    headers: { "cache-control": "no-store", ...(retryAfter ? { "retry-after": retryAfter } : {}) },
-  });
+  if (retryAfter) headers.set("retry-after", retryAfter);
+  return Response.json(toRestErrorBody(response.status, body), { status: response.status, headers });
 }

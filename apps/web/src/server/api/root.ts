@@ -1,7 +1,11 @@
 import { adminRouter } from "./routers/admin";
 import { emailsRouter } from "./routers/emails";
+import { adminUsersRouter } from "./routers/admin-users";
+import { apiKeysRouter } from "./routers/api-keys";
+import { pipelineRouter } from "./routers/pipeline";
 import { registrationRouter } from "./routers/registration";
 import { reportsRouter } from "./routers/reports";
+import { serviceUsersRouter } from "./routers/service-users";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -9,8 +13,13 @@ export const appRouter = createTRPCRouter({
   registration: registrationRouter,
   users: usersRouter,
   reports: reportsRouter,
+  adminUsers: adminUsersRouter,
+  apiKeys: apiKeysRouter,
+  /** `/api/v1/users` (REST, API keys). */
+  serviceUsers: serviceUsersRouter,
   emails: emailsRouter,
   admin: adminRouter,
+  pipeline: pipelineRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,6 +9,7 @@ import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
 import type { PrismaClient } from "@userstream/db";
 import type { Publisher } from "@userstream/messaging";
+import { authenticateApiKey } from "../api-key-service";
 import type { AdminSession } from "../auth/admin-auth";
 import { RateLimitedError, type RateLimiter } from "../rate-limiter";
 
@@ -75,4 +76,22 @@ export const registrationRateLimitedProcedure = t.procedure.use(({ ctx, next }) 
     throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: TOO_MANY_REGISTRATIONS_MESSAGE, cause });
   }
   return next();
+});
+
+/** What a service is told when its key is refused; the same words for a key that never existed and a mistyped one. */
+export const API_KEY_MESSAGES = {
+  missing: "Send an API key as `Authorization: Bearer <key>`.",
+  invalid: "The API key is not valid.",
+  revoked: "The API key has been revoked.",
+} as const;
+
+/**
+ * Only a request carrying a valid API key (`Authorization: Bearer <key>`, created by an admin and
+ * not revoked) may call it; the key's last-used time is recorded. For other services calling the
+ * REST API; procedures see `ctx.apiKey` (id and name).
+ */
+export const apiKeyProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const check = await authenticateApiKey(ctx.headers.get("authorization"), ctx);
+  if (!check.ok) throw new TRPCError({ code: "UNAUTHORIZED", message: API_KEY_MESSAGES[check.reason] });
+  return next({ ctx: { apiKey: check.apiKey } });
 });

@@ -1,3 +1,4 @@
+import tls from "node:tls";
 import nodemailer from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool";
 import { EmailDeliveryError, type EmailProvider, type OutgoingEmail } from "./email-provider";
@@ -19,6 +20,8 @@ export function createSmtpProvider(options: {
   url: string;
   poolSize: number;
   rejectUnauthorized: boolean;
+  /** Trusted in addition to the system's CAs: a private CA's PEM certificates. */
+  ca?: string;
   timeoutMs: number;
 }): EmailProvider {
   // nodemailer reads host, port, TLS mode (smtps:) and credentials from `url`.
@@ -29,7 +32,7 @@ export function createSmtpProvider(options: {
     connectionTimeout: options.timeoutMs,
     greetingTimeout: options.timeoutMs,
     socketTimeout: options.timeoutMs,
-    tls: { rejectUnauthorized: options.rejectUnauthorized },
+    tls: { rejectUnauthorized: options.rejectUnauthorized, ...(options.ca ? { ca: [...tls.rootCertificates, options.ca] } : {}) },
   } as SMTPPool.Options & { url: string });
   const domain = (address: string) => address.split("@")[1] ?? "userstream.local";
 

@@ -3,10 +3,14 @@ import { requireAdminSession } from "~/server/auth/admin-session";
 import { SiteNav } from "../../site-nav";
 import { signOut } from "../actions";
 
+// One link per admin page, in the order an admin reaches for them.
 const ADMIN_LINKS = [
   { href: "/admin", label: "Overview" },
+  { href: "/admin/users", label: "Users" },
   { href: "/admin/emails", label: "Emails" },
   { href: "/admin/reports", label: "Reports" },
+  { href: "/admin/pipeline", label: "Pipeline" },
+  { href: "/admin/api-keys", label: "API keys" },
 ];
 
 export const metadata: Metadata = { robots: { index: false, follow: false } };

@@ -3,11 +3,11 @@ import { createPrismaClient, type PrismaClient } from "@userstream/db";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { assertTopology, createPublisher, type Publisher } from "@userstream/messaging";
 import { createTestVhost } from "@userstream/messaging/testing";
-import { TRPCError } from "@trpc/server";
 import { connect, type ChannelModel } from "amqplib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AdminSession } from "../../auth/admin-auth";
 import { createCaller } from "../root";
+import { codeOf } from "../testing";
 
 const ADMIN: AdminSession = { email: "admin@example.com", expiresAt: Date.now() + 3_600_000 };
 
@@ -48,16 +48,6 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
 
   function caller(adminSession: AdminSession | null, broker: "up" | "down" = "up") {
     return createCaller({ headers: new Headers(), db, publisher: broker === "up" ? publisher : unreachable, adminSession });
-  }
-
-  async function codeOf(promise: Promise<unknown>): Promise<string> {
-    try {
-      await promise;
-    } catch (error) {
-      if (error instanceof TRPCError) return error.code;
-      throw error;
-    }
-    throw new Error("expected the call to fail");
   }
 
   /** A user with a welcome email in the given state. */

@@ -7,6 +7,7 @@ import { TRPCError } from "@trpc/server";
 import { connect, type ChannelModel } from "amqplib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCaller } from "../root";
+import { codeOf } from "../testing";
 import type { AdminSession } from "../../auth/admin-auth";
 
 const ADMIN: AdminSession = { email: "admin@example.com", expiresAt: Date.now() + 3_600_000 };
@@ -50,16 +51,6 @@ describe("reports router (admin only)", () => {
     } finally {
       await channel.close();
     }
-  }
-
-  async function codeOf(promise: Promise<unknown>): Promise<string> {
-    try {
-      await promise;
-    } catch (error) {
-      if (error instanceof TRPCError) return error.code;
-      throw error;
-    }
-    throw new Error("expected the call to fail");
   }
 
   it("answers UNAUTHORIZED to every procedure without an admin session, and changes nothing", async () => {

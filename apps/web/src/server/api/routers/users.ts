@@ -1,21 +1,54 @@
-import type { TRPCRouterRecord } from "@trpc/server";
-import { ListUsersInputSchema, UserListPageSchema, listUsers } from "../../users-service";
+import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import {
+  ListUsersInputSchema,
+  UpdateUserInputSchema,
+  UserIdSchema,
+  UserListItemSchema,
+  UserListPageSchema,
+  deleteUser,
+  getUser,
+  listUsers,
+  updateUser,
+  type UserDeps,
+} from "../../users-service";
+import { logAction } from "../audit-log";
 import { publicProcedure } from "../trpc";
 
+/** The public users directory (/users): tRPC only. Other services use `/api/v1/users` with an API key. */
 export const usersRouter = {
   list: publicProcedure
-    .meta({
-      openapi: {
-        method: "GET",
-        path: "/users",
-        tags: ["users"],
-        summary: "List users, newest first",
-        description:
-          "Case-insensitive search on first name, last name or email. Pass `nextCursor` back as `cursor` for the next page.",
-        protect: false,
-      },
-    })
     .input(ListUsersInputSchema)
     .output(UserListPageSchema)
     .query(({ ctx, input }) => listUsers(input, ctx)),
 } satisfies TRPCRouterRecord;
+
+/*
+ * What reading, renaming and deleting a user does, for the admin procedures and the API-key ones
+ * alike; each router puts its own guard in front. `by` names who acted, for the log.
+ */
+
+export const UserIdInputSchema = z.object({ id: UserIdSchema });
+export const DeletedUserSchema = z.object({ id: z.uuid(), deleted: z.literal(true) });
+
+function noSuchUser(): never {
+  throw new TRPCError({ code: "NOT_FOUND", message: "No such user." });
+}
+
+export async function getUserOrThrow(id: string, deps: UserDeps) {
+  return (await getUser(id, deps)) ?? noSuchUser();
+}
+
+export async function updateUserOrThrow({ id, ...changes }: z.output<typeof UpdateUserInputSchema>, deps: UserDeps, by: Record<string, string>) {
+  const user = (await updateUser(id, changes, deps)) ?? noSuchUser();
+  logAction("user renamed", { userId: id, ...by });
+  return user;
+}
+
+export async function deleteUserOrThrow(id: string, deps: UserDeps, by: Record<string, string>) {
+  if (!(await deleteUser(id, deps))) noSuchUser();
+  logAction("user deleted", { userId: id, ...by });
+  return { id, deleted: true as const };
+}
+
+export { UpdateUserInputSchema, UserListItemSchema };

@@ -1,10 +1,10 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { REPORT_KIND_LABELS, REPORT_STATUS_LABELS, isReportActive } from "~/lib/reports";
 import { useTRPC } from "~/trpc/react";
+import { LoadError } from "../../components/admin-messages";
 import { GenerateReportForm } from "./generate-report-form";
 import { ReportsTable, type ReportRow } from "./reports-table";
 
@@ -42,7 +42,6 @@ export function ReportsDashboard() {
     }),
   );
   const announcement = useFinishedAnnouncement(reports.data);
-  const unauthorized = reports.error?.data?.code === "UNAUTHORIZED";
 
   return (
     <>
@@ -56,17 +55,7 @@ export function ReportsDashboard() {
         <p className="visually-hidden" aria-live="polite">
           {announcement}
         </p>
-        {reports.isError ? (
-          <p role="alert" className="alert">
-            {unauthorized ? (
-              <>
-                Your admin session has ended. <Link href="/admin/login">Sign in again.</Link>
-              </>
-            ) : (
-              "We could not load the reports right now. Please try again."
-            )}
-          </p>
-        ) : null}
+        <LoadError error={reports.error} what="reports" />
         {reports.data?.length === 0 ? <p className="muted">No reports yet.</p> : null}
         {reports.data && reports.data.length > 0 ? <ReportsTable reports={reports.data} /> : null}
       </section>

@@ -1,0 +1,134 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useTRPC } from "~/trpc/react";
+import { MinuteChart } from "./minute-chart";
+import styles from "./pipeline.module.css";
+
+const POLL_MS = 2000;
+
+const KIND_LABELS = { work: "work", retry: "retry", dead: "dead letters" } as const;
+const STATE_LABELS = { ready: "Ready", unready: "Not ready", unreachable: "Not reachable" } as const;
+const SOURCE_LABELS = {
+  management: "RabbitMQ management API",
+  amqp: "AMQP passive declares (depth and consumers; rates need the management API)",
+  unavailable: "nothing: the broker does not answer",
+} as const;
+
+const rate = (value: number | null) => (value === null ? "—" : `${value.toFixed(1)}/s`);
+const count = (value: number | null) => (value === null ? "—" : String(value));
+
+/** The live view: refreshed every 2 s while the page is open. */
+export function PipelineDashboard() {
+  const trpc = useTRPC();
+  const snapshot = useQuery(
+    trpc.pipeline.snapshot.queryOptions(undefined, {
+      refetchInterval: (query) => (query.state.error?.data?.code === "UNAUTHORIZED" ? false : POLL_MS),
+    }),
+  );
+  if (!snapshot.data) {
+    return snapshot.isError ? (
+      <p role="alert" className="alert">
+        {snapshot.error.message}
+      </p>
+    ) : (
+      <p>Loading…</p>
+    );
+  }
+  const data = snapshot.data;
+  return (
+    <>
+      <p className="muted">
+        Updated {data.takenAt.toISOString().slice(11, 19)} UTC from {SOURCE_LABELS[data.source]}.{" "}
+        <a href={data.managementUiUrl} target="_blank" rel="noreferrer">
+          Open the RabbitMQ management UI
+        </a>
+        {snapshot.isError ? <span role="alert"> Refresh failed: {snapshot.error.message}</span> : null}
+      </p>
+      {data.sourceError ? <p className="muted">({data.sourceError})</p> : null}
+
+      <section aria-labelledby="processes-heading">
+        <h2 id="processes-heading">Processes</h2>
+        <div className="table-wrap">
+          <table aria-labelledby="processes-heading">
+            <thead>
+              <tr>
+                <th scope="col">Process</th>
+                <th scope="col">Readiness</th>
+                <th scope="col">Checks</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.processes.map((process) => (
+                <tr key={process.name} data-process={process.name}>
+                  <th scope="row">{process.name}</th>
+                  <td className={styles[process.state]} data-state={process.state}>
+                    {STATE_LABELS[process.state]}
+                  </td>
+                  <td className="muted">
+                    {process.checks
+                      ? Object.entries(process.checks)
+                          .map(([name, state]) => `${name} ${state}`)
+                          .join(", ")
+                      : process.url}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section aria-labelledby="queues-heading">
+        <h2 id="queues-heading">Queues</h2>
+        <div className="table-wrap">
+          <table aria-labelledby="queues-heading">
+            <thead>
+              <tr>
+                <th scope="col">Queue</th>
+                <th scope="col">Kind</th>
+                <th scope="col" className={styles.number}>
+                  Messages
+                </th>
+                <th scope="col" className={styles.number}>
+                  Consumers
+                </th>
+                <th scope="col" className={styles.number}>
+                  In
+                </th>
+                <th scope="col" className={styles.number}>
+                  Out
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.queues.map((queue) => (
+                <tr key={queue.name} data-queue={queue.name}>
+                  <th scope="row">{queue.name}</th>
+                  <td>{KIND_LABELS[queue.kind]}</td>
+                  <td className={`${styles.number} ${queue.kind === "dead" && (queue.messages ?? 0) > 0 ? styles.deadWaiting : ""}`} data-messages>
+                    {count(queue.messages)}
+                  </td>
+                  <td className={styles.number} data-consumers>
+                    {count(queue.consumers)}
+                  </td>
+                  <td className={styles.number}>{rate(queue.inRate)}</td>
+                  <td className={styles.number}>{rate(queue.outRate)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section aria-labelledby="rates-heading">
+        <h2 id="rates-heading">Per minute (last 30 minutes)</h2>
+        <div className={styles.charts}>
+          <MinuteChart title="Registrations" values={data.perMinute.registrations} minutes={data.perMinute.minutes} />
+          <MinuteChart title="Emails sent" values={data.perMinute.emailsSent} minutes={data.perMinute.minutes} />
+          <MinuteChart title="Emails failed" values={data.perMinute.emailsFailed} minutes={data.perMinute.minutes} tone="danger" />
+        </div>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,140 @@
+"use client";
+
+import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useDebouncedValue, useSettingsInAddress } from "~/lib/use-debounced-value";
+import { USER_SORT_LABELS, nextUsersPageParam, usersListInput, type UserSortOption } from "~/lib/users-list-input";
+import type { UserListItem } from "~/server/users-service";
+import { useTRPC } from "~/trpc/react";
+import { LoadError, SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
+import { ConfirmDialog } from "../../components/modal-dialog";
+import { UserSearchBox, UsersListFooter, UsersTotal } from "../../../users/users-list-parts";
+import { UsersTable } from "../../../users/users-table";
+import { EditUserDialog } from "./edit-user-dialog";
+
+const SEARCH_DEBOUNCE_MS = 300;
+
+/** Search, order, the users in keyset pages ("Load more"), and per user Edit and Delete. */
+export function AdminUsers({ initialSearch, initialSort }: { initialSearch: string; initialSort: UserSortOption }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [search, setSearch] = useState(initialSearch);
+  const [sort, setSort] = useState<UserSortOption>(initialSort);
+  const [editing, setEditing] = useState<UserListItem | null>(null);
+  const [deleting, setDeleting] = useState<UserListItem | null>(null);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const [announcement, setAnnouncement] = useState("");
+  const debouncedSearch = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
+  useSettingsInAddress({ q: debouncedSearch, sort: sort === "created_desc" ? "" : sort });
+
+  const users = useInfiniteQuery(
+    trpc.adminUsers.list.infiniteQueryOptions(usersListInput(debouncedSearch, sort), {
+      getNextPageParam: nextUsersPageParam,
+      placeholderData: keepPreviousData,
+    }),
+  );
+  const refresh = () => queryClient.invalidateQueries(trpc.adminUsers.list.pathFilter());
+
+  const remove = useMutation(
+    trpc.adminUsers.delete.mutationOptions({
+      onSuccess: () => {
+        setAnnouncement(`Deleted ${deleting ? `${deleting.firstName} ${deleting.lastName}` : "the user"}.`);
+        setDeleting(null);
+        void refresh();
+      },
+      onError: (error) => {
+        const code = error.data?.code;
+        setDeleteError(
+          code === "UNAUTHORIZED" ? SESSION_ENDED_MESSAGE : code === "NOT_FOUND" ? "This user no longer exists." : "The user could not be deleted. Please try again.",
+        );
+        if (code === "NOT_FOUND") void refresh();
+      },
+    }),
+  );
+
+  const items = users.data?.pages.flatMap((page) => page.items) ?? [];
+  const total = users.data?.pages[0]?.total;
+
+  return (
+    <>
+      <div className="list-controls">
+        <UserSearchBox id="admin-user-search" value={search} onChange={setSearch} />
+        <div className="field">
+          <label htmlFor="admin-user-sort">Order</label>
+          <select id="admin-user-sort" value={sort} onChange={(event) => setSort(event.target.value as UserSortOption)}>
+            {Object.entries(USER_SORT_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+
+      <UsersTotal total={total} />
+      <p className="notice-line" aria-live="polite">
+        {announcement}
+      </p>
+
+      <LoadError error={users.error} what="users" />
+
+      {total === 0 ? (
+        <p className="muted">{debouncedSearch ? <>No users match “{debouncedSearch}”.</> : "No users yet."}</p>
+      ) : items.length > 0 ? (
+        <UsersTable
+          users={items}
+          actions={(user) => (
+            <>
+              <button type="button" className="link-button" onClick={() => setEditing(user)}>
+                Edit<span className="visually-hidden"> {user.email}</span>
+              </button>
+              <button
+                type="button"
+                className="link-button danger"
+                onClick={() => {
+                  setDeleteError(null);
+                  setDeleting(user);
+                }}
+              >
+                Delete<span className="visually-hidden"> {user.email}</span>
+              </button>
+            </>
+          )}
+        />
+      ) : null}
+
+      <UsersListFooter shown={items.length} total={total} pages={users} />
+
+      {editing ? (
+        <EditUserDialog
+          user={editing}
+          onClose={() => setEditing(null)}
+          onSaved={(user) => {
+            setAnnouncement(`Saved ${user.firstName} ${user.lastName}.`);
+            setEditing(null);
+            void refresh();
+          }}
+        />
+      ) : null}
+
+      {deleting ? (
+        <ConfirmDialog
+          title="Delete this user?"
+          confirmLabel="Delete user"
+          pending={remove.isPending}
+          error={deleteError}
+          onConfirm={() => remove.mutate({ id: deleting.id })}
+          onClose={() => setDeleting(null)}
+        >
+          <p>
+            <strong>
+              {deleting.firstName} {deleting.lastName}
+            </strong>{" "}
+            ({deleting.email}) will be removed: their name and email are deleted, and their email delivery records are kept
+            without anything that identifies them. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </>
+  );
+}

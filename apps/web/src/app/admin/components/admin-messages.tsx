@@ -1,0 +1,20 @@
+import Link from "next/link";
+
+/** What an admin page says when a call is refused because the session has ended (expired, signed out elsewhere). */
+export const SESSION_ENDED_MESSAGE = "Your admin session has ended. Sign in again.";
+
+/** Why a list on an admin page did not load: the session ended (with a way back), or anything else. */
+export function LoadError({ error, what }: { error: { data?: { code?: string } | null } | null; what: string }) {
+  if (!error) return null;
+  return (
+    <p role="alert" className="alert">
+      {error.data?.code === "UNAUTHORIZED" ? (
+        <>
+          Your admin session has ended. <Link href="/admin/login">Sign in again.</Link>
+        </>
+      ) : (
+        `We could not load the ${what} right now. Please try again.`
+      )}
+    </p>
+  );
+}

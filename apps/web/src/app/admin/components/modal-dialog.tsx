@@ -1,0 +1,84 @@
+"use client";
+
+import { useEffect, useId, useRef } from "react";
+
+/**
+ * A modal `<dialog>`, open while rendered: the browser traps focus in it, Escape closes it
+ * (`onClose`), and focus returns to what opened it. Closing by a button calls `onClose` too.
+ */
+export function ModalDialog({
+  title,
+  onClose,
+  children,
+}: {
+  title: string;
+  onClose: () => void;
+  children: (titleId: string) => React.ReactNode;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={titleId}
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+    >
+      <h2 id={titleId}>{title}</h2>
+      {children(titleId)}
+    </dialog>
+  );
+}
+
+/**
+ * Asks before something that cannot be undone. The confirm button says what it does ("Delete
+ * user"); the error, if the action failed, is shown inside the dialog.
+ */
+export function ConfirmDialog({
+  title,
+  confirmLabel,
+  pending,
+  error,
+  onConfirm,
+  onClose,
+  children,
+}: {
+  title: string;
+  confirmLabel: string;
+  pending: boolean;
+  error: string | null;
+  onConfirm: () => void;
+  onClose: () => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <ModalDialog title={title} onClose={onClose}>
+      {() => (
+        <>
+          {children}
+          {error ? (
+            <p role="alert" className="alert">
+              {error}
+            </p>
+          ) : null}
+          <div className="dialog-actions">
+            <button type="button" className="button danger" onClick={onConfirm} disabled={pending}>
+              {pending ? "Working…" : confirmLabel}
+            </button>
+            <button type="button" className="button secondary" onClick={onClose} autoFocus>
+              Cancel
+            </button>
+          </div>
+        </>
+      )}
+    </ModalDialog>
+  );
+}

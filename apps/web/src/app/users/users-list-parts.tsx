@@ -1,0 +1,47 @@
+/* The parts the public users directory and the admin's users page share. */
+
+/** "Load more" (the next keyset page) while there is one, and how many of the matching users are shown. */
+export function UsersListFooter({
+  shown,
+  total,
+  pages: { hasNextPage, isFetchingNextPage, fetchNextPage },
+}: {
+  shown: number;
+  total: number | undefined;
+  /** The infinite query's paging state. */
+  pages: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
+}) {
+  return (
+    <div className="list-footer">
+      {hasNextPage ? (
+        <button type="button" className="button secondary" onClick={() => void fetchNextPage()} disabled={isFetchingNextPage}>
+          {isFetchingNextPage ? "Loading…" : "Load more"}
+        </button>
+      ) : null}
+      {total !== undefined && shown > 0 ? (
+        <span className="muted">
+          Showing {shown} of {total}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+/** The search box of a users list; the list follows what is typed (debounced by the caller). */
+export function UserSearchBox({ id, value, onChange }: { id: string; value: string; onChange: (value: string) => void }) {
+  return (
+    <div className="search" role="search">
+      <label htmlFor={id}>Search by name or email</label>
+      <input id={id} type="search" value={value} maxLength={100} autoComplete="off" onChange={(event) => onChange(event.target.value)} />
+    </div>
+  );
+}
+
+/** "3 users", announced when it changes. */
+export function UsersTotal({ total }: { total: number | undefined }) {
+  return (
+    <p aria-live="polite" data-testid="users-total">
+      {total === undefined ? "Loading users…" : `${total} ${total === 1 ? "user" : "users"}`}
+    </p>
+  );
+}

@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+
+const dir = mkdtempSync(join(tmpdir(), "userstream-web-env-"));
+const saved = { ...process.env };
+afterEach(() => {
+  process.env = { ...saved };
+  vi.resetModules();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function secretFile(name: string, content: string) {
+  writeFileSync(join(dir, name), content);
+  return join(dir, name);
+}
+
+describe("the web's environment", () => {
+  it("reads any variable from NAME_FILE (Docker secrets)", async () => {
+    delete process.env.DATABASE_URL;
+    delete process.env.SESSION_SECRET;
+    process.env.DATABASE_URL_FILE = secretFile("db", "postgresql://web:pw@db.example.com/userstream?sslmode=verify-full\n");
+    process.env.SESSION_SECRET_FILE = secretFile("session", "s".repeat(40));
+    process.env.AMQP_URL = "amqps://web:pw@broker.example.com/userstream";
+    const { env } = await import("./env");
+    expect(env.DATABASE_URL).toBe("postgresql://web:pw@db.example.com/userstream?sslmode=verify-full");
+    expect(env.SESSION_SECRET).toBe("s".repeat(40));
+    expect(env.AMQP_URL).toBe("amqps://web:pw@broker.example.com/userstream");
+  });
+
+  it("refuses a variable set both ways, naming it", async () => {
+    process.env.DATABASE_URL = "postgresql://a@b/c";
+    process.env.DATABASE_URL_FILE = secretFile("both", "postgresql://d@e/f");
+    await expect(import("./env")).rejects.toThrow(
+      "Invalid environment variables for the web app:\n  - DATABASE_URL and DATABASE_URL_FILE are both set: set only one",
+    );
+  });
+
+  it("names a secret file it cannot read", async () => {
+    delete process.env.SESSION_SECRET;
+    process.env.DATABASE_URL = "postgresql://a@b/c";
+    process.env.AMQP_URL = "amqp://a@b";
+    process.env.SESSION_SECRET_FILE = join(dir, "missing");
+    await expect(import("./env")).rejects.toThrow(/SESSION_SECRET_FILE: cannot read .*missing \(ENOENT\)/);
+  });
+});

@@ -1,0 +1,30 @@
+import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { ApiKeySchema, CreateApiKeyInputSchema, createApiKey, listApiKeys, revokeApiKey } from "../../api-key-service";
+import { logAction } from "../audit-log";
+import { adminProcedure } from "../trpc";
+
+/** API keys for other services, managed by admins (tRPC only). */
+export const apiKeysRouter = {
+  list: adminProcedure.output(z.array(ApiKeySchema)).query(({ ctx }) => listApiKeys(ctx)),
+
+  /** The answer holds the key itself, once; only its hash is kept. */
+  create: adminProcedure
+    .input(CreateApiKeyInputSchema)
+    .output(z.object({ apiKey: ApiKeySchema, secret: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      const created = await createApiKey(input, ctx.adminSession.email, ctx);
+      logAction("api key created", { apiKeyId: created.apiKey.id, apiKey: created.apiKey.name, admin: ctx.adminSession.email });
+      return created;
+    }),
+
+  revoke: adminProcedure
+    .input(z.object({ id: z.uuid("API key id must be a UUID") }))
+    .output(ApiKeySchema)
+    .mutation(async ({ ctx, input }) => {
+      const apiKey = await revokeApiKey(input.id, ctx);
+      if (!apiKey) throw new TRPCError({ code: "NOT_FOUND", message: "No such API key." });
+      logAction("api key revoked", { apiKeyId: apiKey.id, apiKey: apiKey.name, admin: ctx.adminSession.email });
+      return apiKey;
+    }),
+} satisfies TRPCRouterRecord;

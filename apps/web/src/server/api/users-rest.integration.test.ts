@@ -1,0 +1,193 @@
+import type { PrismaClient } from "@userstream/db";
+import type { Publisher } from "@userstream/messaging";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { AdminSession } from "../auth/admin-auth";
+import { handleRestRequest } from "./rest-handler";
+import { createCaller } from "./root";
+import { usersTestDatabase } from "./testing";
+import { API_KEY_MESSAGES } from "./trpc";
+
+const ORIGIN = "http://127.0.0.1:3000";
+const ADMIN: AdminSession = { email: "admin@example.com", expiresAt: Date.now() + 3_600_000 };
+
+describe("/api/v1/users with API keys, against PostgreSQL", () => {
+  const deps = usersTestDatabase("userstream_web_users_rest");
+  let db: PrismaClient;
+  let publisher: Publisher;
+  beforeAll(() => {
+    ({ db, publisher } = deps);
+  });
+
+  const admin = () => createCaller({ headers: new Headers(), db, publisher, adminSession: ADMIN });
+
+  /**
+   * A request to /api/v1 as the route handler makes it. `adminSession` stands for a signed-in
+   * admin's cookie: it must not open the API (only a key does).
+   */
+  function call(path: string, init: RequestInit & { key?: string } = {}, adminSession: AdminSession | null = null) {
+    const headers = new Headers(init.headers);
+    if (init.key !== undefined) headers.set("authorization", `Bearer ${init.key}`);
+    if (init.body) headers.set("content-type", "application/json");
+    return handleRestRequest(new Request(`${ORIGIN}/api/v1${path}`, { ...init, headers }), ({ headers: requestHeaders }) => ({
+      headers: requestHeaders,
+      db,
+      publisher,
+      adminSession,
+    }));
+  }
+
+  async function createUsers(...firstNames: string[]) {
+    await db.user.createMany({
+      data: firstNames.map((firstName, index) => ({
+        registrationId: crypto.randomUUID(),
+        firstName,
+        lastName: "Example",
+        email: `${firstName.toLowerCase()}@example.com`,
+        createdAt: new Date(Date.UTC(2026, 0, 1, 0, index)),
+      })),
+    });
+    return db.user.findMany({ orderBy: { createdAt: "asc" } });
+  }
+
+  it("answers 401 with a clear JSON error for a missing, malformed, wrong or revoked key, and changes nothing", async () => {
+    const [anna] = await createUsers("Anna");
+    const { apiKey, secret } = await admin().apiKeys.create({ name: "crm sync" });
+    const revoked = await admin().apiKeys.create({ name: "old crm" });
+    await admin().apiKeys.revoke({ id: revoked.apiKey.id });
+    const wrong = `usk_${"A".repeat(43)}`;
+
+    const cases: [string, RequestInit & { key?: string }, string][] = [
+      ["no header", {}, API_KEY_MESSAGES.missing],
+      ["another scheme", { headers: { authorization: `Basic ${btoa("admin:secret")}` } }, API_KEY_MESSAGES.missing],
+      ["an empty bearer", { headers: { authorization: "Bearer " } }, API_KEY_MESSAGES.missing],
+      ["a malformed key", { key: "let-me-in" }, API_KEY_MESSAGES.invalid],
+      ["a wrong key", { key: wrong }, API_KEY_MESSAGES.invalid],
+      ["a key with one character changed", { key: `${secret.slice(0, -1)}${secret.endsWith("A") ? "B" : "A"}` }, API_KEY_MESSAGES.invalid],
+      ["a revoked key", { key: revoked.secret }, API_KEY_MESSAGES.revoked],
+    ];
+    const before = await db.user.findMany();
+    for (const [what, init, message] of cases) {
+      for (const [path, method, body] of [
+        ["/users", "GET", undefined],
+        [`/users/${anna!.id}`, "GET", undefined],
+        [`/users/${anna!.id}`, "PATCH", JSON.stringify({ firstName: "Eve" })],
+        [`/users/${anna!.id}`, "DELETE", undefined],
+      ] as const) {
+        const response = await call(path, { ...init, method, body }, what === "no header" ? ADMIN : null);
+        expect(response.status, `${method} ${path} with ${what}`).toBe(401);
+        expect(response.headers.get("www-authenticate")).toBe('Bearer realm="userstream"');
+        expect(await response.json()).toEqual({ message, code: "UNAUTHORIZED" });
+      }
+    }
+    expect(await db.user.findMany()).toEqual(before);
+    // Refused keys record nothing; the unused valid key has never been used.
+    expect((await admin().apiKeys.list()).map((key) => [key.name, key.lastUsedAt])).toEqual([
+      ["old crm", null],
+      ["crm sync", null],
+    ]);
+    expect(apiKey.lastUsedAt).toBeNull();
+  });
+
+  it("serves the users to a valid key and records when it was last used", async () => {
+    await createUsers("Anna", "Anders", "Bob");
+    const { apiKey, secret } = await admin().apiKeys.create({ name: "crm sync" });
+
+    const first = await call("/users?search=AN&limit=1", { key: secret });
+    expect(first.status).toBe(200);
+    const page1 = (await first.json()) as { items: { firstName: string }[]; nextCursor: string; total: number };
+    expect(page1.items.map((user) => user.firstName)).toEqual(["Anders"]);
+    expect(page1.total).toBe(2);
+    const usedOnce = (await db.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt;
+    expect(usedOnce).toBeInstanceOf(Date);
+
+    // Every use moves the time on: set it back, use the key again.
+    const longAgo = new Date("2026-01-01T00:00:00.000Z");
+    await db.apiKey.update({ where: { id: apiKey.id }, data: { lastUsedAt: longAgo } });
+    const second = await call(`/users?search=AN&limit=1&cursor=${page1.nextCursor}`, { key: secret });
+    const page2 = (await second.json()) as { items: { firstName: string }[]; nextCursor: string | null };
+    expect(page2.items.map((user) => user.firstName)).toEqual(["Anna"]);
+    expect(page2.nextCursor).toBeNull();
+    const usedAgain = (await db.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt;
+    expect(usedAgain!.getTime()).toBeGreaterThan(longAgo.getTime());
+
+    const sorted = await call("/users?sort=last_name_desc&limit=100", { key: secret });
+    expect(((await sorted.json()) as { total: number }).total).toBe(3);
+
+    expect((await call("/users?limit=abc", { key: secret })).status).toBe(400);
+    expect((await call("/users?cursor=forged", { key: secret })).status).toBe(400);
+    expect((await call("/users?sort=password", { key: secret })).status).toBe(400);
+  });
+
+  it("gets, renames and deletes one user with a valid key", async () => {
+    const [anna] = await createUsers("Anna");
+    const { secret } = await admin().apiKeys.create({ name: "crm sync" });
+    const path = `/users/${anna!.id}`;
+
+    const got = await call(path, { key: secret });
+    expect(got.status).toBe(200);
+    expect(await got.json()).toEqual({
+      id: anna!.id,
+      firstName: "Anna",
+      lastName: "Example",
+      email: "anna@example.com",
+      emailVerified: false,
+      createdAt: "2026-01-01T00:00:00.000Z",
+    });
+
+    const patched = await call(path, { key: secret, method: "PATCH", body: JSON.stringify({ lastName: " Smith " }) });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ firstName: "Anna", lastName: "Smith" });
+
+    const refused = [
+      [JSON.stringify({ firstName: "<script>" }), { firstName: "First name may contain only letters, spaces, apostrophes, hyphens and periods" }],
+      [JSON.stringify({ email: "eve@example.com" }), { form: "Only firstName and lastName can be changed" }],
+      [JSON.stringify({}), { form: "Send firstName, lastName or both" }],
+    ] as const;
+    for (const [body, errors] of refused) {
+      const response = await call(path, { key: secret, method: "PATCH", body });
+      expect(response.status, body).toBe(400);
+      expect(await response.json()).toEqual({ errors });
+    }
+    expect(await db.user.findUniqueOrThrow({ where: { id: anna!.id } })).toMatchObject({ firstName: "Anna", lastName: "Smith", email: "anna@example.com" });
+
+    const deleted = await call(path, { key: secret, method: "DELETE" });
+    expect(deleted.status).toBe(200);
+    expect(await deleted.json()).toEqual({ id: anna!.id, deleted: true });
+    expect(await db.user.count()).toBe(0);
+
+    for (const method of ["GET", "DELETE"]) {
+      const gone = await call(path, { key: secret, method });
+      expect(gone.status, method).toBe(404);
+      expect(await gone.json()).toEqual({ message: "No such user.", code: "NOT_FOUND" });
+    }
+    expect((await call(path, { key: secret, method: "PATCH", body: JSON.stringify({ firstName: "Eve" }) })).status).toBe(404);
+    expect((await call("/users/not-a-uuid", { key: secret })).status).toBe(400);
+  });
+
+  it("lets an admin create, list and revoke keys; the secret is shown once and only its hash stored", async () => {
+    const { apiKey, secret } = await admin().apiKeys.create({ name: "  reporting  " });
+    expect(secret).toMatch(/^usk_[A-Za-z0-9_-]{43}$/);
+    expect(apiKey).toMatchObject({ name: "reporting", prefix: secret.slice(0, 12), createdBy: ADMIN.email, lastUsedAt: null, revokedAt: null });
+    const stored = await db.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
+    expect(JSON.stringify(stored)).not.toContain(secret.slice(12));
+    expect(JSON.stringify(await admin().apiKeys.list())).not.toContain(secret.slice(12));
+
+    expect((await call("/users", { key: secret })).status).toBe(200);
+    const revoked = await admin().apiKeys.revoke({ id: apiKey.id });
+    expect(revoked.revokedAt).not.toBeNull();
+    expect(revoked.lastUsedAt).not.toBeNull();
+    // Revoking again keeps the first time.
+    expect((await admin().apiKeys.revoke({ id: apiKey.id })).revokedAt).toBe(revoked.revokedAt);
+    expect((await call("/users", { key: secret })).status).toBe(401);
+
+    await expect(admin().apiKeys.create({ name: "   " })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(admin().apiKeys.create({ name: "tab\there" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(admin().apiKeys.revoke({ id: crypto.randomUUID() })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await db.apiKey.count()).toBe(1);
+  });
+
+  it("keeps registrations public", async () => {
+    const response = await call(`/registrations/${crypto.randomUUID()}`);
+    expect(response.status).toBe(200);
+  });
+});

@@ -1,0 +1,18 @@
+import "server-only";
+import { env } from "~/env";
+import type { PipelineConfig } from "./pipeline-service";
+
+/** The pipeline view's configuration, from the validated environment. */
+export function pipelineConfig(): PipelineConfig {
+  const broker = new URL(env.AMQP_URL);
+  return {
+    amqpUrl: env.AMQP_URL,
+    managementUrl: env.RABBITMQ_MANAGEMENT_URL,
+    managementUiUrl: env.RABBITMQ_MANAGEMENT_PUBLIC_URL ?? `http://${broker.hostname}:15672/`,
+    processes: [
+      { name: "receiver", url: env.RECEIVER_URL },
+      { name: "sender", url: env.SENDER_URL },
+      { name: "reporter", url: env.REPORTER_URL },
+    ],
+  };
+}

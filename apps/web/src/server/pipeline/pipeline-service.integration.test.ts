@@ -1,0 +1,171 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { QUEUES } from "@userstream/contracts";
+import { createPrismaClient, type PrismaClient } from "@userstream/db";
+import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
+import { assertQueueTopology } from "@userstream/messaging";
+import { createTestVhost } from "@userstream/messaging/testing";
+import { connect, type ChannelModel } from "amqplib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getPipelineSnapshot, readPerMinute } from "./pipeline-service";
+import { readQueueStats, vhostOf } from "./queue-stats";
+
+let database: TestDatabase;
+let db: PrismaClient;
+let vhost: Awaited<ReturnType<typeof createTestVhost>>;
+let broker: ChannelModel;
+
+beforeAll(async () => {
+  [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost("userstream-pipeline-test")]);
+  db = createPrismaClient(database.url);
+  broker = await connect(vhost.url);
+});
+
+afterAll(async () => {
+  await broker?.close();
+  await db?.$disconnect();
+  await vhost?.drop();
+  await database?.drop();
+});
+
+async function publish(queue: string, count: number) {
+  const channel = await broker.createConfirmChannel();
+  for (let i = 0; i < count; i++) channel.sendToQueue(queue, Buffer.from("{}"), { persistent: true });
+  await channel.waitForConfirms();
+  await channel.close();
+}
+
+/** A local HTTP server answering `handler`; closed by the caller. */
+async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; server: Server }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+describe("queue statistics over AMQP (no management API)", () => {
+  it("answers each queue's depth and consumers, and null for queues that do not exist yet", async () => {
+    const before = await readQueueStats({ amqpUrl: vhost.url });
+    expect(before.source).toBe("amqp");
+    expect(before.queues.find((queue) => queue.name === QUEUES.registration)?.messages).toBeNull();
+
+    const channel = await broker.createChannel();
+    await assertQueueTopology(channel, QUEUES.registration);
+    await channel.consume(`${QUEUES.registration}.dead`, () => {});
+    await publish(QUEUES.registration, 3);
+
+    const after = await readQueueStats({ amqpUrl: vhost.url });
+    const byName = new Map(after.queues.map((queue) => [queue.name, queue]));
+    expect(byName.get(QUEUES.registration)).toMatchObject({ kind: "work", messages: 3, consumers: 0, inRate: null, outRate: null });
+    expect(byName.get(`${QUEUES.registration}.retry.1`)).toMatchObject({ kind: "retry", messages: 0 });
+    expect(byName.get(`${QUEUES.registration}.dead`)).toMatchObject({ kind: "dead", consumers: 1 });
+    expect(byName.get(QUEUES.emailSend)?.messages).toBeNull();
+    // Every queue of the topology is listed: 3 work queues, 3 retry levels each, 3 dead-letter queues.
+    expect(after.queues).toHaveLength(15);
+    await channel.close();
+  });
+
+  it("says the broker is unavailable when it does not answer", async () => {
+    const stats = await readQueueStats({ amqpUrl: "amqp://guest:guest@127.0.0.1:1/" });
+    expect(stats.source).toBe("unavailable");
+    expect(stats.error).toMatch(/broker/);
+    expect(stats.queues.every((queue) => queue.messages === null)).toBe(true);
+  });
+});
+
+describe("queue statistics from the management API", () => {
+  // RabbitMQ's management plugin is not installed on the test machine: this stand-in answers
+  // GET /api/queues/{vhost} the way the plugin documents it.
+  it("reads depth, consumers and rates with the URL's credentials, for the AMQP URL's vhost", async () => {
+    const requests: { path: string; authorization?: string }[] = [];
+    const { url, server } = await serve((request, response) => {
+      requests.push({ path: request.url ?? "", authorization: request.headers.authorization });
+      response.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify([
+          { name: "user.registration", messages: 12, consumers: 3, message_stats: { publish_details: { rate: 4.5 }, deliver_get_details: { rate: 2 } } },
+          { name: "email.send.dead", messages: 1, consumers: 0 },
+        ]),
+      );
+    });
+    try {
+      const managementUrl = url.replace("http://", "http://ops:s%3Acret@");
+      const stats = await readQueueStats({ amqpUrl: "amqp://x:y@broker:5672/prod%2Fa", managementUrl });
+      expect(stats.source).toBe("management");
+      expect(requests[0]?.path).toBe("/api/queues/prod%2Fa?columns=name,messages,consumers,message_stats");
+      expect(requests[0]?.authorization).toBe(`Basic ${Buffer.from("ops:s:cret").toString("base64")}`);
+      const byName = new Map(stats.queues.map((queue) => [queue.name, queue]));
+      expect(byName.get("user.registration")).toMatchObject({ messages: 12, consumers: 3, inRate: 4.5, outRate: 2 });
+      expect(byName.get("email.send.dead")).toMatchObject({ messages: 1, inRate: 0, outRate: 0 });
+      expect(byName.get("report.generate")?.messages).toBeNull();
+    } finally {
+      server.close();
+    }
+  });
+
+  it("falls back to AMQP when the management API refuses, and says why", async () => {
+    const { url, server } = await serve((_, response) => response.writeHead(401).end());
+    try {
+      const stats = await readQueueStats({ amqpUrl: vhost.url, managementUrl: url });
+      expect(stats.source).toBe("amqp");
+      expect(stats.error).toMatch(/management API answered 401/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("takes the vhost from the AMQP URL, / when it names none", () => {
+    expect(vhostOf("amqp://u:p@h:5672")).toBe("/");
+    expect(vhostOf("amqps://u:p@h/userstream")).toBe("userstream");
+  });
+});
+
+describe("the pipeline snapshot", () => {
+  it("counts registrations and emails per minute, and reports each process's readiness", async () => {
+    const now = new Date();
+    const user = await db.user.create({ data: { registrationId: randomUUID(), firstName: "Ada", lastName: "L", email: `ada-${randomUUID()}@example.com` } });
+    await db.registration.createMany({
+      data: [1, 2, 3].map(() => ({ id: randomUUID(), outcome: "created" as const, userId: user.id, receivedAt: now })),
+    });
+    await db.registration.create({ data: { id: randomUUID(), outcome: "created", receivedAt: new Date(now.getTime() - 5 * 60_000) } });
+    await db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "sent", sentAt: now } });
+
+    const ready = await serve((_, response) => response.writeHead(200).end(JSON.stringify({ status: "ready", checks: { database: "up" } })));
+    const unready = await serve((_, response) => response.writeHead(503).end(JSON.stringify({ status: "unready", checks: { broker: "down" } })));
+    const gone = await serve(() => {});
+    gone.server.close();
+    try {
+      const snapshot = await getPipelineSnapshot(db, {
+        amqpUrl: vhost.url,
+        managementUiUrl: "http://localhost:15672/",
+        processes: [
+          { name: "receiver", url: ready.url },
+          { name: "sender", url: unready.url },
+          { name: "reporter", url: gone.url },
+        ],
+      });
+      expect(snapshot.processes.map((process) => [process.name, process.state, process.checks])).toEqual([
+        ["receiver", "ready", { database: "up" }],
+        ["sender", "unready", { broker: "down" }],
+        ["reporter", "unreachable", null],
+      ]);
+      expect(snapshot.source).toBe("amqp");
+      expect(snapshot.perMinute.registrations.reduce((a, b) => a + b)).toBe(4);
+
+      // Per minute, as of the moment the rows were written.
+      const perMinute = await readPerMinute(db, now);
+      expect(perMinute.registrations).toHaveLength(30);
+      expect(perMinute.registrations.at(-1)).toBe(3);
+      expect(perMinute.registrations.at(-6)).toBe(1);
+      expect(perMinute.emailsSent.at(-1)).toBe(1);
+      expect(perMinute.emailsFailed.every((value) => value === 0)).toBe(true);
+    } finally {
+      ready.server.close();
+      unready.server.close();
+    }
+  });
+
+  it("leaves out what is older than half an hour", async () => {
+    const series = await readPerMinute(db, new Date(Date.now() + 60 * 60_000));
+    expect(series.registrations.every((value) => value === 0)).toBe(true);
+  });
+});

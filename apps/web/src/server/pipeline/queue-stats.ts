@@ -1,0 +1,116 @@
+import { connect } from "amqplib";
+import { QUEUES, deadLetterQueue, retryQueue, DEFAULT_RETRY_DELAYS_MS, type QueueName } from "@userstream/contracts";
+
+/** One queue as the pipeline view shows it. Rates are messages per second; null where unknown. */
+export interface QueueStats {
+  name: string;
+  workQueue: QueueName;
+  kind: "work" | "retry" | "dead";
+  /** Messages waiting (ready + unacknowledged); null when the queue does not exist yet. */
+  messages: number | null;
+  consumers: number | null;
+  inRate: number | null;
+  outRate: number | null;
+}
+
+/** Where the numbers came from: the management API (with rates), AMQP passive declares (no rates), or nowhere. */
+export type QueueStatsSource = "management" | "amqp" | "unavailable";
+
+/** Every queue of the topology, in display order: each work queue, its retry levels, its dead letters. */
+export function pipelineQueues(retryLevels = DEFAULT_RETRY_DELAYS_MS.length) {
+  return Object.values(QUEUES).flatMap((queue) => [
+    { name: queue, workQueue: queue, kind: "work" as const },
+    ...Array.from({ length: retryLevels }, (_, i) => ({ name: retryQueue(queue, i + 1), workQueue: queue, kind: "retry" as const })),
+    { name: deadLetterQueue(queue), workQueue: queue, kind: "dead" as const },
+  ]);
+}
+
+const TIMEOUT_MS = 3_000;
+
+interface ManagementQueue {
+  name: string;
+  messages?: number;
+  consumers?: number;
+  message_stats?: { publish_details?: { rate: number }; deliver_get_details?: { rate: number } };
+}
+
+/** The vhost an AMQP URL names ("/" when its path is empty). */
+export function vhostOf(amqpUrl: string): string {
+  const path = new URL(amqpUrl).pathname.slice(1);
+  return path ? decodeURIComponent(path) : "/";
+}
+
+/**
+ * Reads the queues from RabbitMQ's management API (`GET /api/queues/{vhost}`): depth, consumers
+ * and the publish / deliver rates the broker measures. Credentials come from the URL's user info.
+ */
+export async function queueStatsFromManagement(managementUrl: string, vhost: string): Promise<QueueStats[]> {
+  const url = new URL(managementUrl);
+  const authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`;
+  url.username = "";
+  url.password = "";
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/api/queues/${encodeURIComponent(vhost)}`;
+  url.search = "columns=name,messages,consumers,message_stats";
+  const response = await fetch(url, { headers: { authorization }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  if (!response.ok) throw new Error(`management API answered ${response.status}`);
+  const byName = new Map(((await response.json()) as ManagementQueue[]).map((queue) => [queue.name, queue]));
+  return pipelineQueues().map((queue) => {
+    const found = byName.get(queue.name);
+    return {
+      ...queue,
+      messages: found?.messages ?? null,
+      consumers: found?.consumers ?? null,
+      inRate: found ? (found.message_stats?.publish_details?.rate ?? 0) : null,
+      outRate: found ? (found.message_stats?.deliver_get_details?.rate ?? 0) : null,
+    };
+  });
+}
+
+/**
+ * What AMQP itself tells: a passive declare of each queue answers its ready messages and consumers
+ * (no rates). A queue that does not exist closes the channel, so each gets its own.
+ */
+export async function queueStatsFromAmqp(amqpUrl: string): Promise<QueueStats[]> {
+  const connection = await connect(amqpUrl, { timeout: TIMEOUT_MS });
+  connection.on("error", () => {});
+  try {
+    return await Promise.all(
+      pipelineQueues().map(async (queue) => {
+        const channel = await connection.createChannel();
+        channel.on("error", () => {});
+        try {
+          const ok = await channel.checkQueue(queue.name);
+          await channel.close();
+          return { ...queue, messages: ok.messageCount, consumers: ok.consumerCount, inRate: null, outRate: null };
+        } catch {
+          return { ...queue, messages: null, consumers: null, inRate: null, outRate: null };
+        }
+      }),
+    );
+  } finally {
+    await connection.close().catch(() => {});
+  }
+}
+
+/** The management API when configured and answering, else AMQP, else nothing (the view says so). */
+export async function readQueueStats(options: { amqpUrl: string; managementUrl?: string }): Promise<{
+  source: QueueStatsSource;
+  queues: QueueStats[];
+  error?: string;
+}> {
+  const errors: string[] = [];
+  if (options.managementUrl) {
+    try {
+      return { source: "management", queues: await queueStatsFromManagement(options.managementUrl, vhostOf(options.amqpUrl)) };
+    } catch (error) {
+      errors.push(`management API: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  try {
+    return { source: "amqp", queues: await queueStatsFromAmqp(options.amqpUrl), ...(errors.length ? { error: errors.join("; ") } : {}) };
+  } catch (error) {
+    errors.push(`broker: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const queues = pipelineQueues().map((queue) => ({ ...queue, messages: null, consumers: null, inRate: null, outRate: null }));
+  return { source: "unavailable", queues, error: errors.join("; ") };
+}

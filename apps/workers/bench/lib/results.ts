@@ -1,0 +1,66 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root: results go to `bench/results/`, charts to `docs/charts/`. */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
+
+/** The value below which `p` percent of the samples fall (nearest rank). */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] as number;
+}
+
+/** p50 and p99 of latencies in milliseconds, rounded to 0.1 ms. */
+export function latencySummary(samplesMs: readonly number[]) {
+  return { p50Ms: round(percentile(samplesMs, 50), 1), p99Ms: round(percentile(samplesMs, 99), 1) };
+}
+
+export function round(value: number, digits = 0): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+/** project / baseline, rounded to two places. */
+export function ratio(project: number, baseline: number): number {
+  return round(project / baseline, 2);
+}
+
+/** What the figures were measured on: they are only comparable within one run. */
+export function machine() {
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString(),
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? "unknown",
+    memoryGb: round(os.totalmem() / 2 ** 30, 1),
+    loadAverage: os.loadavg().map((load) => round(load, 2)),
+    node: process.version,
+  };
+}
+
+/** Prints a table and writes `bench/results/<name>.json` with the machine it ran on. */
+export async function report(name: string, rows: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) {
+  console.table(rows);
+  const dir = path.join(repoRoot, "bench", "results");
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${name}.json`);
+  await writeFile(file, `${JSON.stringify({ benchmark: name, machine: machine(), results: rows, ...extra }, null, 2)}\n`);
+  console.log(`written ${path.relative(repoRoot, file)}`);
+}
+
+/** The numbers given on the command line, or the defaults. */
+export function sizeArgs<T extends Record<string, number>>(defaults: T): T {
+  const names = Object.keys(defaults);
+  const values = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
+  const sizes = { ...defaults };
+  values.forEach((value, i) => {
+    const name = names[i];
+    if (name === undefined || !Number.isFinite(Number(value))) throw new Error(`usage: [${names.join("] [")}] (numbers)`);
+    (sizes as Record<string, number>)[name] = Number(value);
+  });
+  return sizes;
+}

@@ -1,0 +1,76 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { type BenchProcess, freePort, waitUntil } from "./processes";
+import { repoRoot } from "./results";
+
+const webDir = path.join(repoRoot, "apps", "web");
+
+/** Development values of the variables production requires (see .env.example). */
+const PRODUCTION_ENV = {
+  NODE_ENV: "production",
+  NEXT_TELEMETRY_DISABLED: "1",
+  CONFIRMATION_TOKEN_SECRET: "development-confirmation-secret-change-me-0123456789",
+  ADMIN_EMAIL: "admin@userstream.local",
+  ADMIN_PASSWORD_HASH: "scrypt:32768:8:3:oecV45wDENBTOz90FWduJQ:Rl4zCRo1l29CFDh_xvE6ZGcoVzUlgHygbh9MmfTLe14",
+  SESSION_SECRET: "development-session-secret-change-me-0123456789",
+  // The benchmark is one client sending thousands of registrations a second: no per-client limit.
+  REGISTRATION_RATE_LIMIT: "off",
+};
+
+/** The newest modification time of the files under `dir` (skipping dependencies and builds). */
+function newestChange(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (["node_modules", ".next", "generated"].includes(entry.name)) continue;
+    const file = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestChange(file) : statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the web app for production unless a build newer than its sources is there already. */
+async function ensureBuild() {
+  const buildId = path.join(webDir, ".next", "BUILD_ID");
+  const sources = [path.join(webDir, "src"), ...["contracts", "db", "messaging"].map((name) => path.join(repoRoot, "packages", name, "src"))];
+  if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...sources.map(newestChange))) return;
+  console.log("building the web app (next build)…");
+  const build = spawn("pnpm", ["--filter", "@userstream/web", "build"], { cwd: repoRoot, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const [code] = await once(build, "exit");
+  if (code !== 0) throw new Error(`next build failed (exit ${code})`);
+}
+
+/** The production build served by `next start` against the given database and broker. */
+export async function startWeb(env: { DATABASE_URL: string; AMQP_URL: string }): Promise<BenchProcess & { url: string }> {
+  await ensureBuild();
+  const port = await freePort();
+  const child = spawn(path.join(webDir, "node_modules", ".bin", "next"), ["start", "--hostname", "127.0.0.1", "--port", String(port)], {
+    cwd: webDir,
+    env: { ...process.env, ...PRODUCTION_ENV, ...env, APP_URL: `http://127.0.0.1:${port}` },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  const exited = once(child, "exit");
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntil("the web app", async () => child.exitCode === null && (await fetch(`${url}/api/health`)).ok, 90_000, 250);
+  } catch (err) {
+    child.kill("SIGTERM");
+    throw new Error(`${(err as Error).message}\n${output}`);
+  }
+  return {
+    child,
+    url,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import type { UserRegistrationMessage } from "@userstream/contracts";
+import type pg from "pg";
+import type { StoreResult } from "./store-registration";
+
+interface Row {
+  registration_id: string;
+  outcome: "created" | "duplicate" | "redelivered" | null;
+  notification_id: string | null;
+}
+
+// A batch is at most a few hundred keys, each looked up in a unique b-tree: index lookups in nested
+// loops are always the right plan. Left to itself, the planner goes wrong while a table grows
+// faster than autovacuum re-analyses it (say, right after a deployment): hash joins over a whole
+// table per batch, or the trigram index on email (built for search, read only by bitmap scans)
+// whose lookups slow down as its pending list grows under inserts; either makes every batch cost
+// more than the one before. These settings hold for the batch's transaction only.
+const PLAN_SETTINGS = ["enable_seqscan", "enable_bitmapscan", "enable_hashjoin", "enable_mergejoin"]
+  .map((setting) => `SET LOCAL ${setting} = off;`)
+  .join(" ");
+
+// New users first, in message order, skipping registrations already recorded (their user may have
+// been deleted since) and addresses already taken. A concurrent insert of the same address waits
+// for the other transaction and is then skipped.
+const INSERT_USERS = `
+  INSERT INTO users (registration_id, first_name, last_name, email, updated_at)
+  SELECT i.registration_id, i.first_name, i.last_name, i.email, now()
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS i(registration_id, first_name, last_name, email, ord)
+  WHERE NOT EXISTS (SELECT 1 FROM registrations r WHERE r.id = i.registration_id)
+  ORDER BY i.ord
+  ON CONFLICT DO NOTHING`;
+
+// A later statement sees those users: record each registration against the user of its address
+// (created when the user was made by this very registration), queue the welcome emails of new
+// users, and report the still-queued welcome email of a redelivered registration.
+const RECORD_REGISTRATIONS = `
+  WITH input AS (
+    SELECT DISTINCT ON (registration_id) registration_id, email
+    FROM unnest($1::uuid[], $2::text[]) AS i(registration_id, email)
+  ),
+  seen AS (
+    SELECT r.id, r.outcome, r.user_id FROM registrations r JOIN input i ON r.id = i.registration_id
+  ),
+  fresh AS (
+    SELECT i.registration_id, u.id AS user_id, u.registration_id = i.registration_id AS created
+    FROM input i JOIN users u ON u.email = i.email
+    WHERE NOT EXISTS (SELECT 1 FROM seen s WHERE s.id = i.registration_id)
+  ),
+  recorded AS (
+    INSERT INTO registrations (id, user_id, outcome)
+    SELECT registration_id, user_id, (CASE WHEN created THEN 'created' ELSE 'duplicate' END)::registration_outcome
+    FROM fresh
+  ),
+  welcomed AS (
+    INSERT INTO notification_logs (user_id, kind, status, updated_at)
+    SELECT user_id, 'welcome', 'queued', now() FROM fresh WHERE created
+    RETURNING id, user_id
+  )
+  SELECT i.registration_id::text,
+    CASE WHEN s.id IS NOT NULL THEN 'redelivered' WHEN f.created THEN 'created' WHEN f.user_id IS NOT NULL THEN 'duplicate' END AS outcome,
+    COALESCE(w.id, q.id)::text AS notification_id
+  FROM input i
+  LEFT JOIN seen s ON s.id = i.registration_id
+  LEFT JOIN fresh f ON f.registration_id = i.registration_id
+  LEFT JOIN welcomed w ON f.created AND w.user_id = f.user_id
+  LEFT JOIN notification_logs q
+    ON s.outcome = 'created' AND q.user_id = s.user_id AND q.kind = 'welcome' AND q.status = 'queued'`;
+
+/**
+ * Stores a batch of registrations in one transaction of two statements, with the same effects as
+ * {@link storeRegistration} for each: a new address makes a user and a queued welcome email, a
+ * known address a duplicate registration, a registration id seen before nothing. Within a batch,
+ * the first registration of an address wins and a repeated registration id is a redelivery.
+ * Returns one result per message, in order. Throws, storing nothing, when any registration cannot
+ * be recorded (say, another receiver records the same one at the same moment); the caller then
+ * stores the messages one by one. Plain SQL through `pg`: per batch, Prisma's query engine would
+ * cost more than the statements themselves.
+ */
+export async function storeRegistrations(pool: pg.Pool, messages: UserRegistrationMessage[]): Promise<StoreResult[]> {
+  const payloads = messages.map((message) => message.payload);
+  const ids = payloads.map((p) => p.registrationId);
+  const client = await pool.connect();
+  try {
+    await client.query(`BEGIN; ${PLAN_SETTINGS}`);
+    await client.query(INSERT_USERS, [ids, payloads.map((p) => p.firstName), payloads.map((p) => p.lastName), payloads.map((p) => p.email)]);
+    const { rows } = await client.query<Row>(RECORD_REGISTRATIONS, [ids, payloads.map((p) => p.email)]);
+    const results = resultsInOrder(ids, rows);
+    await client.query("COMMIT");
+    return results;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+function resultsInOrder(ids: string[], rows: Row[]): StoreResult[] {
+  const byId = new Map(rows.map((row) => [row.registration_id, row]));
+  const reported = new Set<string>();
+  return ids.map((id) => {
+    const row = byId.get(id);
+    if (!row?.outcome) throw new Error(`registration ${id} could not be recorded in its batch`);
+    // A registration id twice in one batch: the second is a redelivery of the first, and the
+    // first one reports the welcome email.
+    if (reported.has(id)) return { outcome: "redelivered" };
+    reported.add(id);
+    return {
+      outcome: row.outcome,
+      pendingWelcome: row.notification_id ? { notificationId: row.notification_id } : undefined,
+    };
+  });
+}

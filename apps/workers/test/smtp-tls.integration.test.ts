@@ -1,0 +1,78 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadSenderEnv } from "../src/sender/env";
+import { EmailDeliveryError } from "../src/sender/providers/email-provider";
+import { createSmtpProvider } from "../src/sender/providers/smtp";
+import { startTestSmtpServer, type TestSmtpServer } from "./smtp-test-server";
+
+const run = promisify(execFile);
+const openssl = (args: string[]) => run("openssl", args);
+
+/** A private CA and a certificate it signed for 127.0.0.1, made with openssl for this run. */
+async function makeCertificates(dir: string) {
+  const file = (name: string) => join(dir, name);
+  await openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=UserStream test CA", "-keyout", file("ca.key"), "-out", file("ca.pem")]);
+  await openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", file("server.key"), "-out", file("server.csr")]);
+  writeFileSync(file("san.ext"), "subjectAltName=IP:127.0.0.1\n");
+  await openssl(["x509", "-req", "-in", file("server.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca.key"), "-CAcreateserial", "-days", "1", "-extfile", file("san.ext"), "-out", file("server.pem")]);
+  return { caFile: file("ca.pem"), key: readFileSync(file("server.key"), "utf8"), cert: readFileSync(file("server.pem"), "utf8") };
+}
+
+describe("SMTP over TLS (smtps://) with a private CA", () => {
+  let dir: string;
+  let certificates: Awaited<ReturnType<typeof makeCertificates>>;
+  let smtp: TestSmtpServer;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "userstream-smtp-tls-"));
+    certificates = await makeCertificates(dir);
+    smtp = await startTestSmtpServer({ tls: { key: certificates.key, cert: certificates.cert } });
+  });
+  afterAll(async () => {
+    await smtp?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const email = (to: string) => ({
+    from: { name: "UserStream", address: "welcome@userstream.test" },
+    to: { name: "Ada", address: to },
+    subject: "Welcome",
+    text: "Hello",
+    html: "<p>Hello</p>",
+    idempotencyKey: `welcome/${to}`,
+  });
+
+  it("delivers over TLS, verifying the server against the CA given in SMTP_TLS_CA_FILE", async () => {
+    const env = loadSenderEnv({ SMTP_URL: smtp.url, SMTP_TLS_CA_FILE: certificates.caFile });
+    expect(env.SMTP_URL).toMatch(/^smtps:/);
+    const provider = createSmtpProvider({ url: env.SMTP_URL, poolSize: 1, rejectUnauthorized: env.SMTP_TLS_REJECT_UNAUTHORIZED, ca: env.SMTP_TLS_CA, timeoutMs: 10_000 });
+    try {
+      expect(await provider.check()).toBe(true);
+      await provider.send(email("tls@example.com"));
+      expect(smtp.to("tls@example.com")).toHaveLength(1);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it("refuses a server whose certificate it cannot verify, and sends nothing", async () => {
+    const provider = createSmtpProvider({ url: smtp.url, poolSize: 1, rejectUnauthorized: true, timeoutMs: 10_000 });
+    try {
+      expect(await provider.check()).toBe(false);
+      const failure = await provider.send(email("untrusted@example.com")).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(EmailDeliveryError);
+      expect((failure as Error).message).toMatch(/certificate/i);
+      expect(smtp.to("untrusted@example.com")).toHaveLength(0);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it("rejects an SMTP_TLS_CA that is not a PEM certificate", () => {
+    expect(() => loadSenderEnv({ SMTP_TLS_CA: "not a certificate" })).toThrow(/SMTP_TLS_CA: must be PEM certificates/);
+  });
+});

@@ -1,0 +1,91 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { connect, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from "amqplib";
+import type { QueueName } from "@userstream/contracts";
+import type { Logger } from "./logger";
+import { assertQueueTopology } from "./topology";
+
+interface Link {
+  connection: ChannelModel;
+  channel: ConfirmChannel;
+  consumerTag: string;
+}
+
+interface QueueConsumptionOptions {
+  url: string;
+  queue: QueueName;
+  prefetch: number;
+  retryLevels: number;
+  confirmTimeoutMs: number;
+  logger: Logger;
+  /** Called for every delivery, with the channel to settle it on. */
+  onMessage(channel: ConfirmChannel, message: ConsumeMessage): void;
+  /** Called after consuming was cancelled on stop: finish every delivery taken so far. */
+  drain(): Promise<unknown>;
+}
+
+/**
+ * The broker side shared by the consumers: one connection and one confirm channel consuming a
+ * queue with manual acks, re-opened with backoff when it drops. On stop it cancels consuming,
+ * lets the caller finish what it took, then closes the channel and the connection.
+ */
+export async function consumeQueue(options: QueueConsumptionOptions) {
+  const { url, queue, prefetch, confirmTimeoutMs, logger } = options;
+  let link: Link | undefined;
+  let stopping = false;
+
+  async function open(): Promise<void> {
+    const connection = await connect(url, { timeout: confirmTimeoutMs });
+    connection.on("error", (err: Error) => logger.warn({ err, queue }, "broker connection error"));
+    connection.on("close", () => {
+      link = undefined;
+      if (!stopping) {
+        logger.warn({ queue }, "broker connection closed; reconnecting");
+        void openWithBackoff();
+      }
+    });
+    const channel = await connection.createConfirmChannel();
+    channel.on("error", (err: Error) => logger.warn({ err, queue }, "consumer channel error"));
+    // A channel closed by the broker (e.g. a queue-level error) is recovered by reconnecting.
+    channel.on("close", () => connection.close().catch(() => undefined));
+    await assertQueueTopology(channel, queue, options.retryLevels);
+    await channel.prefetch(prefetch);
+    const { consumerTag } = await channel.consume(queue, (message) => {
+      if (message === null) {
+        // The broker cancelled us (queue deleted): start over, which re-declares the queue.
+        logger.warn({ queue }, "consumer cancelled by the broker");
+        connection.close().catch(() => undefined);
+        return;
+      }
+      options.onMessage(channel, message);
+    });
+    link = { connection, channel, consumerTag };
+    logger.info({ queue, prefetch }, "consuming");
+  }
+
+  async function openWithBackoff(): Promise<void> {
+    for (let delayMs = 250; !stopping; delayMs = Math.min(delayMs * 2, 15_000)) {
+      try {
+        await open();
+        return;
+      } catch (err) {
+        logger.warn({ err, queue, delayMs }, "cannot reach the broker; retrying");
+        await sleep(delayMs * (0.8 + Math.random() * 0.4));
+      }
+    }
+  }
+
+  await openWithBackoff();
+
+  return {
+    isReady: () => link !== undefined,
+    async stop() {
+      stopping = true;
+      const current = link;
+      if (current) await current.channel.cancel(current.consumerTag).catch(() => undefined);
+      await options.drain();
+      await current?.channel.close().catch(() => undefined);
+      await current?.connection.close().catch(() => undefined);
+      link = undefined;
+    },
+  };
+}

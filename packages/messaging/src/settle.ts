@@ -1,0 +1,136 @@
+import type { ConfirmChannel, ConsumeMessage } from "amqplib";
+import {
+  ATTEMPTS_HEADER,
+  DEAD_LETTER_HEADERS,
+  deadLetterQueue,
+  retryQueue,
+  type MessageContract,
+} from "@userstream/contracts";
+import type { z } from "zod";
+import { sendConfirmed } from "./confirm";
+import { PermanentError, RetryLaterError } from "./errors";
+import type { Logger } from "./logger";
+
+export type Outcome = "acked" | "retried" | "dead-lettered";
+
+export interface DeliveryContext {
+  /** 1 for the first delivery, 2 for the first retry, and so on. */
+  attempt: number;
+  /** Retries still possible after this attempt; 0 means a failure now is dead-lettered. */
+  retriesLeft: number;
+  messageId: string | undefined;
+}
+
+export type Handler<Contract extends MessageContract> = (
+  message: z.output<Contract["schema"]>,
+  context: DeliveryContext,
+) => Promise<void>;
+
+interface SettlerOptions<Contract extends MessageContract> {
+  contract: Contract;
+  handle: Handler<Contract>;
+  retryDelaysMs: readonly number[];
+  confirmTimeoutMs: number;
+  logger: Logger;
+}
+
+function describe(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  // Headers are limited in size: keep the reason readable and bounded.
+  return text.length > 1_000 ? `${text.slice(0, 1_000)}…` : text;
+}
+
+/** 1 for a first delivery; the retry path counts the attempts in a header. */
+export function attemptOf(message: ConsumeMessage): number {
+  return Number(message.properties.headers?.[ATTEMPTS_HEADER] ?? 0) + 1;
+}
+
+/**
+ * What the consumers do with one delivery, short of acking it: parse it against its contract
+ * (a malformed one is parked in the dead-letter queue with the reason in its headers), run the
+ * handler, and on failure hand it to a delay queue for a later retry or, after the last retry or
+ * on a PermanentError, to the dead-letter queue.
+ */
+export function createSettler<Contract extends MessageContract>(options: SettlerOptions<Contract>) {
+  const { contract, handle, retryDelaysMs, confirmTimeoutMs, logger } = options;
+  const queue = contract.queue;
+
+  async function park(channel: ConfirmChannel, message: ConsumeMessage, reason: string, error: string) {
+    await sendConfirmed(
+      channel,
+      deadLetterQueue(queue),
+      message.content,
+      {
+        ...message.properties,
+        headers: {
+          ...message.properties.headers,
+          [DEAD_LETTER_HEADERS.reason]: reason,
+          [DEAD_LETTER_HEADERS.error]: error,
+          [DEAD_LETTER_HEADERS.queue]: queue,
+          [DEAD_LETTER_HEADERS.attempts]: attemptOf(message),
+        },
+      },
+      confirmTimeoutMs,
+    );
+    logger.warn({ messageId: message.properties.messageId, queue, reason, error }, "message dead-lettered");
+  }
+
+  async function retryLater(channel: ConfirmChannel, message: ConsumeMessage, attempt: number, delayMs: number) {
+    await sendConfirmed(
+      channel,
+      retryQueue(queue, attempt),
+      message.content,
+      {
+        ...message.properties,
+        expiration: String(delayMs),
+        headers: { ...message.properties.headers, [ATTEMPTS_HEADER]: attempt },
+      },
+      confirmTimeoutMs,
+    );
+  }
+
+  /** The parsed message, or undefined once a malformed one has been parked. */
+  async function parse(channel: ConfirmChannel, message: ConsumeMessage): Promise<z.output<Contract["schema"]> | undefined> {
+    try {
+      return contract.schema.parse(JSON.parse(message.content.toString("utf8"))) as z.output<Contract["schema"]>;
+    } catch (err) {
+      await park(channel, message, "malformed", describe(err));
+      return undefined;
+    }
+  }
+
+  /** Handles one parsed message; resolves when it may be acked (done, retried later or parked). */
+  async function run(channel: ConfirmChannel, message: ConsumeMessage, parsed: z.output<Contract["schema"]>): Promise<Outcome> {
+    const attempt = attemptOf(message);
+    try {
+      const retriesLeft = Math.max(0, retryDelaysMs.length - attempt + 1);
+      await handle(parsed, { attempt, retriesLeft, messageId: message.properties.messageId as string | undefined });
+      return "acked";
+    } catch (err) {
+      if (err instanceof PermanentError) {
+        await park(channel, message, "rejected", describe(err));
+        return "dead-lettered";
+      }
+      const backoffMs = retryDelaysMs[attempt - 1];
+      if (backoffMs === undefined) {
+        await park(channel, message, "retries-exhausted", describe(err));
+        return "dead-lettered";
+      }
+      // Jitter spreads retries of messages that failed together; a Retry-After is a floor.
+      const delayMs = Math.max(Math.round(backoffMs * (0.8 + Math.random() * 0.4)), err instanceof RetryLaterError ? err.delayMs : 0);
+      logger.warn({ err, messageId: message.properties.messageId, queue, attempt, delayMs }, "handler failed; retrying later");
+      await retryLater(channel, message, attempt, delayMs);
+      return "retried";
+    }
+  }
+
+  return {
+    parse,
+    run,
+    /** Parses and handles one delivery. */
+    async settle(channel: ConfirmChannel, message: ConsumeMessage): Promise<Outcome> {
+      const parsed = await parse(channel, message);
+      return parsed === undefined ? "dead-lettered" : run(channel, message, parsed);
+    },
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * The Docker images' steps, run outside Docker (there is no engine here): the web's runtime stage
+ * is the standalone folder copied on its own, the workers' runtime stage is the sources with
+ * production dependencies only, and the migrate stage's command. Each must start and work against
+ * the real PostgreSQL and RabbitMQ.
+ */
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import pg from "pg";
+import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
+import { createTestVhost } from "@userstream/messaging/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+
+let database: TestDatabase;
+let vhost: Awaited<ReturnType<typeof createTestVhost>>;
+const children: ChildProcess[] = [];
+const folders: string[] = [];
+
+beforeAll(async () => {
+  [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost("userstream-images-test")]);
+});
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  await vhost?.drop();
+  await database?.drop();
+});
+
+function tempFolder(prefix: string) {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  folders.push(folder);
+  return folder;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a process as the image would; its output is kept for the failure message. */
+function start(command: string, args: string[], cwd: string, env: Record<string, string>) {
+  const child = spawn(command, args, { cwd, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output };
+}
+
+/** Runs `check` until it passes; fails with the process output if the process exits first. */
+async function until(started: ReturnType<typeof start>, check: () => Promise<boolean>) {
+  for (let i = 0; i < 240; i++) {
+    if (started.child.exitCode !== null) throw new Error(`exited ${started.child.exitCode}:\n${started.output()}`);
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`not ready:\n${started.output()}`);
+}
+
+/** `COPY . .` (the tracked sources, what .dockerignore lets through) and a `pnpm install` into a clean folder. */
+async function sourcesInstalled(prefix: string, installArgs: string[]): Promise<string> {
+  const app = tempFolder(prefix);
+  const { stdout } = await run("git", ["ls-files", "-z"], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+  for (const file of stdout.split("\0").filter(Boolean)) {
+    if (existsSync(join(root, file))) cpSync(join(root, file), join(app, file), { recursive: true });
+  }
+  await run("pnpm", ["install", "--frozen-lockfile", "--offline", ...installArgs], { cwd: app, maxBuffer: 16 * 1024 * 1024 });
+  return app;
+}
+
+/** The JSON-array command of a Dockerfile instruction (HEALTHCHECK … CMD [...] or CMD [...]) in a stage. */
+function dockerCommand(dockerfile: string, stage: string, instruction: "CMD" | "HEALTHCHECK"): string[] {
+  const text = readFileSync(join(root, dockerfile), "utf8").replaceAll("\\\n", " ");
+  const body = text.split(/^FROM /m).find((part) => new RegExp(`^\\S+ AS ${stage}\\s*\\n`).test(part));
+  const line = body?.split("\n").find((l) => l.startsWith(`${instruction} `));
+  const json = line?.slice(line.indexOf("["));
+  if (!json) throw new Error(`no ${instruction} in stage ${stage} of ${dockerfile}`);
+  return JSON.parse(json) as string[];
+}
+
+describe("the web image's runtime stage", () => {
+  it("runs from the standalone folder alone and serves the pages, the API and its health check", async () => {
+    const web = join(root, "apps/web");
+    if (!existsSync(join(web, ".next/standalone/apps/web/server.js"))) {
+      await run("pnpm", ["turbo", "build", "--filter=@userstream/web"], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+    }
+    // COPY --from=build /app/apps/web/.next/standalone ./
+    const app = tempFolder("userstream-web-image-");
+    cpSync(join(web, ".next/standalone"), app, { recursive: true, verbatimSymlinks: true });
+    const port = String(await freePort());
+    const env = {
+      NODE_ENV: "production",
+      HOSTNAME: "127.0.0.1",
+      PORT: port,
+      DATABASE_URL: database.url,
+      AMQP_URL: vhost.url,
+      REPORTS_DIR: tempFolder("userstream-web-image-reports-"),
+      CONFIRMATION_TOKEN_SECRET: "c".repeat(40),
+      ADMIN_EMAIL: "admin@userstream.test",
+      ADMIN_PASSWORD_HASH: "scrypt:32768:8:3:oecV45wDENBTOz90FWduJQ:Rl4zCRo1l29CFDh_xvE6ZGcoVzUlgHygbh9MmfTLe14",
+      SESSION_SECRET: "s".repeat(40),
+    };
+    const [command, ...args] = dockerCommand("apps/web/Dockerfile", "runtime", "CMD");
+    expect(command).toBe("node");
+    const server = start(process.execPath, args, app, env);
+    const base = `http://127.0.0.1:${port}`;
+    await until(server, async () => (await fetch(`${base}/api/health`)).ok);
+
+    const home = await fetch(base);
+    expect(home.status).toBe(200);
+    const html = await home.text();
+    expect(html).toContain("First name");
+    // The browser assets were copied in beside the server.
+    const script = /src="(\/_next\/static\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    expect((await fetch(`${base}${script}`)).status).toBe(200);
+    // Prisma (through the bundled client) answers from the database.
+    expect(await (await fetch(`${base}/api/v1/users`)).json()).toMatchObject({ items: [], total: 0 });
+
+    // The image's HEALTHCHECK command passes against it.
+    const [, ...healthArgs] = dockerCommand("apps/web/Dockerfile", "runtime", "HEALTHCHECK");
+    await expect(run(process.execPath, healthArgs, { env: { PORT: port } })).resolves.toBeDefined();
+    server.child.kill("SIGTERM");
+  });
+});
+
+describe("the workers image", () => {
+  // The sender's readiness checks its mail server: the local mail catcher answers.
+  let smtpPort: number;
+  let mailCatcher: ReturnType<typeof start>;
+  beforeAll(async () => {
+    const [smtp, web] = await Promise.all([freePort(), freePort()]);
+    smtpPort = smtp;
+    mailCatcher = start(
+      process.execPath,
+      ["node_modules/maildev/bin/maildev", "--smtp", String(smtp), "--web", String(web), "--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--silent"],
+      root,
+      {},
+    );
+    await until(mailCatcher, async () => (await fetch(`http://127.0.0.1:${web}/email`)).ok);
+  });
+
+  it("migrate stage: with only the database package installed, creates the database and applies the migrations", async () => {
+    // migrate-deps: RUN pnpm install --frozen-lockfile --offline --filter "@userstream/db..."
+    const app = await sourcesInstalled("userstream-migrate-image-", ["--filter", "@userstream/db..."]);
+    expect(existsSync(join(app, "apps/web/node_modules"))).toBe(false);
+    const url = new URL(database.url);
+    url.pathname = `/${url.pathname.slice(1)}_migrate`;
+    const [shell, flag, script] = dockerCommand("apps/workers/Dockerfile", "migrate", "CMD");
+    try {
+      const result = await run(shell ?? "sh", [flag ?? "-c", script ?? ""], {
+        cwd: join(app, "packages/db"),
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATABASE_URL: url.toString(), CHECKPOINT_DISABLE: "1" },
+      });
+      expect(result.stdout).toMatch(/Created database|applied/i);
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      const tables = await client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
+      await client.end();
+      expect(tables.rows.map((row: { tablename: string }) => row.tablename)).toEqual(
+        expect.arrayContaining(["notification_logs", "registrations", "report_logs", "users"]),
+      );
+    } finally {
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${url.pathname.slice(1)}" WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
+  it("runtime stage: with production dependencies only, each role starts from the entry point and passes the HEALTHCHECK", async () => {
+    // prod-deps: COPY . . and RUN pnpm install --frozen-lockfile --offline --prod --filter "@userstream/workers..."
+    const app = await sourcesInstalled("userstream-workers-image-", ["--prod", "--filter", "@userstream/workers..."]);
+    expect(existsSync(join(app, "node_modules/.pnpm/node_modules/vitest"))).toBe(false);
+    // COPY --from=build /app/packages/db/src/generated …
+    cpSync(join(root, "packages/db/src/generated"), join(app, "packages/db/src/generated"), { recursive: true });
+
+    const workers = join(app, "apps/workers");
+    const healthcheck = dockerCommand("apps/workers/Dockerfile", "runtime", "HEALTHCHECK");
+    for (const role of ["receiver", "sender", "reporter"]) {
+      const port = String(await freePort());
+      const env = {
+        NODE_ENV: "production",
+        DATABASE_URL: database.url,
+        AMQP_URL: vhost.url,
+        LOG_LEVEL: "warn",
+        RECEIVER_PORT: role === "receiver" ? port : "1",
+        SENDER_PORT: role === "sender" ? port : "1",
+        REPORTER_PORT: role === "reporter" ? port : "1",
+        REPORTS_DIR: tempFolder("userstream-workers-image-reports-"),
+        REPORT_CRON: "off",
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      };
+      const worker = start("sh", ["docker/entrypoint.sh", role], workers, env);
+      await until(worker, () => run(process.execPath, healthcheck.slice(1), { cwd: workers, env }).then(() => true));
+      worker.child.kill("SIGTERM");
+      await new Promise((resolve) => worker.child.once("exit", resolve));
+      expect(worker.child.exitCode, `${role} stops cleanly on SIGTERM:\n${worker.output()}`).toBe(0);
+    }
+  });
+});
