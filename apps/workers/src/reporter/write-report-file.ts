@@ -15,8 +15,12 @@ export function partialFileName(reportId: string): string {
   return `.report-${reportId}.partial`;
 }
 
+// PostgreSQL sends a COPY row by row; hashing and writing 64 KiB at a time instead of each row
+// saves a hundred thousand calls per hundred thousand rows.
+const WRITE_SIZE = 64 * 1024;
+
 /**
- * Streams CSV bytes into `dir/fileName`, hashing and counting them on the way. It writes to a
+ * Streams CSV bytes into `dir/fileName`, hashing and counting them on the way in blocks of 64 KiB. It writes to a
  * hidden temporary file and renames it only when complete, so a half-written report is never
  * listed or downloaded; the stream's backpressure keeps memory flat however many rows come.
  */
@@ -24,11 +28,24 @@ export async function writeReportFile(options: { dir: string; fileName: string; 
   const temporary = path.join(options.dir, partialFileName(options.reportId));
   const hash = createHash("sha256");
   let byteSize = 0;
+  let pending: Buffer[] = [];
+  let pendingSize = 0;
+  const takePending = () => {
+    const block = Buffer.concat(pending, pendingSize);
+    hash.update(block);
+    byteSize += block.length;
+    pending = [];
+    pendingSize = 0;
+    return block;
+  };
   const measure = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      byteSize += chunk.length;
-      done(null, chunk);
+      pending.push(chunk);
+      pendingSize += chunk.length;
+      done(null, pendingSize >= WRITE_SIZE ? takePending() : undefined);
+    },
+    flush(done) {
+      done(null, pendingSize > 0 ? takePending() : undefined);
     },
   });
   try {
