@@ -2,5 +2,6 @@ export * from "./errors";
 export * from "./logger";
 export * from "./topology";
 export * from "./confirm";
+export * from "./connection";
 export * from "./publisher";
 export * from "./consumer";

@@ -1,7 +1,8 @@
-import { connect, type ChannelModel, type ConfirmChannel } from "amqplib";
+import type { ChannelModel, ConfirmChannel } from "amqplib";
 import type { MessageContract } from "@userstream/contracts";
 import type { z } from "zod";
 import { sendConfirmed } from "./confirm";
+import { connectToBroker } from "./connection";
 import { PublishError } from "./errors";
 import { silentLogger, type Logger } from "./logger";
 import { assertTopology } from "./topology";
@@ -37,22 +38,29 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
   let open: Link | undefined;
 
   async function openLink(): Promise<Link> {
-    const connection = await connect(url, { timeout: confirmTimeoutMs });
+    const connection = await connectToBroker(url, confirmTimeoutMs);
+    // Only the link in use is forgotten: a failed one closing late must not drop its successor.
     const forget = () => {
+      if (open?.connection !== connection) return;
       open = undefined;
       link = undefined;
     };
     connection.on("error", (err: Error) => logger.warn({ err }, "broker connection error"));
     connection.on("close", forget);
-    const channel = await connection.createConfirmChannel();
-    channel.on("error", (err: Error) => logger.warn({ err }, "publisher channel error"));
-    channel.on("close", () => {
-      forget();
-      connection.close().catch(() => undefined);
-    });
-    await assertTopology(channel);
-    open = { connection, channel };
-    return open;
+    try {
+      const channel = await connection.createConfirmChannel();
+      channel.on("error", (err: Error) => logger.warn({ err }, "publisher channel error"));
+      channel.on("close", () => {
+        forget();
+        connection.close().catch(() => undefined);
+      });
+      await assertTopology(channel);
+      open = { connection, channel };
+      return open;
+    } catch (err) {
+      await connection.close().catch(() => undefined);
+      throw err;
+    }
   }
 
   function currentLink(): Promise<Link> {
@@ -78,8 +86,12 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
         );
       } catch (err) {
         logger.warn({ err, messageId: message.id, queue: contract.queue }, "publish not confirmed");
-        // The channel's state is unknown after a failed confirm: start afresh on the next publish.
-        open?.connection.close().catch(() => undefined);
+        // The channel's state is unknown after a failed confirm: start afresh on the next publish
+        // (forgotten now, not when the close completes, so that publish does not find it closing).
+        const failed = open;
+        open = undefined;
+        link = undefined;
+        failed?.connection.close().catch(() => undefined);
         throw new PublishError(`could not publish to ${contract.queue}`, { cause: err });
       }
     },

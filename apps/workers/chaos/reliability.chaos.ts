@@ -1,0 +1,258 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { connect } from "amqplib";
+import { DEAD_LETTER_HEADERS, QUEUES, deadLetterQueue } from "@userstream/contracts";
+import { createPublisher, type Publisher } from "@userstream/messaging";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestSmtpServer, type TestSmtpServer } from "../test/smtp-test-server";
+import { startPostgres, startRabbit, type ChaosPostgres, type ChaosRabbit } from "./cluster";
+import { drainAndCount, formatCounts, startLoad, type LedgerCounts, type Load } from "./ledger";
+import { freePort, metricValue, startWorker, type Role, type WorkerProcess } from "./workers";
+
+/**
+ * The chaos suite: real worker processes, a PostgreSQL cluster and a RabbitMQ node of the suite's
+ * own (the shared ones are never touched), a steady stream of registrations with a ledger of the
+ * confirmed ones, and one fault per scenario. After each scenario everything is drained and the
+ * ledger checked against `users`, `notification_logs` and the SMTP server's deliveries.
+ */
+
+const RATE = Number(process.env.CHAOS_RATE ?? 200);
+const RETRY_DELAYS_MS = "1000,2000,4000,8000";
+
+let postgres: ChaosPostgres;
+let rabbit: ChaosRabbit;
+let smtp: TestSmtpServer;
+let publisher: Publisher;
+let databaseUrl: string;
+let workerEnv: Record<string, string>;
+const workers = new Set<WorkerProcess>();
+const results: LedgerCounts[] = [];
+
+async function start(role: Role): Promise<WorkerProcess> {
+  const worker = await startWorker(role, await freePort(), workerEnv);
+  workers.add(worker);
+  void worker.exited.then(() => workers.delete(worker));
+  return worker;
+}
+
+function running(role: Role): WorkerProcess[] {
+  return [...workers].filter((worker) => worker.role === role);
+}
+
+function only(role: Role): WorkerProcess {
+  const [worker] = running(role);
+  if (!worker) throw new Error(`no ${role} running`);
+  return worker;
+}
+
+async function until(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+async function sql<Row extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<Row>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Runs one scenario: `seconds` of load with `fault` injected after a short warm-up, then drain
+ * and count. The ledger's counts are printed and must show nothing lost and nothing doubled.
+ */
+async function scenario(name: string, fault: (load: Load) => Promise<void>, options: { seconds?: number; deadLetters?: number } = {}) {
+  const load = startLoad(name, publisher, RATE);
+  const began = Date.now();
+  await sleep(2_000);
+  await fault(load);
+  await sleep(Math.max(0, (options.seconds ?? 6) * 1_000 - (Date.now() - began)));
+  await load.stop();
+  const counts = await drainAndCount({ load, databaseUrl, smtp, queueDepths: () => rabbit.queueDepths() });
+  results.push(counts);
+  console.log(`chaos ledger: ${formatCounts(counts)}`);
+  expect(counts.confirmed).toBeGreaterThan(0);
+  expect(counts).toMatchObject({
+    lost: 0,
+    duplicateUsers: 0,
+    missingEmails: 0,
+    duplicateEmails: 0,
+    leftInQueues: 0,
+    deadLetters: options.deadLetters ?? 0,
+  });
+  return counts;
+}
+
+describe("chaos: nothing lost, nothing doubled", () => {
+  beforeAll(async () => {
+    const [pgPort, nodePort, distPort] = [55433, 55673, 25680];
+    [postgres, rabbit, smtp] = await Promise.all([
+      startPostgres(Number(process.env.CHAOS_PG_PORT ?? pgPort)),
+      startRabbit({ nodePort: Number(process.env.CHAOS_AMQP_PORT ?? nodePort), distPort: Number(process.env.CHAOS_DIST_PORT ?? distPort) }),
+      startTestSmtpServer({ parse: false }),
+    ]);
+    process.env.TEST_DATABASE_URL = postgres.url;
+    const { createTestDatabase } = await import("@userstream/db/testing");
+    databaseUrl = (await createTestDatabase("userstream_chaos")).url;
+    workerEnv = {
+      DATABASE_URL: databaseUrl,
+      AMQP_URL: rabbit.url,
+      LOG_LEVEL: "warn",
+      RETRY_DELAYS_MS,
+      SHUTDOWN_TIMEOUT_MS: "15000",
+      SMTP_URL: smtp.url,
+      SMTP_POOL_SIZE: "5",
+      EMAIL_FROM: "UserStream <welcome@userstream.test>",
+      SEND_LEASE_MS: "2000",
+      REPORT_CRON: "off",
+    };
+    publisher = createPublisher(rabbit.url, { confirmTimeoutMs: 5_000 });
+    await Promise.all([start("receiver"), start("sender"), start("reporter")]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await publisher?.close();
+    await Promise.all([...workers].map((worker) => worker.kill()));
+    await smtp?.close();
+    await rabbit?.remove();
+    await postgres?.remove();
+    console.log(`chaos ledger summary:\n${results.map(formatCounts).join("\n")}`);
+  }, 60_000);
+
+  it("kill -9 the receiver before its commit", async () => {
+    // A lock on `registrations` holds every receiver transaction open before its commit.
+    const locker = new pg.Client({ connectionString: databaseUrl });
+    await locker.connect();
+    await scenario("receiver-killed-before-commit", async () => {
+      await locker.query("BEGIN; LOCK TABLE registrations IN SHARE ROW EXCLUSIVE MODE");
+      await until(async () => (await sql("SELECT 1 FROM pg_locks WHERE NOT granted")).length > 0, "a receiver waiting on the lock");
+      await only("receiver").kill();
+      await locker.query("COMMIT");
+      await start("receiver");
+    });
+    await locker.end();
+  });
+
+  it("kill -9 the receiver after its commit, before its ack", async () => {
+    // A memory alarm blocks publishers: receivers commit, then wait on the `email.send` hand-off.
+    const committedNotSettled = async (receiver: WorkerProcess) => {
+      const text = await receiver.metrics();
+      const stored = ["created", "duplicate", "redelivered"].map((result) => metricValue(text, `receiver_registrations_total{result="${result}"}`));
+      const settled = ["acked", "retried", "dead-lettered"].map((outcome) => metricValue(text, `receiver_messages_total{outcome="${outcome}"}`));
+      return stored.reduce((a, b) => a + b, 0) - settled.reduce((a, b) => a + b, 0);
+    };
+    let restarted: WorkerProcess | undefined;
+    await scenario("receiver-killed-after-commit", async () => {
+      await rabbit.ctl("set_vm_memory_high_watermark", "0");
+      const victim = only("receiver");
+      await until(async () => (await committedNotSettled(victim)) >= 10, "registrations committed and not yet acked");
+      await victim.kill();
+      await rabbit.ctl("set_vm_memory_high_watermark", "0.4");
+      restarted = await start("receiver");
+    });
+    // The committed registrations came back and were recognised, not stored again.
+    expect(metricValue(await restarted!.metrics(), 'receiver_registrations_total{result="redelivered"}')).toBeGreaterThan(0);
+  });
+
+  it("kill -9 the sender mid-send, the SMTP server holding the DATA reply", async () => {
+    await scenario("sender-killed-mid-send", async () => {
+      smtp.holdData();
+      await until(() => smtp.heldDataCount() > 0, "an email waiting for its DATA reply");
+      await only("sender").kill();
+      await until(() => smtp.heldDataCount() === 0, "the dead sender's connections closed");
+      smtp.resumeData();
+      await start("sender");
+    });
+  });
+
+  it("restart RabbitMQ under load: publishes fail while it is away, then everyone reconnects", async () => {
+    const counts = await scenario(
+      "rabbitmq-restarted",
+      async () => {
+        await rabbit.stopApp();
+        await sleep(3_000);
+        await rabbit.startApp();
+      },
+      { seconds: 8 },
+    );
+    // While the broker was away the web's publisher answered errors, never "accepted".
+    expect(counts.refused).toBeGreaterThan(0);
+  });
+
+  it("stop PostgreSQL for 10 s under load: stored after it returns, retries bounded", async () => {
+    const retried = async () => metricValue(await only("receiver").metrics(), 'receiver_messages_total{outcome="retried"}');
+    const before = await retried();
+    const counts = await scenario(
+      "postgres-stopped",
+      async () => {
+        await postgres.stop();
+        await sleep(10_000);
+        await postgres.start();
+      },
+      { seconds: 14 },
+    );
+    // No hot requeue loop: each registration is retried at most once per delay level.
+    const levels = RETRY_DELAYS_MS.split(",").length;
+    expect((await retried()) - before).toBeLessThanOrEqual(levels * (counts.confirmed + counts.storedUnconfirmed));
+  });
+
+  it("poison messages mixed into the stream are dead-lettered once each", async () => {
+    const poison = [
+      Buffer.from("not json"),
+      Buffer.from("{}"),
+      Buffer.from(JSON.stringify({ type: "user.registration", version: 1, id: "not-a-uuid", payload: {} })),
+      Buffer.from(JSON.stringify({ type: "user.registration", version: 99, id: crypto.randomUUID(), occurredAt: new Date().toISOString(), payload: {} })),
+    ];
+    const connection = await connect(rabbit.url);
+    const channel = await connection.createConfirmChannel();
+    const ids: string[] = [];
+    await scenario(
+      "poison-messages",
+      async () => {
+        for (let round = 0; round < 3; round++) {
+          for (const content of poison) {
+            const messageId = crypto.randomUUID();
+            ids.push(messageId);
+            channel.sendToQueue(QUEUES.registration, content, { persistent: true, messageId });
+          }
+          await channel.waitForConfirms();
+          await sleep(500);
+        }
+      },
+      { deadLetters: 12 },
+    );
+    const parked: { messageId: string; reason: unknown }[] = [];
+    for (let message = await channel.get(deadLetterQueue(QUEUES.registration)); message; message = await channel.get(deadLetterQueue(QUEUES.registration))) {
+      parked.push({ messageId: String(message.properties.messageId), reason: message.properties.headers?.[DEAD_LETTER_HEADERS.reason] });
+      channel.ack(message);
+    }
+    await connection.close();
+    expect(parked.map((message) => message.messageId).sort()).toEqual([...ids].sort());
+    expect(new Set(parked.map((message) => message.reason))).toEqual(new Set(["malformed"]));
+  });
+
+  it("SIGTERM every worker under load, then restart them", async () => {
+    await scenario("all-workers-terminated", async () => {
+      const exits = await Promise.all([...workers].map((worker) => worker.terminate()));
+      // Exit code 0: each finished its in-flight work and closed in order, within its timeout.
+      expect(exits).toEqual(exits.map(() => 0));
+      await Promise.all([start("receiver"), start("sender"), start("reporter")]);
+    });
+  });
+
+  it("three receivers and two senders compete; one receiver is killed mid-run", async () => {
+    await Promise.all([start("receiver"), start("receiver"), start("sender")]);
+    await scenario("competing-consumers", async () => {
+      const [victim] = running("receiver");
+      await victim?.kill();
+    });
+    expect(running("receiver")).toHaveLength(2);
+    expect(running("sender")).toHaveLength(2);
+  });
+});
