@@ -126,12 +126,14 @@ function count(load: Load, rows: StoredRow[], smtp: TestSmtpServer) {
 
 /**
  * Waits until every registration of the scenario has settled (every confirmed one stored, every
- * stored one emailed, the work queues empty), or until `timeoutMs`; then counts.
+ * stored one emailed, the work queues empty), or until `timeoutMs`; then counts. `readyMessages`
+ * is the cheap probe polled meanwhile; `queueDepths` (ready and unacknowledged) has the last word.
  */
 export async function drainAndCount(options: {
   load: Load;
   databaseUrl: string;
   smtp: TestSmtpServer;
+  readyMessages(): Promise<number>;
   queueDepths(): Promise<Record<string, number>>;
   timeoutMs?: number;
 }): Promise<LedgerCounts> {
@@ -140,15 +142,18 @@ export async function drainAndCount(options: {
   const deadQueues = new Set(Object.values(QUEUES).map(deadLetterQueue));
   for (;;) {
     const current = count(load, await storedRows(options.databaseUrl, load.scenario), smtp);
-    const depths = await options.queueDepths();
-    const leftInQueues = Object.entries(depths)
-      .filter(([name]) => !deadQueues.has(name))
-      .reduce((sum, [, depth]) => sum + depth, 0);
-    const settled = current.lost === 0 && current.unsent === 0 && current.missingEmails === 0 && leftInQueues === 0;
-    if (settled || Date.now() > deadline) {
-      const { unsent: _unsent, ...counts } = current;
-      const deadLetters = [...deadQueues].reduce((sum, name) => sum + (depths[name] ?? 0), 0);
-      return { ...counts, leftInQueues, deadLetters };
+    const quiet = current.lost === 0 && current.unsent === 0 && current.missingEmails === 0 && (await options.readyMessages()) === 0;
+    const timedOut = Date.now() > deadline;
+    if (quiet || timedOut) {
+      const depths = await options.queueDepths();
+      const leftInQueues = Object.entries(depths)
+        .filter(([name]) => !deadQueues.has(name))
+        .reduce((sum, [, depth]) => sum + depth, 0);
+      if (leftInQueues === 0 || timedOut) {
+        const { unsent: _unsent, ...counts } = current;
+        const deadLetters = [...deadQueues].reduce((sum, name) => sum + (depths[name] ?? 0), 0);
+        return { ...counts, leftInQueues, deadLetters };
+      }
     }
     await sleep(500);
   }

@@ -18,6 +18,7 @@ export interface Publisher {
   publish<Contract extends MessageContract>(contract: Contract, envelope: z.input<Contract["schema"]>): Promise<void>;
   /** True when a confirmed channel is open right now. */
   isConnected(): boolean;
+  /** Refuses new publishes (PublishError), waits for those under way, then closes channel and connection. */
   close(): Promise<void>;
 }
 
@@ -71,32 +72,49 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
     return link;
   }
 
+  const inFlight = new Set<Promise<void>>();
+  let closing = false;
+
+  async function publishConfirmed(queue: string, message: { id: string; type: string }) {
+    try {
+      const { channel } = await currentLink();
+      await sendConfirmed(
+        channel,
+        queue,
+        Buffer.from(JSON.stringify(message)),
+        { messageId: message.id, type: message.type, contentType: "application/json", timestamp: Date.now() },
+        confirmTimeoutMs,
+      );
+    } catch (err) {
+      logger.warn({ err, messageId: message.id, queue }, "publish not confirmed");
+      // The channel's state is unknown after a failed confirm: start afresh on the next publish
+      // (forgotten now, not when the close completes, so that publish does not find it closing).
+      const failed = open;
+      open = undefined;
+      link = undefined;
+      failed?.connection.close().catch(() => undefined);
+      throw new PublishError(`could not publish to ${queue}`, { cause: err });
+    }
+  }
+
   return {
     async publish(contract, envelope) {
       // A message that breaks its own contract is a bug in the caller, not a broker failure.
       const message = contract.schema.parse(envelope) as { id: string; type: string; version: number };
+      if (closing) throw new PublishError(`could not publish to ${contract.queue}: the publisher is closing`);
+      const work = publishConfirmed(contract.queue, message);
+      inFlight.add(work);
       try {
-        const { channel } = await currentLink();
-        await sendConfirmed(
-          channel,
-          contract.queue,
-          Buffer.from(JSON.stringify(message)),
-          { messageId: message.id, type: message.type, contentType: "application/json", timestamp: Date.now() },
-          confirmTimeoutMs,
-        );
-      } catch (err) {
-        logger.warn({ err, messageId: message.id, queue: contract.queue }, "publish not confirmed");
-        // The channel's state is unknown after a failed confirm: start afresh on the next publish
-        // (forgotten now, not when the close completes, so that publish does not find it closing).
-        const failed = open;
-        open = undefined;
-        link = undefined;
-        failed?.connection.close().catch(() => undefined);
-        throw new PublishError(`could not publish to ${contract.queue}`, { cause: err });
+        await work;
+      } finally {
+        inFlight.delete(work);
       }
     },
     isConnected: () => open !== undefined,
     async close() {
+      // New publishes are refused from now on; those under way still get their confirm (or time out).
+      closing = true;
+      await Promise.allSettled([...inFlight]);
       const current = open;
       open = undefined;
       link = undefined;

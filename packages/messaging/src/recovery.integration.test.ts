@@ -157,4 +157,13 @@ describe("the AMQP layer recovers from broker-side faults", () => {
     await publisher.publish(UserRegistrationV1, registration());
     expect(await ready()).toBe(2);
   });
+
+  it("closes only after the publishes under way are confirmed, and refuses new ones", async () => {
+    const publisher = createPublisher(vhost.url);
+    const underWay = publisher.publish(UserRegistrationV1, registration());
+    await publisher.close();
+    await expect(underWay).resolves.toBeUndefined();
+    await expect(publisher.publish(UserRegistrationV1, registration())).rejects.toBeInstanceOf(PublishError);
+    expect(await ready()).toBe(1);
+  });
 });

@@ -27,3 +27,8 @@ export function getPublisher(): Publisher {
   });
   return globalForPublisher.userstreamPublisher;
 }
+
+/** Refuses new publishes, waits for those under way, then closes (the shutdown's first step). */
+export async function closePublisher(): Promise<void> {
+  await globalForPublisher.userstreamPublisher?.close();
+}
