@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestSmtpServer, type TestSmtpServer } from "../test/smtp-test-server";
 import { startPostgres, startRabbit, type ChaosPostgres, type ChaosRabbit } from "./cluster";
 import { drainAndCount, formatCounts, startLoad, type LedgerCounts, type Load } from "./ledger";
-import { freePort, metricValue, startWorker, type Role, type WorkerProcess } from "./workers";
+import { freePort, readiness, waitFor } from "../test/support";
+import { metricValue, startWorker, type Role, type WorkerProcess } from "./workers";
 
 /**
  * The chaos suite: real worker processes, a PostgreSQL cluster and a RabbitMQ node of the suite's
@@ -45,12 +46,13 @@ function only(role: Role): WorkerProcess {
   return worker;
 }
 
-async function until(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms`);
-    await sleep(100);
-  }
+/** Waits until every running worker's `/readyz` says `dependency` is `state` (and the answer is 503 while down, 200 when all are up). */
+async function untilReadiness(dependency: "broker" | "database", state: "up" | "down") {
+  const matches = async (worker: WorkerProcess) => {
+    const { status, body } = await readiness(worker.port);
+    return body.checks[dependency] === state && status === (state === "down" ? 503 : 200);
+  };
+  await waitFor(async () => (await Promise.all([...workers].map(matches))).every(Boolean), 30_000);
 }
 
 async function sql<Row extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
@@ -78,16 +80,16 @@ async function readyMessages(): Promise<number> {
 }
 
 /**
- * Runs one scenario: `seconds` of load with `fault` injected after a short warm-up, then drain
+ * Runs one scenario: `seconds` of load with `fault` injected after 2 s of it, then drain
  * and count. The ledger's counts are printed and must show nothing lost and nothing doubled.
  */
 async function scenario(name: string, fault: (load: Load) => Promise<void>, options: { seconds?: number; deadLetters?: number } = {}) {
   const load = startLoad(name, publisher, RATE);
-  const began = Date.now();
+  // The stream runs for `seconds` however long the fault takes, so every scenario has a bounded volume.
+  const stopped = sleep((options.seconds ?? 5) * 1_000).then(() => load.stop());
   await sleep(2_000);
   await fault(load);
-  await sleep(Math.max(0, (options.seconds ?? 5) * 1_000 - (Date.now() - began)));
-  await load.stop();
+  await stopped;
   const counts = await drainAndCount({ load, databaseUrl, smtp, readyMessages, queueDepths: () => rabbit.queueDepths() });
   results.push(counts);
   console.log(`chaos ledger: ${formatCounts(counts)}`);
@@ -145,7 +147,7 @@ describe("chaos: nothing lost, nothing doubled", () => {
     await locker.connect();
     await scenario("receiver-killed-before-commit", async () => {
       await locker.query("BEGIN; LOCK TABLE registrations IN SHARE ROW EXCLUSIVE MODE");
-      await until(async () => (await sql("SELECT 1 FROM pg_locks WHERE NOT granted")).length > 0, "a receiver waiting on the lock");
+      await waitFor(async () => (await sql("SELECT 1 FROM pg_locks WHERE NOT granted")).length > 0, 30_000);
       await only("receiver").kill();
       await locker.query("COMMIT");
       await start("receiver");
@@ -165,7 +167,7 @@ describe("chaos: nothing lost, nothing doubled", () => {
     await scenario("receiver-killed-after-commit", async () => {
       await rabbit.ctl("set_vm_memory_high_watermark", "0");
       const victim = only("receiver");
-      await until(async () => (await committedNotSettled(victim)) >= 10, "registrations committed and not yet acked");
+      await waitFor(async () => (await committedNotSettled(victim)) >= 10, 30_000);
       await victim.kill();
       await rabbit.ctl("set_vm_memory_high_watermark", "0.4");
       restarted = await start("receiver");
@@ -178,21 +180,23 @@ describe("chaos: nothing lost, nothing doubled", () => {
   it("kill -9 the sender mid-send, the SMTP server holding the DATA reply", async () => {
     await scenario("sender-killed-mid-send", async () => {
       smtp.holdData();
-      await until(() => smtp.heldDataCount() > 0, "an email waiting for its DATA reply");
+      await waitFor(async () => smtp.heldDataCount() > 0, 30_000);
       await only("sender").kill();
-      await until(() => smtp.heldDataCount() === 0, "the dead sender's connections closed");
+      await waitFor(async () => smtp.heldDataCount() === 0, 30_000);
       smtp.resumeData();
       await start("sender");
     });
   });
 
-  it("restart RabbitMQ under load: publishes fail while it is away, then everyone reconnects", async () => {
+  it("restart RabbitMQ under load: publishes fail and /readyz says so while it is away, then everyone reconnects", async () => {
     const counts = await scenario(
       "rabbitmq-restarted",
       async () => {
         await rabbit.stopApp();
-        await sleep(3_000);
+        await untilReadiness("broker", "down");
+        await sleep(2_000);
         await rabbit.startApp();
+        await untilReadiness("broker", "up");
       },
       { seconds: 8 },
     );
@@ -200,15 +204,17 @@ describe("chaos: nothing lost, nothing doubled", () => {
     expect(counts.refused).toBeGreaterThan(0);
   });
 
-  it("stop PostgreSQL for 10 s under load: stored after it returns, retries bounded", async () => {
+  it("stop PostgreSQL for 10 s under load: /readyz unready meanwhile, stored after it returns, retries bounded", async () => {
     const retried = async () => metricValue(await only("receiver").metrics(), 'receiver_messages_total{outcome="retried"}');
     const before = await retried();
     const counts = await scenario(
       "postgres-stopped",
       async () => {
         await postgres.stop();
+        await untilReadiness("database", "down");
         await sleep(10_000);
         await postgres.start();
+        await untilReadiness("database", "up");
       },
       { seconds: 12 },
     );

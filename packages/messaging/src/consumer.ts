@@ -38,14 +38,22 @@ export interface ConsumerOptions<Contract extends MessageContract> {
   logger?: Logger;
   /** Called once per delivery with what became of it and how long it took, for metrics. */
   onSettled?(outcome: Outcome, seconds: number): void;
+  /** Called as each delivery arrives (redeliveries included), for metrics. */
+  onDelivered?(): void;
+  /** Fields added to every log line about a parsed message, e.g. its registration id. */
+  logFields?(message: z.output<Contract["schema"]>): Record<string, unknown>;
 }
 
 export interface Consumer {
   /** True while connected to the broker and consuming. */
   isReady(): boolean;
+  /** Messages ready in the queue right now, or undefined while not connected. */
+  queueDepth(): Promise<number | undefined>;
   /** Stops consuming, lets in-flight messages finish and settle, then closes channel and connection. */
   stop(): Promise<void>;
 }
+
+type LogFields = Record<string, unknown>;
 
 interface Link {
   connection: ChannelModel;
@@ -77,7 +85,7 @@ export async function startConsumer<Contract extends MessageContract>(
   let link: Link | undefined;
   let stopping = false;
 
-  async function park(channel: ConfirmChannel, message: ConsumeMessage, reason: string, error: string, attempt: number) {
+  async function park(channel: ConfirmChannel, message: ConsumeMessage, log: LogFields, reason: string, error: string, attempt: number) {
     await sendConfirmed(
       channel,
       deadLetterQueue(queue),
@@ -94,7 +102,7 @@ export async function startConsumer<Contract extends MessageContract>(
       },
       confirmTimeoutMs,
     );
-    logger.warn({ messageId: message.properties.messageId, queue, reason, error }, "message dead-lettered");
+    logger.warn({ ...log, queue, reason, error }, "message dead-lettered");
   }
 
   async function retryLater(channel: ConfirmChannel, message: ConsumeMessage, attempt: number, delayMs: number) {
@@ -111,32 +119,34 @@ export async function startConsumer<Contract extends MessageContract>(
     );
   }
 
-  async function settle(channel: ConfirmChannel, message: ConsumeMessage): Promise<Outcome> {
+  /** `log` gains the message's own fields once it is parsed, for every later line about it. */
+  async function settle(channel: ConfirmChannel, message: ConsumeMessage, log: LogFields): Promise<Outcome> {
     const attempt = Number(message.properties.headers?.[ATTEMPTS_HEADER] ?? 0) + 1;
     let parsed: z.output<Contract["schema"]>;
     try {
       parsed = contract.schema.parse(JSON.parse(message.content.toString("utf8"))) as z.output<Contract["schema"]>;
     } catch (err) {
-      await park(channel, message, "malformed", describe(err), attempt);
+      await park(channel, message, log, "malformed", describe(err), attempt);
       return "dead-lettered";
     }
+    Object.assign(log, options.logFields?.(parsed));
     try {
       const retriesLeft = Math.max(0, retryDelaysMs.length - attempt + 1);
       await handle(parsed, { attempt, retriesLeft, messageId: message.properties.messageId as string | undefined });
       return "acked";
     } catch (err) {
       if (err instanceof PermanentError) {
-        await park(channel, message, "rejected", describe(err), attempt);
+        await park(channel, message, log, "rejected", describe(err), attempt);
         return "dead-lettered";
       }
       const backoffMs = retryDelaysMs[attempt - 1];
       if (backoffMs === undefined) {
-        await park(channel, message, "retries-exhausted", describe(err), attempt);
+        await park(channel, message, log, "retries-exhausted", describe(err), attempt);
         return "dead-lettered";
       }
       // Jitter spreads retries of messages that failed together; a Retry-After is a floor.
       const delayMs = Math.max(Math.round(backoffMs * (0.8 + Math.random() * 0.4)), err instanceof RetryLaterError ? err.delayMs : 0);
-      logger.warn({ err, messageId: message.properties.messageId, queue, attempt, delayMs }, "handler failed; retrying later");
+      logger.warn({ ...log, err, queue, attempt, delayMs }, "handler failed; retrying later");
       await retryLater(channel, message, attempt, delayMs);
       return "retried";
     }
@@ -144,14 +154,16 @@ export async function startConsumer<Contract extends MessageContract>(
 
   async function deliver(channel: ConfirmChannel, message: ConsumeMessage) {
     const started = performance.now();
+    options.onDelivered?.();
+    const log: LogFields = { messageId: message.properties.messageId };
     try {
-      const outcome = await settle(channel, message);
+      const outcome = await settle(channel, message, log);
       // The ack comes last: only after the work (or the hand-off to a retry/dead-letter queue) is done.
       channel.ack(message);
       options.onSettled?.(outcome, (performance.now() - started) / 1_000);
     } catch (err) {
       // Not acked: the broker redelivers it, on this channel or, after a reconnect, on the next.
-      logger.error({ err, messageId: message.properties.messageId, queue }, "message left unacknowledged");
+      logger.error({ ...log, err, queue }, "message left unacknowledged");
     }
   }
 
@@ -213,6 +225,11 @@ export async function startConsumer<Contract extends MessageContract>(
 
   return {
     isReady: () => link !== undefined,
+    async queueDepth() {
+      const current = link;
+      if (!current) return undefined;
+      return (await current.channel.checkQueue(queue)).messageCount;
+    },
     async stop() {
       stopping = true;
       const current = link;

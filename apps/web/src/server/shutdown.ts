@@ -1,5 +1,6 @@
 import "server-only";
 import { closeDb } from "./db";
+import { getLogger } from "./logger";
 import { closePublisher } from "./publisher";
 
 /**
@@ -14,12 +15,13 @@ export function closeOnSignals(timeoutMs: number): void {
   const stop = (signal: NodeJS.Signals) => {
     if (started) return;
     started = true;
-    console.info(JSON.stringify({ level: "info", msg: "shutting down", signal }));
+    const logger = getLogger();
+    logger.info({ signal }, "shutting down: new registrations are refused");
     setTimeout(() => {
-      console.error(JSON.stringify({ level: "error", msg: "shutdown took too long; exiting", timeoutMs }));
+      logger.error({ timeoutMs }, "shutdown took too long; exiting");
       process.exit(1);
     }, timeoutMs).unref();
-    void closeConnections().then(() => console.info(JSON.stringify({ level: "info", msg: "broker and database closed" })));
+    void closeConnections().then(() => logger.info("publisher and database closed"));
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

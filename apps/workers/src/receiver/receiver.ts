@@ -39,11 +39,11 @@ export async function startReceiver(env: ReceiverEnv) {
         logger.info({ registrationId, notificationId: pendingWelcome.notificationId }, "welcome email queued");
       }
     },
-    onSettled(outcome, seconds) {
-      metrics.consumed.inc({ outcome });
-      metrics.latency.observe(seconds);
-    },
+    ...metrics.consumerHooks,
+    logFields: (message) => ({ registrationId: message.payload.registrationId }),
   });
+
+  metrics.measureQueueDepth(consumer);
 
   const server = await startHealthServer({
     port: env.RECEIVER_PORT,

@@ -17,6 +17,8 @@ export interface DeliverEmailDeps {
   leaseMs: number;
   sendTimeoutMs: number;
   logger: Logger;
+  /** How long each send took, for metrics. */
+  observeSend?(result: "sent" | "failed", seconds: number): void;
 }
 
 /** What became of one `email.send` message. */
@@ -97,6 +99,8 @@ export async function deliverEmail(message: EmailSendMessage, context: DeliveryC
   const confirmUrl = new URL(`/confirm?token=${encodeURIComponent(token)}`, deps.appUrl).toString();
   const content = renderWelcomeEmail(user, confirmUrl);
   let providerMessageId: string | undefined;
+  const sendStarted = performance.now();
+  const observeSend = (result: "sent" | "failed") => deps.observeSend?.(result, (performance.now() - sendStarted) / 1_000);
   try {
     ({ providerMessageId } = await withTimeout(
       provider.send({
@@ -107,7 +111,9 @@ export async function deliverEmail(message: EmailSendMessage, context: DeliveryC
       }),
       deps.sendTimeoutMs,
     ));
+    observeSend("sent");
   } catch (err) {
+    observeSend("failed");
     const failure = err instanceof EmailDeliveryError ? err : new EmailDeliveryError(String(err), { temporary: true, cause: err });
     const retry = failure.temporary && context.retriesLeft > 0;
     const status = !failure.temporary ? "failed" : retry ? "queued" : "dead";

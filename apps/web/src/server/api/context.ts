@@ -2,6 +2,7 @@ import "server-only";
 import { adminSessionFromHeaders } from "../auth/admin-auth";
 import { adminAuthConfig } from "../auth/admin-session";
 import { getDb } from "../db";
+import { getLogger } from "../logger";
 import { getPublisher } from "../publisher";
 import type { TRPCContext } from "./trpc";
 
@@ -15,5 +16,6 @@ export function createTRPCContext(opts: { headers: Headers }): TRPCContext {
     db: getDb(),
     publisher: getPublisher(),
     adminSession: adminSessionFromHeaders(opts.headers, adminAuthConfig()),
+    logger: getLogger(),
   };
 }

@@ -8,7 +8,7 @@ import superjson from "superjson";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
 import type { PrismaClient } from "@userstream/db";
-import type { Publisher } from "@userstream/messaging";
+import type { Logger, Publisher } from "@userstream/messaging";
 import type { AdminSession } from "../auth/admin-auth";
 
 /**
@@ -21,6 +21,8 @@ export interface TRPCContext {
   publisher: Publisher;
   /** The signed-in admin, from the request's session cookie; null when there is none or it is not valid. */
   adminSession: AdminSession | null;
+  /** The app's JSON logger (absent in tests that do not look at logs). */
+  logger?: Pick<Logger, "info">;
 }
 
 const t = initTRPC
