@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { connect } from "amqplib";
-import { DEAD_LETTER_HEADERS, QUEUES, deadLetterQueue, retryQueue } from "@userstream/contracts";
-import { createPublisher, type Publisher } from "@userstream/messaging";
+import { DEAD_LETTER_HEADERS, QUEUES, UserRegistrationV1, createEnvelope, deadLetterQueue, retryQueue } from "@userstream/contracts";
+import { PublishError, createPublisher, type Publisher } from "@userstream/messaging";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestSmtpServer, type TestSmtpServer } from "../test/smtp-test-server";
@@ -65,6 +65,10 @@ async function sql<Row extends pg.QueryResultRow>(text: string, values: unknown[
   }
 }
 
+function probeRegistration() {
+  return { registrationId: crypto.randomUUID(), firstName: "Probe", lastName: "Outage", email: "probe@chaos.example.com" };
+}
+
 /** Messages waiting in the work queues and their delay queues (a cheap probe; unacknowledged ones not included). */
 async function readyMessages(): Promise<number> {
   const connection = await connect(rabbit.url);
@@ -85,11 +89,12 @@ async function readyMessages(): Promise<number> {
  */
 async function scenario(name: string, fault: (load: Load) => Promise<void>, options: { seconds?: number; deadLetters?: number } = {}) {
   const load = startLoad(name, publisher, RATE);
-  // The stream runs for `seconds` however long the fault takes, so every scenario has a bounded volume.
-  const stopped = sleep((options.seconds ?? 5) * 1_000).then(() => load.stop());
+  // The stream flows before, during and after the fault: `seconds` in all, or until the fault is over.
+  const minimum = sleep((options.seconds ?? 5) * 1_000);
   await sleep(2_000);
   await fault(load);
-  await stopped;
+  await Promise.all([minimum, sleep(1_000)]);
+  await load.stop();
   const counts = await drainAndCount({ load, databaseUrl, smtp, readyMessages, queueDepths: () => rabbit.queueDepths() });
   results.push(counts);
   console.log(`chaos ledger: ${formatCounts(counts)}`);
@@ -193,6 +198,8 @@ describe("chaos: nothing lost, nothing doubled", () => {
       "rabbitmq-restarted",
       async () => {
         await rabbit.stopApp();
+        // What the web's registration endpoint gets while the broker is away: an error, never "accepted".
+        await expect(publisher.publish(UserRegistrationV1, createEnvelope(UserRegistrationV1, probeRegistration()))).rejects.toBeInstanceOf(PublishError);
         await untilReadiness("broker", "down");
         await sleep(2_000);
         await rabbit.startApp();
@@ -200,7 +207,7 @@ describe("chaos: nothing lost, nothing doubled", () => {
       },
       { seconds: 8 },
     );
-    // While the broker was away the web's publisher answered errors, never "accepted".
+    // The stream's publishes while the broker was away were refused too.
     expect(counts.refused).toBeGreaterThan(0);
   });
 
