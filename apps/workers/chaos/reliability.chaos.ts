@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { connect } from "amqplib";
 import { DEAD_LETTER_HEADERS, QUEUES, UserRegistrationV1, createEnvelope, deadLetterQueue, retryQueue } from "@userstream/contracts";
+import { createTestDatabase } from "@userstream/db/testing";
 import { PublishError, createPublisher, type Publisher } from "@userstream/messaging";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +19,9 @@ import { metricValue, startWorker, type Role, type WorkerProcess } from "./worke
  */
 
 const RATE = Number(process.env.CHAOS_RATE ?? 200);
-const RETRY_DELAYS_MS = "1000,2000,4000,8000";
+// Short waits keep the suite quick; together (at least 24 s with jitter) they outlast the 10 s
+// database outage with room to spare on a busy machine, as the defaults (36 s) do in production.
+const RETRY_DELAYS_MS = "1000,2000,4000,8000,16000";
 
 let postgres: ChaosPostgres;
 let rabbit: ChaosRabbit;
@@ -65,6 +68,17 @@ async function sql<Row extends pg.QueryResultRow>(text: string, values: unknown[
   }
 }
 
+/** Empties the dead-letter queues before a scenario, so the dead letters it counts are its own. */
+async function purgeDeadLetters(): Promise<void> {
+  const connection = await connect(rabbit.url);
+  try {
+    const channel = await connection.createChannel();
+    for (const queue of Object.values(QUEUES)) await channel.purgeQueue(deadLetterQueue(queue));
+  } finally {
+    await connection.close();
+  }
+}
+
 function probeRegistration() {
   return { registrationId: crypto.randomUUID(), firstName: "Probe", lastName: "Outage", email: "probe@chaos.example.com" };
 }
@@ -88,6 +102,7 @@ async function readyMessages(): Promise<number> {
  * and count. The ledger's counts are printed and must show nothing lost and nothing doubled.
  */
 async function scenario(name: string, fault: (load: Load) => Promise<void>, options: { seconds?: number; deadLetters?: number } = {}) {
+  await purgeDeadLetters();
   const load = startLoad(name, publisher, RATE);
   // The stream flows before, during and after the fault: `seconds` in all, or until the fault is over.
   const minimum = sleep((options.seconds ?? 5) * 1_000);
@@ -118,8 +133,8 @@ describe("chaos: nothing lost, nothing doubled", () => {
       startRabbit({ nodePort: Number(process.env.CHAOS_AMQP_PORT ?? nodePort), distPort: Number(process.env.CHAOS_DIST_PORT ?? distPort) }),
       startTestSmtpServer({ parse: false }),
     ]);
+    // The migrated test database is made on the suite's own cluster.
     process.env.TEST_DATABASE_URL = postgres.url;
-    const { createTestDatabase } = await import("@userstream/db/testing");
     databaseUrl = (await createTestDatabase("userstream_chaos")).url;
     workerEnv = {
       DATABASE_URL: databaseUrl,
@@ -218,8 +233,9 @@ describe("chaos: nothing lost, nothing doubled", () => {
       "postgres-stopped",
       async () => {
         await postgres.stop();
+        const outage = sleep(10_000);
         await untilReadiness("database", "down");
-        await sleep(10_000);
+        await outage;
         await postgres.start();
         await untilReadiness("database", "up");
       },
