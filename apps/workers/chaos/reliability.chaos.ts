@@ -218,10 +218,11 @@ describe("chaos: nothing lost, nothing doubled", () => {
         await untilReadiness("broker", "down");
         await sleep(2_000);
         await rabbit.startApp();
-        await untilReadiness("broker", "up");
       },
       { seconds: 8 },
     );
+    // Everything drained, so every consumer is back: /readyz says so again.
+    await untilReadiness("broker", "up");
     // The stream's publishes while the broker was away were refused too.
     expect(counts.refused).toBeGreaterThan(0);
   });
@@ -237,10 +238,10 @@ describe("chaos: nothing lost, nothing doubled", () => {
         await untilReadiness("database", "down");
         await outage;
         await postgres.start();
-        await untilReadiness("database", "up");
       },
       { seconds: 12 },
     );
+    await untilReadiness("database", "up");
     // No hot requeue loop: each registration is retried at most once per delay level.
     const levels = RETRY_DELAYS_MS.split(",").length;
     expect((await retried()) - before).toBeLessThanOrEqual(levels * (counts.confirmed + counts.storedUnconfirmed));
