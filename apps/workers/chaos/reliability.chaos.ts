@@ -104,12 +104,16 @@ async function readyMessages(): Promise<number> {
 async function scenario(name: string, fault: (load: Load) => Promise<void>, options: { seconds?: number; deadLetters?: number } = {}) {
   await purgeDeadLetters();
   const load = startLoad(name, publisher, RATE);
-  // The stream flows before, during and after the fault: `seconds` in all, or until the fault is over.
-  const minimum = sleep((options.seconds ?? 5) * 1_000);
-  await sleep(2_000);
-  await fault(load);
-  await Promise.all([minimum, sleep(1_000)]);
-  await load.stop();
+  try {
+    // The stream flows before, during and after the fault: `seconds` in all, or until the fault is over.
+    const minimum = sleep((options.seconds ?? 5) * 1_000);
+    await sleep(2_000);
+    await fault(load);
+    await Promise.all([minimum, sleep(1_000)]);
+  } finally {
+    // Also when the fault failed: a stream left running would flood the next scenarios.
+    await load.stop();
+  }
   const counts = await drainAndCount({ load, databaseUrl, smtp, readyMessages, queueDepths: () => rabbit.queueDepths() });
   results.push(counts);
   console.log(`chaos ledger: ${formatCounts(counts)}`);
@@ -167,9 +171,12 @@ describe("chaos: nothing lost, nothing doubled", () => {
     await locker.connect();
     await scenario("receiver-killed-before-commit", async () => {
       await locker.query("BEGIN; LOCK TABLE registrations IN SHARE ROW EXCLUSIVE MODE");
-      await waitFor(async () => (await sql("SELECT 1 FROM pg_locks WHERE NOT granted")).length > 0, 30_000);
-      await only("receiver").kill();
-      await locker.query("COMMIT");
+      try {
+        await waitFor(async () => (await sql("SELECT 1 FROM pg_locks WHERE NOT granted")).length > 0, 30_000);
+        await only("receiver").kill();
+      } finally {
+        await locker.query("COMMIT");
+      }
       await start("receiver");
     });
     await locker.end();
@@ -185,11 +192,18 @@ describe("chaos: nothing lost, nothing doubled", () => {
     };
     let restarted: WorkerProcess | undefined;
     await scenario("receiver-killed-after-commit", async () => {
-      await rabbit.ctl("set_vm_memory_high_watermark", "0");
       const victim = only("receiver");
-      await waitFor(async () => (await committedNotSettled(victim)) >= 10, 30_000);
-      await victim.kill();
-      await rabbit.ctl("set_vm_memory_high_watermark", "0.4");
+      // Paused for a second, the receiver finds a backlog when it resumes under the alarm.
+      victim.child.kill("SIGSTOP");
+      await sleep(1_000);
+      await rabbit.ctl("set_vm_memory_high_watermark", "0");
+      victim.child.kill("SIGCONT");
+      try {
+        await waitFor(async () => (await committedNotSettled(victim)) >= 10, 30_000);
+        await victim.kill();
+      } finally {
+        await rabbit.ctl("set_vm_memory_high_watermark", "0.4");
+      }
       restarted = await start("receiver");
     });
     // The committed registrations came back and were recognised, not stored again.
@@ -200,10 +214,13 @@ describe("chaos: nothing lost, nothing doubled", () => {
   it("kill -9 the sender mid-send, the SMTP server holding the DATA reply", async () => {
     await scenario("sender-killed-mid-send", async () => {
       smtp.holdData();
-      await waitFor(async () => smtp.heldDataCount() > 0, 30_000);
-      await only("sender").kill();
-      await waitFor(async () => smtp.heldDataCount() === 0, 30_000);
-      smtp.resumeData();
+      try {
+        await waitFor(async () => smtp.heldDataCount() > 0, 30_000);
+        await only("sender").kill();
+        await waitFor(async () => smtp.heldDataCount() === 0, 30_000);
+      } finally {
+        smtp.resumeData();
+      }
       await start("sender");
     });
   });
@@ -213,11 +230,14 @@ describe("chaos: nothing lost, nothing doubled", () => {
       "rabbitmq-restarted",
       async () => {
         await rabbit.stopApp();
-        // What the web's registration endpoint gets while the broker is away: an error, never "accepted".
-        await expect(publisher.publish(UserRegistrationV1, createEnvelope(UserRegistrationV1, probeRegistration()))).rejects.toBeInstanceOf(PublishError);
-        await untilReadiness("broker", "down");
-        await sleep(2_000);
-        await rabbit.startApp();
+        try {
+          // What the web's registration endpoint gets while the broker is away: an error, never "accepted".
+          await expect(publisher.publish(UserRegistrationV1, createEnvelope(UserRegistrationV1, probeRegistration()))).rejects.toBeInstanceOf(PublishError);
+          await untilReadiness("broker", "down");
+          await sleep(2_000);
+        } finally {
+          await rabbit.startApp();
+        }
       },
       { seconds: 8 },
     );
@@ -235,9 +255,12 @@ describe("chaos: nothing lost, nothing doubled", () => {
       async () => {
         await postgres.stop();
         const outage = sleep(10_000);
-        await untilReadiness("database", "down");
-        await outage;
-        await postgres.start();
+        try {
+          await untilReadiness("database", "down");
+          await outage;
+        } finally {
+          await postgres.start();
+        }
       },
       { seconds: 12 },
     );
@@ -285,9 +308,9 @@ describe("chaos: nothing lost, nothing doubled", () => {
   it("SIGTERM every worker under load, then restart them", async () => {
     await scenario("all-workers-terminated", async () => {
       const exits = await Promise.all([...workers].map((worker) => worker.terminate()));
+      await Promise.all([start("receiver"), start("sender"), start("reporter")]);
       // Exit code 0: each finished its in-flight work and closed in order, within its timeout.
       expect(exits).toEqual(exits.map(() => 0));
-      await Promise.all([start("receiver"), start("sender"), start("reporter")]);
     });
   });
 
