@@ -63,7 +63,7 @@ export async function startWorker(role: Role, port: number, env: Record<string, 
       return exited;
     },
     async metrics() {
-      return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
     },
   };
   await waitUntilReady(worker);

@@ -22,7 +22,9 @@ export function createWorkerMetrics(role: string, queue: string, latencyBuckets:
       help: `Messages ready in ${queue}, as seen at the last scrape (absent while the broker is away)`,
       registers: [registry],
       async collect() {
-        const depth = await depthProbe().catch(() => undefined);
+        // A broker that blocks this connection (a resource alarm) must not hang the whole scrape.
+        const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1_000).unref());
+        const depth = await Promise.race([depthProbe().catch(() => undefined), timeout]);
         if (depth === undefined) this.reset();
         else this.set(depth);
       },
