@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn } from "node:child_process";
-import { chownSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -44,7 +44,11 @@ export async function startPostgres(port: number) {
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
   const pgCtl = (...args: string[]) => runAs("postgres", join(PG_BIN, "pg_ctl"), ["-D", data, ...args]);
   const start = () => pgCtl("start", "-w", "-l", join(dir, "postgres.log"), "-o", options);
-  await start();
+  await start().catch((err: unknown) => {
+    const log = readFileSync(join(dir, "postgres.log"), "utf8");
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`PostgreSQL did not start on port ${port} (already taken?):\n${log}`, { cause: err });
+  });
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     /** A fast shutdown: open sessions are ended, as when the server goes away. */
