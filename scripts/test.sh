@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: install what is missing, build, then run every test: unit and integration (Vitest,
-# against the real PostgreSQL and RabbitMQ) and end-to-end (Playwright in Chromium).
+# against the real PostgreSQL and RabbitMQ), end-to-end (Playwright in Chromium) and the chaos
+# suite (its own PostgreSQL cluster and RabbitMQ node, faults injected; see docs/reliability.md).
 source "$(dirname "$0")/lib.sh"
 ensure_pnpm
 ensure_dependencies
@@ -22,5 +23,8 @@ pnpm bench:scaling 300 100 --smoke || status=1
 PLAYWRIGHT_JSON_OUTPUT_NAME="$ROOT/.test-output/playwright.json" \
   pnpm --filter @userstream/web exec playwright test --reporter=list,json || status=1
 
-node scripts/test-summary.mjs .test-output/vitest.json .test-output/playwright.json || status=1
+pnpm --filter @userstream/workers test:chaos --reporter=default --reporter=json \
+  --outputFile.json="$ROOT/.test-output/chaos.json" || status=1
+
+node scripts/test-summary.mjs .test-output/vitest.json .test-output/playwright.json .test-output/chaos.json || status=1
 exit $status

@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/env.ts", "**/testing.ts", "**/*.test.ts", "**/test/**", "**/e2e/**", "**/*.config.ts", "**/scripts/**", "**/bench/**", "**/test-global-setup.ts"],
+    files: ["**/env.ts", "**/testing.ts", "**/*.test.ts", "**/test/**", "**/e2e/**", "**/chaos/**", "**/*.config.ts", "**/scripts/**", "**/bench/**", "**/test-global-setup.ts"],
     rules: { "no-restricted-properties": "off" },
   },
 );

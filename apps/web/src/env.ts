@@ -74,6 +74,9 @@ const server = {
   SENDER_URL: z.url().default("http://127.0.0.1:8082"),
   REPORTER_URL: z.url().default("http://127.0.0.1:8084"),
   PUBLISH_CONFIRM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** How long the shutdown on SIGTERM may take before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
 };
 

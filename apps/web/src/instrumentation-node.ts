@@ -25,6 +25,8 @@ export async function validateEnvironmentOrExit(): Promise<void> {
   try {
     const { env } = await import("./env");
     await warnAboutDevelopmentAdmin(env);
+    const { closeOnSignals } = await import("./server/shutdown");
+    closeOnSignals(env.SHUTDOWN_TIMEOUT_MS);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);

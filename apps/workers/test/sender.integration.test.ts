@@ -66,10 +66,11 @@ describe("welcome emails through a real SMTP server", () => {
     const common = { DATABASE_URL: database.url, AMQP_URL: vhost.url, LOG_LEVEL: "silent", RETRY_DELAYS_MS: "50,100" };
     const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: String(await freePort()) }));
     stops.push(() => receiver.shutdown.run("test"));
+    const senderPort = await freePort();
     const sender = await startSender(
       loadSenderEnv({
         ...common,
-        SENDER_PORT: String(await freePort()),
+        SENDER_PORT: String(senderPort),
         SMTP_URL: smtp.url,
         APP_URL,
         CONFIRMATION_TOKEN_SECRET: SECRET,
@@ -78,13 +79,14 @@ describe("welcome emails through a real SMTP server", () => {
       }),
     );
     stops.push(() => sender.shutdown.run("test"));
+    return { senderPort };
   }
 
   const welcomeRow = async (email: string) =>
     db.notificationLog.findFirst({ where: { user: { email }, kind: "welcome" } });
 
   it("sends one welcome email with the person's name and a working confirmation link", async () => {
-    await runPipeline();
+    const { senderPort } = await runPipeline();
     const message = registration();
     const { email } = message.payload;
     await publisher.publish(UserRegistrationV1, message);
@@ -107,6 +109,11 @@ describe("welcome emails through a real SMTP server", () => {
     const token = new URL(link).searchParams.get("token") ?? "";
     const user = await db.user.findUniqueOrThrow({ where: { email } });
     expect(verifyConfirmationToken(token, SECRET)).toMatchObject({ ok: true, userId: user.id });
+
+    const metrics = await (await fetch(`http://127.0.0.1:${senderPort}/metrics`)).text();
+    expect(metrics).toContain('sender_send_seconds_count{result="sent",provider="smtp"} 1');
+    expect(metrics).toContain("sender_messages_received_total 1");
+    expect(metrics).toMatch(/^sender_queue_depth 0$/m);
   });
 
   it("sends no second email when the same address registers again", async () => {

@@ -14,13 +14,28 @@ export type Responder = (envelopeTo: string[]) => { code: number; message: strin
  * A real SMTP server for tests (smtp-server). It keeps every message it accepted, can refuse
  * with chosen reply codes, and can hold its RCPT replies to stand for a slow server: a client
  * that dies while waiting never gets to send the message, so nothing of it is delivered.
+ *
+ * It can also hold its DATA replies (`holdData`): the message has been sent but the server has
+ * not taken responsibility for it yet. As a real server does, it drops a message whose client
+ * left before the `250` reply. With `parse: false` it only counts deliveries per address, which
+ * is cheap enough for hundreds of messages a second.
  */
-export async function startTestSmtpServer(options: { tls?: { key: string; cert: string } } = {}) {
+export async function startTestSmtpServer(options: { parse?: boolean; tls?: { key: string; cert: string } } = {}) {
+  const parse = options.parse ?? true;
   const received: ReceivedEmail[] = [];
+  const deliveries = new Map<string, number>();
+  const closedSessions = new Set<string>();
+  const heldData = new Map<string, () => void>();
+  let dataHeld = false;
   let responder: Responder = () => undefined;
   let held: Promise<void> | undefined;
   let release: () => void = () => undefined;
   let attempts = 0;
+
+  async function accept(envelopeTo: string[], content: Buffer) {
+    for (const address of envelopeTo) deliveries.set(address, (deliveries.get(address) ?? 0) + 1);
+    if (parse) received.push({ envelopeTo, mail: await simpleParser(content) });
+  }
 
   const server = new SMTPServer({
     authOptional: true,
@@ -30,6 +45,10 @@ export async function startTestSmtpServer(options: { tls?: { key: string; cert: 
     // No reverse DNS of the client: there is no resolver to ask here, and each lookup would wait it out.
     disableReverseLookup: true,
     logger: false,
+    onClose(session) {
+      closedSessions.add(session.id);
+      heldData.get(session.id)?.();
+    },
     async onRcptTo(_address, _session, callback) {
       if (held) await held;
       callback();
@@ -45,14 +64,21 @@ export async function startTestSmtpServer(options: { tls?: { key: string; cert: 
           const error = Object.assign(new Error(refusal.message), { responseCode: refusal.code });
           return callback(error);
         }
-        received.push({ envelopeTo, mail: await simpleParser(Buffer.concat(chunks)) });
-        callback();
+        const deliver = async () => {
+          heldData.delete(session.id);
+          // The client left before the reply: it never learnt the message was taken, so drop it.
+          if (closedSessions.has(session.id)) return;
+          await accept(envelopeTo, Buffer.concat(chunks));
+          callback();
+        };
+        if (dataHeld) heldData.set(session.id, () => void deliver());
+        else await deliver();
       });
     },
   });
-  // A client that refuses the certificate drops the connection mid-handshake: expected in the TLS
-  // tests, and reported by smtp-server as an 'error' event that must not go unhandled.
-  server.on("error", () => {});
+  // A client that dies mid-session (a killed sender) resets its socket, and one that refuses the
+  // certificate drops the connection mid-handshake: the client's loss, not an error here.
+  server.on("error", () => undefined);
   server.listen(0, "127.0.0.1");
   await once(server.server, "listening");
   const address = server.server.address();
@@ -75,6 +101,18 @@ export async function startTestSmtpServer(options: { tls?: { key: string; cert: 
       held = undefined;
       release();
     },
+    /** From now on, DATA replies wait until `resumeData()`; a client that leaves meanwhile loses its message. */
+    holdData() {
+      dataHeld = true;
+    },
+    /** Messages whose DATA reply is being held, their clients still connected. */
+    heldDataCount: () => heldData.size,
+    resumeData() {
+      dataHeld = false;
+      for (const deliver of [...heldData.values()]) deliver();
+    },
+    /** Messages accepted for `address` (with or without `parse`). */
+    deliveriesTo: (address: string) => deliveries.get(address) ?? 0,
     to(address: string) {
       return received.filter((email) => email.envelopeTo.includes(address));
     },

@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
+import { createHealingPool } from "./healing-pool";
 
 /** The generated client: `PrismaClient`, the `Prisma` namespace, model types and enums. */
 export * from "./generated/prisma/client";
@@ -16,6 +17,7 @@ export interface PrismaClientOptions {
  * shutdown.
  */
 export function createPrismaClient(databaseUrl: string, options: PrismaClientOptions = {}): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.max });
+  const pool = createHealingPool({ connectionString: databaseUrl, max: options.max });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   return new PrismaClient({ adapter });
 }

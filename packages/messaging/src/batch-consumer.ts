@@ -54,7 +54,7 @@ export async function startBatchConsumer<Contract extends MessageContract>(
   const maxBatch = options.maxBatch ?? options.prefetch;
   const lingerMs = options.lingerMs ?? 5;
   const concurrency = options.concurrency ?? 1;
-  const settler = createSettler({ contract: options.contract, handle: options.handle, retryDelaysMs, confirmTimeoutMs, logger });
+  const settler = createSettler({ ...options, retryDelaysMs, confirmTimeoutMs, logger });
   // Channels with a delivery left unacknowledged (to be redelivered): a `multiple` ack would take it too.
   const leftUnacked = new WeakSet<ConfirmChannel>();
   let pending: Pending | undefined;
@@ -153,6 +153,7 @@ export async function startBatchConsumer<Contract extends MessageContract>(
     confirmTimeoutMs,
     logger,
     onMessage(channel, message) {
+      options.onDelivered?.();
       if (pending && pending.channel !== channel) flush();
       pending ??= { channel, messages: [], timer: setTimeout(flush, lingerMs) };
       pending.messages.push(message);

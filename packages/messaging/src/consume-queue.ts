@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { connect, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from "amqplib";
+import type { ChannelModel, ConfirmChannel, ConsumeMessage } from "amqplib";
 import type { QueueName } from "@userstream/contracts";
+import { connectToBroker } from "./connection";
 import type { Logger } from "./logger";
 import { assertQueueTopology } from "./topology";
 
@@ -34,32 +35,43 @@ export async function consumeQueue(options: QueueConsumptionOptions) {
   let stopping = false;
 
   async function open(): Promise<void> {
-    const connection = await connect(url, { timeout: confirmTimeoutMs });
+    const connection = await connectToBroker(url, confirmTimeoutMs);
     connection.on("error", (err: Error) => logger.warn({ err, queue }, "broker connection error"));
     connection.on("close", () => {
+      // Only the connection in use is recovered; one that failed while opening is just dropped.
+      if (link?.connection !== connection) return;
       link = undefined;
       if (!stopping) {
         logger.warn({ queue }, "broker connection closed; reconnecting");
         void openWithBackoff();
       }
     });
-    const channel = await connection.createConfirmChannel();
-    channel.on("error", (err: Error) => logger.warn({ err, queue }, "consumer channel error"));
-    // A channel closed by the broker (e.g. a queue-level error) is recovered by reconnecting.
-    channel.on("close", () => connection.close().catch(() => undefined));
-    await assertQueueTopology(channel, queue, options.retryLevels);
-    await channel.prefetch(prefetch);
-    const { consumerTag } = await channel.consume(queue, (message) => {
-      if (message === null) {
-        // The broker cancelled us (queue deleted): start over, which re-declares the queue.
-        logger.warn({ queue }, "consumer cancelled by the broker");
-        connection.close().catch(() => undefined);
-        return;
-      }
-      options.onMessage(channel, message);
-    });
-    link = { connection, channel, consumerTag };
-    logger.info({ queue, prefetch }, "consuming");
+    try {
+      const channel = await connection.createConfirmChannel();
+      channel.on("error", (err: Error) => logger.warn({ err, queue }, "consumer channel error"));
+      // A channel closed by the broker (e.g. a queue-level error) is recovered by reconnecting.
+      channel.on("close", () => connection.close().catch(() => undefined));
+      // Topology and prefetch are applied on every (re)connect: a restarted broker may have lost neither, or both.
+      await assertQueueTopology(channel, queue, options.retryLevels);
+      await channel.prefetch(prefetch);
+      // stop() was called while this connection was being opened: it must not start consuming.
+      if (stopping) throw new Error("stopping");
+      const { consumerTag } = await channel.consume(queue, (message) => {
+        if (message === null) {
+          // The broker cancelled us (queue deleted): start over, which re-declares the queue.
+          logger.warn({ queue }, "consumer cancelled by the broker");
+          connection.close().catch(() => undefined);
+          return;
+        }
+        // Settled on the channel that delivered it: a delivery tag means nothing on any other.
+        options.onMessage(channel, message);
+      });
+      link = { connection, channel, consumerTag };
+      logger.info({ queue, prefetch }, "consuming");
+    } catch (err) {
+      await connection.close().catch(() => undefined);
+      if (!stopping) throw err;
+    }
   }
 
   async function openWithBackoff(): Promise<void> {
@@ -78,6 +90,11 @@ export async function consumeQueue(options: QueueConsumptionOptions) {
 
   return {
     isReady: () => link !== undefined,
+    async queueDepth() {
+      const current = link;
+      if (!current) return undefined;
+      return (await current.channel.checkQueue(queue)).messageCount;
+    },
     async stop() {
       stopping = true;
       const current = link;

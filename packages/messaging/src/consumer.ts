@@ -1,5 +1,6 @@
 import type { ConfirmChannel, ConsumeMessage } from "amqplib";
 import { DEFAULT_RETRY_DELAYS_MS, type MessageContract } from "@userstream/contracts";
+import type { z } from "zod";
 import { consumeQueue } from "./consume-queue";
 import { silentLogger, type Logger } from "./logger";
 import { createSettler, type Handler, type Outcome } from "./settle";
@@ -19,11 +20,17 @@ export interface ConsumerOptions<Contract extends MessageContract> {
   logger?: Logger;
   /** Called once per delivery with what became of it and how long it took, for metrics. */
   onSettled?(outcome: Outcome, seconds: number): void;
+  /** Called as each delivery arrives (redeliveries included), for metrics. */
+  onDelivered?(): void;
+  /** Fields added to every log line about a parsed message, e.g. its registration id. */
+  logFields?(message: z.output<Contract["schema"]>): Record<string, unknown>;
 }
 
 export interface Consumer {
   /** True while connected to the broker and consuming. */
   isReady(): boolean;
+  /** Messages ready in the queue right now, or undefined while not connected. */
+  queueDepth(): Promise<number | undefined>;
   /** Stops consuming, lets in-flight messages finish and settle, then closes channel and connection. */
   stop(): Promise<void>;
 }
@@ -47,11 +54,12 @@ export function consumerDefaults<Contract extends MessageContract>(options: Cons
 export async function startConsumer<Contract extends MessageContract>(options: ConsumerOptions<Contract>): Promise<Consumer> {
   const { retryDelaysMs, confirmTimeoutMs, logger } = consumerDefaults(options);
   const queue = options.contract.queue;
-  const settler = createSettler({ contract: options.contract, handle: options.handle, retryDelaysMs, confirmTimeoutMs, logger });
+  const settler = createSettler({ ...options, retryDelaysMs, confirmTimeoutMs, logger });
   const inFlight = new Set<Promise<void>>();
 
   async function deliver(channel: ConfirmChannel, message: ConsumeMessage) {
     const started = performance.now();
+    options.onDelivered?.();
     try {
       const outcome = await settler.settle(channel, message);
       // The ack comes last: only after the work (or the hand-off to a retry/dead-letter queue) is done.

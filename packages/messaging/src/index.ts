@@ -2,6 +2,7 @@ export * from "./errors";
 export * from "./logger";
 export * from "./topology";
 export * from "./confirm";
+export * from "./connection";
 export * from "./publisher";
 export * from "./consumer";
 export * from "./batch-consumer";

@@ -1,7 +1,8 @@
-import { connect, type ChannelModel, type ConfirmChannel, type GetMessage } from "amqplib";
+import type { ChannelModel, ConfirmChannel, GetMessage } from "amqplib";
 import { ATTEMPTS_HEADER, DEAD_LETTER_HEADERS, deadLetterQueue, type MessageContract, type QueueName } from "@userstream/contracts";
 import type { z } from "zod";
 import { sendConfirmed } from "./confirm";
+import { connectToBroker } from "./connection";
 import { PublishError } from "./errors";
 import { silentLogger, type Logger } from "./logger";
 import { assertTopology } from "./topology";
@@ -24,6 +25,7 @@ export interface Publisher {
   replayParked(queue: QueueName, select: (content: Buffer) => boolean): Promise<string[]>;
   /** True when a confirmed channel is open right now. */
   isConnected(): boolean;
+  /** Refuses new publishes (PublishError), waits for those under way, then closes channel and connection. */
   close(): Promise<void>;
 }
 
@@ -44,22 +46,29 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
   let open: Link | undefined;
 
   async function openLink(): Promise<Link> {
-    const connection = await connect(url, { timeout: confirmTimeoutMs });
+    const connection = await connectToBroker(url, confirmTimeoutMs);
+    // Only the link in use is forgotten: a failed one closing late must not drop its successor.
     const forget = () => {
+      if (open?.connection !== connection) return;
       open = undefined;
       link = undefined;
     };
     connection.on("error", (err: Error) => logger.warn({ err }, "broker connection error"));
     connection.on("close", forget);
-    const channel = await connection.createConfirmChannel();
-    channel.on("error", (err: Error) => logger.warn({ err }, "publisher channel error"));
-    channel.on("close", () => {
-      forget();
-      connection.close().catch(() => undefined);
-    });
-    await assertTopology(channel);
-    open = { connection, channel };
-    return open;
+    try {
+      const channel = await connection.createConfirmChannel();
+      channel.on("error", (err: Error) => logger.warn({ err }, "publisher channel error"));
+      channel.on("close", () => {
+        forget();
+        connection.close().catch(() => undefined);
+      });
+      await assertTopology(channel);
+      open = { connection, channel };
+      return open;
+    } catch (err) {
+      await connection.close().catch(() => undefined);
+      throw err;
+    }
   }
 
   function currentLink(): Promise<Link> {
@@ -70,24 +79,42 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
     return link;
   }
 
+  const inFlight = new Set<Promise<void>>();
+  let closing = false;
+
+  async function publishConfirmed(queue: string, message: { id: string; type: string }) {
+    try {
+      const { channel } = await currentLink();
+      await sendConfirmed(
+        channel,
+        queue,
+        Buffer.from(JSON.stringify(message)),
+        { messageId: message.id, type: message.type, contentType: "application/json", timestamp: Date.now() },
+        confirmTimeoutMs,
+      );
+    } catch (err) {
+      logger.warn({ err, messageId: message.id, queue }, "publish not confirmed");
+      // The channel's state is unknown after a failed confirm: start afresh on the next publish
+      // (forgotten now, not when the close completes, so that publish does not find it closing).
+      const failed = open;
+      open = undefined;
+      link = undefined;
+      failed?.connection.close().catch(() => undefined);
+      throw new PublishError(`could not publish to ${queue}`, { cause: err });
+    }
+  }
+
   return {
     async publish(contract, envelope) {
       // A message that breaks its own contract is a bug in the caller, not a broker failure.
       const message = contract.schema.parse(envelope) as { id: string; type: string; version: number };
+      if (closing) throw new PublishError(`could not publish to ${contract.queue}: the publisher is closing`);
+      const work = publishConfirmed(contract.queue, message);
+      inFlight.add(work);
       try {
-        const { channel } = await currentLink();
-        await sendConfirmed(
-          channel,
-          contract.queue,
-          Buffer.from(JSON.stringify(message)),
-          { messageId: message.id, type: message.type, contentType: "application/json", timestamp: Date.now() },
-          confirmTimeoutMs,
-        );
-      } catch (err) {
-        logger.warn({ err, messageId: message.id, queue: contract.queue }, "publish not confirmed");
-        // The channel's state is unknown after a failed confirm: start afresh on the next publish.
-        open?.connection.close().catch(() => undefined);
-        throw new PublishError(`could not publish to ${contract.queue}`, { cause: err });
+        await work;
+      } finally {
+        inFlight.delete(work);
       }
     },
     async replayParked(queue, select) {
@@ -106,6 +133,9 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
     },
     isConnected: () => open !== undefined,
     async close() {
+      // New publishes are refused from now on; those under way still get their confirm (or time out).
+      closing = true;
+      await Promise.allSettled([...inFlight]);
       const current = open;
       open = undefined;
       link = undefined;

@@ -32,6 +32,8 @@ interface SettlerOptions<Contract extends MessageContract> {
   retryDelaysMs: readonly number[];
   confirmTimeoutMs: number;
   logger: Logger;
+  /** Fields added to every log line about a parsed message, e.g. its registration id. */
+  logFields?(message: z.output<Contract["schema"]>): Record<string, unknown>;
 }
 
 function describe(err: unknown): string {
@@ -55,7 +57,12 @@ export function createSettler<Contract extends MessageContract>(options: Settler
   const { contract, handle, retryDelaysMs, confirmTimeoutMs, logger } = options;
   const queue = contract.queue;
 
-  async function park(channel: ConfirmChannel, message: ConsumeMessage, reason: string, error: string) {
+  /** What every log line about `message` carries: its id and, once parsed, the caller's fields. */
+  function logOf(message: ConsumeMessage, parsed?: z.output<Contract["schema"]>): Record<string, unknown> {
+    return { messageId: message.properties.messageId, ...(parsed === undefined ? {} : options.logFields?.(parsed)) };
+  }
+
+  async function park(channel: ConfirmChannel, message: ConsumeMessage, log: Record<string, unknown>, reason: string, error: string) {
     await sendConfirmed(
       channel,
       deadLetterQueue(queue),
@@ -72,7 +79,7 @@ export function createSettler<Contract extends MessageContract>(options: Settler
       },
       confirmTimeoutMs,
     );
-    logger.warn({ messageId: message.properties.messageId, queue, reason, error }, "message dead-lettered");
+    logger.warn({ ...log, queue, reason, error }, "message dead-lettered");
   }
 
   async function retryLater(channel: ConfirmChannel, message: ConsumeMessage, attempt: number, delayMs: number) {
@@ -94,7 +101,7 @@ export function createSettler<Contract extends MessageContract>(options: Settler
     try {
       return contract.schema.parse(JSON.parse(message.content.toString("utf8"))) as z.output<Contract["schema"]>;
     } catch (err) {
-      await park(channel, message, "malformed", describe(err));
+      await park(channel, message, logOf(message), "malformed", describe(err));
       return undefined;
     }
   }
@@ -102,23 +109,24 @@ export function createSettler<Contract extends MessageContract>(options: Settler
   /** Handles one parsed message; resolves when it may be acked (done, retried later or parked). */
   async function run(channel: ConfirmChannel, message: ConsumeMessage, parsed: z.output<Contract["schema"]>): Promise<Outcome> {
     const attempt = attemptOf(message);
+    const log = logOf(message, parsed);
     try {
       const retriesLeft = Math.max(0, retryDelaysMs.length - attempt + 1);
       await handle(parsed, { attempt, retriesLeft, messageId: message.properties.messageId as string | undefined });
       return "acked";
     } catch (err) {
       if (err instanceof PermanentError) {
-        await park(channel, message, "rejected", describe(err));
+        await park(channel, message, log, "rejected", describe(err));
         return "dead-lettered";
       }
       const backoffMs = retryDelaysMs[attempt - 1];
       if (backoffMs === undefined) {
-        await park(channel, message, "retries-exhausted", describe(err));
+        await park(channel, message, log, "retries-exhausted", describe(err));
         return "dead-lettered";
       }
       // Jitter spreads retries of messages that failed together; a Retry-After is a floor.
       const delayMs = Math.max(Math.round(backoffMs * (0.8 + Math.random() * 0.4)), err instanceof RetryLaterError ? err.delayMs : 0);
-      logger.warn({ err, messageId: message.properties.messageId, queue, attempt, delayMs }, "handler failed; retrying later");
+      logger.warn({ ...log, err, queue, attempt, delayMs }, "handler failed; retrying later");
       await retryLater(channel, message, attempt, delayMs);
       return "retried";
     }
@@ -127,6 +135,7 @@ export function createSettler<Contract extends MessageContract>(options: Settler
   return {
     parse,
     run,
+    logOf,
     /** Parses and handles one delivery. */
     async settle(channel: ConfirmChannel, message: ConsumeMessage): Promise<Outcome> {
       const parsed = await parse(channel, message);

@@ -10,3 +10,8 @@ export function getDb(): PrismaClient {
   globalForDb.userstreamPrisma ??= createPrismaClient(env.DATABASE_URL);
   return globalForDb.userstreamPrisma;
 }
+
+/** Closes the pool, if one was opened (the shutdown's last step). */
+export async function closeDb(): Promise<void> {
+  await globalForDb.userstreamPrisma?.$disconnect();
+}

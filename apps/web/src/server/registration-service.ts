@@ -5,10 +5,11 @@ import {
   type RegistrationStatus,
 } from "@userstream/contracts";
 import type { NotificationStatus, PrismaClient } from "@userstream/db";
-import type { Publisher } from "@userstream/messaging";
+import type { Logger, Publisher } from "@userstream/messaging";
 
 export interface SubmitRegistrationDeps {
   publisher: Pick<Publisher, "publish">;
+  logger?: Pick<Logger, "info">;
 }
 
 /**
@@ -21,12 +22,14 @@ export interface SubmitRegistrationDeps {
  */
 export async function submitRegistration(
   input: unknown,
-  { publisher }: SubmitRegistrationDeps,
+  { publisher, logger }: SubmitRegistrationDeps,
 ): Promise<{ registrationId: string }> {
   const registration = RegistrationInputSchema.parse(input);
   const registrationId = crypto.randomUUID();
   const envelope = createEnvelope(UserRegistrationV1, { ...registration, registrationId }, registrationId);
   await publisher.publish(UserRegistrationV1, envelope);
+  // The first line of a registration's trail: the receiver and sender log the same id.
+  logger?.info({ registrationId, messageId: envelope.id }, "registration accepted");
   return { registrationId };
 }
 

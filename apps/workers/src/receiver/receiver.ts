@@ -60,11 +60,11 @@ export async function startReceiver(env: ReceiverEnv) {
     async handle(message, { attempt }) {
       await settleStored(message, await storeRegistration(db, message), attempt);
     },
-    onSettled(outcome, seconds) {
-      metrics.consumed.inc({ outcome });
-      metrics.latency.observe(seconds);
-    },
+    ...metrics.consumerHooks,
+    logFields: (message) => ({ registrationId: message.payload.registrationId }),
   });
+
+  metrics.measureQueueDepth(consumer);
 
   const server = await startHealthServer({
     port: env.RECEIVER_PORT,

@@ -41,12 +41,12 @@ export async function startReporter(env: ReporterEnv) {
     async handle(message) {
       metrics.runs.inc({ result: await runReport(message.payload.reportId, deps) });
     },
-    onSettled(outcome, seconds) {
-      metrics.consumed.inc({ outcome });
-      metrics.latency.observe(seconds);
-    },
+    ...metrics.consumerHooks,
+    logFields: (message) => ({ reportId: message.payload.reportId }),
   });
   const task = startReportSchedule({ cron: env.REPORT_CRON, db, publisher, logger });
+
+  metrics.measureQueueDepth(consumer);
 
   const server = await startHealthServer({
     port: env.REPORTER_PORT,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { EmailSendMessage } from "@userstream/contracts";
 import { createConfirmationToken } from "@userstream/contracts/confirmation-token";
 import type { PrismaClient } from "@userstream/db";
@@ -16,6 +17,8 @@ export interface DeliverEmailDeps {
   leaseMs: number;
   sendTimeoutMs: number;
   logger: Logger;
+  /** How long each send took, for metrics. */
+  observeSend?(result: "sent" | "failed", seconds: number): void;
 }
 
 /** What became of one `email.send` message. */
@@ -27,6 +30,27 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new EmailDeliveryError(`no answer from the provider within ${ms} ms`, { temporary: true })), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+const RECORD_SENT_FOR_MS = 5 * 60_000;
+
+/**
+ * Records a sent email, trying again while the database is away: the email has left, so giving up
+ * here would let the message be retried and the email sent a second time. Only a database away
+ * for longer than `RECORD_SENT_FOR_MS` (or the process dying meanwhile) leaves that window open.
+ */
+async function recordSent(record: () => Promise<unknown>, logger: Logger, log: object): Promise<void> {
+  const deadline = Date.now() + RECORD_SENT_FOR_MS;
+  for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 5_000)) {
+    try {
+      await record();
+      return;
+    } catch (err) {
+      if (Date.now() + delayMs > deadline) throw err;
+      logger.warn({ ...log, err, delayMs }, "email sent but not recorded yet; trying again");
+      await sleep(delayMs);
+    }
+  }
 }
 
 /**
@@ -74,8 +98,11 @@ export async function deliverEmail(message: EmailSendMessage, context: DeliveryC
   const token = createConfirmationToken(user.id, deps.confirmationSecret, deps.confirmationTtlMs);
   const confirmUrl = new URL(`/confirm?token=${encodeURIComponent(token)}`, deps.appUrl).toString();
   const content = renderWelcomeEmail(user, confirmUrl);
+  let providerMessageId: string | undefined;
+  const sendStarted = performance.now();
+  const observeSend = (result: "sent" | "failed") => deps.observeSend?.(result, (performance.now() - sendStarted) / 1_000);
   try {
-    const { providerMessageId } = await withTimeout(
+    ({ providerMessageId } = await withTimeout(
       provider.send({
         from: deps.from,
         to: { name: `${user.firstName} ${user.lastName}`, address: user.email },
@@ -83,14 +110,10 @@ export async function deliverEmail(message: EmailSendMessage, context: DeliveryC
         idempotencyKey: `welcome/${notificationId}`,
       }),
       deps.sendTimeoutMs,
-    );
-    await db.notificationLog.update({
-      where: { id: notificationId },
-      data: { status: "sent", provider: provider.name, providerMessageId, sentAt: new Date(), lastError: null, leaseExpiresAt: null },
-    });
-    logger.info({ ...log, provider: provider.name, providerMessageId }, "welcome email sent");
-    return "sent";
+    ));
+    observeSend("sent");
   } catch (err) {
+    observeSend("failed");
     const failure = err instanceof EmailDeliveryError ? err : new EmailDeliveryError(String(err), { temporary: true, cause: err });
     const retry = failure.temporary && context.retriesLeft > 0;
     const status = !failure.temporary ? "failed" : retry ? "queued" : "dead";
@@ -103,4 +126,16 @@ export async function deliverEmail(message: EmailSendMessage, context: DeliveryC
     if (status === "dead") throw new PermanentError(`gave up after ${claimed.attempts} attempts: ${failure.message}`);
     throw new RetryLaterError(failure.message, failure.retryAfterMs ?? 0, { cause: failure });
   }
+  const sentAt = new Date();
+  await recordSent(
+    () =>
+      db.notificationLog.update({
+        where: { id: notificationId },
+        data: { status: "sent", provider: provider.name, providerMessageId, sentAt, lastError: null, leaseExpiresAt: null },
+      }),
+    logger,
+    log,
+  );
+  logger.info({ ...log, provider: provider.name, providerMessageId }, "welcome email sent");
+  return "sent";
 }

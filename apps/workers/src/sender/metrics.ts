@@ -1,4 +1,4 @@
-import { Counter } from "prom-client";
+import { Counter, Histogram } from "prom-client";
 import { createWorkerMetrics } from "../lib/worker-metrics";
 
 /** The sender's Prometheus metrics. */
@@ -10,6 +10,13 @@ export function createSenderMetrics() {
       name: "sender_emails_total",
       help: "Emails handled, by result (sent, failed, already-done)",
       labelNames: ["result", "provider"] as const,
+      registers: [metrics.registry],
+    }),
+    sendLatency: new Histogram({
+      name: "sender_send_seconds",
+      help: "Time the mail provider took to accept (or refuse) one email, by result",
+      labelNames: ["result", "provider"] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [metrics.registry],
     }),
   };

@@ -45,6 +45,7 @@ export async function startSender(env: SenderEnv) {
     confirmationTtlMs: env.CONFIRMATION_TOKEN_TTL_HOURS * 3_600_000,
     leaseMs: env.SEND_LEASE_MS,
     sendTimeoutMs: env.SEND_TIMEOUT_MS,
+    observeSend: (result: "sent" | "failed", seconds: number) => metrics.sendLatency.observe({ result, provider: provider.name }, seconds),
   };
 
   const consumer = await startConsumer({
@@ -57,11 +58,11 @@ export async function startSender(env: SenderEnv) {
       const result = await deliverEmail(message, context, deps);
       metrics.deliveries.inc({ result, provider: provider.name });
     },
-    onSettled(outcome, seconds) {
-      metrics.consumed.inc({ outcome });
-      metrics.latency.observe(seconds);
-    },
+    ...metrics.consumerHooks,
+    logFields: (message) => ({ registrationId: message.payload.registrationId, notificationId: message.payload.notificationId }),
   });
+
+  metrics.measureQueueDepth(consumer);
 
   const server = await startHealthServer({
     port: env.SENDER_PORT,

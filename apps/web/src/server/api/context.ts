@@ -5,6 +5,7 @@ import { env } from "~/env";
 import { clientAddress } from "../client-address";
 import { getDb } from "../db";
 import { createRateLimiter, type RateLimiter } from "../rate-limiter";
+import { getLogger } from "../logger";
 import { getPublisher } from "../publisher";
 import type { TRPCContext } from "./trpc";
 
@@ -29,5 +30,6 @@ export function createTRPCContext(opts: { headers: Headers }): TRPCContext {
     adminSession: adminSessionFromHeaders(opts.headers, adminAuthConfig()),
     clientAddress: clientAddress(opts.headers, env.TRUSTED_PROXY_HOPS),
     registrationLimiter: getRegistrationLimiter(),
+    logger: getLogger(),
   };
 }

@@ -14,6 +14,7 @@ describe("REST surface (/api/v1) against PostgreSQL and RabbitMQ", () => {
   let db: PrismaClient;
   let publisher: Publisher;
   let unreachable: Publisher;
+  let closed: Publisher;
 
   beforeAll(async () => {
     [database, vhost] = await Promise.all([createTestDatabase("userstream_web_rest"), createTestVhost("userstream-web-rest")]);
@@ -21,6 +22,9 @@ describe("REST surface (/api/v1) against PostgreSQL and RabbitMQ", () => {
     publisher = createPublisher(vhost.url);
     // Port 1 refuses connections at once: the broker is "down".
     unreachable = createPublisher("amqp://guest:guest@127.0.0.1:1", { confirmTimeoutMs: 2_000 });
+    // As on SIGTERM: the shutdown closes the app's publisher first.
+    closed = createPublisher(vhost.url);
+    await closed.close();
   });
 
   afterAll(async () => {
@@ -28,16 +32,17 @@ describe("REST surface (/api/v1) against PostgreSQL and RabbitMQ", () => {
     await Promise.all([vhost.drop(), database.drop()]);
   });
 
-  function call(path: string, init: RequestInit = {}, broker: "up" | "down" = "up") {
+  type Broker = "up" | "down" | "shutting down";
+  function call(path: string, init: RequestInit = {}, broker: Broker = "up") {
     return handleRestRequest(new Request(`${ORIGIN}/api/v1${path}`, init), ({ headers }) => ({
       headers,
       db,
-      publisher: broker === "up" ? publisher : unreachable,
+      publisher: { up: publisher, down: unreachable, "shutting down": closed }[broker],
       adminSession: null,
     }));
   }
 
-  function postJson(path: string, body: unknown, broker: "up" | "down" = "up") {
+  function postJson(path: string, body: unknown, broker: Broker = "up") {
     const init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
     return call(path, init, broker);
   }
@@ -88,6 +93,12 @@ describe("REST surface (/api/v1) against PostgreSQL and RabbitMQ", () => {
 
   it("answers 503 with a clear message when the broker does not confirm", async () => {
     const response = await postJson("/registrations", { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" }, "down");
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ message: REGISTRATION_UNAVAILABLE_MESSAGE, code: "SERVICE_UNAVAILABLE" });
+  });
+
+  it("answers 503, not accepted, once the server is shutting down", async () => {
+    const response = await postJson("/registrations", { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" }, "shutting down");
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ message: REGISTRATION_UNAVAILABLE_MESSAGE, code: "SERVICE_UNAVAILABLE" });
   });

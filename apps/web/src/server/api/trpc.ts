@@ -8,7 +8,7 @@ import superjson from "superjson";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
 import type { PrismaClient } from "@userstream/db";
-import type { Publisher } from "@userstream/messaging";
+import type { Logger, Publisher } from "@userstream/messaging";
 import { authenticateApiKey } from "../api-key-service";
 import type { AdminSession } from "../auth/admin-auth";
 import { RateLimitedError, type RateLimiter } from "../rate-limiter";
@@ -27,6 +27,8 @@ export interface TRPCContext {
   clientAddress?: string;
   /** Registrations per client address; absent or null means no limit. */
   registrationLimiter?: RateLimiter | null;
+  /** The app's JSON logger (absent in tests that do not look at logs). */
+  logger?: Pick<Logger, "info">;
 }
 
 const t = initTRPC

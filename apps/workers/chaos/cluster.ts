@@ -1,0 +1,142 @@
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { chownSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const PG_BIN = process.env.CHAOS_PG_BIN ?? "/usr/lib/postgresql/15/bin";
+const RABBIT_BIN = process.env.CHAOS_RABBIT_BIN ?? "/usr/lib/rabbitmq/bin";
+
+/**
+ * PostgreSQL and RabbitMQ refuse to run as root; under root (as in CI) their commands run as
+ * their own system users, which own the data folders.
+ */
+function asUser(user: string, command: string, args: string[]): [string, string[]] {
+  return process.getuid?.() === 0 ? ["runuser", ["-u", user, "--", command, ...args]] : [command, args];
+}
+
+function ownedTempDir(prefix: string, user: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (process.getuid?.() === 0) {
+    const { uid, gid } = userIds(user);
+    chownSync(dir, uid, gid);
+  }
+  return dir;
+}
+
+function userIds(user: string): { uid: number; gid: number } {
+  const fields = execFileSync("getent", ["passwd", user], { encoding: "utf8" }).split(":");
+  return { uid: Number(fields[2]), gid: Number(fields[3]) };
+}
+
+async function runAs(user: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const [file, argv] = asUser(user, command, args);
+  return run(file, argv, { env, cwd: tmpdir() });
+}
+
+/** A PostgreSQL cluster of its own, in a temporary folder, that the suite may stop and start. */
+export async function startPostgres(port: number) {
+  const dir = ownedTempDir("userstream-chaos-pg-", "postgres");
+  const data = join(dir, "data");
+  await runAs("postgres", join(PG_BIN, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  const pgCtl = (...args: string[]) => runAs("postgres", join(PG_BIN, "pg_ctl"), ["-D", data, ...args]);
+  const start = () => pgCtl("start", "-w", "-l", join(dir, "postgres.log"), "-o", options);
+  await start().catch((err: unknown) => {
+    const log = readFileSync(join(dir, "postgres.log"), "utf8");
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`PostgreSQL did not start on port ${port} (already taken?):\n${log}`, { cause: err });
+  });
+  return {
+    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    /** A fast shutdown: open sessions are ended, as when the server goes away. */
+    stop: () => pgCtl("stop", "-w", "-m", "fast"),
+    start,
+    async remove() {
+      await pgCtl("stop", "-w", "-m", "immediate").catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+export type ChaosPostgres = Awaited<ReturnType<typeof startPostgres>>;
+
+/**
+ * A RabbitMQ node of its own (own node name, ports, data and log folders, no plugins) that the
+ * suite may stop and start; `rabbitmqctl -n <node>` only ever addresses this node.
+ */
+export async function startRabbit(options: { nodePort: number; distPort: number }) {
+  const dir = ownedTempDir("userstream-chaos-rabbit-", "rabbitmq");
+  const node = `userstream-chaos-${process.pid}@localhost`;
+  const files = { conf: join(dir, "rabbitmq.conf"), plugins: join(dir, "enabled_plugins"), envConf: join(dir, "rabbitmq-env.conf") };
+  writeFileSync(files.conf, `listeners.tcp.local = 127.0.0.1:${options.nodePort}\nloopback_users = none\n`);
+  writeFileSync(files.plugins, "[].\n");
+  writeFileSync(files.envConf, "");
+  for (const sub of ["mnesia", "log"]) mkdirSync(join(dir, sub));
+  if (process.getuid?.() === 0) {
+    const { uid, gid } = userIds("rabbitmq");
+    for (const path of [...Object.values(files), join(dir, "mnesia"), join(dir, "log")]) chownSync(path, uid, gid);
+  }
+  const env = {
+    ...process.env,
+    RABBITMQ_NODENAME: node,
+    RABBITMQ_CONF_ENV_FILE: files.envConf,
+    RABBITMQ_CONFIG_FILE: files.conf,
+    RABBITMQ_ENABLED_PLUGINS_FILE: files.plugins,
+    RABBITMQ_MNESIA_BASE: join(dir, "mnesia"),
+    RABBITMQ_LOG_BASE: join(dir, "log"),
+    RABBITMQ_NODE_PORT: String(options.nodePort),
+    RABBITMQ_DIST_PORT: String(options.distPort),
+    ERL_EPMD_ADDRESS: "127.0.0.1",
+  };
+  const ctl = (...args: string[]) => runAs("rabbitmq", join(RABBIT_BIN, "rabbitmqctl"), ["-q", "-n", node, ...args], env);
+
+  const log = openSync(join(dir, "server.out"), "a");
+  const [file, argv] = asUser("rabbitmq", join(RABBIT_BIN, "rabbitmq-server"), []);
+  const server = spawn(file, argv, { env, cwd: tmpdir(), stdio: ["ignore", log, log] });
+  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  // `await_startup` needs the node to be known to epmd first.
+  for (let tries = 0; ; tries++) {
+    try {
+      await ctl("await_startup", "--timeout", "60");
+      break;
+    } catch (err) {
+      if (tries > 60 || server.exitCode !== null) throw new Error(`RabbitMQ node ${node} did not start; see ${dir}`, { cause: err });
+      await sleep(500);
+    }
+  }
+
+  return {
+    node,
+    url: `amqp://guest:guest@127.0.0.1:${options.nodePort}`,
+    ctl,
+    /** Stops the broker application (every connection drops), keeping the node and its data. */
+    stopApp: () => ctl("stop_app"),
+    startApp: async () => {
+      await ctl("start_app");
+      await ctl("await_startup", "--timeout", "60");
+    },
+    /** Total messages (ready and unacknowledged) in each queue. */
+    async queueDepths(): Promise<Record<string, number>> {
+      const { stdout } = await ctl("list_queues", "--no-table-headers", "name", "messages");
+      return Object.fromEntries(
+        stdout
+          .trim()
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => {
+            const [name = "", count = "0"] = line.trim().split(/\s+/);
+            return [name, Number(count)];
+          }),
+      );
+    },
+    async remove() {
+      await ctl("stop").catch(() => undefined);
+      await Promise.race([exited, sleep(15_000)]);
+      if (server.exitCode === null) server.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+export type ChaosRabbit = Awaited<ReturnType<typeof startRabbit>>;

@@ -1,0 +1,46 @@
+import pg from "pg";
+
+type Release = (err?: Error | boolean) => void;
+
+/**
+ * Gives every checked-out client back to the pool, as broken, when its connection dies.
+ *
+ * Prisma's interactive transactions (through `@prisma/adapter-pg` 6.19) do not release their
+ * connection when the server goes away mid-transaction: after a PostgreSQL restart the pool stays
+ * full of dead clients and every later query waits forever (the chaos suite's PostgreSQL scenario
+ * found this). Releasing a dead client with an error makes the pool drop it and open a new one;
+ * a later release of the same checkout is ignored.
+ */
+function healBrokenCheckout(client: pg.PoolClient): void {
+  const release = client.release.bind(client) as Release;
+  let released = false;
+  const onBroken = (err?: Error) => client.release(err ?? new Error("connection ended"));
+  client.release = ((err?: Error | boolean) => {
+    if (released) return;
+    released = true;
+    client.removeListener("error", onBroken);
+    client.removeListener("end", onBroken);
+    release(err);
+  }) as typeof client.release;
+  client.on("error", onBroken);
+  client.on("end", onBroken);
+}
+
+/** A `pg` pool whose checked-out clients leave it when their connection dies. */
+export function createHealingPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  const connect = pool.connect.bind(pool) as (callback?: (err: Error | undefined, client?: pg.PoolClient, done?: Release) => void) => Promise<pg.PoolClient> | void;
+  pool.connect = ((callback?: (err: Error | undefined, client?: pg.PoolClient, done?: Release) => void) => {
+    if (callback) {
+      return connect((err, client, done) => {
+        if (client) healBrokenCheckout(client);
+        callback(err, client, client ? (e?: Error | boolean) => client.release(e) : done);
+      });
+    }
+    return (connect() as Promise<pg.PoolClient>).then((client) => {
+      healBrokenCheckout(client);
+      return client;
+    });
+  }) as typeof pool.connect;
+  return pool;
+}
