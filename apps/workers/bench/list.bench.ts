@@ -92,7 +92,7 @@ try {
   );
   if (!deep || !sample) throw new Error("seeding left too few users");
   // The cursor users.list hands out: base64url of its sort key (see apps/web/src/server/user-cursor.ts).
-  const cursor = Buffer.from(JSON.stringify({ c: deep.created_at.toISOString(), i: deep.id })).toString("base64url");
+  const cursor = Buffer.from(JSON.stringify({ s: "created_desc", k: [deep.created_at.toISOString(), deep.id] })).toString("base64url");
   const queries = [
     { name: "first page", input: {}, search: undefined, after: undefined },
     { name: `page ${DEPTH} rows deep`, input: { cursor }, search: undefined, after: { createdAt: deep.created_at, id: deep.id } },

@@ -126,8 +126,9 @@ describe("the web image's runtime stage", () => {
     const script = /src="(\/_next\/static\/[^"]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
     expect((await fetch(`${base}${script}`)).status).toBe(200);
-    // Prisma (through the bundled client) answers from the database.
-    expect(await (await fetch(`${base}/api/v1/users`)).json()).toMatchObject({ items: [], total: 0 });
+    // Prisma (through the bundled client) answers from the database: the public users list, over tRPC.
+    const list = await fetch(`${base}/api/trpc/users.list?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`);
+    expect(await list.json()).toMatchObject({ result: { data: { json: { items: [], total: 0 } } } });
 
     // The image's HEALTHCHECK command passes against it.
     const [, ...healthArgs] = dockerCommand("apps/web/Dockerfile", "runtime", "HEALTHCHECK");
