@@ -59,13 +59,18 @@ async function runAs(user: string, command: string, args: string[], env: NodeJS.
 
 /**
  * A PostgreSQL cluster of its own, in a temporary folder, that the suite may stop and start.
- * With `tls`, it also accepts TLS connections (`ssl = on`) with that certificate.
+ * With `tls`, TCP connections must use TLS (`ssl = on`, `hostssl`) with that certificate.
  */
 export async function startPostgres(port: number, config: { tls?: TlsFiles } = {}) {
   const dir = ownedTempDir("userstream-chaos-pg-", "postgres");
   const data = join(dir, "data");
   await runAs("postgres", join(PG_BIN, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
   const tls = config.tls && copyTlsFiles(config.tls, dir, "postgres");
+  if (tls) {
+    // TCP connections must use TLS (`hostssl`); a plain one is refused.
+    const hba = join(data, "pg_hba.conf");
+    writeFileSync(hba, readFileSync(hba, "utf8").replace(/^host(\s)/gm, "hostssl$1"));
+  }
   const ssl = tls ? ` -c ssl=on -c ssl_cert_file=${tls.certFile} -c ssl_key_file=${tls.keyFile}` : "";
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200${ssl}`;
   const pgCtl = (...args: string[]) => runAs("postgres", join(PG_BIN, "pg_ctl"), ["-D", data, ...args]);
