@@ -100,7 +100,7 @@ export type ChaosPostgres = Awaited<ReturnType<typeof startPostgres>>;
  */
 export async function startRabbit(options: { nodePort: number; distPort: number; tls?: TlsFiles & { port: number } }) {
   const dir = ownedTempDir("userstream-chaos-rabbit-", "rabbitmq");
-  const node = `userstream-chaos-${process.pid}-${options.nodePort}@localhost`;
+  const node = `userstream-chaos-${process.pid}@localhost`;
   const files = { conf: join(dir, "rabbitmq.conf"), plugins: join(dir, "enabled_plugins"), envConf: join(dir, "rabbitmq-env.conf") };
   const tls = options.tls && copyTlsFiles(options.tls, dir, "rabbitmq");
   const sslConf = tls
