@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn } from "node:child_process";
-import { chownSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -31,17 +31,48 @@ function userIds(user: string): { uid: number; gid: number } {
   return { uid: Number(fields[2]), gid: Number(fields[3]) };
 }
 
+/** PEM files of a server certificate, its key and the CA that signed it. */
+export interface TlsFiles {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+}
+
+/** Copies the TLS files into a server's folder, readable by its user only (PostgreSQL insists on that for the key). */
+function copyTlsFiles(tls: TlsFiles, dir: string, user: string): TlsFiles {
+  const copies = { caFile: join(dir, "ca.pem"), certFile: join(dir, "server.pem"), keyFile: join(dir, "server.key") };
+  for (const name of ["caFile", "certFile", "keyFile"] as const) {
+    copyFileSync(tls[name], copies[name]);
+    chmodSync(copies[name], 0o600);
+    if (process.getuid?.() === 0) {
+      const { uid, gid } = userIds(user);
+      chownSync(copies[name], uid, gid);
+    }
+  }
+  return copies;
+}
+
 async function runAs(user: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
   const [file, argv] = asUser(user, command, args);
   return run(file, argv, { env, cwd: tmpdir() });
 }
 
-/** A PostgreSQL cluster of its own, in a temporary folder, that the suite may stop and start. */
-export async function startPostgres(port: number) {
+/**
+ * A PostgreSQL cluster of its own, in a temporary folder, that the suite may stop and start.
+ * With `tls`, TCP connections must use TLS (`ssl = on`, `hostssl`) with that certificate.
+ */
+export async function startPostgres(port: number, config: { tls?: TlsFiles } = {}) {
   const dir = ownedTempDir("userstream-chaos-pg-", "postgres");
   const data = join(dir, "data");
   await runAs("postgres", join(PG_BIN, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  const tls = config.tls && copyTlsFiles(config.tls, dir, "postgres");
+  if (tls) {
+    // TCP connections must use TLS (`hostssl`); a plain one is refused.
+    const hba = join(data, "pg_hba.conf");
+    writeFileSync(hba, readFileSync(hba, "utf8").replace(/^host(\s)/gm, "hostssl$1"));
+  }
+  const ssl = tls ? ` -c ssl=on -c ssl_cert_file=${tls.certFile} -c ssl_key_file=${tls.keyFile}` : "";
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200${ssl}`;
   const pgCtl = (...args: string[]) => runAs("postgres", join(PG_BIN, "pg_ctl"), ["-D", data, ...args]);
   const start = () => pgCtl("start", "-w", "-l", join(dir, "postgres.log"), "-o", options);
   await start().catch((err: unknown) => {
@@ -64,13 +95,26 @@ export type ChaosPostgres = Awaited<ReturnType<typeof startPostgres>>;
 
 /**
  * A RabbitMQ node of its own (own node name, ports, data and log folders, no plugins) that the
- * suite may stop and start; `rabbitmqctl -n <node>` only ever addresses this node.
+ * suite may stop and start; `rabbitmqctl -n <node>` only ever addresses this node. With `tls`, it
+ * also listens for `amqps://` on `tls.port` with that certificate (client certificates not asked).
  */
-export async function startRabbit(options: { nodePort: number; distPort: number }) {
+export async function startRabbit(options: { nodePort: number; distPort: number; tls?: TlsFiles & { port: number } }) {
   const dir = ownedTempDir("userstream-chaos-rabbit-", "rabbitmq");
   const node = `userstream-chaos-${process.pid}@localhost`;
   const files = { conf: join(dir, "rabbitmq.conf"), plugins: join(dir, "enabled_plugins"), envConf: join(dir, "rabbitmq-env.conf") };
-  writeFileSync(files.conf, `listeners.tcp.local = 127.0.0.1:${options.nodePort}\nloopback_users = none\n`);
+  const tls = options.tls && copyTlsFiles(options.tls, dir, "rabbitmq");
+  const sslConf = tls
+    ? [
+        `listeners.ssl.default = 127.0.0.1:${options.tls?.port}`,
+        `ssl_options.cacertfile = ${tls.caFile}`,
+        `ssl_options.certfile = ${tls.certFile}`,
+        `ssl_options.keyfile = ${tls.keyFile}`,
+        "ssl_options.verify = verify_none",
+        "ssl_options.fail_if_no_peer_cert = false",
+        "",
+      ].join("\n")
+    : "";
+  writeFileSync(files.conf, `listeners.tcp.local = 127.0.0.1:${options.nodePort}\nloopback_users = none\n${sslConf}`);
   writeFileSync(files.plugins, "[].\n");
   writeFileSync(files.envConf, "");
   for (const sub of ["mnesia", "log"]) mkdirSync(join(dir, sub));
@@ -110,6 +154,8 @@ export async function startRabbit(options: { nodePort: number; distPort: number 
   return {
     node,
     url: `amqp://guest:guest@127.0.0.1:${options.nodePort}`,
+    /** The `amqps://` address of the TLS listener (when started with `tls`). */
+    tlsUrl: options.tls && `amqps://guest:guest@localhost:${options.tls.port}`,
     ctl,
     /** Stops the broker application (every connection drops), keeping the node and its data. */
     stopApp: () => ctl("stop_app"),

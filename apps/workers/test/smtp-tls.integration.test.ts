@@ -1,30 +1,16 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSenderEnv } from "../src/sender/env";
 import { EmailDeliveryError } from "../src/sender/providers/email-provider";
 import { createSmtpProvider } from "../src/sender/providers/smtp";
+import { makeCertificates, type TestCertificates } from "./certificates";
 import { startTestSmtpServer, type TestSmtpServer } from "./smtp-test-server";
-
-const run = promisify(execFile);
-const openssl = (args: string[]) => run("openssl", args);
-
-/** A private CA and a certificate it signed for 127.0.0.1, made with openssl for this run. */
-async function makeCertificates(dir: string) {
-  const file = (name: string) => join(dir, name);
-  await openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=UserStream test CA", "-keyout", file("ca.key"), "-out", file("ca.pem")]);
-  await openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", file("server.key"), "-out", file("server.csr")]);
-  writeFileSync(file("san.ext"), "subjectAltName=IP:127.0.0.1\n");
-  await openssl(["x509", "-req", "-in", file("server.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca.key"), "-CAcreateserial", "-days", "1", "-extfile", file("san.ext"), "-out", file("server.pem")]);
-  return { caFile: file("ca.pem"), key: readFileSync(file("server.key"), "utf8"), cert: readFileSync(file("server.pem"), "utf8") };
-}
 
 describe("SMTP over TLS (smtps://) with a private CA", () => {
   let dir: string;
-  let certificates: Awaited<ReturnType<typeof makeCertificates>>;
+  let certificates: TestCertificates;
   let smtp: TestSmtpServer;
 
   beforeAll(async () => {

@@ -1,0 +1,64 @@
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { QUEUES, UserRegistrationV1, createEnvelope } from "@userstream/contracts";
+import { PublishError, createPublisher } from "@userstream/messaging";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRabbit, type ChaosRabbit } from "../chaos/cluster";
+import { makeCertificates, type TestCertificates } from "./certificates";
+import { freePort } from "./support";
+
+const run = promisify(execFile);
+const roundTrip = fileURLToPath(new URL("amqps-round-trip.ts", import.meta.url));
+
+/** A RabbitMQ node of its own with a TLS listener whose certificate a CA made for this run signed. */
+describe("RabbitMQ over TLS (amqps://) with a private CA", () => {
+  let dir: string;
+  let certificates: TestCertificates;
+  let otherCa: TestCertificates;
+  let rabbit: ChaosRabbit | undefined;
+  let tlsUrl: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "userstream-amqps-"));
+    for (const sub of ["server", "other"]) mkdirSync(join(dir, sub));
+    [certificates, otherCa] = await Promise.all([makeCertificates(join(dir, "server")), makeCertificates(join(dir, "other"))]);
+    const [nodePort, distPort, tlsPort] = [await freePort(), await freePort(), await freePort()];
+    rabbit = await startRabbit({ nodePort, distPort, tls: { ...certificates, port: tlsPort } });
+    tlsUrl = rabbit.tlsUrl ?? "";
+  }, 120_000);
+  afterAll(async () => {
+    await rabbit?.remove();
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  /** The project's publisher and consumer in a process of their own, trusting `caFile` through NODE_EXTRA_CA_CERTS. */
+  function publishAndConsume(caFile: string) {
+    return run(process.execPath, ["--import", "tsx", roundTrip], { env: { ...process.env, AMQP_URL: tlsUrl, NODE_EXTRA_CA_CERTS: caFile }, timeout: 60_000 });
+  }
+
+  it("publishes and consumes over amqps://, trusting the private CA given in NODE_EXTRA_CA_CERTS", async () => {
+    expect(tlsUrl).toMatch(/^amqps:/);
+    const { stdout } = await publishAndConsume(certificates.caFile);
+    const { published, received } = JSON.parse(stdout) as { published: string; received: string };
+    expect(received).toBe(published);
+    expect((await rabbit!.queueDepths())[QUEUES.registration]).toBe(0);
+  });
+
+  it("refuses a broker whose certificate no trusted CA signed, and publishes nothing", async () => {
+    const failure = await publishAndConsume(otherCa.caFile).catch((error: unknown) => error as Error & { stderr: string });
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure).toHaveProperty("stderr", expect.stringMatching(/certificate/i));
+
+    const publisher = createPublisher(tlsUrl, { confirmTimeoutMs: 5_000 });
+    const envelope = createEnvelope(UserRegistrationV1, { registrationId: crypto.randomUUID(), firstName: "Ada", lastName: "Lovelace", email: "untrusted@example.com" });
+    const error = await publisher.publish(UserRegistrationV1, envelope).catch((err: unknown) => err);
+    await publisher.close();
+    expect(error).toBeInstanceOf(PublishError);
+    expect(String((error as PublishError).cause)).toMatch(/certificate/i);
+    expect((await rabbit!.queueDepths())[QUEUES.registration]).toBe(0);
+  });
+});
