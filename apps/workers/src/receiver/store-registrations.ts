@@ -85,12 +85,13 @@ export async function storeRegistrations(pool: pg.Pool, messages: UserRegistrati
     const { rows } = await client.query<Row>(RECORD_REGISTRATIONS, [ids, payloads.map((p) => p.email)]);
     const results = resultsInOrder(ids, rows);
     await client.query("COMMIT");
+    client.release();
     return results;
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);
+    // The connection may be the reason (PostgreSQL restarted): the pool drops it rather than reuse it.
+    client.release(err instanceof Error ? err : new Error(String(err)));
     throw err;
-  } finally {
-    client.release();
   }
 }
 
