@@ -9,7 +9,7 @@ import { startTestSmtpServer, type TestSmtpServer } from "../test/smtp-test-serv
 import { startPostgres, startRabbit, type ChaosPostgres, type ChaosRabbit } from "./cluster";
 import { drainAndCount, formatCounts, startLoad, type LedgerCounts, type Load } from "./ledger";
 import { freePort, readiness, waitFor } from "../test/support";
-import { metricValue, startWorker, type Role, type WorkerProcess } from "./workers";
+import { chaosLogDir, metricValue, startWorker, type Role, type WorkerProcess } from "./workers";
 
 /**
  * The chaos suite: real worker processes, a PostgreSQL cluster and a RabbitMQ node of the suite's
@@ -31,11 +31,16 @@ let databaseUrl: string;
 let workerEnv: Record<string, string>;
 const workers = new Set<WorkerProcess>();
 const results: LedgerCounts[] = [];
+// Workers that exited without the suite stopping them: a fault must never end a process.
+const crashes: string[] = [];
 
 async function start(role: Role): Promise<WorkerProcess> {
   const worker = await startWorker(role, await freePort(), workerEnv);
   workers.add(worker);
-  void worker.exited.then(() => workers.delete(worker));
+  void worker.exited.then((exit) => {
+    workers.delete(worker);
+    if (!worker.stopRequested) crashes.push(`${worker.name} exited (${exit}); see ${chaosLogDir}/${worker.name}.log`);
+  });
   return worker;
 }
 
@@ -117,6 +122,7 @@ async function scenario(name: string, fault: (load: Load) => Promise<void>, opti
   const counts = await drainAndCount({ load, databaseUrl, smtp, readyMessages, queueDepths: () => rabbit.queueDepths() });
   results.push(counts);
   console.log(`chaos ledger: ${formatCounts(counts)}`);
+  expect(crashes).toEqual([]);
   expect(counts.confirmed).toBeGreaterThan(0);
   expect(counts).toMatchObject({
     lost: 0,

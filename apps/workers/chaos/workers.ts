@@ -26,6 +26,8 @@ export interface WorkerProcess {
   child: ChildProcess;
   /** Resolves with the exit code (or the signal) once the process has ended. */
   exited: Promise<number | string>;
+  /** True once the suite has signalled it to stop: any other exit is a crash. */
+  stopRequested: boolean;
   /** kill -9: no shutdown code runs. */
   kill(): Promise<number | string>;
   /** SIGTERM: the graceful shutdown. */
@@ -54,11 +56,14 @@ export async function startWorker(role: Role, port: number, env: Record<string, 
     port,
     child,
     exited,
+    stopRequested: false,
     kill: () => {
+      worker.stopRequested = true;
       child.kill("SIGKILL");
       return exited;
     },
     terminate: () => {
+      worker.stopRequested = true;
       child.kill("SIGTERM");
       return exited;
     },

@@ -9,7 +9,7 @@ import { PublishError, createPublisher } from "@userstream/messaging";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRabbit, type ChaosRabbit } from "../chaos/cluster";
 import { makeCertificates, type TestCertificates } from "./certificates";
-import { freePort } from "./support";
+import { freePort, workersDir } from "./support";
 
 const run = promisify(execFile);
 const roundTrip = fileURLToPath(new URL("amqps-round-trip.ts", import.meta.url));
@@ -37,7 +37,11 @@ describe("RabbitMQ over TLS (amqps://) with a private CA", () => {
 
   /** The project's publisher and consumer in a process of their own, trusting `caFile` through NODE_EXTRA_CA_CERTS. */
   function publishAndConsume(caFile: string) {
-    return run(process.execPath, ["--import", "tsx", roundTrip], { env: { ...process.env, AMQP_URL: tlsUrl, NODE_EXTRA_CA_CERTS: caFile }, timeout: 60_000 });
+    return run(process.execPath, ["--import", "tsx", roundTrip], {
+      cwd: workersDir, // where tsx resolves, whatever directory the tests run from
+      env: { ...process.env, AMQP_URL: tlsUrl, NODE_EXTRA_CA_CERTS: caFile },
+      timeout: 60_000,
+    });
   }
 
   it("publishes and consumes over amqps://, trusting the private CA given in NODE_EXTRA_CA_CERTS", async () => {

@@ -177,6 +177,34 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
     expect(await db.registration.count({ where: { id: message.payload.registrationId } })).toBe(1);
   });
 
+  it("survives its database connection being cut mid-transaction, and stores the registration after", async () => {
+    // Hold a lock on users so the receiver's insert waits inside its transaction, then end that
+    // backend as a PostgreSQL restart or failover would.
+    const locker = new pg.Client({ connectionString: database.url });
+    await locker.connect();
+    await locker.query("BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+    const port = await freePort();
+    const worker = spawnWorker("receiver", { DATABASE_URL: database.url, AMQP_URL: vhost.url, RECEIVER_PORT: String(port), RETRY_DELAYS_MS: "100,200" });
+    stops.push(async () => worker.child.kill("SIGKILL"));
+    const message = registration();
+    try {
+      await publisher.publish(UserRegistrationV1, message);
+      await waitFor(async () => {
+        const [row] = await db.$queryRaw<Array<{ n: number }>>`
+          SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`;
+        return row !== undefined && row.n > 0;
+      });
+    } finally {
+      await locker.query("ROLLBACK");
+      await locker.end();
+    }
+    await waitFor(async () => (await userCount(message.payload.email)) === 1);
+    await waitFor(async () => (await metric(port, 'receiver_messages_total{outcome="acked"}')) === 1);
+    expect(worker.child.exitCode).toBeNull();
+    expect((await readiness(port)).status).toBe(200);
+    expect(await channel.get(deadLetterQueue(QUEUES.registration), { noAck: true })).toBe(false);
+  });
+
   it("retries a database error with backoff, then dead-letters it; readiness names the database", async () => {
     const port = await runReceiver({ DATABASE_URL: database.url.replace(/\/[^/]+$/, "/userstream_missing_database") });
     const message = registration();

@@ -199,6 +199,39 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
     expect(await listed()).toEqual(before);
   });
 
+  it("fails the run whose database connection is cut mid-write, and goes on with the next", async () => {
+    // Hold the users table so the run waits after its header, then end its backend as a
+    // PostgreSQL restart would.
+    const locker = new pg.Client({ connectionString: database.url });
+    await locker.connect();
+    await locker.query("BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+    const before = await listed();
+    const worker = spawnWorker("reporter", {
+      DATABASE_URL: database.url,
+      AMQP_URL: vhost.url,
+      REPORTER_PORT: String(await freePort()),
+      REPORTS_DIR: reportsDir,
+      REPORT_CRON: "off",
+    });
+    stops.push(async () => worker.child.kill("SIGKILL"));
+    let id = "";
+    try {
+      id = await requestReport({ kind: "users", filters: {} });
+      await waitFor(async () => (await readdir(reportsDir)).includes(`.report-${id}.partial`), 20_000);
+      await locker.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
+    } finally {
+      await locker.query("ROLLBACK");
+      await locker.end();
+    }
+    expect(await finished(id)).toMatchObject({ status: "failed", error: expect.stringMatching(/terminat/i) });
+    expect(await readdir(reportsDir)).not.toContain(`.report-${id}.partial`);
+    expect(await listed()).toEqual(before);
+
+    const next = await finished(await requestReport({ kind: "users", filters: {} }));
+    expect(next).toMatchObject({ status: "succeeded", rowCount: 2_500 });
+    expect(worker.child.exitCode).toBeNull();
+  });
+
   it("removes reports older than the retention period, with their files", async () => {
     const fileName = "report_users_20250101T020000000Z.csv";
     await writeFile(path.join(reportsDir, fileName), "id\n");

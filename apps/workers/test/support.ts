@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 
-const workersDir = fileURLToPath(new URL("..", import.meta.url));
+export const workersDir = fileURLToPath(new URL("..", import.meta.url));
 
 /** Polls until `probe` returns something truthy, or fails after `timeoutMs`. */
 export async function waitFor<T>(probe: () => Promise<T>, timeoutMs = 15_000): Promise<Exclude<T, false | null | undefined>> {

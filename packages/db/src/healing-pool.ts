@@ -9,7 +9,8 @@ type Release = (err?: Error | boolean) => void;
  * connection when the server goes away mid-transaction: after a PostgreSQL restart the pool stays
  * full of dead clients and every later query waits forever (the chaos suite's PostgreSQL scenario
  * found this). Releasing a dead client with an error makes the pool drop it and open a new one;
- * a later release of the same checkout is ignored.
+ * a later release of the same checkout is ignored. Listening for the error also keeps it from
+ * ending the process: `pg` emits it on a checked-out client, where the pool no longer listens.
  */
 function healBrokenCheckout(client: pg.PoolClient): void {
   const release = client.release.bind(client) as Release;

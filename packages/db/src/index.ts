@@ -2,6 +2,8 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { createHealingPool } from "./healing-pool";
 
+export { createHealingPool };
+
 /** The generated client: `PrismaClient`, the `Prisma` namespace, model types and enums. */
 export * from "./generated/prisma/client";
 

@@ -1,6 +1,5 @@
 import { EmailSendV1, UserRegistrationV1, createEnvelope, type UserRegistrationMessage } from "@userstream/contracts";
-import { createPrismaClient } from "@userstream/db";
-import pg from "pg";
+import { createHealingPool, createPrismaClient } from "@userstream/db";
 import { createPublisher, startBatchConsumer } from "@userstream/messaging";
 import { startHealthServer } from "../lib/health-server";
 import { databaseCheck } from "../lib/worker-metrics";
@@ -19,8 +18,9 @@ export async function startReceiver(env: ReceiverEnv) {
   const logger = createLogger("receiver", env.LOG_LEVEL);
   const metrics = createReceiverMetrics();
   const db = createPrismaClient(env.DATABASE_URL);
-  // Batches are stored with plain SQL, one at a time, on a connection of their own.
-  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 });
+  // Batches are stored with plain SQL on connections of their own; one cut mid-batch (PostgreSQL
+  // restarted) fails that batch, never the process.
+  const pool = createHealingPool({ connectionString: env.DATABASE_URL, max: 2 });
   pool.on("error", (err) => logger.warn({ err }, "idle database connection failed"));
   const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
   const publisher = createPublisher(env.AMQP_URL, { logger });

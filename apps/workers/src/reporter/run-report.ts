@@ -48,6 +48,9 @@ export async function runReport(reportId: string, deps: RunReportDeps): Promise<
 
   // One plain connection per run: Prisma cannot stream COPY, and this keeps the pool free.
   const client = new pg.Client({ connectionString: deps.databaseUrl });
+  // A connection cut mid-run (PostgreSQL restarted) fails the statement in progress, and with it
+  // this run; unheard, the client's error event would end the process.
+  client.on("error", (err) => logger.warn({ reportId, err }, "report connection lost"));
   try {
     await client.connect();
     await client.query("BEGIN");
