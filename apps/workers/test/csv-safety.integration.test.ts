@@ -9,7 +9,7 @@ import { createPrismaClient, type PrismaClient } from "@userstream/db";
 import { createTestDatabase } from "@userstream/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeRegistration } from "../src/receiver/store-registration";
-import { runReport } from "../src/reporter/run-report";
+import { createReportPool, runReport } from "../src/reporter/run-report";
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 // Letters of several scripts, a combining mark, and the punctuation names may hold (a leading
@@ -27,22 +27,26 @@ const restore = (cell: string) => (cell.startsWith("'") ? cell.slice(1) : cell);
 describe("CSV reports are safe for any name (property-based, through PostgreSQL)", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let db: PrismaClient;
+  let reportPool: ReturnType<typeof createReportPool>;
   let reportsDir: string;
+  const logger = pino({ level: "silent" });
 
   beforeAll(async () => {
     database = await createTestDatabase();
     db = createPrismaClient(database.url);
+    reportPool = createReportPool(database.url, logger);
     reportsDir = await mkdtemp(path.join(tmpdir(), "userstream-csv-"));
   });
   afterAll(async () => {
     await db?.$disconnect();
+    await reportPool?.end();
     await database?.drop();
     await rm(reportsDir, { recursive: true, force: true });
   });
 
   async function usersReport(): Promise<string[][]> {
     const row = await db.reportLog.create({ data: { kind: "users", trigger: "manual", status: "queued", filters: {} } });
-    const outcome = await runReport(row.id, { db, databaseUrl: database.url, reportsDir, logger: pino({ level: "silent" }) });
+    const outcome = await runReport(row.id, { db, pool: reportPool, reportsDir, logger });
     expect(outcome).toBe("succeeded");
     const { fileName } = await db.reportLog.findUniqueOrThrow({ where: { id: row.id } });
     const [, ...rows] = parse(await readFile(path.join(reportsDir, fileName ?? ""))) as string[][];

@@ -4,7 +4,9 @@ import type { ReportRequest } from "@userstream/contracts";
  * Each report is one constant COPY statement: PostgreSQL streams the rows as CSV (every non-null
  * cell quoted, quotes doubled), and `csv_safe` (a migration) neutralises cells a spreadsheet would
  * run as a formula. COPY takes no bind parameters, so the filters reach it as transaction-local
- * settings set with bind parameters beforehand: no value is ever spliced into SQL text.
+ * settings set with bind parameters beforehand: no value is ever spliced into SQL text. Each
+ * setting is read in a scalar subquery, which PostgreSQL evaluates once per statement (an
+ * InitPlan) instead of once per row, and the date range bounds the index scan.
  *
  * Times are PostgreSQL's ISO output in UTC (`2026-11-28 02:00:00.123+00`, RFC 3339 with a space;
  * trailing zeros of the fraction omitted): formatting them with to_char costs more than the rest
@@ -16,9 +18,9 @@ const USERS = `COPY (
          CASE WHEN email_verified_at IS NULL THEN 'false' ELSE 'true' END AS verified,
          created_at AS registered_at
   FROM users
-  WHERE created_at >= coalesce(nullif(current_setting('userstream.report_from', true), '')::date, '-infinity')
-    AND created_at < coalesce(nullif(current_setting('userstream.report_to', true), '')::date + 1, 'infinity')
-    AND (current_setting('userstream.report_verified_only', true) IS DISTINCT FROM 'true' OR email_verified_at IS NOT NULL)
+  WHERE created_at >= (SELECT coalesce(nullif(current_setting('userstream.report_from', true), '')::date, '-infinity')::timestamptz)
+    AND created_at < (SELECT coalesce(nullif(current_setting('userstream.report_to', true), '')::date + 1, 'infinity')::timestamptz)
+    AND ((SELECT current_setting('userstream.report_verified_only', true) IS DISTINCT FROM 'true') OR email_verified_at IS NOT NULL)
   ORDER BY users.created_at, users.id
 ) TO STDOUT WITH (FORMAT csv, HEADER true, FORCE_QUOTE *)`;
 
@@ -27,7 +29,8 @@ const NOTIFICATIONS = `COPY (
          csv_safe(n.provider_message_id) AS provider_message_id, csv_safe(n.last_error) AS last_error,
          n.sent_at, n.created_at
   FROM notification_logs n LEFT JOIN users u ON u.id = n.user_id
-  WHERE coalesce(nullif(current_setting('userstream.report_status', true), ''), n.status::text) = n.status::text
+  WHERE (SELECT nullif(current_setting('userstream.report_status', true), '')) IS NULL
+     OR n.status::text = (SELECT current_setting('userstream.report_status', true))
   ORDER BY n.created_at, n.id
 ) TO STDOUT WITH (FORMAT csv, HEADER true, FORCE_QUOTE *)`;
 

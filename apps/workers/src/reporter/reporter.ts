@@ -8,7 +8,7 @@ import { createLogger } from "../lib/logger";
 import { createShutdown } from "../lib/shutdown";
 import type { ReporterEnv } from "./env";
 import { createReporterMetrics } from "./metrics";
-import { recoverInterruptedReports, removeOldReports, runReport } from "./run-report";
+import { createReportPool, recoverInterruptedReports, removeOldReports, runReport } from "./run-report";
 import { startReportSchedule } from "./schedule-reports";
 
 const RETENTION_INTERVAL_MS = 6 * 60 * 60_000;
@@ -23,7 +23,7 @@ export async function startReporter(env: ReporterEnv) {
   const db = createPrismaClient(env.DATABASE_URL);
   const publisher = createPublisher(env.AMQP_URL, { logger });
   const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
-  const deps = { db, logger, databaseUrl: env.DATABASE_URL, reportsDir: env.REPORTS_DIR };
+  const deps = { db, logger, pool: createReportPool(env.DATABASE_URL, logger), reportsDir: env.REPORTS_DIR };
 
   await mkdir(env.REPORTS_DIR, { recursive: true });
   await recoverInterruptedReports(deps);
@@ -64,7 +64,7 @@ export async function startReporter(env: ReporterEnv) {
   shutdown.add("stop consuming and finish the running report", () => consumer.stop());
   shutdown.add("close the publisher", () => publisher.close());
   shutdown.add("close the health server", () => new Promise((resolve) => server.close(resolve)));
-  shutdown.add("disconnect the database", () => db.$disconnect());
+  shutdown.add("disconnect the database", () => Promise.all([db.$disconnect(), deps.pool.end()]));
   logger.info({ port: env.REPORTER_PORT, reportsDir: env.REPORTS_DIR, cron: env.REPORT_CRON }, "reporter started");
   return { shutdown, server, logger };
 }

@@ -1,27 +1,38 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { ReportRequestSchema, type ReportKind } from "@userstream/contracts";
-import type { PrismaClient } from "@userstream/db";
+import { ReportRequestSchema, type ReportKind, type ReportRequest } from "@userstream/contracts";
+import { createHealingPool, type PrismaClient } from "@userstream/db";
 import { PermanentError } from "@userstream/messaging";
 import type { Logger } from "../lib/logger";
-import pg from "pg";
+import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { reportStatement } from "./report-sql";
 import { partialFileName, writeReportFile } from "./write-report-file";
 
 export interface RunReportDeps {
   db: PrismaClient;
-  /** For the COPY stream, which Prisma cannot run: see report-sql.ts. */
-  databaseUrl: string;
+  /** The connection reports stream through, which Prisma cannot do: see {@link createReportPool}. */
+  pool: pg.Pool;
   reportsDir: string;
   logger: Logger;
 }
 
 export type RunOutcome = "succeeded" | "failed" | "already-done";
 
+/**
+ * The reporter's own connection for COPY (see report-sql.ts), one run at a time. It stays open
+ * between runs: opening one costs more than the rest of a small report's fixed work. A connection
+ * cut mid-run fails that run and is replaced, never reused.
+ */
+export function createReportPool(databaseUrl: string, logger: Logger): pg.Pool {
+  const pool = createHealingPool({ connectionString: databaseUrl, max: 1, idleTimeoutMillis: 0 });
+  pool.on("error", (err) => logger.warn({ err }, "idle report connection failed"));
+  return pool;
+}
+
 // Runs of one kind of report never overlap, across every reporter instance: each holds this
-// PostgreSQL advisory lock for its whole run. The lock dies with its session, so a crashed run
-// never blocks the next one.
+// PostgreSQL advisory lock for its whole run. The lock dies with its transaction, so a crashed
+// run never blocks the next one.
 const lockKey = (kind: ReportKind) => `userstream:report:${kind}`;
 
 /** `report_users_20261128T020000123Z.csv`: UTC, to the millisecond, so names never collide. */
@@ -46,49 +57,62 @@ export async function runReport(reportId: string, deps: RunReportDeps): Promise<
     return "failed";
   }
 
-  // One plain connection per run: Prisma cannot stream COPY, and this keeps the pool free.
-  const client = new pg.Client({ connectionString: deps.databaseUrl });
-  // A connection cut mid-run (PostgreSQL restarted) fails the statement in progress, and with it
-  // this run; unheard, the client's error event would end the process.
-  client.on("error", (err) => logger.warn({ reportId, err }, "report connection lost"));
+  let client: pg.PoolClient | undefined;
   try {
-    await client.connect();
-    await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [lockKey(row.kind)]);
-    // Through Prisma, outside this transaction, so the admin page sees "running" while it runs.
-    // Another instance may have run this report while this one waited for the lock.
-    const startedAt = new Date();
-    const claimed = await db.reportLog.updateMany({
-      where: { id: reportId, status: { in: ["queued", "running"] } },
-      data: { status: "running", startedAt, error: null },
-    });
-    if (claimed.count === 0) return "already-done";
-    logger.info({ reportId, kind: row.kind, trigger: row.trigger }, "report started");
-
-    const { copy, settings } = reportStatement(request.data);
-    await client.query("SET LOCAL timezone = 'UTC'");
-    for (const [name, value] of Object.entries(settings)) await client.query("SELECT set_config($1, $2, true)", [name, value]);
-    const fileName = reportFileName(row.kind, startedAt);
-    const source = client.query(copyTo(copy));
-    const written = await writeReportFile({ dir: deps.reportsDir, fileName, reportId, source });
-    // COPY counts the rows it sent; the header is not one of them.
-    const rowCount = source.rowCount;
-    // Recorded while the lock is still held, so the next run of this kind starts after it ends.
-    await db.reportLog.update({
-      where: { id: reportId },
-      data: { status: "succeeded", fileName, rowCount, byteSize: written.byteSize, sha256: written.sha256, finishedAt: new Date() },
-    });
-    await client.query("COMMIT");
-    logger.info({ reportId, fileName, rowCount, ...written }, "report written");
-    return "succeeded";
+    client = await deps.pool.connect();
+    const outcome = await writeReport(client, { ...row, request: request.data }, deps);
+    client.release();
+    return outcome;
   } catch (err) {
+    // Whatever state its transaction is in, the connection is dropped rather than reused.
+    client?.release(err instanceof Error ? err : new Error(String(err)));
     const error = err instanceof Error ? err.message : String(err);
     await db.reportLog.update({ where: { id: reportId }, data: { status: "failed", error, finishedAt: new Date() } });
     logger.error({ reportId, err }, "report failed");
     return "failed";
-  } finally {
-    await client.end().catch(() => undefined);
   }
+}
+
+/** One run in one transaction on `client`, holding its kind's lock throughout. */
+async function writeReport(
+  client: pg.PoolClient,
+  report: { id: string; kind: ReportKind; trigger: string; request: ReportRequest },
+  deps: RunReportDeps,
+): Promise<RunOutcome> {
+  const { db, logger } = deps;
+  await client.query("BEGIN");
+  await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [lockKey(report.kind)]);
+  // Through Prisma, outside this transaction, so the admin page sees "running" while it runs.
+  // Another instance may have run this report while this one waited for the lock.
+  const startedAt = new Date();
+  const claimed = await db.reportLog.updateMany({
+    where: { id: report.id, status: { in: ["queued", "running"] } },
+    data: { status: "running", startedAt, error: null },
+  });
+  if (claimed.count === 0) {
+    await client.query("ROLLBACK");
+    return "already-done";
+  }
+  logger.info({ reportId: report.id, kind: report.kind, trigger: report.trigger }, "report started");
+
+  const { copy, settings } = reportStatement(report.request);
+  // Times in UTC, and the filters: transaction-local settings, all set in one round trip.
+  const names = ["TimeZone", ...Object.keys(settings)];
+  const values = ["UTC", ...Object.values(settings)];
+  await client.query("SELECT set_config(name, value, true) FROM unnest($1::text[], $2::text[]) AS s(name, value)", [names, values]);
+  const fileName = reportFileName(report.kind, startedAt);
+  const source = client.query(copyTo(copy));
+  const written = await writeReportFile({ dir: deps.reportsDir, fileName, reportId: report.id, source });
+  // COPY counts the rows it sent; the header is not one of them.
+  const rowCount = source.rowCount;
+  // Recorded while the lock is still held, so the next run of this kind starts after it ends.
+  await db.reportLog.update({
+    where: { id: report.id },
+    data: { status: "succeeded", fileName, rowCount, byteSize: written.byteSize, sha256: written.sha256, finishedAt: new Date() },
+  });
+  await client.query("COMMIT");
+  logger.info({ reportId: report.id, fileName, rowCount, ...written }, "report written");
+  return "succeeded";
 }
 
 /**
