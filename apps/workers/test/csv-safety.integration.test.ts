@@ -46,7 +46,7 @@ describe("CSV reports are safe for any name (property-based, through PostgreSQL)
 
   async function usersReport(): Promise<string[][]> {
     const row = await db.reportLog.create({ data: { kind: "users", trigger: "manual", status: "queued", filters: {} } });
-    const outcome = await runReport(row.id, { db, pool: reportPool, reportsDir, logger });
+    const outcome = await runReport(row.id, { pool: reportPool, reportsDir, logger });
     expect(outcome).toBe("succeeded");
     const { fileName } = await db.reportLog.findUniqueOrThrow({ where: { id: row.id } });
     const [, ...rows] = parse(await readFile(path.join(reportsDir, fileName ?? ""))) as string[][];

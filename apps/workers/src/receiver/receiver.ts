@@ -70,7 +70,7 @@ export async function startReceiver(env: ReceiverEnv) {
     port: env.RECEIVER_PORT,
     registry: metrics.registry,
     checks: {
-      database: databaseCheck(db),
+      database: databaseCheck(() => db.$queryRaw`SELECT 1`),
       broker: async () => consumer.isReady(),
     },
   });

@@ -1,6 +1,5 @@
 import { mkdir } from "node:fs/promises";
 import { ReportGenerateV1 } from "@userstream/contracts";
-import { createPrismaClient } from "@userstream/db";
 import { createPublisher, startConsumer } from "@userstream/messaging";
 import { startHealthServer } from "../lib/health-server";
 import { databaseCheck } from "../lib/worker-metrics";
@@ -20,10 +19,11 @@ const RETENTION_INTERVAL_MS = 6 * 60 * 60_000;
 export async function startReporter(env: ReporterEnv) {
   const logger = createLogger("reporter", env.LOG_LEVEL);
   const metrics = createReporterMetrics();
-  const db = createPrismaClient(env.DATABASE_URL);
   const publisher = createPublisher(env.AMQP_URL, { logger });
   const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
-  const deps = { db, logger, pool: createReportPool(env.DATABASE_URL, logger), reportsDir: env.REPORTS_DIR };
+  // Plain SQL through `pg` only, no Prisma: see report-logs.ts.
+  const pool = createReportPool(env.DATABASE_URL, logger);
+  const deps = { pool, logger, reportsDir: env.REPORTS_DIR };
 
   await mkdir(env.REPORTS_DIR, { recursive: true });
   await recoverInterruptedReports(deps);
@@ -44,7 +44,7 @@ export async function startReporter(env: ReporterEnv) {
     ...metrics.consumerHooks,
     logFields: (message) => ({ reportId: message.payload.reportId }),
   });
-  const task = startReportSchedule({ cron: env.REPORT_CRON, db, publisher, logger });
+  const task = startReportSchedule({ cron: env.REPORT_CRON, db: pool, publisher, logger });
 
   metrics.measureQueueDepth(consumer);
 
@@ -52,7 +52,7 @@ export async function startReporter(env: ReporterEnv) {
     port: env.REPORTER_PORT,
     registry: metrics.registry,
     checks: {
-      database: databaseCheck(db),
+      database: databaseCheck(() => pool.query("SELECT 1")),
       broker: async () => consumer.isReady(),
     },
   });
@@ -64,7 +64,7 @@ export async function startReporter(env: ReporterEnv) {
   shutdown.add("stop consuming and finish the running report", () => consumer.stop());
   shutdown.add("close the publisher", () => publisher.close());
   shutdown.add("close the health server", () => new Promise((resolve) => server.close(resolve)));
-  shutdown.add("disconnect the database", () => Promise.all([db.$disconnect(), deps.pool.end()]));
+  shutdown.add("disconnect the database", () => pool.end());
   logger.info({ port: env.REPORTER_PORT, reportsDir: env.REPORTS_DIR, cron: env.REPORT_CRON }, "reporter started");
   return { shutdown, server, logger };
 }

@@ -1,17 +1,17 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { ReportRequestSchema, type ReportKind, type ReportRequest } from "@userstream/contracts";
-import { createHealingPool, type PrismaClient } from "@userstream/db";
+import { createHealingPool } from "@userstream/db/healing-pool";
 import { PermanentError } from "@userstream/messaging";
 import type { Logger } from "../lib/logger";
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
+import { claimReport, deleteReportsBefore, failRunning, findReport, recordFailed, recordSucceeded } from "./report-logs";
 import { reportStatement } from "./report-sql";
 import { partialFileName, writeReportFile } from "./write-report-file";
 
 export interface RunReportDeps {
-  db: PrismaClient;
-  /** The connection reports stream through, which Prisma cannot do: see {@link createReportPool}. */
+  /** The reporter's connections: see {@link createReportPool}. */
   pool: pg.Pool;
   reportsDir: string;
   logger: Logger;
@@ -20,13 +20,14 @@ export interface RunReportDeps {
 export type RunOutcome = "succeeded" | "failed" | "already-done";
 
 /**
- * The reporter's own connection for COPY (see report-sql.ts), one run at a time. It stays open
- * between runs: opening one costs more than the rest of a small report's fixed work. A connection
- * cut mid-run fails that run and is replaced, never reused.
+ * The reporter's connections to PostgreSQL, kept open between runs (opening one costs more than
+ * the rest of a small report's fixed work): one holds a run's transaction and streams its COPY
+ * (see report-sql.ts), the other records its progress where the admin page sees it at once. A
+ * connection cut mid-run fails that run and is replaced, never reused.
  */
 export function createReportPool(databaseUrl: string, logger: Logger): pg.Pool {
-  const pool = createHealingPool({ connectionString: databaseUrl, max: 1, idleTimeoutMillis: 0 });
-  pool.on("error", (err) => logger.warn({ err }, "idle report connection failed"));
+  const pool = createHealingPool({ connectionString: databaseUrl, max: 2, idleTimeoutMillis: 0 });
+  pool.on("error", (err) => logger.warn({ err }, "idle database connection failed"));
   return pool;
 }
 
@@ -47,27 +48,26 @@ export function reportFileName(kind: ReportKind, at: Date): string {
  * through here.
  */
 export async function runReport(reportId: string, deps: RunReportDeps): Promise<RunOutcome> {
-  const { db, logger } = deps;
-  const row = await db.reportLog.findUnique({ where: { id: reportId } });
+  const { pool, logger } = deps;
+  const row = await findReport(pool, reportId);
   if (!row) throw new PermanentError(`no report ${reportId}`);
   if (row.status === "succeeded" || row.status === "failed") return "already-done";
   const request = ReportRequestSchema.safeParse({ kind: row.kind, filters: row.filters });
   if (!request.success) {
-    await db.reportLog.update({ where: { id: reportId }, data: { status: "failed", error: `invalid filters: ${request.error.message}`, finishedAt: new Date() } });
+    await recordFailed(pool, reportId, `invalid filters: ${request.error.message}`);
     return "failed";
   }
 
   let client: pg.PoolClient | undefined;
   try {
-    client = await deps.pool.connect();
+    client = await pool.connect();
     const outcome = await writeReport(client, { ...row, request: request.data }, deps);
     client.release();
     return outcome;
   } catch (err) {
     // Whatever state its transaction is in, the connection is dropped rather than reused.
     client?.release(err instanceof Error ? err : new Error(String(err)));
-    const error = err instanceof Error ? err.message : String(err);
-    await db.reportLog.update({ where: { id: reportId }, data: { status: "failed", error, finishedAt: new Date() } });
+    await recordFailed(pool, reportId, err instanceof Error ? err.message : String(err));
     logger.error({ reportId, err }, "report failed");
     return "failed";
   }
@@ -79,17 +79,13 @@ async function writeReport(
   report: { id: string; kind: ReportKind; trigger: string; request: ReportRequest },
   deps: RunReportDeps,
 ): Promise<RunOutcome> {
-  const { db, logger } = deps;
+  const { logger } = deps;
   await client.query("BEGIN");
   await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [lockKey(report.kind)]);
-  // Through Prisma, outside this transaction, so the admin page sees "running" while it runs.
-  // Another instance may have run this report while this one waited for the lock.
+  // Claimed outside this transaction, so the admin page sees "running" while it runs. Another
+  // instance may have run this report while this one waited for the lock.
   const startedAt = new Date();
-  const claimed = await db.reportLog.updateMany({
-    where: { id: report.id, status: { in: ["queued", "running"] } },
-    data: { status: "running", startedAt, error: null },
-  });
-  if (claimed.count === 0) {
+  if (!(await claimReport(deps.pool, report.id, startedAt))) {
     await client.query("ROLLBACK");
     return "already-done";
   }
@@ -103,15 +99,11 @@ async function writeReport(
   const fileName = reportFileName(report.kind, startedAt);
   const source = client.query(copyTo(copy));
   const written = await writeReportFile({ dir: deps.reportsDir, fileName, reportId: report.id, source });
-  // COPY counts the rows it sent; the header is not one of them.
-  const rowCount = source.rowCount;
-  // Recorded while the lock is still held, so the next run of this kind starts after it ends.
-  await db.reportLog.update({
-    where: { id: report.id },
-    data: { status: "succeeded", fileName, rowCount, byteSize: written.byteSize, sha256: written.sha256, finishedAt: new Date() },
-  });
+  // COPY counts the rows it sent; the header is not one of them. Recorded in the run's
+  // transaction: the result shows and the lock is released in the same commit.
+  await recordSucceeded(client, report.id, { fileName, rowCount: source.rowCount, ...written });
   await client.query("COMMIT");
-  logger.info({ reportId: report.id, fileName, rowCount, ...written }, "report written");
+  logger.info({ reportId: report.id, fileName, rowCount: source.rowCount, ...written }, "report written");
   return "succeeded";
 }
 
@@ -120,20 +112,21 @@ async function writeReport(
  * and removes its half-written file. Run at start, so no report stays `running` forever.
  */
 export async function recoverInterruptedReports(deps: RunReportDeps): Promise<number> {
-  const { db } = deps;
   let recovered = 0;
   for (const kind of ["users", "notifications"] as const) {
-    const interrupted = await db.$transaction(async (tx) => {
-      const [lock] = await tx.$queryRaw<Array<{ free: boolean }>>`SELECT pg_try_advisory_xact_lock(hashtext(${lockKey(kind)})) AS free`;
-      if (!lock?.free) return [];
-      const rows = await tx.reportLog.findMany({ where: { kind, status: "running" }, select: { id: true } });
-      await tx.reportLog.updateMany({
-        where: { id: { in: rows.map((r) => r.id) } },
-        data: { status: "failed", error: "interrupted: the reporter stopped during the run", finishedAt: new Date() },
-      });
-      return rows;
-    });
-    for (const { id } of interrupted) await rm(path.join(deps.reportsDir, partialFileName(id)), { force: true });
+    const client = await deps.pool.connect();
+    let interrupted: string[] = [];
+    try {
+      await client.query("BEGIN");
+      const { rows } = await client.query<{ free: boolean }>("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS free", [lockKey(kind)]);
+      if (rows[0]?.free) interrupted = await failRunning(client, kind, "interrupted: the reporter stopped during the run");
+      await client.query("COMMIT");
+      client.release();
+    } catch (err) {
+      client.release(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }
+    for (const id of interrupted) await rm(path.join(deps.reportsDir, partialFileName(id)), { force: true });
     recovered += interrupted.length;
   }
   if (recovered > 0) deps.logger.warn({ recovered }, "interrupted reports marked failed");
@@ -142,15 +135,10 @@ export async function recoverInterruptedReports(deps: RunReportDeps): Promise<nu
 
 /** Removes reports (rows and files) created more than `days` days ago; never a running one. */
 export async function removeOldReports(deps: RunReportDeps, days: number): Promise<number> {
-  const cutoff = new Date(Date.now() - days * 86_400_000);
-  const old = await deps.db.reportLog.findMany({
-    where: { createdAt: { lt: cutoff }, status: { not: "running" } },
-    select: { id: true, fileName: true },
-  });
-  for (const report of old) {
-    if (report.fileName) await rm(path.join(deps.reportsDir, report.fileName), { force: true });
+  const fileNames = await deleteReportsBefore(deps.pool, new Date(Date.now() - days * 86_400_000));
+  for (const fileName of fileNames) {
+    if (fileName) await rm(path.join(deps.reportsDir, fileName), { force: true });
   }
-  await deps.db.reportLog.deleteMany({ where: { id: { in: old.map((r) => r.id) } } });
-  if (old.length > 0) deps.logger.info({ removed: old.length, days }, "old reports removed");
-  return old.length;
+  if (fileNames.length > 0) deps.logger.info({ removed: fileNames.length, days }, "old reports removed");
+  return fileNames.length;
 }

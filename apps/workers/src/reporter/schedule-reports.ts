@@ -1,37 +1,31 @@
 import { schedule, type ScheduledTask } from "node-cron";
 import { ReportGenerateV1, createEnvelope } from "@userstream/contracts";
-import type { PrismaClient } from "@userstream/db";
 import type { Publisher } from "@userstream/messaging";
+import type pg from "pg";
 import type { Logger } from "../lib/logger";
+import { insertScheduledReport, recordFailed } from "./report-logs";
 
 /**
  * Records the scheduled users report of one time slot and hands it to the report queue. The row is
  * unique per (kind, slot), so with several reporter instances each slot runs once: only the
  * instance whose insert wins publishes. Returns the report id, or undefined if another won.
  */
-export async function enqueueScheduledReport(db: PrismaClient, publisher: Publisher, slot: Date): Promise<string | undefined> {
-  const [report] = await db.reportLog.createManyAndReturn({
-    data: [{ kind: "users", trigger: "schedule", status: "queued", filters: {}, scheduledFor: slot }],
-    skipDuplicates: true,
-    select: { id: true },
-  });
-  if (!report) return undefined;
+export async function enqueueScheduledReport(db: pg.Pool, publisher: Publisher, slot: Date): Promise<string | undefined> {
+  const reportId = await insertScheduledReport(db, slot);
+  if (!reportId) return undefined;
   try {
-    await publisher.publish(
-      ReportGenerateV1,
-      createEnvelope(ReportGenerateV1, { reportId: report.id, request: { kind: "users", filters: {} } }),
-    );
+    await publisher.publish(ReportGenerateV1, createEnvelope(ReportGenerateV1, { reportId, request: { kind: "users", filters: {} } }));
   } catch (err) {
-    await db.reportLog.update({ where: { id: report.id }, data: { status: "failed", error: `could not queue the report: ${String(err)}` } });
+    await recordFailed(db, reportId, `could not queue the report: ${String(err)}`);
     throw err;
   }
-  return report.id;
+  return reportId;
 }
 
 /** Starts the cron schedule (UTC); `off` starts nothing. */
 export function startReportSchedule(options: {
   cron: string;
-  db: PrismaClient;
+  db: pg.Pool;
   publisher: Publisher;
   logger: Logger;
 }): ScheduledTask | undefined {

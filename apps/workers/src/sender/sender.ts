@@ -68,7 +68,7 @@ export async function startSender(env: SenderEnv) {
     port: env.SENDER_PORT,
     registry: metrics.registry,
     checks: {
-      database: databaseCheck(db),
+      database: databaseCheck(() => db.$queryRaw`SELECT 1`),
       broker: async () => consumer.isReady(),
       [provider.name]: () => provider.check(),
     },
