@@ -4,8 +4,8 @@ import type pg from "pg";
 /*
  * The reporter's reads and writes of `report_logs` (Prisma's `ReportLog` model, which the web
  * reads and writes through Prisma), in plain SQL through `pg`. The reporter leaves Prisma out of
- * its process: its query compiler alone takes about 35 MB, a quarter of a report's 150 MB memory
- * budget (docs/benchmarks.md), for these few statements.
+ * its process: its client and query compiler took about 45 MB, close to a third of a report's
+ * 150 MB memory budget (docs/benchmarks.md), for these few statements.
  */
 
 type Queryable = Pick<pg.Pool, "query"> | Pick<pg.PoolClient, "query">;
