@@ -45,7 +45,7 @@ function statements(search: string | undefined, after: { createdAt: Date; id: st
   const countParams = [...params];
   if (after) {
     params.push(after.createdAt, after.id);
-    where.push(`created_at <= $${params.length - 1} AND (created_at < $${params.length - 1} OR id < $${params.length})`);
+    where.push(`created_at <= $${params.length - 1} AND (created_at, id) < ($${params.length - 1}, $${params.length})`);
   }
   return {
     page: {
