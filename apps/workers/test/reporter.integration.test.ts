@@ -166,12 +166,14 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
     await db.reportLog.deleteMany({ where: { trigger: "schedule" } });
   });
 
-  it("never lists a half-written report when the reporter is killed mid-write", async () => {
-    // Hold the users table so the run stops after its header, with the temporary file open.
+  /**
+   * Starts a reporter process and requests a users report, holding the users table so the run
+   * stops after its header with the temporary file open; runs `whileStuck`, then lets the table go.
+   */
+  async function stuckMidWrite(whileStuck: (worker: ReturnType<typeof spawnWorker>, locker: pg.Client) => Promise<unknown>) {
     const locker = new pg.Client({ connectionString: database.url });
     await locker.connect();
     await locker.query("BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
-    const before = await listed();
     const worker = spawnWorker("reporter", {
       DATABASE_URL: database.url,
       AMQP_URL: vhost.url,
@@ -179,16 +181,24 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
       REPORTS_DIR: reportsDir,
       REPORT_CRON: "off",
     });
-    let id = "";
+    stops.push(async () => worker.child.kill("SIGKILL"));
     try {
-      id = await requestReport({ kind: "users", filters: {} });
+      const id = await requestReport({ kind: "users", filters: {} });
       await waitFor(async () => (await readdir(reportsDir)).includes(`.report-${id}.partial`), 20_000);
-      worker.child.kill("SIGKILL");
-      await worker.exited;
+      await whileStuck(worker, locker);
+      return { id, worker };
     } finally {
       await locker.query("ROLLBACK");
       await locker.end();
     }
+  }
+
+  it("never lists a half-written report when the reporter is killed mid-write", async () => {
+    const before = await listed();
+    const { id } = await stuckMidWrite((worker) => {
+      worker.child.kill("SIGKILL");
+      return worker.exited;
+    });
     expect(await listed()).toEqual(before);
     expect((await db.reportLog.findUniqueOrThrow({ where: { id } })).status).toBe("running");
 
@@ -200,29 +210,11 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
   });
 
   it("fails the run whose database connection is cut mid-write, and goes on with the next", async () => {
-    // Hold the users table so the run waits after its header, then end its backend as a
-    // PostgreSQL restart would.
-    const locker = new pg.Client({ connectionString: database.url });
-    await locker.connect();
-    await locker.query("BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+    // The run's backend ended as a PostgreSQL restart would end it.
     const before = await listed();
-    const worker = spawnWorker("reporter", {
-      DATABASE_URL: database.url,
-      AMQP_URL: vhost.url,
-      REPORTER_PORT: String(await freePort()),
-      REPORTS_DIR: reportsDir,
-      REPORT_CRON: "off",
-    });
-    stops.push(async () => worker.child.kill("SIGKILL"));
-    let id = "";
-    try {
-      id = await requestReport({ kind: "users", filters: {} });
-      await waitFor(async () => (await readdir(reportsDir)).includes(`.report-${id}.partial`), 20_000);
-      await locker.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
-    } finally {
-      await locker.query("ROLLBACK");
-      await locker.end();
-    }
+    const { id, worker } = await stuckMidWrite((_worker, locker) =>
+      locker.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"),
+    );
     expect(await finished(id)).toMatchObject({ status: "failed", error: expect.stringMatching(/terminat/i) });
     expect(await readdir(reportsDir)).not.toContain(`.report-${id}.partial`);
     expect(await listed()).toEqual(before);

@@ -45,3 +45,20 @@ export function createHealingPool(config: pg.PoolConfig): pg.Pool {
   }) as typeof pool.connect;
   return pool;
 }
+
+/**
+ * Runs `work` on a connection of `pool` and gives it back; when `work` throws, the connection is
+ * dropped rather than reused, whatever state its transaction was left in (open, aborted, or the
+ * server gone), and the error is rethrown.
+ */
+export async function withConnection<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    const result = await work(client);
+    client.release();
+    return result;
+  } catch (err) {
+    client.release(err instanceof Error ? err : new Error(String(err)));
+    throw err;
+  }
+}

@@ -2,7 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { createHealingPool } from "./healing-pool";
 
-export { createHealingPool };
+export { createHealingPool, withConnection } from "./healing-pool";
 
 /** The generated client: `PrismaClient`, the `Prisma` namespace, model types and enums. */
 export * from "./generated/prisma/client";

@@ -1,4 +1,5 @@
 import type { UserRegistrationMessage } from "@userstream/contracts";
+import { withConnection } from "@userstream/db/healing-pool";
 import type pg from "pg";
 import type { StoreResult } from "./store-registration";
 
@@ -78,21 +79,15 @@ const RECORD_REGISTRATIONS = `
 export async function storeRegistrations(pool: pg.Pool, messages: UserRegistrationMessage[]): Promise<StoreResult[]> {
   const payloads = messages.map((message) => message.payload);
   const ids = payloads.map((p) => p.registrationId);
-  const client = await pool.connect();
-  try {
+  // On failure the connection is dropped, its transaction with it (it may be the reason: PostgreSQL restarted).
+  return withConnection(pool, async (client) => {
     await client.query(`BEGIN; ${PLAN_SETTINGS}`);
     await client.query(INSERT_USERS, [ids, payloads.map((p) => p.firstName), payloads.map((p) => p.lastName), payloads.map((p) => p.email)]);
     const { rows } = await client.query<Row>(RECORD_REGISTRATIONS, [ids, payloads.map((p) => p.email)]);
     const results = resultsInOrder(ids, rows);
     await client.query("COMMIT");
-    client.release();
     return results;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    // The connection may be the reason (PostgreSQL restarted): the pool drops it rather than reuse it.
-    client.release(err instanceof Error ? err : new Error(String(err)));
-    throw err;
-  }
+  });
 }
 
 function resultsInOrder(ids: string[], rows: Row[]): StoreResult[] {

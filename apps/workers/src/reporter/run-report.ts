@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { ReportRequestSchema, type ReportKind, type ReportRequest } from "@userstream/contracts";
-import { createHealingPool } from "@userstream/db/healing-pool";
+import { createHealingPool, withConnection } from "@userstream/db/healing-pool";
 import { PermanentError } from "@userstream/messaging";
 import type { Logger } from "../lib/logger";
 import type pg from "pg";
@@ -58,15 +58,9 @@ export async function runReport(reportId: string, deps: RunReportDeps): Promise<
     return "failed";
   }
 
-  let client: pg.PoolClient | undefined;
   try {
-    client = await pool.connect();
-    const outcome = await writeReport(client, { ...row, request: request.data }, deps);
-    client.release();
-    return outcome;
+    return await withConnection(pool, (client) => writeReport(client, { ...row, request: request.data }, deps));
   } catch (err) {
-    // Whatever state its transaction is in, the connection is dropped rather than reused.
-    client?.release(err instanceof Error ? err : new Error(String(err)));
     await recordFailed(pool, reportId, err instanceof Error ? err.message : String(err));
     logger.error({ reportId, err }, "report failed");
     return "failed";
@@ -114,18 +108,13 @@ async function writeReport(
 export async function recoverInterruptedReports(deps: RunReportDeps): Promise<number> {
   let recovered = 0;
   for (const kind of ["users", "notifications"] as const) {
-    const client = await deps.pool.connect();
-    let interrupted: string[] = [];
-    try {
+    const interrupted = await withConnection(deps.pool, async (client) => {
       await client.query("BEGIN");
       const { rows } = await client.query<{ free: boolean }>("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS free", [lockKey(kind)]);
-      if (rows[0]?.free) interrupted = await failRunning(client, kind, "interrupted: the reporter stopped during the run");
+      const ids = rows[0]?.free ? await failRunning(client, kind, "interrupted: the reporter stopped during the run") : [];
       await client.query("COMMIT");
-      client.release();
-    } catch (err) {
-      client.release(err instanceof Error ? err : new Error(String(err)));
-      throw err;
-    }
+      return ids;
+    });
     for (const id of interrupted) await rm(path.join(deps.reportsDir, partialFileName(id)), { force: true });
     recovered += interrupted.length;
   }
