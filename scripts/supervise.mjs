@@ -31,8 +31,18 @@ const web = {
   args: [".next/standalone/apps/web/server.js"],
   env: { PORT: "3000", HOSTNAME: "0.0.0.0" },
 };
+// The REST API on its own (API_PORT, 8083): the web's route handlers without Next.js, run from
+// source through tsx as the workers are.
+const api = {
+  name: "api",
+  cwd: `${root}apps/web`,
+  args: dev
+    ? ["node_modules/tsx/dist/cli.mjs", "watch", "--conditions=react-server", "src/api-main.ts"]
+    : ["--conditions=react-server", "--import", "tsx", "src/api-main.ts"],
+};
 const processes = [
   web,
+  api,
   worker("receiver"),
   worker("sender"),
   worker("reporter"),

@@ -75,6 +75,9 @@ const server = {
   REPORTER_URL: z.url().default("http://127.0.0.1:8084"),
   PUBLISH_CONFIRM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Where the REST API listens when it runs on its own (`start:api`); 0 picks a free port. */
+  API_PORT: z.coerce.number().int().min(0).max(65_535).default(8083),
+  API_HOST: z.string().default("0.0.0.0"),
   /** How long the shutdown on SIGTERM may take before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),

@@ -37,7 +37,7 @@ export async function validateEnvironmentOrExit(): Promise<void> {
  * `npm start` runs the production build with `.env.example`'s development admin, which is what a
  * local trial needs; a real deployment must not, so say so loudly (not fatal, for that reason).
  */
-async function warnAboutDevelopmentAdmin(env: { NODE_ENV: string; ADMIN_PASSWORD_HASH: string; SESSION_SECRET: string }) {
+export async function warnAboutDevelopmentAdmin(env: { NODE_ENV: string; ADMIN_PASSWORD_HASH: string; SESSION_SECRET: string }) {
   if (env.NODE_ENV !== "production") return;
   const { DEVELOPMENT_ADMIN } = await import("./server/auth/development-admin");
   const defaults = [

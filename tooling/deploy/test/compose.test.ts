@@ -110,6 +110,7 @@ describe("the compose deployment", () => {
     );
     expect(dev.services.web?.build?.dockerfile).toBe("apps/web/Dockerfile");
     expect(dev.services.api?.build?.dockerfile).toBe("apps/web/Dockerfile");
+    expect(dev.services.api?.build?.target).toBe("api");
     for (const role of ["receiver", "sender", "reporter"]) {
       expect(dev.services[role]?.build?.dockerfile).toBe("apps/workers/Dockerfile");
       expect(dev.services[role]?.command).toEqual([role]);

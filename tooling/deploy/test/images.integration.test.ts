@@ -1,7 +1,7 @@
 /**
  * The Docker images' steps, run outside Docker (there is no engine here): the web's runtime stage
- * is the standalone folder copied on its own, the workers' runtime stage is the sources with
- * production dependencies only, and the migrate stage's command. Each must start and work against
+ * is the standalone folder copied on its own, the web's api stage and the workers' runtime stage
+ * are the sources with production dependencies only, and the migrate stage's command. Each must start and work against
  * the real PostgreSQL and RabbitMQ.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
@@ -134,6 +134,45 @@ describe("the web image's runtime stage", () => {
     const [, ...healthArgs] = dockerCommand("apps/web/Dockerfile", "runtime", "HEALTHCHECK");
     await expect(run(process.execPath, healthArgs, { env: { PORT: port } })).resolves.toBeDefined();
     server.child.kill("SIGTERM");
+  });
+});
+
+describe("the web image's api stage", () => {
+  it("runs the REST API from the sources with production dependencies only and passes the HEALTHCHECK", async () => {
+    // api-deps: COPY . . and RUN pnpm install --frozen-lockfile --offline --prod --filter "@userstream/web..."
+    const app = await sourcesInstalled("userstream-api-image-", ["--prod", "--filter", "@userstream/web..."]);
+    expect(existsSync(join(app, "node_modules/.pnpm/node_modules/vitest"))).toBe(false);
+    // COPY --from=build /app/packages/db/src/generated …
+    cpSync(join(root, "packages/db/src/generated"), join(app, "packages/db/src/generated"), { recursive: true });
+    const port = String(await freePort());
+    const env = {
+      NODE_ENV: "production",
+      API_PORT: port,
+      DATABASE_URL: database.url,
+      AMQP_URL: vhost.url,
+      CONFIRMATION_TOKEN_SECRET: "c".repeat(40),
+      ADMIN_EMAIL: "admin@userstream.test",
+      ADMIN_PASSWORD_HASH: "scrypt:32768:8:3:oecV45wDENBTOz90FWduJQ:Rl4zCRo1l29CFDh_xvE6ZGcoVzUlgHygbh9MmfTLe14",
+      SESSION_SECRET: "s".repeat(40),
+    };
+    const [command, ...args] = dockerCommand("apps/web/Dockerfile", "api", "CMD");
+    expect(command).toBe("node");
+    const api = start(process.execPath, args, join(app, "apps/web"), env);
+    const base = `http://127.0.0.1:${port}`;
+    await until(api, async () => (await fetch(`${base}/api/health`)).ok);
+
+    const registration = { firstName: "Ada", lastName: "Lovelace", email: "ada.api-image@example.com" };
+    const accepted = await fetch(`${base}/api/v1/registrations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(registration) });
+    expect(accepted.status).toBe(202);
+    // Prisma answers from the database: the registration is queued, not yet stored.
+    const { registrationId } = (await accepted.json()) as { registrationId: string };
+    expect(await (await fetch(`${base}/api/v1/registrations/${registrationId}`)).json()).toEqual({ registrationId, status: "queued" });
+
+    const [, ...healthArgs] = dockerCommand("apps/web/Dockerfile", "api", "HEALTHCHECK");
+    await expect(run(process.execPath, healthArgs, { env: { API_PORT: port } })).resolves.toBeDefined();
+    api.child.kill("SIGTERM");
+    await new Promise((resolve) => api.child.once("exit", resolve));
+    expect(api.child.exitCode, `stops cleanly on SIGTERM:\n${api.output()}`).toBe(0);
   });
 });
 

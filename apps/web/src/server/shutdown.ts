@@ -1,4 +1,5 @@
 import "server-only";
+import type { Server } from "node:http";
 import { closeDb } from "./db";
 import { getLogger } from "./logger";
 import { closePublisher } from "./publisher";
@@ -9,8 +10,12 @@ import { closePublisher } from "./publisher";
  * refused from now on (the closing publisher refuses new publishes, which the API answers with
  * 503), the publishes under way get their confirm, the channel and connection close, then the
  * database pool. A timer ends the process if this takes longer than `timeoutMs`.
+ *
+ * Given the `server` (the API server, which has no Next.js to do it), it also stops accepting
+ * connections, and closes the database pool only once the requests under way are answered; then
+ * the process exits.
  */
-export function closeOnSignals(timeoutMs: number): void {
+export function closeOnSignals(timeoutMs: number, server?: Server): void {
   let started = false;
   const stop = (signal: NodeJS.Signals) => {
     if (started) return;
@@ -21,14 +26,20 @@ export function closeOnSignals(timeoutMs: number): void {
       logger.error({ timeoutMs }, "shutdown took too long; exiting");
       process.exit(1);
     }, timeoutMs).unref();
-    void closeConnections().then(() => logger.info("publisher and database closed"));
+    const served = server ? closeServer(server) : Promise.resolve();
+    void closePublisher()
+      .then(() => served)
+      .then(closeDb)
+      .then(() => {
+        logger.info("publisher and database closed");
+        if (server) process.exit(0);
+      });
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
 }
 
-/** Closes the publisher (after its publishes under way), then the database pool. */
-export async function closeConnections(): Promise<void> {
-  await closePublisher();
-  await closeDb();
+/** Stops accepting connections and resolves once the requests under way are answered (idle keep-alive sockets close at once). */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
 }

@@ -41,13 +41,13 @@ async function ensureBuild() {
   if (code !== 0) throw new Error(`next build failed (exit ${code})`);
 }
 
-/** The production build served by `next start` against the given database and broker. */
-export async function startWeb(env: { DATABASE_URL: string; AMQP_URL: string }): Promise<BenchProcess & { url: string }> {
-  await ensureBuild();
+/** Spawns a server of apps/web and waits until its `/api/health` answers 200. */
+async function startWebProcess(what: string, command: string, args: (port: number) => string[], env: Record<string, string>) {
   const port = await freePort();
-  const child = spawn(path.join(webDir, "node_modules", ".bin", "next"), ["start", "--hostname", "127.0.0.1", "--port", String(port)], {
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(command, args(port), {
     cwd: webDir,
-    env: { ...process.env, ...PRODUCTION_ENV, ...env, APP_URL: `http://127.0.0.1:${port}` },
+    env: { ...process.env, ...PRODUCTION_ENV, APP_URL: url, PORT: String(port), API_PORT: String(port), API_HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -57,9 +57,8 @@ export async function startWeb(env: { DATABASE_URL: string; AMQP_URL: string }):
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
   const exited = once(child, "exit");
-  const url = `http://127.0.0.1:${port}`;
   try {
-    await waitUntil("the web app", async () => child.exitCode === null && (await fetch(`${url}/api/health`)).ok, 90_000, 250);
+    await waitUntil(what, async () => child.exitCode === null && (await fetch(`${url}/api/health`)).ok, 90_000, 250);
   } catch (err) {
     child.kill("SIGTERM");
     throw new Error(`${(err as Error).message}\n${output}`);
@@ -73,4 +72,19 @@ export async function startWeb(env: { DATABASE_URL: string; AMQP_URL: string }):
       await exited;
     },
   };
+}
+
+type ServiceEnv = { DATABASE_URL: string; AMQP_URL: string };
+
+/** The production build served by `next start` against the given database and broker. */
+export async function startWeb(env: ServiceEnv): Promise<BenchProcess & { url: string }> {
+  await ensureBuild();
+  const next = path.join(webDir, "node_modules", ".bin", "next");
+  return startWebProcess("the web app", next, (port) => ["start", "--hostname", "127.0.0.1", "--port", String(port)], env);
+}
+
+/** The REST API on its own (`start:api`: the same route handlers without Next.js). */
+export function startApi(env: ServiceEnv): Promise<BenchProcess & { url: string }> {
+  const args = () => ["--conditions=react-server", "--import", "tsx", "src/api-main.ts"];
+  return startWebProcess("the REST API", process.execPath, args, env);
 }

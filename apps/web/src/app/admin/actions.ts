@@ -4,7 +4,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { env } from "~/env";
 import { ADMIN_SESSION_COOKIE, INCORRECT_CREDENTIALS_MESSAGE, LOCKED_OUT_MESSAGE, sessionCookieOptions } from "~/server/auth/admin-auth";
-import { adminAuthConfig, signInThrottleConfig } from "~/server/auth/admin-session";
+import { adminAuthConfig, signInThrottleConfig } from "~/server/auth/auth-config";
 import { attemptSignIn } from "~/server/auth/sign-in";
 import { clientAddress } from "~/server/client-address";
 import { getDb } from "~/server/db";

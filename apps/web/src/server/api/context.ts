@@ -1,6 +1,6 @@
 import "server-only";
 import { adminSessionFromHeaders } from "../auth/admin-auth";
-import { adminAuthConfig } from "../auth/admin-session";
+import { adminAuthConfig } from "../auth/auth-config";
 import { env } from "~/env";
 import { clientAddress } from "../client-address";
 import { getDb } from "../db";

@@ -1,5 +1,5 @@
 import { env } from "~/env";
-import { adminAuthConfig } from "~/server/auth/admin-session";
+import { adminAuthConfig } from "~/server/auth/auth-config";
 import { getDb } from "~/server/db";
 import { serveReportDownload } from "~/server/report-download";
 

@@ -1,0 +1,28 @@
+// The REST API on its own (the design's port 8083): `/api/v1/*`, `/api/openapi.json` and
+// `/api/health`, served by the web's own route handlers through a plain Node http server instead
+// of Next.js. `pnpm --filter @userstream/web start:api`, on API_HOST:API_PORT.
+import type { AddressInfo } from "node:net";
+import * as rest from "~/app/api/v1/[...path]/route";
+import * as openApi from "~/app/api/openapi.json/route";
+import * as health from "~/app/api/health/route";
+import { env } from "~/env";
+import { warnAboutDevelopmentAdmin } from "~/instrumentation-node";
+import { createApiServer, type Route } from "~/server/api/api-server";
+import { getLogger } from "~/server/logger";
+import { closeOnSignals } from "~/server/shutdown";
+
+const ROUTES: Route[] = [
+  { path: "/api/v1/", handlers: rest },
+  { path: "/api/openapi.json", handlers: openApi },
+  { path: "/api/health", handlers: health },
+];
+
+await warnAboutDevelopmentAdmin(env);
+const logger = getLogger();
+const server = createApiServer(ROUTES, (error) => logger.error({ err: error }, "request failed"));
+// Keep-alive connections outlive a load balancer's idle timeout (usually 60 s), as Next.js does.
+server.keepAliveTimeout = 65_000;
+closeOnSignals(env.SHUTDOWN_TIMEOUT_MS, server);
+server.listen(env.API_PORT, env.API_HOST, () => {
+  logger.info({ port: (server.address() as AddressInfo).port, host: env.API_HOST }, "REST API listening");
+});

@@ -1,0 +1,157 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { connect, type ChannelModel } from "amqplib";
+import { QUEUES } from "@userstream/contracts";
+import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
+import { createTestVhost } from "@userstream/messaging/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_BODY_BYTES } from "./server/api/limited-body";
+import { DEVELOPMENT_ADMIN } from "./server/auth/development-admin";
+
+const webDir = fileURLToPath(new URL("..", import.meta.url));
+const registration = { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" };
+
+/** `start:api` as a deployment runs it, on a port of its choosing, against the test's database and vhost. */
+function startApi(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "src/api-main.ts"], {
+    cwd: webDir,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      API_PORT: "0",
+      API_HOST: "127.0.0.1",
+      CONFIRMATION_TOKEN_SECRET: "test-confirmation-secret-0123456789-0123456789",
+      ADMIN_EMAIL: DEVELOPMENT_ADMIN.ADMIN_EMAIL,
+      ADMIN_PASSWORD_HASH: DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH,
+      SESSION_SECRET: "test-session-secret-0123456789-0123456789-0123",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", () => {
+      const port = /"port":(\d+),"host":"127\.0\.0\.1","msg":"REST API listening"/.exec(output)?.[1];
+      if (port) resolve(`http://127.0.0.1:${port}`);
+    });
+    child.once("exit", (code) => reject(new Error(`the API server exited (${code}) before listening:\n${output}`)));
+  });
+  return { child, listening, output: () => output };
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  const [code] = (await exited) as [number | null];
+  return code;
+}
+
+describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ", () => {
+  let database: TestDatabase;
+  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
+  let broker: ChannelModel;
+  let api: ReturnType<typeof startApi>;
+  let url: string;
+
+  beforeAll(async () => {
+    [database, vhost] = await Promise.all([createTestDatabase("userstream_web_api_server"), createTestVhost("userstream-web-api-server")]);
+    broker = await connect(vhost.url);
+    api = startApi({ DATABASE_URL: database.url, AMQP_URL: vhost.url, REGISTRATION_RATE_LIMIT: "off", APP_URL: "http://api.test" });
+    url = await api.listening;
+  });
+
+  afterAll(async () => {
+    await stop(api.child);
+    await broker.close();
+    await Promise.all([vhost.drop(), database.drop()]);
+  });
+
+  /** The registrations waiting in the vhost's queue, taken off it. */
+  async function takeQueued(): Promise<Array<{ id: string; payload: { email: string } }>> {
+    const channel = await broker.createChannel();
+    const taken = [];
+    for (let message = await channel.get(QUEUES.registration, { noAck: true }); message; message = await channel.get(QUEUES.registration, { noAck: true })) {
+      taken.push(JSON.parse(message.content.toString()) as { id: string; payload: { email: string } });
+    }
+    await channel.close();
+    return taken;
+  }
+
+  function post(body: string, headers: Record<string, string> = {}, to = url) {
+    return fetch(`${to}/api/v1/registrations`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  }
+
+  it("accepts a registration with 202, queues it once, and reports it queued", async () => {
+    const response = await post(JSON.stringify(registration));
+    expect(response.status).toBe(202);
+    const { registrationId } = (await response.json()) as { registrationId: string };
+
+    const queued = await takeQueued();
+    expect(queued.map((message) => [message.id, message.payload.email])).toEqual([[registrationId, "ada@example.com"]]);
+    const status = await fetch(`${url}/api/v1/registrations/${registrationId}`);
+    expect(await status.json()).toEqual({ registrationId, status: "queued" });
+  });
+
+  it("answers bad input with 400 { errors } and an oversized body with 413, queueing nothing", async () => {
+    const invalid = await post(JSON.stringify({ ...registration, lastName: "", email: "ada@" }));
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toEqual({
+      errors: { lastName: "Last name is required", email: "Enter an email address like name@example.com" },
+    });
+
+    const huge = await post(JSON.stringify({ ...registration, firstName: "A".repeat(MAX_BODY_BYTES) }));
+    expect(huge.status).toBe(413);
+    expect(await takeQueued()).toEqual([]);
+  });
+
+  it("limits registrations per connection address, whatever address header the client sends", async () => {
+    const limited = startApi({ DATABASE_URL: database.url, AMQP_URL: vhost.url, REGISTRATION_RATE_LIMIT: "1" });
+    try {
+      const limitedUrl = await limited.listening;
+      expect((await post(JSON.stringify(registration), { "x-userstream-client-address": "198.51.100.1" }, limitedUrl)).status).toBe(202);
+      const spoofed = await post(JSON.stringify({ ...registration, email: "second@example.com" }), { "x-userstream-client-address": "203.0.113.9" }, limitedUrl);
+      expect(spoofed.status).toBe(429);
+      expect(Number(spoofed.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect((await takeQueued()).map((message) => message.payload.email)).toEqual(["ada@example.com"]);
+    } finally {
+      await stop(limited.child);
+    }
+  });
+
+  it("serves the users only with an API key, the OpenAPI document and the health check", async () => {
+    const users = await fetch(`${url}/api/v1/users`);
+    expect(users.status).toBe(401);
+    expect(users.headers.get("www-authenticate")).toBe('Bearer realm="userstream"');
+
+    const document = (await (await fetch(`${url}/api/openapi.json`)).json()) as { openapi: string; servers: Array<{ url: string }> };
+    expect(document.openapi).toMatch(/^3\./);
+    expect(document.servers[0]?.url).toContain("http://api.test");
+
+    const health = await fetch(`${url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", checks: { database: "up", broker: "up" } });
+  });
+
+  it("answers an unknown path with 404 and a method a route lacks with 405 and Allow", async () => {
+    const missing = await fetch(`${url}/admin`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ message: "Not found", code: "NOT_FOUND" });
+
+    const wrongMethod = await fetch(`${url}/api/health`, { method: "DELETE" });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("GET");
+  });
+
+  it("stops on SIGTERM with exit code 0, closing its keep-alive connections, the publisher and the pool", async () => {
+    const other = startApi({ DATABASE_URL: database.url, AMQP_URL: vhost.url, REGISTRATION_RATE_LIMIT: "off" });
+    // A registration opens the broker and database connections and leaves a keep-alive socket open.
+    expect((await post(JSON.stringify(registration), {}, await other.listening)).status).toBe(202);
+    expect(await stop(other.child)).toBe(0);
+    expect(other.output()).toContain("publisher and database closed");
+    expect(await takeQueued()).toHaveLength(1);
+  });
+});

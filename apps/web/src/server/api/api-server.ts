@@ -1,0 +1,84 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { CLIENT_ADDRESS_HEADER } from "../client-address";
+
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/** A route module's handlers by HTTP method, as a Next.js route module exports them. */
+export type RouteHandlers = Partial<Record<(typeof METHODS)[number], (req: Request) => Response | Promise<Response>>>;
+
+/** Which handlers serve a path: a `path` ending in "/" is a catch-all, any other must match exactly. */
+export interface Route {
+  path: string;
+  handlers: RouteHandlers;
+}
+
+function findRoute(routes: readonly Route[], pathname: string): Route | undefined {
+  return routes.find(({ path }) => (path.endsWith("/") ? pathname.startsWith(path) : pathname === path));
+}
+
+/**
+ * The request as a fetch `Request`, stamped with the address of the connection it came on (as the
+ * web's instrumentation stamps it, overwriting whatever a client sent under that name). The body
+ * stays a stream: the handlers read at most their limit of it.
+ */
+function toRequest(req: IncomingMessage): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  headers.set(CLIENT_ADDRESS_HEADER, req.socket.remoteAddress ?? "unknown");
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+    method: req.method,
+    headers,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+  });
+}
+
+async function send(res: ServerResponse, response: Response, head: boolean): Promise<void> {
+  const body = head ? undefined : Buffer.from(await response.arrayBuffer());
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) headers["set-cookie"] = cookies;
+  if (body) headers["content-length"] = String(body.byteLength);
+  res.writeHead(response.status, headers);
+  res.end(body);
+}
+
+function answer(req: IncomingMessage, routes: readonly Route[]): Promise<Response> | Response {
+  const { pathname } = new URL(req.url ?? "/", "http://localhost");
+  const route = findRoute(routes, pathname);
+  if (!route) return Response.json({ message: "Not found", code: "NOT_FOUND" }, { status: 404 });
+  const handler = route.handlers[(req.method ?? "GET") as keyof RouteHandlers];
+  if (!handler) {
+    const allow = METHODS.filter((method) => route.handlers[method]).join(", ");
+    return Response.json({ message: "Method not allowed", code: "METHOD_NOT_SUPPORTED" }, { status: 405, headers: { allow } });
+  }
+  return handler(toRequest(req));
+}
+
+/**
+ * A plain Node http server for the given route handlers: the REST API on its own port, without
+ * Next.js's per-request routing, rendering and tracing (docs/benchmarks.md, "accept"). A handler
+ * that throws is answered with 500 and logged through `onError`.
+ */
+export function createApiServer(routes: readonly Route[], onError: (error: unknown) => void): Server {
+  return createServer((req, res) => {
+    Promise.resolve()
+      .then(() => answer(req, routes))
+      .catch((error: unknown) => {
+        onError(error);
+        return Response.json({ message: "Internal server error", code: "INTERNAL_SERVER_ERROR" }, { status: 500 });
+      })
+      .then((response) => send(res, response, req.method === "HEAD"))
+      .catch((error: unknown) => {
+        onError(error);
+        res.destroy();
+      });
+  });
+}
