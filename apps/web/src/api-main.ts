@@ -1,9 +1,11 @@
-// The REST API on its own (the design's port 8083): `/api/v1/*`, `/api/openapi.json` and
-// `/api/health`, served by the web's own route handlers through a plain Node http server instead
-// of Next.js. `pnpm --filter @userstream/web start:api`, on API_HOST:API_PORT.
+// The REST API on its own (the design's port 8083): `/api/v1/*`, `/api/openapi.json`,
+// `/api/health`, and the same procedures over tRPC (`/api/trpc/*`, for a proxy that sends them
+// here), served by the web's own route handlers through a plain Node http server instead of
+// Next.js. `pnpm --filter @userstream/web start:api`, on API_HOST:API_PORT.
 import type { AddressInfo } from "node:net";
 import * as rest from "~/app/api/v1/[...path]/route";
 import * as openApi from "~/app/api/openapi.json/route";
+import * as trpc from "~/app/api/trpc/[trpc]/route";
 import * as health from "~/app/api/health/route";
 import { env } from "~/env";
 import { warnAboutDevelopmentAdmin } from "~/instrumentation-node";
@@ -15,6 +17,7 @@ const ROUTES: Route[] = [
   { path: "/api/v1/", handlers: rest },
   { path: "/api/openapi.json", handlers: openApi },
   { path: "/api/health", handlers: health },
+  { path: "/api/trpc/", handlers: trpc },
 ];
 
 await warnAboutDevelopmentAdmin(env);

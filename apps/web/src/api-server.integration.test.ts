@@ -136,6 +136,17 @@ describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ",
     expect(await health.json()).toEqual({ status: "ok", checks: { database: "up", broker: "up" } });
   });
 
+  it("serves the same procedures over tRPC", async () => {
+    const response = await fetch(`${url}/api/trpc/registration.submit`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ json: { ...registration, email: "trpc@example.com" } }),
+    });
+    expect(response.status).toBe(200);
+    const { result } = (await response.json()) as { result: { data: { json: { registrationId: string } } } };
+    expect((await takeQueued()).map((message) => [message.id, message.payload.email])).toEqual([[result.data.json.registrationId, "trpc@example.com"]]);
+  });
+
   it("answers an unknown path with 404 and a method a route lacks with 405 and Allow", async () => {
     const missing = await fetch(`${url}/admin`);
     expect(missing.status).toBe(404);

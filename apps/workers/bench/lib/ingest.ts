@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { connect, type Channel } from "amqplib";
 import pg from "pg";
 import { QUEUES, UserRegistrationV1, createEnvelope, type UserRegistrationMessage } from "@userstream/contracts";
@@ -118,6 +119,7 @@ async function publishAndWait(run: IngestRun, db: pg.Client, channel: Channel, c
   const brokerCpu = (await cpuSecondsByName("beam.smp", "-s rabbit")) - brokerBefore;
   const databaseCpu = (await cpuSecondsByName("postgres")) - databaseBefore;
   const machineCpu = (await machineBusySeconds()) - machineBefore;
+  const measuredSeconds = (Date.now() - started) / 1000;
 
   const { rows } = await db.query<{ registration_id: string; at: string }>(
     "SELECT registration_id, (extract(epoch FROM created_at) * 1000)::bigint AS at FROM users",
@@ -141,6 +143,8 @@ async function publishAndWait(run: IngestRun, db: pg.Client, channel: Channel, c
     databaseCpuUsPerMessage: Math.round((databaseCpu / run.count) * 1e6),
     // Everything busy on the machine, this run's processes, the benchmark itself and anyone else's.
     machineCpuUsPerMessage: Math.round((machineCpu / run.count) * 1e6),
+    // How much of the machine's cores were busy meanwhile: near 100 %, the machine is the limit.
+    machineBusyPercent: Math.round((machineCpu / (measuredSeconds * availableParallelism())) * 100),
     seconds: round(seconds, 2),
   };
 }
