@@ -24,6 +24,14 @@ export function round(value: number, digits = 0): number {
   return Math.round(value * scale) / scale;
 }
 
+/** The row whose `key` is the median of the rows' (the lower middle of an even count). */
+export function medianRow<Row extends Record<K, number>, K extends keyof Row>(rows: readonly Row[], key: K): Row {
+  const sorted = [...rows].sort((a, b) => a[key] - b[key]);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (middle === undefined) throw new Error("no rows");
+  return middle;
+}
+
 /** project / baseline, rounded to two places. */
 export function ratio(project: number, baseline: number): number {
   return round(project / baseline, 2);
