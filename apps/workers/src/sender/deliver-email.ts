@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { EmailSendMessage } from "@userstream/contracts";
 import { createConfirmationToken } from "@userstream/contracts/confirmation-token";
 import type { PrismaClient } from "@userstream/db";
+import type pg from "pg";
 import { PermanentError, RetryLaterError, type DeliveryContext } from "@userstream/messaging";
 import type { Logger } from "../lib/logger";
 import { EmailDeliveryError, type EmailProvider, type Mailbox } from "./providers/email-provider";
@@ -9,6 +10,8 @@ import { renderWelcomeEmail } from "./render-welcome-email";
 
 export interface DeliverEmailDeps {
   db: PrismaClient;
+  /** For the two statements every email runs (claim, record sent): plain `pg` costs a fraction of Prisma's client per statement. */
+  pool: pg.Pool;
   provider: EmailProvider;
   from: Mailbox;
   appUrl: string;
@@ -58,23 +61,33 @@ interface Claimed {
   user: { id: string; firstName: string; lastName: string; email: string } | null;
 }
 
+const CLAIM = `
+  WITH claimed AS (
+    UPDATE notification_logs
+    SET status = 'sending', attempts = attempts + 1, lease_expires_at = $3, updated_at = $2
+    WHERE id = $1 AND (status = 'queued' OR (status = 'sending' AND lease_expires_at < $2))
+    RETURNING attempts, user_id
+  )
+  SELECT c.attempts, u.id AS user_id, u.first_name, u.last_name, u.email FROM claimed c LEFT JOIN users u ON u.id = c.user_id`;
+
+const RECORD_SENT = `
+  UPDATE notification_logs
+  SET status = 'sent', provider = $2, provider_message_id = $3, sent_at = $4, last_error = NULL, lease_expires_at = NULL, updated_at = $4
+  WHERE id = $1`;
+
 /**
  * Claims a notification for sending, in one statement: queued → sending (or a `sending` row whose
  * lease ran out), one more attempt, a new lease; with its user, or null if the user was deleted.
  * Undefined when the row is not there to claim. (Prisma's `updateManyAndReturn` with the user takes
- * five statements, a transaction around two; at hundreds of emails a second that is most of the
- * sender's database work.)
+ * five statements, a transaction around two, and even one raw statement through Prisma's client
+ * costs more CPU than the statement itself: at hundreds of emails a second, that was most of the
+ * sender's work; docs/benchmarks.md, "email".)
  */
-async function claim(db: PrismaClient, notificationId: string, leaseMs: number): Promise<Claimed | undefined> {
+async function claim(pool: pg.Pool, notificationId: string, leaseMs: number): Promise<Claimed | undefined> {
+  type Row = { attempts: number; user_id: string | null; first_name: string; last_name: string; email: string };
   const now = new Date();
-  const [row] = await db.$queryRaw<Array<{ attempts: number; user_id: string | null; first_name: string; last_name: string; email: string }>>`
-    WITH claimed AS (
-      UPDATE notification_logs
-      SET status = 'sending', attempts = attempts + 1, lease_expires_at = ${new Date(now.getTime() + leaseMs)}::timestamptz, updated_at = ${now}::timestamptz
-      WHERE id = ${notificationId}::uuid AND (status = 'queued' OR (status = 'sending' AND lease_expires_at < ${now}::timestamptz))
-      RETURNING attempts, user_id
-    )
-    SELECT c.attempts, u.id AS user_id, u.first_name, u.last_name, u.email FROM claimed c LEFT JOIN users u ON u.id = c.user_id`;
+  const { rows } = await pool.query<Row>(CLAIM, [notificationId, now, new Date(now.getTime() + leaseMs)]);
+  const [row] = rows;
   if (!row) return undefined;
   const user = row.user_id === null ? null : { id: row.user_id, firstName: row.first_name, lastName: row.last_name, email: row.email };
   return { attempts: row.attempts, user };
@@ -94,7 +107,7 @@ export async function deliverEmail(message: EmailSendMessage, context: DeliveryC
   const { db, provider, logger } = deps;
   const { notificationId, registrationId } = message.payload;
   const log = { notificationId, registrationId, messageId: message.id, attempt: context.attempt };
-  const claimed = await claim(db, notificationId, deps.leaseMs);
+  const claimed = await claim(deps.pool, notificationId, deps.leaseMs);
 
   if (!claimed) {
     const row = await db.notificationLog.findUnique({ where: { id: notificationId }, select: { status: true, leaseExpiresAt: true } });
@@ -147,15 +160,7 @@ export async function deliverEmail(message: EmailSendMessage, context: DeliveryC
   }
   const sentAt = new Date();
   // One plain statement, like the claim: this runs for every email.
-  await recordSent(
-    () => db.$executeRaw`
-      UPDATE notification_logs
-      SET status = 'sent', provider = ${provider.name}, provider_message_id = ${providerMessageId ?? null}, sent_at = ${sentAt}::timestamptz,
-          last_error = NULL, lease_expires_at = NULL, updated_at = ${sentAt}::timestamptz
-      WHERE id = ${notificationId}::uuid`,
-    logger,
-    log,
-  );
+  await recordSent(() => deps.pool.query(RECORD_SENT, [notificationId, provider.name, providerMessageId ?? null, sentAt]), logger, log);
   logger.info({ ...log, provider: provider.name, providerMessageId }, "welcome email sent");
   return "sent";
 }

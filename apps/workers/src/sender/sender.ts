@@ -1,5 +1,5 @@
 import { EmailSendV1 } from "@userstream/contracts";
-import { createPrismaClient } from "@userstream/db";
+import { createHealingPool, createPrismaClient } from "@userstream/db";
 import { startConsumer } from "@userstream/messaging";
 import { startHealthServer } from "../lib/health-server";
 import { databaseCheck } from "../lib/worker-metrics";
@@ -33,10 +33,15 @@ export async function startSender(env: SenderEnv) {
   const logger = createLogger("sender", env.LOG_LEVEL);
   const metrics = createSenderMetrics();
   const db = createPrismaClient(env.DATABASE_URL);
+  // The claim and the "sent" record of every email; a connection cut mid-statement fails that
+  // statement (retried as the message or by recordSent), never the process.
+  const pool = createHealingPool({ connectionString: env.DATABASE_URL, max: 4 });
+  pool.on("error", (err) => logger.warn({ err }, "idle database connection failed"));
   const provider = createProvider(env);
   const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
   const deps = {
     db,
+    pool,
     provider,
     logger,
     from: env.EMAIL_FROM,
@@ -77,7 +82,7 @@ export async function startSender(env: SenderEnv) {
   shutdown.add("stop consuming and finish in-flight emails", () => consumer.stop());
   shutdown.add("close the mail provider", () => provider.close());
   shutdown.add("close the health server", () => new Promise((resolve) => server.close(resolve)));
-  shutdown.add("disconnect the database", () => db.$disconnect());
+  shutdown.add("disconnect the database", () => Promise.all([db.$disconnect(), pool.end()]));
   logger.info({ port: env.SENDER_PORT, provider: provider.name }, "sender started");
   return { shutdown, server, logger };
 }
