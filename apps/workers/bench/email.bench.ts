@@ -29,6 +29,7 @@ try {
   await sink.close();
   await Promise.all([database.drop(), vhost.drop()]);
 }
+// The rows alternate: baseline, sender, baseline, sender…
 const medians = [0, 1].map((i) => medianRow(rows.filter((_, j) => j % 2 === i), "perSecond")) as [Row, Row];
 const [baseline, sender] = medians;
 const rateToBaseline = ratio(sender.perSecond, baseline.perSecond);
