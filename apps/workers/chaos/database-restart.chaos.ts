@@ -13,7 +13,7 @@ describe("the database client after PostgreSQL restarts under open transactions"
   let db: PrismaClient;
 
   beforeAll(async () => {
-    postgres = await startPostgres(Number(process.env.CHAOS_PG_PORT_2 ?? 55434));
+    postgres = await startPostgres(Number(process.env.CHAOS_PG_PORT_2 ?? 25434));
     db = createPrismaClient(postgres.url, { max: 3 });
   });
   afterAll(async () => {

@@ -137,7 +137,9 @@ async function scenario(name: string, fault: (load: Load) => Promise<void>, opti
 
 describe("chaos: nothing lost, nothing doubled", () => {
   beforeAll(async () => {
-    const [pgPort, nodePort, distPort] = [55433, 55673, 25680];
+    // Below the kernel's ephemeral range (32768–60999), where a fixed port can be taken by any
+    // outgoing connection's local end.
+    const [pgPort, nodePort, distPort] = [25433, 25673, 25680];
     [postgres, rabbit, smtp] = await Promise.all([
       startPostgres(Number(process.env.CHAOS_PG_PORT ?? pgPort)),
       startRabbit({ nodePort: Number(process.env.CHAOS_AMQP_PORT ?? nodePort), distPort: Number(process.env.CHAOS_DIST_PORT ?? distPort) }),
