@@ -90,6 +90,14 @@ function dockerCommand(dockerfile: string, stage: string, instruction: "CMD" | "
   return JSON.parse(json) as string[];
 }
 
+/** The secrets the web's env.ts requires in production, for both of its images. */
+const WEB_SECRETS = {
+  CONFIRMATION_TOKEN_SECRET: "c".repeat(40),
+  ADMIN_EMAIL: "admin@userstream.test",
+  ADMIN_PASSWORD_HASH: "scrypt:32768:8:3:oecV45wDENBTOz90FWduJQ:Rl4zCRo1l29CFDh_xvE6ZGcoVzUlgHygbh9MmfTLe14",
+  SESSION_SECRET: "s".repeat(40),
+};
+
 describe("the web image's runtime stage", () => {
   it("runs from the standalone folder alone and serves the pages, the API and its health check", async () => {
     const web = join(root, "apps/web");
@@ -107,10 +115,7 @@ describe("the web image's runtime stage", () => {
       DATABASE_URL: database.url,
       AMQP_URL: vhost.url,
       REPORTS_DIR: tempFolder("userstream-web-image-reports-"),
-      CONFIRMATION_TOKEN_SECRET: "c".repeat(40),
-      ADMIN_EMAIL: "admin@userstream.test",
-      ADMIN_PASSWORD_HASH: "scrypt:32768:8:3:oecV45wDENBTOz90FWduJQ:Rl4zCRo1l29CFDh_xvE6ZGcoVzUlgHygbh9MmfTLe14",
-      SESSION_SECRET: "s".repeat(40),
+      ...WEB_SECRETS,
     };
     const [command, ...args] = dockerCommand("apps/web/Dockerfile", "runtime", "CMD");
     expect(command).toBe("node");
@@ -150,10 +155,7 @@ describe("the web image's api stage", () => {
       API_PORT: port,
       DATABASE_URL: database.url,
       AMQP_URL: vhost.url,
-      CONFIRMATION_TOKEN_SECRET: "c".repeat(40),
-      ADMIN_EMAIL: "admin@userstream.test",
-      ADMIN_PASSWORD_HASH: "scrypt:32768:8:3:oecV45wDENBTOz90FWduJQ:Rl4zCRo1l29CFDh_xvE6ZGcoVzUlgHygbh9MmfTLe14",
-      SESSION_SECRET: "s".repeat(40),
+      ...WEB_SECRETS,
     };
     const [command, ...args] = dockerCommand("apps/web/Dockerfile", "api", "CMD");
     expect(command).toBe("node");
