@@ -15,13 +15,9 @@ export interface BenchProcess {
   stop(): Promise<void>;
 }
 
-/** Runs a TypeScript entry of apps/workers (e.g. `src/receiver/main.ts`) as its own Node process. */
-export function startNode(entry: string, env: Record<string, string>, args: string[] = [], nodeFlags: string[] = []): BenchProcess {
-  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", entry, ...args], {
-    cwd: workersDir,
-    env: { ...process.env, LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+/** Spawns a child process of the benchmark, keeping the tail of its output. */
+export function spawnProcess(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): BenchProcess {
+  const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
@@ -37,6 +33,14 @@ export function startNode(entry: string, env: Record<string, string>, args: stri
       await exited;
     },
   };
+}
+
+/** Runs a TypeScript entry of apps/workers (e.g. `src/receiver/main.ts`) as its own Node process. */
+export function startNode(entry: string, env: Record<string, string>, args: string[] = [], nodeFlags: string[] = []): BenchProcess {
+  return spawnProcess(process.execPath, [...nodeFlags, "--import", "tsx", entry, ...args], {
+    cwd: workersDir,
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+  });
 }
 
 const CLOCK_TICKS_PER_SECOND = 100;

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { type BenchProcess, freePort, waitUntil } from "./processes";
+import { type BenchProcess, freePort, spawnProcess, waitUntil } from "./processes";
 import { repoRoot } from "./results";
 
 const webDir = path.join(repoRoot, "apps", "web");
@@ -45,33 +45,17 @@ async function ensureBuild() {
 async function startWebProcess(what: string, command: string, args: (port: number) => string[], env: Record<string, string>) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(command, args(port), {
+  const server = spawnProcess(command, args(port), {
     cwd: webDir,
     env: { ...process.env, ...PRODUCTION_ENV, APP_URL: url, PORT: String(port), API_PORT: String(port), API_HOST: "127.0.0.1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-  const exited = once(child, "exit");
   try {
-    await waitUntil(what, async () => child.exitCode === null && (await fetch(`${url}/api/health`)).ok, 90_000, 250);
+    await waitUntil(what, async () => server.child.exitCode === null && (await fetch(`${url}/api/health`)).ok, 90_000, 250);
   } catch (err) {
-    child.kill("SIGTERM");
-    throw new Error(`${(err as Error).message}\n${output}`);
+    await server.stop();
+    throw new Error(`${(err as Error).message}\n${server.output()}`);
   }
-  return {
-    child,
-    url,
-    output: () => output,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      await exited;
-    },
-  };
+  return { ...server, url };
 }
 
 type ServiceEnv = { DATABASE_URL: string; AMQP_URL: string };
