@@ -34,13 +34,14 @@ const PG_BIN = env.CHAOS_PG_BIN || "/usr/lib/postgresql/15/bin";
 
 /** Parses a URL variable, or says what is wrong with it. */
 function parseUrl(name, value, protocols) {
+  const expected = protocols.map((protocol) => `${protocol}//`).join(" or ");
   let url;
   try {
     url = new URL(value ?? "");
   } catch {
-    return { problem: `${name} is not a URL: ${JSON.stringify(value ?? "")}. Set it to a ${protocols[0]}// URL (see .env.example)` };
+    return { problem: `${name} is not a URL: ${JSON.stringify(value ?? "")} (expected ${expected}; see .env.example)` };
   }
-  if (!protocols.includes(url.protocol)) return { problem: `${name} must be a ${protocols.join(" or ")}// URL, not ${url.protocol}//` };
+  if (!protocols.includes(url.protocol)) return { problem: `${name} is a ${url.protocol}// URL (expected ${expected}; see .env.example)` };
   return { url };
 }
 

@@ -22,7 +22,7 @@ beforeAll(async () => {
   envDir = mkdtempSync(join(tmpdir(), "userstream-dev-"));
 });
 afterAll(async () => {
-  if (run && run.child.exitCode === null) run.child.kill("SIGKILL");
+  await run?.stop();
   rmSync(envDir, { recursive: true, force: true });
   await vhost?.drop();
   await database?.drop();

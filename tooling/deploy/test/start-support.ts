@@ -61,6 +61,8 @@ export interface StartedScript {
   child: ChildProcess;
   output(): string;
   exited: Promise<number | null>;
+  /** After a failed test: SIGTERM, so the supervisor stops what it runs (a SIGKILL would leave them running). */
+  stop(): Promise<unknown>;
 }
 
 /**
@@ -70,15 +72,28 @@ export interface StartedScript {
  */
 export function runRootScript(name: "start" | "dev", env: Record<string, string>): StartedScript {
   const scripts = (JSON.parse(readFileSync(`${root}package.json`, "utf8")) as { scripts: Record<string, string> }).scripts;
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !CONFIGURATION.includes(key)));
   // bash -c runs a lone command in its own place, so the script's `exec node supervise.mjs` ends
   // as this child: its exit status is the supervisor's.
-  const child = spawn("bash", ["-c", scripts[name] ?? ""], { cwd: root, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  return run("bash", ["-c", scripts[name] ?? ""], env);
+}
+
+/** scripts/supervise.mjs alone, as the start script ends (no install, checks, migrations or build). */
+export function runSupervisor(args: string[], env: Record<string, string>): StartedScript {
+  return run(process.execPath, ["scripts/supervise.mjs", ...args], env);
+}
+
+function run(command: string, args: string[], env: Record<string, string>): StartedScript {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !CONFIGURATION.includes(key)));
+  const child = spawn(command, args, { cwd: root, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(child, "exit").then(([code]) => code as number | null);
-  return { child, output: () => output, exited };
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    return exited;
+  };
+  return { child, output: () => output, exited, stop };
 }
 
 /** Waits as apps/workers/test/support.ts `waitFor` does; on a timeout the error says what for and shows the run's output. */

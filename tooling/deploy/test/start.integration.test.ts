@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { caughtEmails, portVariables, root, runRootScript, type StartedScript, waitFor } from "./start-support";
+import { caughtEmails, portVariables, root, runRootScript, runSupervisor, type StartedScript, waitFor } from "./start-support";
 
 let database: TestDatabase;
 let vhost: Awaited<ReturnType<typeof createTestVhost>>;
@@ -22,7 +22,7 @@ beforeAll(async () => {
   envDir = mkdtempSync(join(tmpdir(), "userstream-start-"));
 });
 afterAll(async () => {
-  for (const run of runs) if (run.child.exitCode === null) run.child.kill("SIGKILL");
+  await Promise.all(runs.map((run) => run.stop()));
   rmSync(envDir, { recursive: true, force: true });
   await vhost?.drop();
   await database?.drop();
@@ -101,6 +101,16 @@ describe("npm start", () => {
       "mail-catcher stopped (exit 0)",
     ]);
     expect(run.output()).toContain("every process stopped cleanly");
+  });
+
+  it("stops everything with 78, naming the variable, when a process refuses its configuration past the preflight", async () => {
+    // The supervisor alone (what the script ends in), with a variable only the workers check.
+    const run = runSupervisor(["--only", "mail-catcher,receiver,sender"], { ...(await portVariables()), USERSTREAM_ENV_DIR: envDir, RETRY_DELAYS_MS: "soon" });
+    runs.push(run);
+    expect(await run.exited).toBe(78);
+    expect(run.output()).toMatch(/^\[(receiver|sender)\] +RETRY_DELAYS_MS: must be comma-separated milliseconds/m);
+    expect(run.output()).toMatch(/stopped on its configuration \(exit 78, see its message above\); stopping everything/);
+    expect(run.output()).toMatch(/mail-catcher stopped \(exit 0\)/);
   });
 
   it("stops within seconds, naming AMQP_URL, when it is not a URL", async () => {
