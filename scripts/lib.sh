@@ -19,13 +19,3 @@ ensure_dependencies() {
     pnpm install --frozen-lockfile
   fi
 }
-
-# Variables from .env (or the working local defaults in .env.example) for every process.
-load_env() {
-  local file=.env
-  [ -f "$file" ] || file=.env.example
-  set -a
-  # shellcheck disable=SC1090
-  . "./$file"
-  set +a
-}

@@ -5,6 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 ensure_pnpm
 ensure_dependencies
+node scripts/preflight.mjs test
 
 mkdir -p .test-output
 rm -f .test-output/*.json

@@ -1,7 +1,5 @@
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
-import { PHASE_DEVELOPMENT_SERVER } from "next/constants";
 import { NON_PAGE_CONTENT_SECURITY_POLICY } from "./src/lib/content-security-policy";
 
 // Pages get their Content-Security-Policy, with a nonce, from src/proxy.ts.
@@ -53,19 +51,6 @@ const nextConfig: NextConfig = {
   },
 };
 
-/**
- * `next dev` reads `.env` files only from apps/web; the project keeps one at the repository root
- * (or its working defaults in `.env.example`). Variables already set win. Production (`next
- * start`) gets its environment from whoever starts it.
- */
-function loadRootEnvForDev(): void {
-  const rootEnv = fileURLToPath(new URL("../../.env", import.meta.url));
-  const example = fileURLToPath(new URL("../../.env.example", import.meta.url));
-  const file = existsSync(rootEnv) ? rootEnv : example;
-  if (existsSync(file)) process.loadEnvFile(file);
-}
-
-export default function config(phase: string): NextConfig {
-  if (phase === PHASE_DEVELOPMENT_SERVER) loadRootEnvForDev();
-  return nextConfig;
-}
+// `.env` and `.env.example` at the repository root are read by the server itself when it starts
+// (instrumentation-node.ts), for `next dev` and the standalone server alike.
+export default nextConfig;

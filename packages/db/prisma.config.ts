@@ -1,7 +1,10 @@
+import { loadEnvFiles } from "@userstream/contracts/load-env-files";
 import { defineConfig } from "prisma/config";
 import { databaseUrl } from "./src/env";
 import { MigrationPg } from "./src/migration-adapter";
 
+// The environment wins over .env, which wins over .env.example, as for every process.
+loadEnvFiles();
 // schema.prisma reads env("DATABASE_URL"), so the CLI needs it set even though the adapter below
 // does the connecting; default it so `prisma generate` works with no environment at all.
 // DATABASE_URL_FILE, when used, is read here once and replaced by the value it holds.

@@ -3,21 +3,19 @@
 // here), served by the web's own route handlers through a plain Node http server instead of
 // Next.js. `pnpm --filter @userstream/web start:api`, on API_HOST:API_PORT.
 import type { AddressInfo } from "node:net";
-import * as rest from "~/app/api/v1/[...path]/route";
-import * as openApi from "~/app/api/openapi.json/route";
-import * as trpc from "~/app/api/trpc/[trpc]/route";
-import * as health from "~/app/api/health/route";
-import { env } from "~/env";
-import { warnAboutDevelopmentAdmin } from "~/instrumentation-node";
+import { loadEnvOrExit, warnAboutDevelopmentAdmin } from "~/instrumentation-node";
 import { createApiServer, type Route } from "~/server/api/api-server";
-import { getLogger } from "~/server/logger";
-import { closeOnSignals } from "~/server/shutdown";
+
+// The environment first (the files filled in, then validated): every module below reads it.
+const env = await loadEnvOrExit();
+const { getLogger } = await import("~/server/logger");
+const { closeOnSignals } = await import("~/server/shutdown");
 
 const ROUTES: Route[] = [
-  { path: "/api/v1/", handlers: rest },
-  { path: "/api/openapi.json", handlers: openApi },
-  { path: "/api/health", handlers: health },
-  { path: "/api/trpc/", handlers: trpc },
+  { path: "/api/v1/", handlers: await import("~/app/api/v1/[...path]/route") },
+  { path: "/api/openapi.json", handlers: await import("~/app/api/openapi.json/route") },
+  { path: "/api/health", handlers: await import("~/app/api/health/route") },
+  { path: "/api/trpc/", handlers: await import("~/app/api/trpc/[trpc]/route") },
 ];
 
 await warnAboutDevelopmentAdmin(env);

@@ -1,6 +1,7 @@
 import { subscribe } from "node:diagnostics_channel";
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
+import { EXIT_CONFIG, loadEnvFiles } from "@userstream/contracts/load-env-files";
 import { CLIENT_ADDRESS_HEADER } from "./server/client-address";
 
 /**
@@ -17,13 +18,28 @@ export function stampClientAddresses(): void {
 }
 
 /**
- * Importing the env module validates the environment. A missing or malformed variable stops
- * `next start` at once with the list of what is wrong: Next alone would log the failure and keep
- * a server up that fails every request, which a supervisor would not notice.
+ * Fills the environment from `.env` and `.env.example` (the environment wins), then imports the
+ * env module, which validates it. A missing or malformed variable stops the process at once with
+ * the list of what is wrong and EXIT_CONFIG, which tells a supervisor not to restart it.
+ */
+export async function loadEnvOrExit() {
+  loadEnvFiles();
+  return import("./env").then(
+    (module) => module.env,
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      return process.exit(EXIT_CONFIG);
+    },
+  );
+}
+
+/**
+ * Validates the environment when the Next server starts: Next alone would log the failure and
+ * keep a server up that fails every request, which a supervisor would not notice.
  */
 export async function validateEnvironmentOrExit(): Promise<void> {
+  const env = await loadEnvOrExit();
   try {
-    const { env } = await import("./env");
     await warnAboutDevelopmentAdmin(env);
     const { closeOnSignals } = await import("./server/shutdown");
     closeOnSignals(env.SHUTDOWN_TIMEOUT_MS);

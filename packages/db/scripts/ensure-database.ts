@@ -3,12 +3,14 @@
  * `prisma migrate deploy` (which needs the database to exist) works on a fresh server.
  * Safe to run repeatedly and concurrently.
  */
+import { loadEnvFiles } from "@userstream/contracts/load-env-files";
 import pg from "pg";
 import { databaseUrl } from "../src/env";
 import { pgConfigFromUrl, quoteIdent } from "../src/pg-config";
 
 const DUPLICATE_DATABASE = "42P04";
 
+loadEnvFiles();
 const config = pgConfigFromUrl(databaseUrl());
 const database = config.database;
 if (!database) throw new Error("DATABASE_URL names no database");

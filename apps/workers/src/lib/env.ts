@@ -16,6 +16,9 @@ export const commonEnv = {
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 };
 
+/** A variable the process cannot run with: it exits with EXIT_CONFIG rather than be restarted. */
+export class ConfigurationError extends Error {}
+
 /**
  * Validates the environment once, at start. A bad variable stops the process with a message
  * naming it, rather than failing later somewhere less obvious. Empty values count as unset. Each
@@ -27,12 +30,12 @@ export function loadEnv<Shape extends z.ZodRawShape>(shape: Shape, source: NodeJ
   try {
     values = { ...present, ...readFileVariables(present, Object.keys(shape)) };
   } catch (error) {
-    throw new Error(`Invalid environment variables:\n  ${(error as Error).message}`);
+    throw new ConfigurationError(`Invalid environment variables:\n  ${(error as Error).message}`);
   }
   const result = z.object(shape).safeParse(values);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
-    throw new Error(`Invalid environment variables:\n${lines.join("\n")}`);
+    throw new ConfigurationError(`Invalid environment variables:\n${lines.join("\n")}`);
   }
   return result.data;
 }

@@ -3,6 +3,7 @@
  * from `<queue>.dead` back into `<queue>` once the cause is fixed (docs/operations.md).
  */
 import { QUEUES, type QueueName } from "@userstream/contracts";
+import { loadEnvFiles } from "@userstream/contracts/load-env-files";
 import { createPublisher } from "@userstream/messaging";
 import { z } from "zod";
 import { commonEnv, loadEnv } from "../lib/env";
@@ -38,6 +39,7 @@ async function main() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  loadEnvFiles();
   main().catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
