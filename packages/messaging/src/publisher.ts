@@ -118,11 +118,10 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
   }
 
   async function publishConfirmed(queue: string, message: { id: string; type: string }) {
-    let used: Link | undefined;
     try {
-      used = await usableLink(`could not publish to ${queue}`);
+      const { channel } = await usableLink(`could not publish to ${queue}`);
       await sendConfirmed(
-        used.channel,
+        channel,
         queue,
         Buffer.from(JSON.stringify(message)),
         { messageId: message.id, type: message.type, contentType: "application/json", timestamp: Date.now() },
@@ -136,7 +135,7 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
       // kept, it also refuses the next publishes at once. Otherwise the channel's state is unknown
       // after a failed confirm: start afresh on the next publish (forgotten now, not when the close
       // completes, so that publish does not find it closing).
-      if (used?.blockedBecause() === undefined) dropLink();
+      if (open?.blockedBecause() === undefined) dropLink();
       throw new PublishError(`could not publish to ${queue}`, { cause: err, outcome });
     }
   }
