@@ -14,7 +14,10 @@ export interface PublisherOptions {
 }
 
 export interface Publisher {
-  /** Resolves once the broker has confirmed the persistent message; rejects with PublishError otherwise. */
+  /**
+   * Resolves once the broker has confirmed the persistent message; rejects with PublishError
+   * otherwise, whose `outcome` says whether the broker may still have it (`unknown`) or surely not (`refused`).
+   */
   publish<Contract extends MessageContract>(contract: Contract, envelope: z.input<Contract["schema"]>): Promise<void>;
   /**
    * Moves the messages parked in `<queue>.dead` that `select` accepts back into `queue` (with a
@@ -164,7 +167,8 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
         logger.warn({ err, queue }, "could not replay parked messages");
         // Nothing is removed from the parking queue unless confirmed in the work queue: whatever was
         // sent may arrive there as well, which the consumers' idempotence absorbs.
-        throw new PublishError(`could not replay parked messages of ${queue}`, { cause: err, outcome: err instanceof PublishError ? err.outcome : "refused" });
+        const outcome = err instanceof PublishError ? err.outcome : "refused";
+        throw new PublishError(`could not replay parked messages of ${queue}`, { cause: err, outcome });
       } finally {
         // Closing the channel returns every parked message it still holds unacknowledged.
         await channel?.close().catch(() => undefined);
