@@ -1,8 +1,20 @@
+/**
+ * What a failed publish means for its message:
+ * - `refused`: the broker does not have it and never will (nothing was sent: the broker could not be
+ *   reached, the publisher is closing or the connection is blocked by a resource alarm; or the broker
+ *   nacked or returned it). Publishing it again is the only way it arrives.
+ * - `unknown`: it was sent but not confirmed (no confirm in time, or the connection was lost after
+ *   sending). The broker may still store it, e.g. once a resource alarm clears.
+ */
+export type PublishOutcome = "refused" | "unknown";
+
 /** Publishing failed: the broker is away, refused the message, or did not confirm in time. */
 export class PublishError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly outcome: PublishOutcome;
+  constructor(message: string, options: { outcome: PublishOutcome; cause?: unknown }) {
+    super(message, { cause: options.cause });
     this.name = "PublishError";
+    this.outcome = options.outcome;
   }
 }
 

@@ -8,7 +8,7 @@ import {
   type UserRegistrationMessage,
 } from "@userstream/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PermanentError, PublishError, createPublisher, startConsumer, type Consumer } from "./index";
+import { PermanentError, PublishError, createPublisher, sendConfirmed, startConsumer, type Consumer } from "./index";
 import { createTestVhost } from "./testing";
 
 function registration(email = `${crypto.randomUUID()}@example.com`) {
@@ -64,9 +64,25 @@ describe("messaging against a real RabbitMQ", () => {
     expect(JSON.parse(got.content.toString())).toEqual(envelope);
   });
 
-  it("reports a broker that cannot be reached as a PublishError", async () => {
+  it("reports a broker that cannot be reached as a PublishError: refused, nothing was sent", async () => {
     const pub = createPublisher("amqp://guest:guest@127.0.0.1:1", { confirmTimeoutMs: 1_000 });
-    await expect(pub.publish(UserRegistrationV1, registration())).rejects.toBeInstanceOf(PublishError);
+    const publish = pub.publish(UserRegistrationV1, registration());
+    await expect(publish).rejects.toBeInstanceOf(PublishError);
+    await expect(publish).rejects.toHaveProperty("outcome", "refused");
+  });
+
+  it("reports a message the broker nacks (a full queue that rejects publishes) as refused", async () => {
+    const confirmChannel = await connection.createConfirmChannel();
+    try {
+      const full = `full-${crypto.randomUUID()}`;
+      await confirmChannel.assertQueue(full, { arguments: { "x-max-length": 0, "x-overflow": "reject-publish" } });
+      const nacked = sendConfirmed(confirmChannel, full, Buffer.from("{}"), {}, 2_000);
+      await expect(nacked).rejects.toBeInstanceOf(PublishError);
+      await expect(nacked).rejects.toHaveProperty("outcome", "refused");
+      expect((await confirmChannel.checkQueue(full)).messageCount).toBe(0);
+    } finally {
+      await confirmChannel.close();
+    }
   });
 
   it("refuses to publish a message that breaks its contract", async () => {

@@ -14,7 +14,10 @@ export interface PublisherOptions {
 }
 
 export interface Publisher {
-  /** Resolves once the broker has confirmed the persistent message; rejects with PublishError otherwise. */
+  /**
+   * Resolves once the broker has confirmed the persistent message; rejects with PublishError
+   * otherwise, whose `outcome` says whether the broker may still have it (`unknown`) or surely not (`refused`).
+   */
   publish<Contract extends MessageContract>(contract: Contract, envelope: z.input<Contract["schema"]>): Promise<void>;
   /**
    * Moves the messages parked in `<queue>.dead` that `select` accepts back into `queue` (with a
@@ -32,12 +35,20 @@ export interface Publisher {
 interface Link {
   connection: ChannelModel;
   channel: ConfirmChannel;
+  /** Why the broker blocks this connection (a resource alarm: "low on disk", …); undefined while it does not. */
+  blockedBecause(): string | undefined;
 }
 
 /**
  * A long-lived publisher: one connection and one confirm channel, opened on first use and opened
  * again on the next publish after the broker went away, so a broker restart costs only the
  * publishes made while it was down (each of which is reported as failed, never as accepted).
+ *
+ * While the broker blocks the connection (a disk or memory alarm: RabbitMQ stops reading from
+ * publishing connections and says so with `connection.blocked`), new publishes are refused at once,
+ * unsent, instead of each waiting for the confirm timeout. The connection is kept: what it already
+ * sent is read, stored and confirmed once the alarm clears, so a publish that timed out in the
+ * alarm (`unknown`) may well still arrive.
  */
 export function createPublisher(url: string, options: PublisherOptions = {}): Publisher {
   const confirmTimeoutMs = options.confirmTimeoutMs ?? 5_000;
@@ -47,6 +58,15 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
 
   async function openLink(): Promise<Link> {
     const connection = await connectToBroker(url, confirmTimeoutMs);
+    let blocked: string | undefined;
+    connection.on("blocked", (reason: string) => {
+      blocked = reason;
+      logger.warn({ reason }, "the broker blocks publishing; publishes are refused until it unblocks");
+    });
+    connection.on("unblocked", () => {
+      blocked = undefined;
+      logger.info({}, "the broker accepts publishing again");
+    });
     // Only the link in use is forgotten: a failed one closing late must not drop its successor.
     const forget = () => {
       if (open?.connection !== connection) return;
@@ -63,7 +83,7 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
         connection.close().catch(() => undefined);
       });
       await assertTopology(channel);
-      open = { connection, channel };
+      open = { connection, channel, blockedBecause: () => blocked };
       return open;
     } catch (err) {
       await connection.close().catch(() => undefined);
@@ -82,9 +102,27 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
   const inFlight = new Set<Promise<void>>();
   let closing = false;
 
+  /** The open link, unless the broker blocks it: then nothing is sent, and the caller hears so at once. */
+  async function usableLink(what: string): Promise<Link> {
+    const current = await currentLink();
+    const blocked = current.blockedBecause();
+    if (blocked !== undefined) {
+      throw new PublishError(`${what}: the broker blocks publishing (${blocked}); nothing was sent`, { outcome: "refused" });
+    }
+    return current;
+  }
+
+  /** Forgets the link in use and closes it, so the next publish starts afresh. */
+  function dropLink() {
+    const failed = open;
+    open = undefined;
+    link = undefined;
+    failed?.connection.close().catch(() => undefined);
+  }
+
   async function publishConfirmed(queue: string, message: { id: string; type: string }) {
     try {
-      const { channel } = await currentLink();
+      const { channel } = await usableLink(`could not publish to ${queue}`);
       await sendConfirmed(
         channel,
         queue,
@@ -93,14 +131,15 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
         confirmTimeoutMs,
       );
     } catch (err) {
-      logger.warn({ err, messageId: message.id, queue }, "publish not confirmed");
-      // The channel's state is unknown after a failed confirm: start afresh on the next publish
-      // (forgotten now, not when the close completes, so that publish does not find it closing).
-      const failed = open;
-      open = undefined;
-      link = undefined;
-      failed?.connection.close().catch(() => undefined);
-      throw new PublishError(`could not publish to ${queue}`, { cause: err });
+      // Anything that failed before a send (no connection, no channel, topology) sent nothing.
+      const outcome = err instanceof PublishError ? err.outcome : "refused";
+      logger.warn({ err, messageId: message.id, queue, outcome }, "publish not confirmed");
+      // A blocked connection is sound and holds what it sent until the broker reads it again:
+      // kept, it also refuses the next publishes at once. Otherwise the channel's state is unknown
+      // after a failed confirm: start afresh on the next publish (forgotten now, not when the close
+      // completes, so that publish does not find it closing).
+      if (open?.blockedBecause() === undefined) dropLink();
+      throw new PublishError(`could not publish to ${queue}`, { cause: err, outcome });
     }
   }
 
@@ -108,7 +147,7 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
     async publish(contract, envelope) {
       // A message that breaks its own contract is a bug in the caller, not a broker failure.
       const message = contract.schema.parse(envelope) as { id: string; type: string; version: number };
-      if (closing) throw new PublishError(`could not publish to ${contract.queue}: the publisher is closing`);
+      if (closing) throw new PublishError(`could not publish to ${contract.queue}: the publisher is closing`, { outcome: "refused" });
       const work = publishConfirmed(contract.queue, message);
       inFlight.add(work);
       try {
@@ -120,12 +159,16 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
     async replayParked(queue, select) {
       let channel: ConfirmChannel | undefined;
       try {
-        const { connection } = await currentLink();
+        // A blocked connection would not even open the channel until the alarm clears.
+        const { connection } = await usableLink(`could not replay parked messages of ${queue}`);
         channel = await connection.createConfirmChannel();
         return await moveParked(channel, queue, select, confirmTimeoutMs);
       } catch (err) {
         logger.warn({ err, queue }, "could not replay parked messages");
-        throw new PublishError(`could not replay parked messages of ${queue}`, { cause: err });
+        // Nothing is removed from the parking queue unless confirmed in the work queue: whatever was
+        // sent may arrive there as well, which the consumers' idempotence absorbs.
+        const outcome = err instanceof PublishError ? err.outcome : "refused";
+        throw new PublishError(`could not replay parked messages of ${queue}`, { cause: err, outcome });
       } finally {
         // Closing the channel returns every parked message it still holds unacknowledged.
         await channel?.close().catch(() => undefined);
@@ -139,7 +182,9 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
       const current = open;
       open = undefined;
       link = undefined;
-      await current?.channel.close().catch(() => undefined);
+      // A blocked broker reads nothing, so it would never answer a channel close; a blocked
+      // connection closes at once instead (what it sent is still read once the alarm clears).
+      if (current?.blockedBecause() === undefined) await current?.channel.close().catch(() => undefined);
       await current?.connection.close().catch(() => undefined);
     },
   };

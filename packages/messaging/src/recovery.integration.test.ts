@@ -141,8 +141,11 @@ describe("the AMQP layer recovers from broker-side faults", () => {
     await publisher.publish(UserRegistrationV1, registration());
     await (await inspector()).deleteQueue(QUEUES.registration);
 
-    // Confirmed-and-dropped would be a silent loss: the broker's return makes it an error.
-    await expect(publisher.publish(UserRegistrationV1, registration())).rejects.toBeInstanceOf(PublishError);
+    // Confirmed-and-dropped would be a silent loss: the broker's return makes it an error, and a
+    // sure refusal (the broker keeps nothing of it).
+    const returned = publisher.publish(UserRegistrationV1, registration());
+    await expect(returned).rejects.toBeInstanceOf(PublishError);
+    await expect(returned).rejects.toHaveProperty("outcome", "refused");
     // The next publish opens afresh, which declares the topology again.
     await publisher.publish(UserRegistrationV1, registration());
     expect(await ready()).toBe(1);
@@ -163,7 +166,9 @@ describe("the AMQP layer recovers from broker-side faults", () => {
     const underWay = publisher.publish(UserRegistrationV1, registration());
     await publisher.close();
     await expect(underWay).resolves.toBeUndefined();
-    await expect(publisher.publish(UserRegistrationV1, registration())).rejects.toBeInstanceOf(PublishError);
+    const refused = publisher.publish(UserRegistrationV1, registration());
+    await expect(refused).rejects.toBeInstanceOf(PublishError);
+    await expect(refused).rejects.toHaveProperty("outcome", "refused");
     expect(await ready()).toBe(1);
   });
 });

@@ -9,7 +9,7 @@ import {
 } from "@userstream/contracts";
 import { useMutation } from "@tanstack/react-query";
 import { useRef, useState } from "react";
-import { REGISTRATION_UNAVAILABLE_MESSAGE } from "~/lib/registration-messages";
+import { registrationFailureMessage } from "~/lib/registration-messages";
 import { useTRPC } from "~/trpc/react";
 import { RegistrationProgress } from "./registration-progress";
 
@@ -44,9 +44,7 @@ export function RegistrationForm() {
           setErrors(serverFieldErrors);
           focusFirstInvalid(serverFieldErrors);
         } else {
-          // Broker down, network failure or anything else: the registration was not accepted.
-          const explained = error.data?.code === "SERVICE_UNAVAILABLE" || error.data?.code === "TOO_MANY_REQUESTS";
-          setFormError(explained ? error.message : REGISTRATION_UNAVAILABLE_MESSAGE);
+          setFormError(registrationFailureMessage(error));
         }
       },
     }),

@@ -58,7 +58,8 @@ async function startWebProcess(what: string, command: string, args: (port: numbe
   return { ...server, url };
 }
 
-type ServiceEnv = { DATABASE_URL: string; AMQP_URL: string };
+/** Where the server finds its database and broker, and any other setting of its environment. */
+type ServiceEnv = { DATABASE_URL: string; AMQP_URL: string } & Record<string, string>;
 
 /** The production build served by `next start` against the given database and broker. */
 export async function startWeb(env: ServiceEnv): Promise<BenchProcess & { url: string }> {

@@ -19,6 +19,9 @@ describe("OpenAPI document", () => {
     const responses = paths["/registrations"]?.post?.responses ?? {};
     expect(Object.keys(responses).sort()).toEqual(["202", "400", "413", "429", "500", "503"]);
     expect(JSON.stringify(responses["400"])).toContain('"errors"');
+    expect(responses["503"]).toMatchObject({
+      content: { "application/json": { schema: { required: ["message", "code"], properties: { outcome: { enum: ["refused", "unknown"] } } } } },
+    });
   });
 
   it("requires a bearer API key for the users, and not for registrations", () => {

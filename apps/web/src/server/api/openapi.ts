@@ -23,6 +23,21 @@ const messageSchema = {
   properties: { message: { type: "string" }, code: { type: "string" } },
 };
 
+const publishFailureSchema = {
+  ...messageSchema,
+  properties: {
+    ...messageSchema.properties,
+    outcome: {
+      type: "string",
+      enum: ["refused", "unknown"],
+      description:
+        "`refused`: nothing was accepted (the broker could not be reached, refused the message, or blocks publishing " +
+        "in a resource alarm); send it again. `unknown`: the registration was sent but not confirmed in time; it may " +
+        "still be stored. Sending it again is safe either way: one email address is one user with one welcome email.",
+    },
+  },
+};
+
 function jsonResponse(description: string, schema: object) {
   return { description, content: { "application/json": { schema } } };
 }
@@ -63,7 +78,7 @@ export function createOpenApiDocument(appUrl: string): OpenApiDocument {
         delete responses["403"];
       }
       if (procedure === "registration.submit") {
-        responses["503"] = jsonResponse("The broker did not confirm the registration; try again", messageSchema);
+        responses["503"] = jsonResponse("The broker did not confirm the registration: see `outcome`", publishFailureSchema);
         responses["429"] = jsonResponse("Too many registrations from this client address; wait a minute", messageSchema);
         responses["413"] = jsonResponse("The request body is over 64 kB", messageSchema);
       }

@@ -91,16 +91,16 @@ describe("REST surface (/api/v1) against PostgreSQL and RabbitMQ", () => {
     expect(await response.json()).toEqual({ errors: { form: expect.any(String) } });
   });
 
-  it("answers 503 with a clear message when the broker does not confirm", async () => {
+  it("answers 503 refused, with a clear message, when the broker cannot be reached", async () => {
     const response = await postJson("/registrations", { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" }, "down");
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ message: REGISTRATION_UNAVAILABLE_MESSAGE, code: "SERVICE_UNAVAILABLE" });
+    expect(await response.json()).toEqual({ message: REGISTRATION_UNAVAILABLE_MESSAGE, code: "SERVICE_UNAVAILABLE", outcome: "refused" });
   });
 
-  it("answers 503, not accepted, once the server is shutting down", async () => {
+  it("answers 503 refused, not accepted, once the server is shutting down", async () => {
     const response = await postJson("/registrations", { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" }, "shutting down");
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ message: REGISTRATION_UNAVAILABLE_MESSAGE, code: "SERVICE_UNAVAILABLE" });
+    expect(await response.json()).toEqual({ message: REGISTRATION_UNAVAILABLE_MESSAGE, code: "SERVICE_UNAVAILABLE", outcome: "refused" });
   });
 
   it("answers 400 for a registration id that is not a UUID", async () => {

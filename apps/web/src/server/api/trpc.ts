@@ -8,7 +8,7 @@ import superjson from "superjson";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
 import type { PrismaClient } from "@userstream/db";
-import type { Logger, Publisher } from "@userstream/messaging";
+import { PublishError, type Logger, type PublishOutcome, type Publisher } from "@userstream/messaging";
 import { authenticateApiKey } from "../api-key-service";
 import type { AdminSession } from "../auth/admin-auth";
 import { RateLimitedError, type RateLimiter } from "../rate-limiter";
@@ -39,10 +39,12 @@ const t = initTRPC
     transformer: superjson,
     errorFormatter({ shape, error }) {
       const zodError = error.code === "BAD_REQUEST" && error.cause instanceof ZodError ? error.cause : undefined;
-      const data: typeof shape.data & { fieldErrors: FieldErrors | null } = {
+      const data: typeof shape.data & { fieldErrors: FieldErrors | null; outcome: PublishOutcome | null } = {
         ...shape.data,
         // `{ field: message }`, the shape both the form and the REST API show.
         fieldErrors: zodError ? fieldErrors(zodError) : null,
+        // For a publish the broker did not confirm: `refused` (it surely has nothing) or `unknown` (it may still store it).
+        outcome: error.cause instanceof PublishError ? error.cause.outcome : null,
       };
       // An unexpected error's message may carry internals (SQL, hosts); the server log has it.
       const message = error.code === "INTERNAL_SERVER_ERROR" ? "Something went wrong on our side. Please try again." : shape.message;

@@ -2,7 +2,7 @@ import { RegistrationInputSchema, RegistrationStatusSchema } from "@userstream/c
 import { PublishError } from "@userstream/messaging";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { REGISTRATION_UNAVAILABLE_MESSAGE } from "~/lib/registration-messages";
+import { REGISTRATION_UNAVAILABLE_MESSAGE, REGISTRATION_UNCONFIRMED_MESSAGE } from "~/lib/registration-messages";
 import { getRegistrationStatus, submitRegistration } from "../../registration-service";
 import { publicProcedure, registrationRateLimitedProcedure } from "../trpc";
 
@@ -25,9 +25,11 @@ export const registrationRouter = {
       try {
         return await submitRegistration(input, ctx);
       } catch (error) {
-        // Never a false "accepted": without the broker's confirm the registration may be lost.
+        // Never a false "accepted": without the broker's confirm the registration may be lost. Nor a
+        // false "not accepted": one sent but not confirmed may still be stored (`outcome: unknown`).
         if (error instanceof PublishError) {
-          throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: REGISTRATION_UNAVAILABLE_MESSAGE, cause: error });
+          const message = error.outcome === "unknown" ? REGISTRATION_UNCONFIRMED_MESSAGE : REGISTRATION_UNAVAILABLE_MESSAGE;
+          throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message, cause: error });
         }
         throw error;
       }
