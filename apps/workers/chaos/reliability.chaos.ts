@@ -9,7 +9,7 @@ import { startTestSmtpServer, type TestSmtpServer } from "../test/smtp-test-serv
 import { startPostgres, startRabbit, type ChaosPostgres, type ChaosRabbit } from "./cluster";
 import { drainAndCount, formatCounts, readStored, type LedgerCounts } from "./ledger";
 import { startLoad, type Load } from "./load";
-import { freePort, readiness, waitFor } from "../test/support";
+import { readiness, waitFor } from "../test/support";
 import { chaosLogDir, metricValue, startWorker, type Role, type WorkerProcess } from "./workers";
 
 /**
@@ -36,7 +36,7 @@ const results: LedgerCounts[] = [];
 const crashes: string[] = [];
 
 async function start(role: Role): Promise<WorkerProcess> {
-  const worker = await startWorker(role, await freePort(), workerEnv);
+  const worker = await startWorker(role, workerEnv);
   workers.add(worker);
   void worker.exited.then((exit) => {
     workers.delete(worker);
