@@ -1,15 +1,18 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
+import type { Readable } from "node:stream";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";
 import type { FullConfig } from "@playwright/test";
 import { hashPassword } from "../src/server/auth/password";
-import { freePort, startServer, waitUntilReady, type StartedServer } from "./servers";
+import { onFreePorts, ownerEnv, reportedPort } from "@userstream/test-support";
+import { startServer, waitUntilReady, type StartedServer } from "./servers";
 
 const webDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = resolve(webDir, "../..");
@@ -43,14 +46,6 @@ export default async function globalSetup(config: FullConfig) {
   if (!baseURL) throw new Error("playwright.config.ts must set use.baseURL");
   const webPort = new URL(baseURL).port;
   const receiverPort = process.env.E2E_RECEIVER_PORT ?? "8181";
-  const [senderPort, smtpPort, maildevWebPort, reporterPort, relayPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  const maildevUrl = `http://127.0.0.1:${maildevWebPort}`;
   const confirmationSecret = randomBytes(32).toString("base64url");
   const admin = { email: "admin@userstream.test", password: randomBytes(18).toString("base64url") };
   // The default cost would only slow the run; the tests sign in with the same code path either way.
@@ -63,6 +58,7 @@ export default async function globalSetup(config: FullConfig) {
   const reportsDirectory = mkdtempSync(join(tmpdir(), "userstream-e2e-reports-"));
   const servers: StartedServer[] = [];
   let control: Server | undefined;
+  let maildevUrl = "";
 
   const teardown = async () => {
     control?.close();
@@ -83,6 +79,8 @@ export default async function globalSetup(config: FullConfig) {
       REPORTS_DIR: reportsDirectory,
       NEXT_TELEMETRY_DISABLED: "1",
       LOG_LEVEL: "warn",
+      // Marks every server with this process as its owner: a sweep ends them if this run is killed.
+      ...ownerEnv(),
     };
     const start = (name: string, command: string, args: string[], extraEnv: Record<string, string> = {}, cwd = repoRoot) => {
       const server = startServer({ name, command, args, cwd, env: { ...env, ...extraEnv }, logDir });
@@ -90,29 +88,46 @@ export default async function globalSetup(config: FullConfig) {
       return server;
     };
 
-    const maildev = start("maildev", join(repoRoot, "node_modules", ".bin", "maildev"), [
-      ...["--smtp", String(smtpPort), "--web", String(maildevWebPort)],
-      ...["--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--mail-directory", mailDirectory, "--silent"],
-    ]);
+    /** A server that must be told its port: whether it is taken shows in its log when it exits. */
+    const listening = async (server: StartedServer, url: string) => {
+      try {
+        await waitUntilReady(server, url);
+      } catch (error) {
+        throw new Error(readFileSync(server.logFile, "utf8"), { cause: error });
+      }
+    };
+    // maildev must be told its ports: other ones are tried when one was taken meanwhile.
+    const smtpPort = await onFreePorts(2, async ([smtp = 0, web = 0]) => {
+      const maildev = start("maildev", join(repoRoot, "node_modules", ".bin", "maildev"), [
+        ...["--smtp", String(smtp), "--web", String(web)],
+        ...["--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--mail-directory", mailDirectory, "--silent"],
+      ]);
+      await listening(maildev, `http://127.0.0.1:${web}/email`);
+      maildevUrl = `http://127.0.0.1:${web}`;
+      return smtp;
+    });
     // The sender sends through a relay that refuses `refuse-once…` recipients once and passes
     // everything else on to maildev, so a test can see a failed email and resend it.
-    start("smtp-relay", "pnpm", [
+    const relay = start("smtp-relay", "pnpm", [
       ...["--filter", "@userstream/workers", "exec", "node", "--import", "tsx", "test/smtp-refusing-relay.ts"],
-      ...["--port", String(relayPort), "--to", `smtp://127.0.0.1:${smtpPort}`],
+      ...["--port", "0", "--to", `smtp://127.0.0.1:${smtpPort}`],
     ]);
+    const relayPort = await reportedPort(relay.process.stdout as Readable);
     const startReceiver = () =>
       start("receiver", "pnpm", ["--filter", "@userstream/workers", "start:receiver"], { RECEIVER_PORT: receiverPort });
     let receiver = startReceiver();
+    // The sender and the reporter bind ports of their own and name them in their start lines.
     const sender = start("sender", "pnpm", ["--filter", "@userstream/workers", "start:sender"], {
-      SENDER_PORT: String(senderPort),
+      SENDER_PORT: "0",
       EMAIL_PROVIDER: "smtp",
       SMTP_URL: `smtp://127.0.0.1:${relayPort}`,
       EMAIL_FROM: "UserStream <welcome@userstream.test>",
     });
     const reporter = start("reporter", "pnpm", ["--filter", "@userstream/workers", "start:reporter"], {
-      REPORTER_PORT: String(reporterPort),
+      REPORTER_PORT: "0",
       REPORT_CRON: "off",
     });
+    const [senderPort, reporterPort] = await Promise.all([sender, reporter].map((server) => reportedPort(server.process.stdout as Readable)));
     const web = start(
       "web",
       process.execPath,
@@ -135,7 +150,6 @@ export default async function globalSetup(config: FullConfig) {
     );
 
     await Promise.all([
-      waitUntilReady(maildev, `${maildevUrl}/email`),
       waitUntilReady(receiver, `http://127.0.0.1:${receiverPort}/readyz`),
       // The sender is ready once its SMTP server (the relay) answers.
       waitUntilReady(sender, `http://127.0.0.1:${senderPort}/readyz`),
@@ -157,9 +171,8 @@ export default async function globalSetup(config: FullConfig) {
         answer(404);
       }
     });
-    const controlPort = await freePort();
-    await new Promise<void>((resolve) => control?.listen(controlPort, "127.0.0.1", resolve));
-    process.env.E2E_CONTROL_URL = `http://127.0.0.1:${controlPort}`;
+    await new Promise<void>((resolve) => control?.listen(0, "127.0.0.1", resolve));
+    process.env.E2E_CONTROL_URL = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
   } catch (error) {
     await teardown();
     throw error;

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 
 /**
@@ -69,16 +68,4 @@ export async function waitUntilReady(server: StartedServer, url: string, timeout
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`${server.name} not ready at ${url} after ${timeoutMs} ms (${last}); see ${server.logFile}`);
-}
-
-/** A TCP port nothing listens on right now, picked by the OS (for servers that need a number up front). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }

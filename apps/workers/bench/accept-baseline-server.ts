@@ -3,9 +3,10 @@
 // across concurrent requests) and answers 202 after the confirm. No validation, no framework.
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { connect } from "amqplib";
 
-const [amqpUrl, port] = process.argv.slice(2) as [string, string];
+const [amqpUrl] = process.argv.slice(2) as [string];
 const connection = await connect(amqpUrl);
 const channel = await connection.createConfirmChannel();
 
@@ -22,7 +23,8 @@ const server = createServer((request, response) => {
     });
   });
 });
-server.listen(Number(port), "127.0.0.1", () => console.log("listening"));
+// A port of its own, named in its start line as the workers name theirs.
+server.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ msg: "listening", port: (server.address() as AddressInfo).port })));
 process.once("SIGTERM", () => {
   server.close();
   void connection.close().then(() => process.exit(0));

@@ -4,14 +4,16 @@
 // at a fixed 500 requests/s, against a bare Node http server publishing with confirms, measured in
 // the same run. Prints a table with the server's CPU per request and how many cores 1,500 req/s
 // would take at that cost, writes bench/results/accept.json and docs/charts/accept.svg.
+import type { Readable } from "node:stream";
 import autocannon from "autocannon";
 import { connect } from "amqplib";
 import { QUEUES } from "@userstream/contracts";
 import { createTestDatabase } from "@userstream/db/testing";
 import { assertTopology } from "@userstream/messaging";
 import { createTestVhost } from "@userstream/messaging/testing";
+import { reportedPort } from "@userstream/test-support";
 import { writeBarChart } from "./lib/chart";
-import { cpuSeconds, freePort, startNode, waitUntil, type BenchProcess } from "./lib/processes";
+import { cpuSeconds, startNode, type BenchProcess } from "./lib/processes";
 import { ratio, report, round, sizeArgs } from "./lib/results";
 import { startApi, startWeb } from "./lib/web";
 
@@ -54,10 +56,9 @@ await assertTopology(channel);
 const servers: BenchProcess[] = [];
 const rows: Array<Awaited<ReturnType<typeof load>> & { serverCpuUsPerRequest: number; coresFor1500: number }> = [];
 try {
-  const baselinePort = await freePort();
-  const baseline = startNode("bench/accept-baseline-server.ts", {}, [vhost.url, String(baselinePort)]);
+  const baseline = startNode("bench/accept-baseline-server.ts", {}, [vhost.url]);
   servers.push(baseline);
-  await waitUntil("the baseline server", async () => baseline.output().includes("listening"), 30_000, 100);
+  const baselinePort = await reportedPort(baseline.child.stdout as Readable, 30_000);
   const services = { DATABASE_URL: database.url, AMQP_URL: vhost.url };
   const [api, web] = await Promise.all([startApi(services), startWeb(services)]);
   servers.push(api, web);

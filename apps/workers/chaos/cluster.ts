@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
+import { ownedName, ownedPrefix } from "@userstream/test-support";
 
 const run = promisify(execFile);
 const PG_BIN = process.env.CHAOS_PG_BIN ?? "/usr/lib/postgresql/15/bin";
@@ -17,8 +18,9 @@ function asUser(user: string, command: string, args: string[]): [string, string[
   return process.getuid?.() === 0 ? ["runuser", ["-u", user, "--", command, ...args]] : [command, args];
 }
 
+/** A temporary folder whose name says which process owns it, so a sweep can tell a killed run's from a live one's. */
 function ownedTempDir(prefix: string, user: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), ownedPrefix(prefix, "-")));
   if (process.getuid?.() === 0) {
     const { uid, gid } = userIds(user);
     chownSync(dir, uid, gid);
@@ -62,7 +64,7 @@ async function runAs(user: string, command: string, args: string[], env: NodeJS.
  * With `tls`, TCP connections must use TLS (`ssl = on`, `hostssl`) with that certificate.
  */
 export async function startPostgres(port: number, config: { tls?: TlsFiles } = {}) {
-  const dir = ownedTempDir("userstream-chaos-pg-", "postgres");
+  const dir = ownedTempDir("userstream-chaos-pg", "postgres");
   const data = join(dir, "data");
   await runAs("postgres", join(PG_BIN, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
   const tls = config.tls && copyTlsFiles(config.tls, dir, "postgres");
@@ -99,8 +101,8 @@ export type ChaosPostgres = Awaited<ReturnType<typeof startPostgres>>;
  * also listens for `amqps://` on `tls.port` with that certificate (client certificates not asked).
  */
 export async function startRabbit(options: { nodePort: number; distPort: number; tls?: TlsFiles & { port: number } }) {
-  const dir = ownedTempDir("userstream-chaos-rabbit-", "rabbitmq");
-  const node = `userstream-chaos-${process.pid}@localhost`;
+  const dir = ownedTempDir("userstream-chaos-rabbit", "rabbitmq");
+  const node = `${ownedName("userstream-chaos", "-")}@localhost`;
   const files = { conf: join(dir, "rabbitmq.conf"), plugins: join(dir, "enabled_plugins"), envConf: join(dir, "rabbitmq-env.conf") };
   const tls = options.tls && copyTlsFiles(options.tls, dir, "rabbitmq");
   const sslConf = tls
@@ -146,7 +148,13 @@ export async function startRabbit(options: { nodePort: number; distPort: number;
       await ctl("await_startup", "--timeout", "60");
       break;
     } catch (err) {
-      if (tries > 60 || server.exitCode !== null) throw new Error(`RabbitMQ node ${node} did not start; see ${dir}`, { cause: err });
+      if (tries > 60 || server.exitCode !== null) {
+        if (server.exitCode === null) server.kill("SIGKILL");
+        // The server's own words (e.g. `eaddrinuse`) tell a caller whether another port may help.
+        const output = readFileSync(join(dir, "server.out"), "utf8").slice(-4_000);
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`RabbitMQ node ${node} did not start:\n${output}`, { cause: err });
+      }
       await sleep(500);
     }
   }

@@ -1,63 +1,21 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { QUEUES, RegistrationInputSchema, UserRegistrationV1, createEnvelope, deadLetterQueue } from "@userstream/contracts";
-import type { Publisher } from "@userstream/messaging";
+import { QUEUES, deadLetterQueue } from "@userstream/contracts";
 import pg from "pg";
-import type { TestSmtpServer } from "../test/smtp-test-server";
+import type { Load } from "./load";
 
-/**
- * A steady stream of registrations and the client-side ledger of those that got a confirm, as
- * Jepsen counts: a registration is promised to the user only once the broker confirmed it, so
- * those (and only those) must each end up stored once and emailed once.
- */
-export interface Load {
-  scenario: string;
-  /** Registration id → email address, for every publish the broker confirmed. */
-  confirmed: Map<string, string>;
-  /** Publishes reported as failed (the web would answer 503): never promised to anyone. */
-  failed: number;
-  /** Stops the stream and waits for every publish in flight to be confirmed or fail. */
-  stop(): Promise<void>;
+/** A user row of the scenario with its welcome notification rows. */
+export interface StoredUser {
+  registration_id: string;
+  email: string;
+  welcome_rows: number;
+  sent_rows: number;
 }
 
-const TICK_MS = 50;
-const MAX_IN_FLIGHT = 2_000;
-
-/**
- * Publishes `ratePerSecond` registrations through the project's publisher, exactly as the web's
- * `submitRegistration` does: validate with the shared schema, envelope id = registration id,
- * answer only after the confirm.
- */
-export function startLoad(scenario: string, publisher: Publisher, ratePerSecond: number): Load {
-  const inFlight = new Set<Promise<void>>();
-  let sequence = 0;
-  const load: Load = { scenario, confirmed: new Map(), failed: 0, stop };
-
-  function publishOne() {
-    const email = `${scenario}-${++sequence}@chaos.example.com`;
-    const registration = RegistrationInputSchema.parse({ firstName: "Zoë", lastName: "O'Brien-Łukasz", email });
-    const registrationId = crypto.randomUUID();
-    const envelope = createEnvelope(UserRegistrationV1, { ...registration, registrationId }, registrationId);
-    const work = publisher.publish(UserRegistrationV1, envelope).then(
-      () => void load.confirmed.set(registrationId, email),
-      () => void load.failed++,
-    );
-    inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
-  }
-
-  const perTick = ratePerSecond * (TICK_MS / 1_000);
-  let owed = 0;
-  const timer = setInterval(() => {
-    owed += perTick;
-    for (; owed >= 1 && inFlight.size < MAX_IN_FLIGHT; owed--) publishOne();
-    owed = Math.min(owed, perTick);
-  }, TICK_MS);
-
-  async function stop() {
-    clearInterval(timer);
-    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-  }
-  return load;
+/** What the database holds for a scenario's registrations. */
+export interface Stored {
+  users: StoredUser[];
+  /** Registration ids the receiver recorded (the `registrations` table). */
+  registrations: ReadonlySet<string>;
 }
 
 /** What one scenario's ledger shows once everything has settled. */
@@ -66,62 +24,99 @@ export interface LedgerCounts {
   confirmed: number;
   /** Publishes answered with an error (not promised). */
   refused: number;
-  /** Stored although not confirmed: the broker took the message but its confirm never arrived. */
+  /** People stored although none of their registrations was confirmed (the confirm was lost). */
   storedUnconfirmed: number;
+  users: number;
+  /** Confirmed registrations not recorded, or whose person has no user. */
   lost: number;
+  /** Users beyond one per person sent (by address, whatever its case or spaces). */
   duplicateUsers: number;
   welcomeRows: number;
+  /** Users whose welcome row is not exactly one `sent` row. */
+  unsent: number;
   emailed: number;
   missingEmails: number;
+  /** SMTP deliveries beyond one per person. */
   duplicateEmails: number;
-  deadLetters: number;
+  /** People who received an email but have no user. */
+  strayEmails: number;
   /** Messages left in any queue other than the dead-letter queues. */
   leftInQueues: number;
+  deadLetters: number;
+  /** True when the drain gave up waiting: the other counts are then what was left pending. */
+  drainTimedOut: boolean;
 }
 
-interface StoredRow {
-  registration_id: string;
-  email: string;
-  welcome_rows: number;
-  sent_rows: number;
+/** One person, one mailbox: an address compared as a mail server delivers it. */
+function person(address: string): string {
+  return address.trim().toLowerCase();
 }
 
-async function storedRows(databaseUrl: string, scenario: string): Promise<StoredRow[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<StoredRow>(
-      `SELECT u.registration_id, u.email,
-              count(n.id)::int AS welcome_rows,
-              count(n.id) FILTER (WHERE n.status = 'sent')::int AS sent_rows
-         FROM users u LEFT JOIN notification_logs n ON n.user_id = u.id AND n.kind = 'welcome'
-        WHERE u.email LIKE $1
-        GROUP BY u.id`,
-      [`${scenario}-%@chaos.example.com`],
-    );
-    return rows;
-  } finally {
-    await client.end();
+function isScenarioPerson(scenario: string, address: string): boolean {
+  return address.startsWith(`${scenario}-`) && address.endsWith("@chaos.example.com");
+}
+
+function countBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * Counts a scenario from independent evidence: what the load sent and the broker confirmed, what
+ * the database holds and what the SMTP server received (`deliveries`: recipient → messages). Users
+ * and emails are counted per person, not per row, so a second user or email for one person shows
+ * whatever the schema's constraints say.
+ */
+export function countLedger(load: Pick<Load, "scenario" | "sent" | "confirmed" | "failed">, stored: Stored, deliveries: ReadonlyMap<string, number>) {
+  const personOf = (id: string) => person(load.sent.get(id) ?? "");
+  const sentPeople = new Set([...load.sent.keys()].map(personOf));
+  const confirmedPeople = new Set([...load.confirmed].map(personOf));
+  const usersPerPerson = countBy(stored.users, (user) => person(user.email));
+  const storedPeople = [...usersPerPerson.keys()].filter((who) => sentPeople.has(who));
+  const deliveriesPerPerson = new Map<string, number>();
+  for (const [address, count] of deliveries) {
+    const who = person(address);
+    if (isScenarioPerson(load.scenario, who)) deliveriesPerPerson.set(who, (deliveriesPerPerson.get(who) ?? 0) + count);
   }
-}
-
-function count(load: Load, rows: StoredRow[], smtp: TestSmtpServer) {
-  const byRegistration = new Map(rows.map((row) => [row.registration_id, row]));
-  const emails = rows.map((row) => row.email);
-  const confirmedIds = [...load.confirmed.keys()];
+  const delivered = (who: string) => deliveriesPerPerson.get(who) ?? 0;
   return {
     scenario: load.scenario,
     confirmed: load.confirmed.size,
     refused: load.failed,
-    storedUnconfirmed: rows.filter((row) => !load.confirmed.has(row.registration_id)).length,
-    lost: confirmedIds.filter((id) => !byRegistration.has(id)).length,
-    duplicateUsers: emails.length - new Set(emails).size,
-    welcomeRows: rows.reduce((sum, row) => sum + row.welcome_rows, 0),
-    emailed: emails.filter((email) => smtp.deliveriesTo(email) > 0).length,
-    missingEmails: emails.filter((email) => smtp.deliveriesTo(email) === 0).length,
-    duplicateEmails: emails.reduce((sum, email) => sum + Math.max(0, smtp.deliveriesTo(email) - 1), 0),
-    unsent: rows.filter((row) => row.sent_rows !== 1).length,
+    storedUnconfirmed: storedPeople.filter((who) => !confirmedPeople.has(who)).length,
+    users: stored.users.length,
+    lost: [...load.confirmed].filter((id) => !stored.registrations.has(id) || !usersPerPerson.has(personOf(id))).length,
+    // A row for an address nobody sent counts too: more users than people.
+    duplicateUsers: stored.users.length - storedPeople.length,
+    welcomeRows: stored.users.reduce((sum, user) => sum + user.welcome_rows, 0),
+    unsent: stored.users.filter((user) => user.welcome_rows !== 1 || user.sent_rows !== 1).length,
+    emailed: storedPeople.filter((who) => delivered(who) > 0).length,
+    missingEmails: storedPeople.filter((who) => delivered(who) === 0).length,
+    duplicateEmails: [...deliveriesPerPerson.values()].reduce((sum, count) => sum + Math.max(0, count - 1), 0),
+    strayEmails: [...deliveriesPerPerson.keys()].filter((who) => !usersPerPerson.has(who)).length,
   };
+}
+
+/** Reads a scenario's users (any case or spacing of its addresses) and recorded registrations. */
+export async function readStored(databaseUrl: string, load: Pick<Load, "scenario" | "sent">): Promise<Stored> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const users = await client.query<StoredUser>(
+      `SELECT u.registration_id, u.email,
+              count(n.id)::int AS welcome_rows,
+              count(n.id) FILTER (WHERE n.status = 'sent')::int AS sent_rows
+         FROM users u LEFT JOIN notification_logs n ON n.user_id = u.id AND n.kind = 'welcome'
+        WHERE lower(btrim(u.email)) LIKE $1
+        GROUP BY u.id`,
+      [`${load.scenario}-%@chaos.example.com`],
+    );
+    const registrations = await client.query<{ id: string }>("SELECT id FROM registrations WHERE id = ANY($1::uuid[])", [[...load.sent.keys()]]);
+    return { users: users.rows, registrations: new Set(registrations.rows.map((row) => row.id)) };
+  } finally {
+    await client.end();
+  }
 }
 
 /**
@@ -131,28 +126,27 @@ function count(load: Load, rows: StoredRow[], smtp: TestSmtpServer) {
  */
 export async function drainAndCount(options: {
   load: Load;
-  databaseUrl: string;
-  smtp: TestSmtpServer;
+  readStored(): Promise<Stored>;
+  deliveries: ReadonlyMap<string, number>;
   readyMessages(): Promise<number>;
   queueDepths(): Promise<Record<string, number>>;
   timeoutMs?: number;
 }): Promise<LedgerCounts> {
-  const { load, smtp } = options;
+  const { load } = options;
   const deadline = Date.now() + (options.timeoutMs ?? 90_000);
   const deadQueues = new Set(Object.values(QUEUES).map(deadLetterQueue));
   for (;;) {
-    const current = count(load, await storedRows(options.databaseUrl, load.scenario), smtp);
+    const current = countLedger(load, await options.readStored(), options.deliveries);
     const quiet = current.lost === 0 && current.unsent === 0 && current.missingEmails === 0 && (await options.readyMessages()) === 0;
-    const timedOut = Date.now() > deadline;
-    if (quiet || timedOut) {
+    const drainTimedOut = Date.now() >= deadline;
+    if (quiet || drainTimedOut) {
       const depths = await options.queueDepths();
       const leftInQueues = Object.entries(depths)
         .filter(([name]) => !deadQueues.has(name))
         .reduce((sum, [, depth]) => sum + depth, 0);
-      if (leftInQueues === 0 || timedOut) {
-        const { unsent: _unsent, ...counts } = current;
+      if (leftInQueues === 0 || drainTimedOut) {
         const deadLetters = [...deadQueues].reduce((sum, name) => sum + (depths[name] ?? 0), 0);
-        return { ...counts, leftInQueues, deadLetters };
+        return { ...current, leftInQueues, deadLetters, drainTimedOut };
       }
     }
     await sleep(500);

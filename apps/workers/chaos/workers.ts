@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
 import { once } from "node:events";
 import { join, resolve } from "node:path";
+import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
+import { ownerEnv, reportedPort } from "@userstream/test-support";
 
 const workersDir = resolve(import.meta.dirname, "..");
 export const chaosLogDir = resolve(workersDir, "../../.test-output/chaos");
@@ -37,19 +39,26 @@ export interface WorkerProcess {
 
 let started = 0;
 
-export async function startWorker(role: Role, port: number, env: Record<string, string>): Promise<WorkerProcess> {
+/**
+ * Starts a worker on port 0 (its health server binds a port of its own and names it in its start
+ * line), marked with this process as its owner so a sweep can end it if this run is killed.
+ */
+export async function startWorker(role: Role, env: Record<string, string>): Promise<WorkerProcess> {
   mkdirSync(chaosLogDir, { recursive: true });
   const name = `${role}-${++started}`;
   const log = createWriteStream(join(chaosLogDir, `${name}.log`));
   const [command = "node", ...args] = startCommand(role);
   const child = spawn(command, args, {
     cwd: workersDir,
-    env: { ...process.env, ...env, [PORT_VARIABLE[role]]: String(port) },
+    env: { ...process.env, ...env, ...ownerEnv(), [PORT_VARIABLE[role]]: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = once(child, "exit").then(([code, signal]) => (code as number | null) ?? (signal as string));
+  const port = await reportedPort(child.stdout as Readable).catch((err: unknown) => {
+    throw new Error(`${name} reported no port; see ${chaosLogDir}/${name}.log`, { cause: err });
+  });
   const worker: WorkerProcess = {
     name,
     role,
@@ -85,9 +94,16 @@ async function waitUntilReady(worker: WorkerProcess): Promise<void> {
   throw new Error(`${worker.name} not ready; see ${chaosLogDir}/${worker.name}.log`);
 }
 
-/** The value of one sample in a Prometheus text exposition (0 when absent). */
+/**
+ * The value of one sample in a Prometheus text exposition. A sample that is not there is an
+ * error, not a 0: the workers export every label value from the start, so a missing one means a
+ * wrong name, and a bound checked against it would pass without measuring anything.
+ */
 export function metricValue(text: string, sample: string): number {
   const line = text.split("\n").find((candidate) => candidate.startsWith(`${sample} `));
-  return line ? Number(line.slice(sample.length + 1)) : 0;
+  if (!line) throw new Error(`metric sample ${sample} not found in /metrics`);
+  const value = Number(line.slice(sample.length + 1));
+  if (Number.isNaN(value)) throw new Error(`metric sample ${sample} is not a number: ${line}`);
+  return value;
 }
 

@@ -9,7 +9,8 @@ import { PublishError, createPublisher } from "@userstream/messaging";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRabbit, type ChaosRabbit } from "../chaos/cluster";
 import { makeCertificates, type TestCertificates } from "./certificates";
-import { freePort, workersDir } from "./support";
+import { onFreePorts } from "@userstream/test-support";
+import { workersDir } from "./support";
 
 const run = promisify(execFile);
 const roundTrip = fileURLToPath(new URL("amqps-round-trip.ts", import.meta.url));
@@ -26,8 +27,10 @@ describe("RabbitMQ over TLS (amqps://) with a private CA", () => {
     dir = mkdtempSync(join(tmpdir(), "userstream-amqps-"));
     for (const sub of ["server", "other"]) mkdirSync(join(dir, sub));
     [certificates, otherCa] = await Promise.all([makeCertificates(join(dir, "server")), makeCertificates(join(dir, "other"))]);
-    const [nodePort, distPort, tlsPort] = [await freePort(), await freePort(), await freePort()];
-    rabbit = await startRabbit({ nodePort, distPort, tls: { ...certificates, port: tlsPort } });
+    // RabbitMQ must be told its ports: another set is tried when one was taken meanwhile.
+    rabbit = await onFreePorts(3, ([nodePort = 0, distPort = 0, tlsPort = 0]) =>
+      startRabbit({ nodePort, distPort, tls: { ...certificates, port: tlsPort } }),
+    );
     tlsUrl = rabbit.tlsUrl ?? "";
   }, 120_000);
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadReceiverEnv } from "../src/receiver/env";
 import { startReceiver } from "../src/receiver/receiver";
 import { startTestSmtpServer, type TestSmtpServer } from "./smtp-test-server";
-import { freePort, readiness, spawnWorker, waitFor, type WorkerProcess } from "./support";
+import { readiness, spawnWorker, waitFor, type WorkerProcess } from "./support";
 
 const COUNT = 200;
 
@@ -25,7 +25,7 @@ describe("two sender processes on one queue", () => {
     db = createPrismaClient(database.url);
     publisher = createPublisher(vhost.url);
     const receiver = await startReceiver(
-      loadReceiverEnv({ DATABASE_URL: database.url, AMQP_URL: vhost.url, RECEIVER_PORT: String(await freePort()), LOG_LEVEL: "silent" }),
+      loadReceiverEnv({ DATABASE_URL: database.url, AMQP_URL: vhost.url, RECEIVER_PORT: "0", LOG_LEVEL: "silent" }),
     );
     cleanups.push(() => receiver.shutdown.run("test"));
   });
@@ -46,16 +46,15 @@ describe("two sender processes on one queue", () => {
 
   async function startSenders(count: number): Promise<WorkerProcess[]> {
     for (let i = 0; i < count; i++) {
-      const port = await freePort();
       const sender = spawnWorker("sender", {
         DATABASE_URL: database.url,
         AMQP_URL: vhost.url,
-        SENDER_PORT: String(port),
         SMTP_URL: smtp.url,
         // A short lease, so the emails a killed sender had claimed are taken over within the test.
         SEND_LEASE_MS: "2000",
         RETRY_DELAYS_MS: "200,500,1000,2000,3000",
       });
+      const port = await sender.port;
       await waitFor(async () => (await readiness(port)).status === 200, 30_000);
       senders.push(sender);
     }

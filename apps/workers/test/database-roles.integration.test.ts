@@ -14,7 +14,7 @@ import { startReporter } from "../src/reporter/reporter";
 import { loadSenderEnv } from "../src/sender/env";
 import { startSender } from "../src/sender/sender";
 import { startTestSmtpServer, type TestSmtpServer } from "./smtp-test-server";
-import { freePort, waitFor } from "./support";
+import { waitFor } from "./support";
 
 /**
  * The workers connect as the least-privilege app role of packages/db/sql/roles.sql (the database
@@ -39,12 +39,12 @@ describe("workers as the least-privilege app role", () => {
     db = createPrismaClient(database.appUrl);
     publisher = createPublisher(vhost.url);
     const common = { DATABASE_URL: database.appUrl, AMQP_URL: vhost.url, LOG_LEVEL: "silent" };
-    const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: String(await freePort()) }));
+    const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: "0" }));
     stops.push(() => receiver.shutdown.run("test"));
     const sender = await startSender(
       loadSenderEnv({
         ...common,
-        SENDER_PORT: String(await freePort()),
+        SENDER_PORT: "0",
         SMTP_URL: smtp.url,
         APP_URL: "http://app.test:3000",
         CONFIRMATION_TOKEN_SECRET: "a-confirmation-secret-for-tests-0123456789",
@@ -53,7 +53,7 @@ describe("workers as the least-privilege app role", () => {
     );
     stops.push(() => sender.shutdown.run("test"));
     const reporter = await startReporter(
-      loadReporterEnv({ ...common, REPORTER_PORT: String(await freePort()), REPORTS_DIR: reportsDir, REPORT_CRON: "off" }),
+      loadReporterEnv({ ...common, REPORTER_PORT: "0", REPORTS_DIR: reportsDir, REPORT_CRON: "off" }),
     );
     stops.push(() => reporter.shutdown.run("test"));
   });

@@ -9,7 +9,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPostgres, type ChaosPostgres } from "../chaos/cluster";
 import { makeCertificates, type TestCertificates } from "./certificates";
-import { freePort } from "./support";
+import { onFreePort } from "@userstream/test-support";
 
 const run = promisify(execFile);
 const dbPackageDir = fileURLToPath(new URL("../../../packages/db", import.meta.url));
@@ -27,8 +27,11 @@ describe("PostgreSQL over TLS (sslmode in DATABASE_URL) with a private CA", () =
     dir = mkdtempSync(join(tmpdir(), "userstream-pg-tls-"));
     for (const sub of ["server", "other"]) mkdirSync(join(dir, sub));
     [certificates, otherCa] = await Promise.all([makeCertificates(join(dir, "server")), makeCertificates(join(dir, "other"))]);
-    port = await freePort();
-    postgres = await startPostgres(port, { tls: certificates });
+    postgres = await onFreePort(async (candidate) => {
+      const started = await startPostgres(candidate, { tls: certificates });
+      port = candidate;
+      return started;
+    });
   });
   afterAll(async () => {
     await postgres?.remove();

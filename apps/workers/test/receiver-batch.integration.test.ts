@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loadReceiverEnv } from "../src/receiver/env";
 import { startReceiver } from "../src/receiver/receiver";
 import { storeRegistrations } from "../src/receiver/store-registrations";
-import { freePort, spawnWorker, waitFor } from "./support";
+import { spawnWorker, waitFor } from "./support";
 
 type Database = Awaited<ReturnType<typeof createTestDatabase>>;
 type Vhost = Awaited<ReturnType<typeof createTestVhost>>;
@@ -59,7 +59,7 @@ describe("receiver storing registrations in batches", () => {
     const env = loadReceiverEnv({
       DATABASE_URL: database.url,
       AMQP_URL: vhost.url,
-      RECEIVER_PORT: String(await freePort()),
+      RECEIVER_PORT: "0",
       LOG_LEVEL: "silent",
       RETRY_DELAYS_MS: "50,100",
       RECEIVER_BATCH_LINGER_MS: "50",
@@ -171,7 +171,7 @@ describe("receiver storing registrations in batches", () => {
     const locker = new pg.Client({ connectionString: database.url });
     await locker.connect();
     await locker.query("BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
-    const worker = spawnWorker("receiver", { DATABASE_URL: database.url, AMQP_URL: vhost.url, RECEIVER_PORT: String(await freePort()) });
+    const worker = spawnWorker("receiver", { DATABASE_URL: database.url, AMQP_URL: vhost.url });
     stops.push(async () => worker.child.kill("SIGKILL"));
     try {
       await waitFor(async () => {

@@ -15,7 +15,7 @@ import { createTestVhost } from "@userstream/messaging/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadReceiverEnv } from "../src/receiver/env";
 import { startReceiver } from "../src/receiver/receiver";
-import { freePort, readiness, spawnWorker, waitFor } from "./support";
+import { boundPort, readiness, spawnWorker, waitFor } from "./support";
 
 type Database = Awaited<ReturnType<typeof createTestDatabase>>;
 type Vhost = Awaited<ReturnType<typeof createTestVhost>>;
@@ -63,18 +63,17 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
   });
 
   async function runReceiver(overrides: Record<string, string> = {}) {
-    const port = await freePort();
     const env = loadReceiverEnv({
       DATABASE_URL: database.url,
       AMQP_URL: vhost.url,
-      RECEIVER_PORT: String(port),
+      RECEIVER_PORT: "0",
       LOG_LEVEL: "silent",
       RETRY_DELAYS_MS: "50,100",
       ...overrides,
     });
-    const { shutdown } = await startReceiver(env);
+    const { shutdown, server } = await startReceiver(env);
     stops.push(() => shutdown.run("test"));
-    return port;
+    return boundPort(server);
   }
 
   const userCount = (email: string) => db.user.count({ where: { email } });
@@ -151,8 +150,7 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
     const locker = new pg.Client({ connectionString: database.url });
     await locker.connect();
     await locker.query("BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
-    const port = await freePort();
-    const worker = spawnWorker("receiver", { DATABASE_URL: database.url, AMQP_URL: vhost.url, RECEIVER_PORT: String(port) });
+    const worker = spawnWorker("receiver", { DATABASE_URL: database.url, AMQP_URL: vhost.url });
     stops.push(async () => worker.child.kill("SIGKILL"));
     const message = registration();
     try {
@@ -183,8 +181,7 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
     const locker = new pg.Client({ connectionString: database.url });
     await locker.connect();
     await locker.query("BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
-    const port = await freePort();
-    const worker = spawnWorker("receiver", { DATABASE_URL: database.url, AMQP_URL: vhost.url, RECEIVER_PORT: String(port), RETRY_DELAYS_MS: "100,200" });
+    const worker = spawnWorker("receiver", { DATABASE_URL: database.url, AMQP_URL: vhost.url, RETRY_DELAYS_MS: "100,200" });
     stops.push(async () => worker.child.kill("SIGKILL"));
     const message = registration();
     try {
@@ -199,6 +196,7 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
       await locker.end();
     }
     await waitFor(async () => (await userCount(message.payload.email)) === 1);
+    const port = await worker.port;
     await waitFor(async () => (await metric(port, 'receiver_messages_total{outcome="acked"}')) === 1);
     expect(worker.child.exitCode).toBeNull();
     expect((await readiness(port)).status).toBe(200);
@@ -218,8 +216,8 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
   });
 
   it("stops cleanly on SIGTERM after finishing its messages", async () => {
-    const port = await freePort();
-    const worker = spawnWorker("receiver", { DATABASE_URL: database.url, AMQP_URL: vhost.url, RECEIVER_PORT: String(port) });
+    const worker = spawnWorker("receiver", { DATABASE_URL: database.url, AMQP_URL: vhost.url });
+    const port = await worker.port;
     await waitFor(async () => (await readiness(port)).status === 200);
     const messages = Array.from({ length: 20 }, () => registration());
     await Promise.all(messages.map((message) => publisher.publish(UserRegistrationV1, message)));
@@ -241,10 +239,10 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
 describe("receiver readiness when the broker goes away", () => {
   it("turns unready when its broker connection is gone", async () => {
     const [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
-    const port = await freePort();
-    const { shutdown } = await startReceiver(
-      loadReceiverEnv({ DATABASE_URL: database.url, AMQP_URL: vhost.url, RECEIVER_PORT: String(port), LOG_LEVEL: "silent" }),
+    const { shutdown, server } = await startReceiver(
+      loadReceiverEnv({ DATABASE_URL: database.url, AMQP_URL: vhost.url, RECEIVER_PORT: "0", LOG_LEVEL: "silent" }),
     );
+    const port = boundPort(server);
     try {
       await waitFor(async () => (await readiness(port)).status === 200);
       await vhost.drop(); // the broker closes every connection to the deleted virtual host

@@ -12,7 +12,7 @@ import { createTestVhost } from "@userstream/messaging/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadReporterEnv } from "../src/reporter/env";
 import { startReporter } from "../src/reporter/reporter";
-import { freePort, spawnWorker, waitFor } from "./support";
+import { spawnWorker, waitFor } from "./support";
 
 const DAY = 86_400_000;
 
@@ -57,7 +57,7 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
     const env = loadReporterEnv({
       DATABASE_URL: database.url,
       AMQP_URL: vhost.url,
-      REPORTER_PORT: String(await freePort()),
+      REPORTER_PORT: "0",
       REPORTS_DIR: reportsDir,
       REPORT_CRON: "off",
       LOG_LEVEL: "silent",
@@ -177,7 +177,6 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
     const worker = spawnWorker("reporter", {
       DATABASE_URL: database.url,
       AMQP_URL: vhost.url,
-      REPORTER_PORT: String(await freePort()),
       REPORTS_DIR: reportsDir,
       REPORT_CRON: "off",
     });

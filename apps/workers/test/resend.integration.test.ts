@@ -9,7 +9,7 @@ import { startReceiver } from "../src/receiver/receiver";
 import { loadSenderEnv } from "../src/sender/env";
 import { startSender } from "../src/sender/sender";
 import { startResendStandIn } from "./resend-stand-in";
-import { freePort, waitFor } from "./support";
+import { waitFor } from "./support";
 
 describe("welcome emails through the Resend API (local stand-in)", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -24,11 +24,11 @@ describe("welcome emails through the Resend API (local stand-in)", () => {
     db = createPrismaClient(database.url);
     publisher = createPublisher(vhost.url);
     const common = { DATABASE_URL: database.url, AMQP_URL: vhost.url, LOG_LEVEL: "silent", RETRY_DELAYS_MS: "50,100" };
-    const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: String(await freePort()) }));
+    const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: "0" }));
     const sender = await startSender(
       loadSenderEnv({
         ...common,
-        SENDER_PORT: String(await freePort()),
+        SENDER_PORT: "0",
         EMAIL_PROVIDER: "resend",
         RESEND_API_KEY: "re_test_key",
         RESEND_BASE_URL: resend.url,

@@ -18,7 +18,7 @@ import { startReceiver } from "../src/receiver/receiver";
 import { loadSenderEnv } from "../src/sender/env";
 import { startSender } from "../src/sender/sender";
 import { startTestSmtpServer, type TestSmtpServer } from "./smtp-test-server";
-import { freePort, waitFor } from "./support";
+import { boundPort, refusingServer, waitFor } from "./support";
 
 const SECRET = "a-confirmation-secret-for-tests-0123456789";
 const APP_URL = "http://app.test:3000";
@@ -64,13 +64,12 @@ describe("welcome emails through a real SMTP server", () => {
 
   async function runPipeline(senderEnv: Record<string, string> = {}) {
     const common = { DATABASE_URL: database.url, AMQP_URL: vhost.url, LOG_LEVEL: "silent", RETRY_DELAYS_MS: "50,100" };
-    const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: String(await freePort()) }));
+    const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: "0" }));
     stops.push(() => receiver.shutdown.run("test"));
-    const senderPort = await freePort();
     const sender = await startSender(
       loadSenderEnv({
         ...common,
-        SENDER_PORT: String(senderPort),
+        SENDER_PORT: "0",
         SMTP_URL: smtp.url,
         APP_URL,
         CONFIRMATION_TOKEN_SECRET: SECRET,
@@ -79,7 +78,7 @@ describe("welcome emails through a real SMTP server", () => {
       }),
     );
     stops.push(() => sender.shutdown.run("test"));
-    return { senderPort };
+    return { senderPort: boundPort(sender.server) };
   }
 
   const welcomeRow = async (email: string) =>
@@ -162,7 +161,11 @@ describe("welcome emails through a real SMTP server", () => {
   });
 
   it("retries while the SMTP server is down, then marks the email dead and dead-letters it with the reason", async () => {
-    await runPipeline({ SMTP_URL: `smtp://127.0.0.1:${await freePort()}` });
+    // A server that drops every connection before a word of SMTP: a port of its own, unlike a
+    // port nothing listens on, which another test could take meanwhile.
+    const down = await refusingServer();
+    stops.push(() => down.close());
+    await runPipeline({ SMTP_URL: `smtp://127.0.0.1:${down.port}` });
     const message = registration();
     const { email } = message.payload;
     await publisher.publish(UserRegistrationV1, message);

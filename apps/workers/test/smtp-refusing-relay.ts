@@ -6,6 +6,7 @@
  *
  *   node --import tsx test/smtp-refusing-relay.ts --port 2525 --to smtp://127.0.0.1:1025
  */
+import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { createTransport } from "nodemailer";
 import { SMTPServer } from "smtp-server";
@@ -42,7 +43,10 @@ const server = new SMTPServer({
     });
   },
 });
-server.listen(Number(values.port), "127.0.0.1");
+// `--port 0`: a port of its own, named in the start line as the workers name theirs.
+server.listen(Number(values.port), "127.0.0.1", () => {
+  console.log(JSON.stringify({ msg: "smtp relay listening", port: (server.server.address() as AddressInfo).port }));
+});
 const stop = () => server.close(() => process.exit(0));
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

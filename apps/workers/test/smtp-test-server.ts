@@ -111,6 +111,8 @@ export async function startTestSmtpServer(options: { parse?: boolean; tls?: { ke
       dataHeld = false;
       for (const deliver of [...heldData.values()]) deliver();
     },
+    /** Messages accepted per recipient address, as the client gave it (with or without `parse`). */
+    deliveries: deliveries as ReadonlyMap<string, number>,
     /** Messages accepted for `address` (with or without `parse`). */
     deliveriesTo: (address: string) => deliveries.get(address) ?? 0,
     to(address: string) {

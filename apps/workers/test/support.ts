@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { reportedPort } from "@userstream/test-support";
 
 export const workersDir = fileURLToPath(new URL("..", import.meta.url));
 
@@ -20,15 +22,11 @@ export async function waitFor<T>(probe: () => Promise<T>, timeoutMs = 15_000): P
   }
 }
 
-/** A free TCP port on the loopback interface. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
+/** The port a server started in this process bound (workers are started on port 0 in tests). */
+export function boundPort(server: { address(): unknown }): number {
   const address = server.address();
-  server.close();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
+  if (typeof address !== "object" || address === null) throw new Error("the server is not listening");
+  return (address as { port: number }).port;
 }
 
 /** A worker run as a real child process, as in production, so tests can SIGTERM or kill -9 it. */
@@ -36,23 +34,39 @@ export interface WorkerProcess {
   child: ChildProcess;
   output(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The port of its health server, bound to port 0 and read from its start line. */
+  port: Promise<number>;
 }
+
+const PORT_VARIABLE = { receiver: "RECEIVER_PORT", sender: "SENDER_PORT", reporter: "REPORTER_PORT" } as const;
 
 export function spawnWorker(role: "receiver" | "sender" | "reporter", env: Record<string, string>): WorkerProcess {
   const child = spawn(process.execPath, ["--import", "tsx", `src/${role}/main.ts`], {
     cwd: workersDir,
-    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    env: { ...process.env, LOG_LEVEL: "info", [PORT_VARIABLE[role]]: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  const port = reportedPort(child.stdout as Readable);
+  // A worker killed before it started never reports one; only a test that awaits the port cares.
+  port.catch(() => undefined);
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(child, "exit").then(([code, signal]) => ({ code, signal }) as { code: number | null; signal: NodeJS.Signals | null });
-  return { child, output: () => output, exited };
+  return { child, output: () => output, exited, port };
 }
 
 /** Fetches a worker's /readyz. */
 export async function readiness(port: number) {
   const response = await fetch(`http://127.0.0.1:${port}/readyz`);
   return { status: response.status, body: (await response.json()) as { status: string; checks: Record<string, string> } };
+}
+
+/** A TCP server on a port of its own that drops every connection at once: a mail server that is down. */
+export async function refusingServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const { createServer } = await import("node:net");
+  const server = createServer((socket) => socket.destroy());
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return { port: boundPort(server), close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { ownedName } from "@userstream/test-support";
 import { testServerUrl } from "./env";
 import { pgConfigFromUrl, quoteIdent, withDatabase } from "./pg-config";
 import { runPrismaCli } from "./prisma-cli";
@@ -52,7 +52,8 @@ export async function createTestDatabase(prefix = "userstream_test"): Promise<Te
 
 async function createEmptyDatabase(prefix: string, template?: string): Promise<TestDatabase> {
   const serverUrl = testServerUrl();
-  const name = `${prefix}_${randomUUID().replaceAll("-", "")}`;
+  // The creating process is in the name: a sweep drops it once that process is gone (a killed run).
+  const name = ownedName(prefix);
   const copy = template ? ` TEMPLATE ${quoteIdent(template)}` : "";
   await runOnServer(serverUrl, `CREATE DATABASE ${quoteIdent(name)}${copy}`);
   return {
@@ -97,9 +98,8 @@ function asUser(url: string, user: string): string {
  * migration role, as production would.
  */
 export async function createTestDatabaseWithRoles(prefix = "userstream_test_roles"): Promise<TestDatabaseWithRoles> {
-  const suffix = randomUUID().replaceAll("-", "").slice(0, 12);
-  const migrator = `userstream_test_migrator_${suffix}`;
-  const app = `userstream_test_app_${suffix}`;
+  const migrator = ownedName("userstream_test_migrator");
+  const app = ownedName("userstream_test_app");
   const script = readFileSync(ROLES_SQL, "utf8")
     .replace(/\buserstream_migrator\b/g, migrator)
     .replace(/\buserstream_app\b/g, app);

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
+import { ownedName } from "@userstream/test-support";
 
 const run = promisify(execFile);
 
@@ -10,7 +10,8 @@ const run = promisify(execFile);
  * on the broker's host (as it does here and in CI).
  */
 export async function createTestVhost(prefix = "userstream-test"): Promise<{ url: string; drop(): Promise<void> }> {
-  const vhost = `${prefix}-${randomBytes(6).toString("hex")}`;
+  // The creating process is in the name: a sweep deletes it once that process is gone (a killed run).
+  const vhost = ownedName(prefix, "-");
   const base = process.env.TEST_AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
   const user = new URL(base).username || "guest";
   await run("rabbitmqctl", ["-q", "add_vhost", vhost]);

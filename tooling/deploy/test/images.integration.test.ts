@@ -6,7 +6,6 @@
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +13,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";
+import { onFreePort, onFreePorts } from "@userstream/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
@@ -40,15 +40,6 @@ function tempFolder(prefix: string) {
   return folder;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts a process as the image would; its output is kept for the failure message. */
 function start(command: string, args: string[], cwd: string, env: Record<string, string>) {
   const child = spawn(command, args, { cwd, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
@@ -67,6 +58,19 @@ async function until(started: ReturnType<typeof start>, check: () => Promise<boo
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`not ready:\n${started.output()}`);
+}
+
+/**
+ * Starts a process that is told its port up front, as an image is (PORT, API_PORT, …), and waits
+ * until `ready`; on another port when the one picked was taken meanwhile.
+ */
+function startOnFreePort(launch: (port: string) => ReturnType<typeof start>, ready: (port: string) => Promise<boolean>) {
+  return onFreePort(async (number) => {
+    const port = String(number);
+    const started = launch(port);
+    await until(started, () => ready(port));
+    return { ...started, port };
+  });
 }
 
 /** `COPY . .` (the tracked sources, what .dockerignore lets through) and a `pnpm install` into a clean folder. */
@@ -107,11 +111,9 @@ describe("the web image's runtime stage", () => {
     // COPY --from=build /app/apps/web/.next/standalone ./
     const app = tempFolder("userstream-web-image-");
     cpSync(join(web, ".next/standalone"), app, { recursive: true, verbatimSymlinks: true });
-    const port = String(await freePort());
     const env = {
       NODE_ENV: "production",
       HOSTNAME: "127.0.0.1",
-      PORT: port,
       DATABASE_URL: database.url,
       AMQP_URL: vhost.url,
       REPORTS_DIR: tempFolder("userstream-web-image-reports-"),
@@ -119,9 +121,12 @@ describe("the web image's runtime stage", () => {
     };
     const [command, ...args] = dockerCommand("apps/web/Dockerfile", "runtime", "CMD");
     expect(command).toBe("node");
-    const server = start(process.execPath, args, app, env);
+    const server = await startOnFreePort(
+      (port) => start(process.execPath, args, app, { ...env, PORT: port }),
+      async (port) => (await fetch(`http://127.0.0.1:${port}/api/health`)).ok,
+    );
+    const { port } = server;
     const base = `http://127.0.0.1:${port}`;
-    await until(server, async () => (await fetch(`${base}/api/health`)).ok);
 
     const home = await fetch(base);
     expect(home.status).toBe(200);
@@ -149,19 +154,20 @@ describe("the web image's api stage", () => {
     expect(existsSync(join(app, "node_modules/.pnpm/node_modules/vitest"))).toBe(false);
     // COPY --from=build /app/packages/db/src/generated …
     cpSync(join(root, "packages/db/src/generated"), join(app, "packages/db/src/generated"), { recursive: true });
-    const port = String(await freePort());
     const env = {
       NODE_ENV: "production",
-      API_PORT: port,
       DATABASE_URL: database.url,
       AMQP_URL: vhost.url,
       ...WEB_SECRETS,
     };
     const [command, ...args] = dockerCommand("apps/web/Dockerfile", "api", "CMD");
     expect(command).toBe("node");
-    const api = start(process.execPath, args, join(app, "apps/web"), env);
+    const api = await startOnFreePort(
+      (port) => start(process.execPath, args, join(app, "apps/web"), { ...env, API_PORT: port }),
+      async (port) => (await fetch(`http://127.0.0.1:${port}/api/health`)).ok,
+    );
+    const { port } = api;
     const base = `http://127.0.0.1:${port}`;
-    await until(api, async () => (await fetch(`${base}/api/health`)).ok);
 
     const registration = { firstName: "Ada", lastName: "Lovelace", email: "ada.api-image@example.com" };
     const accepted = await fetch(`${base}/api/v1/registrations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(registration) });
@@ -183,15 +189,16 @@ describe("the workers image", () => {
   let smtpPort: number;
   let mailCatcher: ReturnType<typeof start>;
   beforeAll(async () => {
-    const [smtp, web] = await Promise.all([freePort(), freePort()]);
-    smtpPort = smtp;
-    mailCatcher = start(
-      process.execPath,
-      ["node_modules/maildev/bin/maildev", "--smtp", String(smtp), "--web", String(web), "--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--silent"],
-      root,
-      {},
-    );
-    await until(mailCatcher, async () => (await fetch(`http://127.0.0.1:${web}/email`)).ok);
+    await onFreePorts(2, async ([smtp = 0, web = 0]) => {
+      smtpPort = smtp;
+      mailCatcher = start(
+        process.execPath,
+        ["node_modules/maildev/bin/maildev", "--smtp", String(smtp), "--web", String(web), "--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--silent"],
+        root,
+        {},
+      );
+      await until(mailCatcher, async () => (await fetch(`http://127.0.0.1:${web}/email`)).ok);
+    });
   });
 
   it("migrate stage: with only the database package installed, creates the database and applies the migrations", async () => {
@@ -232,8 +239,8 @@ describe("the workers image", () => {
     const workers = join(app, "apps/workers");
     const healthcheck = dockerCommand("apps/workers/Dockerfile", "runtime", "HEALTHCHECK");
     for (const role of ["receiver", "sender", "reporter"]) {
-      const port = String(await freePort());
-      const env = {
+      const reportsDir = tempFolder("userstream-workers-image-reports-");
+      const roleEnv = (port: string) => ({
         NODE_ENV: "production",
         DATABASE_URL: database.url,
         AMQP_URL: vhost.url,
@@ -241,12 +248,14 @@ describe("the workers image", () => {
         RECEIVER_PORT: role === "receiver" ? port : "1",
         SENDER_PORT: role === "sender" ? port : "1",
         REPORTER_PORT: role === "reporter" ? port : "1",
-        REPORTS_DIR: tempFolder("userstream-workers-image-reports-"),
+        REPORTS_DIR: reportsDir,
         REPORT_CRON: "off",
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-      };
-      const worker = start("sh", ["docker/entrypoint.sh", role], workers, env);
-      await until(worker, () => run(process.execPath, healthcheck.slice(1), { cwd: workers, env }).then(() => true));
+      });
+      const worker = await startOnFreePort(
+        (port) => start("sh", ["docker/entrypoint.sh", role], workers, roleEnv(port)),
+        (port) => run(process.execPath, healthcheck.slice(1), { cwd: workers, env: roleEnv(port) }).then(() => true),
+      );
       worker.child.kill("SIGTERM");
       await new Promise((resolve) => worker.child.once("exit", resolve));
       expect(worker.child.exitCode, `${role} stops cleanly on SIGTERM:\n${worker.output()}`).toBe(0);

@@ -1,11 +1,12 @@
 import { once } from "node:events";
+import type { AddressInfo } from "node:net";
 import { connect } from "amqplib";
 import nodemailer from "nodemailer";
 import pg from "pg";
 import { SMTPServer } from "smtp-server";
 import { EmailSendV1, QUEUES, createEnvelope } from "@userstream/contracts";
 import { assertTopology, createPublisher } from "@userstream/messaging";
-import { type BenchProcess, cpuSeconds, freePort, startNode, waitUntil } from "./processes";
+import { type BenchProcess, cpuSeconds, startNode, waitUntil } from "./processes";
 import { latencySummary, round } from "./results";
 
 /** An SMTP server that accepts every message, discards it and notes when it arrived, by recipient. */
@@ -25,9 +26,9 @@ export async function startSmtpSink() {
       });
     },
   });
-  const port = await freePort();
-  server.listen(port, "127.0.0.1");
+  server.listen(0, "127.0.0.1");
   await once(server.server, "listening");
+  const port = (server.server.address() as AddressInfo).port;
   return { url: `smtp://127.0.0.1:${port}`, port, arrivals, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
@@ -95,7 +96,7 @@ export async function measureSenders(options: { databaseUrl: string; amqpUrl: st
         startNode("src/sender/main.ts", {
           DATABASE_URL: options.databaseUrl,
           AMQP_URL: options.amqpUrl,
-          SENDER_PORT: String(await freePort()),
+          SENDER_PORT: "0",
           EMAIL_PROVIDER: "smtp",
           SMTP_URL: options.sink.url,
           LOG_LEVEL: "info",

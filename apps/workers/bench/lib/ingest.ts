@@ -3,7 +3,7 @@ import { connect, type Channel } from "amqplib";
 import pg from "pg";
 import { QUEUES, UserRegistrationV1, createEnvelope, type UserRegistrationMessage } from "@userstream/contracts";
 import { assertTopology, createPublisher } from "@userstream/messaging";
-import { type BenchProcess, cpuSeconds, cpuSecondsByName, freePort, machineBusySeconds, startNode, waitUntil } from "./processes";
+import { type BenchProcess, cpuSeconds, cpuSecondsByName, machineBusySeconds, startNode, waitUntil } from "./processes";
 import { latencySummary, round } from "./results";
 
 export type IngestConsumer = "receiver" | "baseline";
@@ -25,7 +25,7 @@ async function startConsumer(run: IngestRun): Promise<BenchProcess> {
   return startNode("src/receiver/main.ts", {
     DATABASE_URL: run.databaseUrl,
     AMQP_URL: run.amqpUrl,
-    RECEIVER_PORT: String(await freePort()),
+    RECEIVER_PORT: "0",
     LOG_LEVEL: "info",
   });
 }

@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { type BenchProcess, freePort, spawnProcess, waitUntil } from "./processes";
+import { onFreePort } from "@userstream/test-support";
+import { type BenchProcess, spawnProcess, waitUntil } from "./processes";
 import { repoRoot } from "./results";
 
 const webDir = path.join(repoRoot, "apps", "web");
@@ -41,16 +42,24 @@ async function ensureBuild() {
   if (code !== 0) throw new Error(`next build failed (exit ${code})`);
 }
 
-/** Spawns a server of apps/web and waits until its `/api/health` answers 200. */
-async function startWebProcess(what: string, command: string, args: (port: number) => string[], env: Record<string, string>) {
-  const port = await freePort();
+/**
+ * Spawns a server of apps/web and waits until its `/api/health` answers 200. Its port goes into
+ * APP_URL too, so it is picked here, and another is tried when it was taken meanwhile.
+ */
+function startWebProcess(what: string, command: string, args: (port: number) => string[], env: Record<string, string>) {
+  return onFreePort((port) => startWebProcessOn(port, what, command, args, env));
+}
+
+async function startWebProcessOn(port: number, what: string, command: string, args: (port: number) => string[], env: Record<string, string>) {
   const url = `http://127.0.0.1:${port}`;
   const server = spawnProcess(command, args(port), {
     cwd: webDir,
     env: { ...process.env, ...PRODUCTION_ENV, APP_URL: url, PORT: String(port), API_PORT: String(port), API_HOST: "127.0.0.1", ...env },
   });
   try {
-    await waitUntil(what, async () => server.child.exitCode === null && (await fetch(`${url}/api/health`)).ok, 90_000, 250);
+    // A server that exits (its port taken, say) fails at once rather than after the whole wait.
+    const exited = once(server.child, "exit").then(([code]) => Promise.reject(new Error(`${what} exited (${code})`)));
+    await Promise.race([waitUntil(what, async () => (await fetch(`${url}/api/health`)).ok, 90_000, 250), exited]);
   } catch (err) {
     await server.stop();
     throw new Error(`${(err as Error).message}\n${server.output()}`);

@@ -42,6 +42,9 @@ export function createWorkerMetrics(role: string, queue: string, latencyBuckets:
       registers: [registry],
     }),
   };
+  // Every outcome is exported from the start (at 0), so a scrape that lacks one means a wrong name,
+  // not "none yet".
+  for (const outcome of ["acked", "retried", "dead-lettered"] satisfies Outcome[]) metrics.consumed.inc({ outcome }, 0);
   return {
     ...metrics,
     /** The consumer's hooks that feed these metrics: spread them into `startConsumer`'s options. */

@@ -3,7 +3,7 @@ import { createHealingPool, createPrismaClient } from "@userstream/db";
 import { createPublisher, startBatchConsumer } from "@userstream/messaging";
 import { startHealthServer } from "../lib/health-server";
 import { databaseCheck } from "../lib/worker-metrics";
-import { createLogger } from "../lib/logger";
+import { createLogger, logStarted } from "../lib/logger";
 import { createShutdown } from "../lib/shutdown";
 import type { ReceiverEnv } from "./env";
 import { createReceiverMetrics } from "./metrics";
@@ -81,6 +81,6 @@ export async function startReceiver(env: ReceiverEnv) {
   shutdown.add("close the publisher", () => publisher.close());
   shutdown.add("close the health server", () => new Promise((resolve) => server.close(resolve)));
   shutdown.add("disconnect the database", () => Promise.all([db.$disconnect(), pool.end()]));
-  logger.info({ port: env.RECEIVER_PORT }, "receiver started");
+  logStarted(logger, server, {}, "receiver started");
   return { shutdown, server, logger };
 }

@@ -3,7 +3,7 @@ import { ReportGenerateV1 } from "@userstream/contracts";
 import { createPublisher, startConsumer } from "@userstream/messaging";
 import { startHealthServer } from "../lib/health-server";
 import { databaseCheck } from "../lib/worker-metrics";
-import { createLogger } from "../lib/logger";
+import { createLogger, logStarted } from "../lib/logger";
 import { createShutdown } from "../lib/shutdown";
 import type { ReporterEnv } from "./env";
 import { createReporterMetrics } from "./metrics";
@@ -65,6 +65,6 @@ export async function startReporter(env: ReporterEnv) {
   shutdown.add("close the publisher", () => publisher.close());
   shutdown.add("close the health server", () => new Promise((resolve) => server.close(resolve)));
   shutdown.add("disconnect the database", () => pool.end());
-  logger.info({ port: env.REPORTER_PORT, reportsDir: env.REPORTS_DIR, cron: env.REPORT_CRON }, "reporter started");
+  logStarted(logger, server, { reportsDir: env.REPORTS_DIR, cron: env.REPORT_CRON }, "reporter started");
   return { shutdown, server, logger };
 }

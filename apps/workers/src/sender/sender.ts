@@ -3,7 +3,7 @@ import { createHealingPool, createPrismaClient } from "@userstream/db";
 import { startConsumer } from "@userstream/messaging";
 import { startHealthServer } from "../lib/health-server";
 import { databaseCheck } from "../lib/worker-metrics";
-import { createLogger } from "../lib/logger";
+import { createLogger, logStarted } from "../lib/logger";
 import { createShutdown } from "../lib/shutdown";
 import { deliverEmail } from "./deliver-email";
 import type { SenderEnv } from "./env";
@@ -83,6 +83,6 @@ export async function startSender(env: SenderEnv) {
   shutdown.add("close the mail provider", () => provider.close());
   shutdown.add("close the health server", () => new Promise((resolve) => server.close(resolve)));
   shutdown.add("disconnect the database", () => Promise.all([db.$disconnect(), pool.end()]));
-  logger.info({ port: env.SENDER_PORT, provider: provider.name }, "sender started");
+  logStarted(logger, server, { provider: provider.name }, "sender started");
   return { shutdown, server, logger };
 }

@@ -1,0 +1,17 @@
+/** The variables the test support reads; every other module takes its settings from here. */
+
+/** The server on which test databases are made (the same default as packages/db). */
+export function testServerUrl(): string {
+  return process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
+}
+
+/**
+ * A process that outlives this one and owns what it creates (e.g. the test script, `$$`), for
+ * resources made by a short-lived process for a whole run. Unset: the creating process owns them.
+ */
+export function ownerPidOverride(): number | undefined {
+  const value = process.env.USERSTREAM_TEST_OWNER_PID;
+  if (!value) return undefined;
+  if (!/^\d+$/.test(value)) throw new Error(`USERSTREAM_TEST_OWNER_PID must be a process id: ${value}`);
+  return Number(value);
+}
