@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApi } from "../bench/lib/web";
 import type { BenchProcess } from "../bench/lib/processes";
 import { startRabbit, type ChaosRabbit } from "../chaos/cluster";
-import { freePort, readiness, spawnWorker, waitFor, type WorkerProcess } from "./support";
+import { onFreePorts } from "@userstream/test-support";
+import { readiness, spawnWorker, waitFor, type WorkerProcess } from "./support";
 
 /** Short, so the test does not wait long; the refusal while blocked must come well before it. */
 const CONFIRM_TIMEOUT_MS = 3_000;
@@ -26,11 +27,11 @@ describe("registrations while the broker is in a disk alarm", () => {
 
   beforeAll(async () => {
     // One after the other, so that whatever started is known to afterAll even if the next fails.
-    rabbit = await startRabbit({ nodePort: await freePort(), distPort: await freePort() });
+    rabbit = await onFreePorts(2, ([nodePort = 0, distPort = 0]) => startRabbit({ nodePort, distPort }));
     database = await createTestDatabase("userstream_broker_alarm");
     db = createPrismaClient(database.url);
-    const receiverPort = await freePort();
-    receiver = spawnWorker("receiver", { DATABASE_URL: database.url, AMQP_URL: rabbit.url, RECEIVER_PORT: String(receiverPort) });
+    receiver = spawnWorker("receiver", { DATABASE_URL: database.url, AMQP_URL: rabbit.url });
+    const receiverPort = await receiver.port;
     await waitFor(async () => (await readiness(receiverPort)).status === 200, 60_000);
     api = await startApi({
       DATABASE_URL: database.url,
