@@ -10,7 +10,7 @@ import * as health from "~/app/api/health/route";
 import { env } from "~/env";
 import { warnAboutDevelopmentAdmin } from "~/instrumentation-node";
 import { createApiServer, type Route } from "~/server/api/api-server";
-import { getLogger } from "~/server/logger";
+import { getLogger, setLogService } from "~/server/logger";
 import { closeOnSignals } from "~/server/shutdown";
 
 const ROUTES: Route[] = [
@@ -20,6 +20,7 @@ const ROUTES: Route[] = [
   { path: "/api/trpc/", handlers: trpc },
 ];
 
+setLogService("api");
 await warnAboutDevelopmentAdmin(env);
 const logger = getLogger();
 const server = createApiServer(ROUTES, (error) => logger.error({ err: error }, "request failed"));
