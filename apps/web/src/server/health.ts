@@ -24,7 +24,7 @@ async function run(check: () => Promise<unknown>, what: string): Promise<CheckSt
     return "up";
   } catch (error) {
     const message = error instanceof Error ? error.message.trim().split("\n").at(-1) : String(error);
-    getLogger().error({ check: what, err: { message } }, "health check failed");
+    getLogger().error({ check: what, error: message }, "health check failed");
     return "down";
   }
 }

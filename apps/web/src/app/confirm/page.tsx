@@ -64,7 +64,7 @@ async function confirm(token: string | string[] | undefined): Promise<Outcome> {
   } catch (error) {
     // The database is away: a page that says so beats Next's generic error page; the log says why.
     const message = error instanceof Error ? error.message.trim().split("\n").at(-1) : String(error);
-    getLogger().error({ err: { message } }, "email confirmation failed");
+    getLogger().error({ error: message }, "email confirmation failed");
     return "unavailable";
   }
 }
