@@ -1,7 +1,7 @@
 // The REST API on its own (the design's port 8083): `/api/v1/*`, `/api/openapi.json`,
-// `/api/health`, `/metrics`, and the same procedures over tRPC (`/api/trpc/*`, for a proxy that sends them
-// here), served by the web's own route handlers through a plain Node http server instead of
-// Next.js. `pnpm --filter @userstream/web start:api`, on API_HOST:API_PORT.
+// `/api/health`, `/metrics`, and the same procedures over tRPC (`/api/trpc/*`, for a proxy that
+// sends them here), served by the web's own route handlers through a plain Node http server
+// instead of Next.js. `pnpm --filter @userstream/web start:api`, on API_HOST:API_PORT.
 import type { AddressInfo } from "node:net";
 import * as rest from "~/app/api/v1/[...path]/route";
 import * as openApi from "~/app/api/openapi.json/route";
