@@ -17,6 +17,9 @@ const only = onlyIndex > 0 ? process.argv[onlyIndex + 1]?.split(",") : undefined
 const mailCatcher = (env.MAIL_CATCHER || "on") !== "off";
 // The reporter writes and the web serves the same folder: resolve it once, from the repository root.
 env.REPORTS_DIR = path.resolve(root, env.REPORTS_DIR || "reports");
+// The processes write into pipes (their lines get a prefix here), so they cannot see the terminal
+// themselves: in development on a terminal, ask for readable lines instead of JSON.
+if (dev && process.stdout.isTTY && (env.LOG_FORMAT || "auto") === "auto") env.LOG_FORMAT = "pretty";
 
 const port = {
   web: env.PORT || "3000",

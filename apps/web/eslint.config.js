@@ -33,4 +33,10 @@ export default [
       "no-restricted-imports": ["error", { paths: [{ name: "pg", message: "The web talks to PostgreSQL through Prisma only." }] }],
     },
   },
+  {
+    // Every line the web and the API server write goes through the logger (src/server/logger.ts),
+    // so each has its time and service and follows LOG_LEVEL and LOG_FORMAT.
+    files: ["src/**/*.{ts,tsx}"],
+    rules: { "no-console": "error" },
+  },
 ];

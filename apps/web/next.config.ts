@@ -23,7 +23,7 @@ const nextConfig: NextConfig = {
   // Workspace packages ship TypeScript sources.
   transpilePackages: ["@userstream/contracts", "@userstream/db", "@userstream/messaging"],
   // Native drivers and Prisma's runtime load files at run time: keep them out of the bundle.
-  serverExternalPackages: ["pg", "amqplib", "pino", "@prisma/client", "@prisma/adapter-pg"],
+  serverExternalPackages: ["pg", "amqplib", "pino", "pino-pretty", "prom-client", "@prisma/client", "@prisma/adapter-pg"],
   // `next dev` on 127.0.0.1 refuses its own dev resources to other origins, and the page never hydrates.
   allowedDevOrigins: ["127.0.0.1", "localhost"],
   experimental: {

@@ -1,14 +1,15 @@
 // The REST API on its own (the design's port 8083): `/api/v1/*`, `/api/openapi.json`,
-// `/api/health`, and the same procedures over tRPC (`/api/trpc/*`, for a proxy that sends them
-// here), served by the web's own route handlers through a plain Node http server instead of
-// Next.js. `pnpm --filter @userstream/web start:api`, on API_HOST:API_PORT.
+// `/api/health`, `/metrics`, and the same procedures over tRPC (`/api/trpc/*`, for a proxy that
+// sends them here), served by the web's own route handlers through a plain Node http server
+// instead of Next.js. `pnpm --filter @userstream/web start:api`, on API_HOST:API_PORT.
 import type { AddressInfo } from "node:net";
 import { loadEnvOrExit, warnAboutDevelopmentAdmin } from "~/instrumentation-node";
 import { createApiServer, type Route } from "~/server/api/api-server";
 
 // The environment first (the files filled in, then validated): every module below reads it.
 const env = await loadEnvOrExit();
-const { getLogger } = await import("~/server/logger");
+const { getLogger, setLogService } = await import("~/server/logger");
+const { observeRequestDurations } = await import("~/server/request-metrics");
 const { closeOnSignals } = await import("~/server/shutdown");
 
 const ROUTES: Route[] = [
@@ -16,10 +17,13 @@ const ROUTES: Route[] = [
   { path: "/api/openapi.json", handlers: await import("~/app/api/openapi.json/route") },
   { path: "/api/health", handlers: await import("~/app/api/health/route") },
   { path: "/api/trpc/", handlers: await import("~/app/api/trpc/[trpc]/route") },
+  { path: "/metrics", handlers: await import("~/app/metrics/route") },
 ];
 
+setLogService("api");
 await warnAboutDevelopmentAdmin(env);
 const logger = getLogger();
+observeRequestDurations();
 const server = createApiServer(ROUTES, (error) => logger.error({ err: error }, "request failed"));
 // Keep-alive connections outlive a load balancer's idle timeout (usually 60 s), as Next.js does.
 server.keepAliveTimeout = 65_000;

@@ -1,54 +1,12 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import { connect, type ChannelModel } from "amqplib";
 import { QUEUES } from "@userstream/contracts";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "./server/api/limited-body";
-import { DEVELOPMENT_ADMIN } from "./server/auth/development-admin";
+import { startApi, stop } from "./server/api/testing";
 
-const webDir = fileURLToPath(new URL("..", import.meta.url));
 const registration = { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" };
-
-/** `start:api` as a deployment runs it, on a port of its choosing, against the test's database and vhost. */
-function startApi(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "src/api-main.ts"], {
-    cwd: webDir,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      API_PORT: "0",
-      API_HOST: "127.0.0.1",
-      CONFIRMATION_TOKEN_SECRET: "test-confirmation-secret-0123456789-0123456789",
-      ADMIN_EMAIL: DEVELOPMENT_ADMIN.ADMIN_EMAIL,
-      ADMIN_PASSWORD_HASH: DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH,
-      SESSION_SECRET: "test-session-secret-0123456789-0123456789-0123",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const listening = new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", () => {
-      const port = /"port":(\d+),"host":"127\.0\.0\.1","msg":"REST API listening"/.exec(output)?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}`);
-    });
-    child.once("exit", (code) => reject(new Error(`the API server exited (${code}) before listening:\n${output}`)));
-  });
-  return { child, listening, output: () => output };
-}
-
-async function stop(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  const [code] = (await exited) as [number | null];
-  return code;
-}
 
 describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ", () => {
   let database: TestDatabase;

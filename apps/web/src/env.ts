@@ -1,5 +1,6 @@
 import { createEnv } from "@t3-oss/env-nextjs";
 import { readFileVariables } from "@userstream/contracts/env-files";
+import { LOG_FORMATS, LOG_LEVELS } from "@userstream/messaging/logging";
 import { z } from "zod";
 import { DEVELOPMENT_ADMIN } from "./server/auth/development-admin";
 import { parsePasswordHash } from "./server/auth/password";
@@ -74,7 +75,9 @@ const server = {
   SENDER_URL: z.url().default("http://127.0.0.1:8082"),
   REPORTER_URL: z.url().default("http://127.0.0.1:8084"),
   PUBLISH_CONFIRM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** `auto`: readable text on a terminal outside production, JSON lines otherwise. */
+  LOG_FORMAT: z.enum(LOG_FORMATS).default("auto"),
   /** Where the REST API listens when it runs on its own (`start:api`); 0 picks a free port. */
   API_PORT: z.coerce.number().int().min(0).max(65_535).default(8083),
   API_HOST: z.string().default("0.0.0.0"),

@@ -27,6 +27,7 @@ export async function loadEnvOrExit() {
   return import("./env").then(
     (module) => module.env,
     (error: unknown) => {
+      // eslint-disable-next-line no-console -- no logger before the environment is valid (LOG_LEVEL, LOG_FORMAT may be what is wrong); the list of bad variables is for a person
       console.error(error instanceof Error ? error.message : error);
       return process.exit(EXIT_CONFIG);
     },
@@ -44,6 +45,7 @@ export async function validateEnvironmentOrExit(): Promise<void> {
     const { closeOnSignals } = await import("./server/shutdown");
     closeOnSignals(env.SHUTDOWN_TIMEOUT_MS);
   } catch (error) {
+    // eslint-disable-next-line no-console -- no logger before the environment is valid (LOG_LEVEL, LOG_FORMAT may be what is wrong); the list of bad variables is for a person
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
@@ -61,10 +63,9 @@ export async function warnAboutDevelopmentAdmin(env: { NODE_ENV: string; ADMIN_P
     env.SESSION_SECRET === DEVELOPMENT_ADMIN.SESSION_SECRET ? "SESSION_SECRET" : null,
   ].filter(Boolean);
   if (defaults.length === 0) return;
-  console.warn(
-    JSON.stringify({
-      level: "warn",
-      msg: `${defaults.join(" and ")} ${defaults.length > 1 ? "are" : "is"} the development value from .env.example: anyone can sign in as admin. Set your own for any real deployment.`,
-    }),
+  const { getLogger } = await import("./server/logger");
+  const verb = defaults.length > 1 ? "are" : "is";
+  getLogger().warn(
+    `${defaults.join(" and ")} ${verb} the development value from .env.example: anyone can sign in as admin. Set your own for any real deployment.`,
   );
 }

@@ -11,6 +11,11 @@ export interface PublisherOptions {
   /** How long to wait for the broker's confirm before reporting failure. */
   confirmTimeoutMs?: number;
   logger?: Logger;
+  /**
+   * Told of each message sent: how long the broker took to confirm it (`confirmed`), or until it
+   * was given up (not confirmed in time, or refused). For metrics.
+   */
+  onConfirm?(outcome: { queue: string; seconds: number; confirmed: boolean }): void;
 }
 
 export interface Publisher {
@@ -120,16 +125,23 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
     failed?.connection.close().catch(() => undefined);
   }
 
+  /** Sends one message on the open channel and waits for its confirm, telling `onConfirm` how long it took. */
+  async function sendTimed(channel: ConfirmChannel, queue: string, message: { id: string; type: string }) {
+    const started = performance.now();
+    const properties = { messageId: message.id, type: message.type, contentType: "application/json", timestamp: Date.now() };
+    let confirmed = false;
+    try {
+      await sendConfirmed(channel, queue, Buffer.from(JSON.stringify(message)), properties, confirmTimeoutMs);
+      confirmed = true;
+    } finally {
+      options.onConfirm?.({ queue, seconds: (performance.now() - started) / 1000, confirmed });
+    }
+  }
+
   async function publishConfirmed(queue: string, message: { id: string; type: string }) {
     try {
       const { channel } = await usableLink(`could not publish to ${queue}`);
-      await sendConfirmed(
-        channel,
-        queue,
-        Buffer.from(JSON.stringify(message)),
-        { messageId: message.id, type: message.type, contentType: "application/json", timestamp: Date.now() },
-        confirmTimeoutMs,
-      );
+      await sendTimed(channel, queue, message);
     } catch (err) {
       // Anything that failed before a send (no connection, no channel, topology) sent nothing.
       const outcome = err instanceof PublishError ? err.outcome : "refused";

@@ -2,6 +2,7 @@ import "server-only";
 import { connect } from "amqplib";
 import { env } from "~/env";
 import { getDb } from "./db";
+import { getLogger } from "./logger";
 import { getPublisher } from "./publisher";
 
 /** As the workers' /readyz says it. Why a check failed goes to the log, not to the caller. */
@@ -23,7 +24,7 @@ async function run(check: () => Promise<unknown>, what: string): Promise<CheckSt
     return "up";
   } catch (error) {
     const message = error instanceof Error ? error.message.trim().split("\n").at(-1) : String(error);
-    console.error(JSON.stringify({ level: "error", msg: "health check failed", check: what, err: { message } }));
+    getLogger().error({ check: what, error: message }, "health check failed");
     return "down";
   }
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { createPublisher, type Publisher } from "@userstream/messaging";
 import { env } from "~/env";
 import { getLogger } from "./logger";
+import { getWebMetrics } from "./metrics";
 
 // Kept on globalThis so that dev-mode hot reloads reuse one broker connection.
 const globalForPublisher = globalThis as unknown as { userstreamPublisher?: Publisher };
@@ -14,6 +15,9 @@ export function getPublisher(): Publisher {
   globalForPublisher.userstreamPublisher ??= createPublisher(env.AMQP_URL, {
     confirmTimeoutMs: env.PUBLISH_CONFIRM_TIMEOUT_MS,
     logger: getLogger(),
+    onConfirm: ({ queue, seconds, confirmed }) => {
+      getWebMetrics().publishConfirm.observe({ queue, result: confirmed ? "confirmed" : "failed" }, seconds);
+    },
   });
   return globalForPublisher.userstreamPublisher;
 }

@@ -6,6 +6,7 @@ import {
 } from "@userstream/contracts";
 import type { NotificationStatus, PrismaClient } from "@userstream/db";
 import type { Logger, Publisher } from "@userstream/messaging";
+import { getWebMetrics } from "./metrics";
 
 export interface SubmitRegistrationDeps {
   publisher: Pick<Publisher, "publish">;
@@ -28,6 +29,7 @@ export async function submitRegistration(
   const registrationId = crypto.randomUUID();
   const envelope = createEnvelope(UserRegistrationV1, { ...registration, registrationId }, registrationId);
   await publisher.publish(UserRegistrationV1, envelope);
+  getWebMetrics().registrationsAccepted.inc();
   // The first line of a registration's trail: the receiver and sender log the same id.
   logger?.info({ registrationId, messageId: envelope.id }, "registration accepted");
   return { registrationId };

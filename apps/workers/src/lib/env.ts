@@ -1,11 +1,15 @@
 import { readFileVariables } from "@userstream/contracts/env-files";
+import { LOG_FORMATS, LOG_LEVELS } from "@userstream/messaging/logging";
 import { z } from "zod";
 
 /** Variables every worker reads. */
 export const commonEnv = {
   DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/userstream"),
   AMQP_URL: z.url().default("amqp://guest:guest@127.0.0.1:5672"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** `auto`: readable text on a terminal outside production, JSON lines otherwise. */
+  LOG_FORMAT: z.enum(LOG_FORMATS).default("auto"),
+  NODE_ENV: z.string().default("development"),
   /** Waits before each retry of a failed message, in milliseconds, comma-separated. */
   RETRY_DELAYS_MS: z
     .string()

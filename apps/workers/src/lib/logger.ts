@@ -1,16 +1,10 @@
-import pino from "pino";
-
-/** JSON logs, one line each, tagged with the process role so lines from all services can be merged. */
-export function createLogger(service: string, level: string) {
-  return pino({ level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime });
-}
-export type Logger = ReturnType<typeof createLogger>;
+import type { PinoLogger } from "@userstream/messaging/logging";
 
 /**
  * Logs that the process has started and the port it bound (the one it got when told port 0): at
  * every LOG_LEVEL but `silent`, since supervisors and tests read where it listens from this line.
  */
-export function logStarted(logger: Logger, server: { address(): unknown }, fields: Record<string, unknown>, message: string) {
+export function logStarted(logger: PinoLogger, server: { address(): unknown }, fields: Record<string, unknown>, message: string) {
   const address = server.address();
   const port = typeof address === "object" && address ? (address as { port: number }).port : undefined;
   const startLogger = logger.isLevelEnabled("info") || logger.level === "silent" ? logger : logger.child({}, { level: "info" });

@@ -1,4 +1,4 @@
-import type { Logger } from "./logger";
+import type { PinoLogger as Logger } from "@userstream/messaging/logging";
 
 type Step = { name: string; run: () => Promise<unknown> };
 

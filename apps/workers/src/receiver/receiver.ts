@@ -3,7 +3,8 @@ import { createHealingPool, createPrismaClient } from "@userstream/db";
 import { createPublisher, startBatchConsumer } from "@userstream/messaging";
 import { startHealthServer } from "../lib/health-server";
 import { databaseCheck } from "../lib/worker-metrics";
-import { createLogger, logStarted } from "../lib/logger";
+import { createLogger } from "@userstream/messaging/logging";
+import { logStarted } from "../lib/logger";
 import { createShutdown } from "../lib/shutdown";
 import type { ReceiverEnv } from "./env";
 import { createReceiverMetrics } from "./metrics";
@@ -15,7 +16,7 @@ import { storeRegistrations } from "./store-registrations";
  * consume `user.registration`. Returns the shutdown, so tests can run it in-process.
  */
 export async function startReceiver(env: ReceiverEnv) {
-  const logger = createLogger("receiver", env.LOG_LEVEL);
+  const logger = createLogger("receiver", env);
   const metrics = createReceiverMetrics();
   const db = createPrismaClient(env.DATABASE_URL);
   // Batches are stored with plain SQL on connections of their own; one cut mid-batch (PostgreSQL

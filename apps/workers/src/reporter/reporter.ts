@@ -3,7 +3,8 @@ import { ReportGenerateV1 } from "@userstream/contracts";
 import { createPublisher, startConsumer } from "@userstream/messaging";
 import { startHealthServer } from "../lib/health-server";
 import { databaseCheck } from "../lib/worker-metrics";
-import { createLogger, logStarted } from "../lib/logger";
+import { createLogger } from "@userstream/messaging/logging";
+import { logStarted } from "../lib/logger";
 import { createShutdown } from "../lib/shutdown";
 import type { ReporterEnv } from "./env";
 import { createReporterMetrics } from "./metrics";
@@ -17,7 +18,7 @@ const RETENTION_INTERVAL_MS = 6 * 60 * 60_000;
  * consume `report.generate`, and run the schedule. Returns the shutdown, so tests can run it in-process.
  */
 export async function startReporter(env: ReporterEnv) {
-  const logger = createLogger("reporter", env.LOG_LEVEL);
+  const logger = createLogger("reporter", env);
   const metrics = createReporterMetrics();
   const publisher = createPublisher(env.AMQP_URL, { logger });
   const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);

@@ -4,7 +4,7 @@ import { createConfirmationToken } from "@userstream/contracts/confirmation-toke
 import type { PrismaClient } from "@userstream/db";
 import type pg from "pg";
 import { PermanentError, RetryLaterError, type DeliveryContext } from "@userstream/messaging";
-import type { Logger } from "../lib/logger";
+import type { PinoLogger as Logger } from "@userstream/messaging/logging";
 import { EmailDeliveryError, type EmailProvider, type Mailbox } from "./providers/email-provider";
 import { renderWelcomeEmail } from "./render-welcome-email";
 

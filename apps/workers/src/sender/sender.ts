@@ -3,7 +3,8 @@ import { createHealingPool, createPrismaClient } from "@userstream/db";
 import { startConsumer } from "@userstream/messaging";
 import { startHealthServer } from "../lib/health-server";
 import { databaseCheck } from "../lib/worker-metrics";
-import { createLogger, logStarted } from "../lib/logger";
+import { createLogger } from "@userstream/messaging/logging";
+import { logStarted } from "../lib/logger";
 import { createShutdown } from "../lib/shutdown";
 import { deliverEmail } from "./deliver-email";
 import type { SenderEnv } from "./env";
@@ -30,7 +31,7 @@ function createProvider(env: SenderEnv): EmailProvider {
  * metrics, then consume `email.send`. Returns the shutdown, so tests can run it in-process.
  */
 export async function startSender(env: SenderEnv) {
-  const logger = createLogger("sender", env.LOG_LEVEL);
+  const logger = createLogger("sender", env);
   const metrics = createSenderMetrics();
   const db = createPrismaClient(env.DATABASE_URL);
   // The claim and the "sent" record of every email; a connection cut mid-statement fails that

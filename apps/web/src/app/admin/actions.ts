@@ -8,6 +8,7 @@ import { adminAuthConfig, signInThrottleConfig } from "~/server/auth/auth-config
 import { attemptSignIn } from "~/server/auth/sign-in";
 import { clientAddress } from "~/server/client-address";
 import { getDb } from "~/server/db";
+import { getAuditLogger } from "~/server/logger";
 
 /** What the sign-in form shows after an attempt; `attempt` remounts the form so the email is kept. */
 export interface SignInState {
@@ -19,10 +20,6 @@ export interface SignInState {
 /** Longest input worth checking: an email is at most 254 characters; a password here at most 1024. */
 const MAX_EMAIL_LENGTH = 254;
 const MAX_PASSWORD_LENGTH = 1024;
-
-function log(level: "info" | "warn", msg: string, fields: object = {}) {
-  console[level](JSON.stringify({ level, msg, ...fields }));
-}
 
 /**
  * Signs the admin in: sets the session cookie and goes to /admin. Any failure gives the one
@@ -46,13 +43,13 @@ export async function signIn(previous: SignInState, formData: FormData): Promise
   const credentials = withinLimits ? { email, password } : { email: keptEmail, password: "" };
   const signedIn = await attemptSignIn(credentials, address, { db: getDb(), auth: config, throttle: signInThrottleConfig() });
   if (!signedIn.ok) {
-    log("warn", "admin sign-in refused", { reason: signedIn.reason, address });
+    getAuditLogger().warn({ reason: signedIn.reason, address }, "admin sign-in refused");
     const error = signedIn.reason === "locked" ? LOCKED_OUT_MESSAGE : INCORRECT_CREDENTIALS_MESSAGE;
     return { error, email: keptEmail, attempt };
   }
   const store = await cookies();
   store.set(ADMIN_SESSION_COOKIE, signedIn.token, sessionCookieOptions(config, signedIn.session.expiresAt));
-  log("info", "admin signed in", { email: signedIn.session.email });
+  getAuditLogger().info({ email: signedIn.session.email }, "admin signed in");
   redirect("/admin");
 }
 

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { env } from "~/env";
 import { getDb } from "~/server/db";
+import { getLogger } from "~/server/logger";
 import { confirmEmail, type EmailConfirmationResult } from "~/server/email-confirmation-service";
 
 export const metadata: Metadata = {
@@ -63,7 +64,7 @@ async function confirm(token: string | string[] | undefined): Promise<Outcome> {
   } catch (error) {
     // The database is away: a page that says so beats Next's generic error page; the log says why.
     const message = error instanceof Error ? error.message.trim().split("\n").at(-1) : String(error);
-    console.error(JSON.stringify({ level: "error", msg: "email confirmation failed", err: { message } }));
+    getLogger().error({ error: message }, "email confirmation failed");
     return "unavailable";
   }
 }

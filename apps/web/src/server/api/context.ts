@@ -5,7 +5,7 @@ import { env } from "~/env";
 import { clientAddress } from "../client-address";
 import { getDb } from "../db";
 import { createRateLimiter, type RateLimiter } from "../rate-limiter";
-import { getLogger } from "../logger";
+import { getAuditLogger, getLogger } from "../logger";
 import { getPublisher } from "../publisher";
 import type { TRPCContext } from "./trpc";
 
@@ -31,5 +31,6 @@ export function createTRPCContext(opts: { headers: Headers }): TRPCContext {
     clientAddress: clientAddress(opts.headers, env.TRUSTED_PROXY_HOPS),
     registrationLimiter: getRegistrationLimiter(),
     logger: getLogger(),
+    auditLog: getAuditLogger(),
   };
 }

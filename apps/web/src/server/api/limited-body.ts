@@ -1,3 +1,5 @@
+import { getWebMetrics, isRegistrationRequest } from "../metrics";
+
 /** Largest request body the API reads (a registration is a few hundred bytes). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -28,6 +30,7 @@ export async function withLimitedBody(req: Request, limit: number = MAX_BODY_BYT
   if (req.method === "GET" || req.method === "HEAD") return req;
   const body = await readLimitedBody(req, limit);
   if (body === undefined) {
+    if (isRegistrationRequest(req)) getWebMetrics().registrationsRefused.inc({ reason: "413" });
     return Response.json({ message: "Request body too large", code: "PAYLOAD_TOO_LARGE" }, { status: 413 });
   }
   return new Request(req.url, { method: req.method, headers: req.headers, body });

@@ -4,7 +4,7 @@ import { REST_SUCCESS_STATUS, toRestErrorBody } from "./rest-errors";
 import type { TRPCContext } from "./trpc";
 import { retryAfterHeaders } from "../rate-limiter";
 import { withLimitedBody } from "./limited-body";
-import { logProcedureError } from "./log-error";
+import { recordProcedureError } from "./procedure-errors";
 
 export const REST_PREFIX = "/api/v1";
 
@@ -28,7 +28,7 @@ export async function handleRestRequest(
       const status = errors.length === 0 && paths?.length === 1 ? REST_SUCCESS_STATUS[paths[0] ?? ""] : undefined;
       return { ...(status ? { status } : {}), headers: retryAfterHeaders(errors) };
     },
-    onError: ({ error, path }) => logProcedureError("rest", path, error),
+    onError: ({ error, path, ctx }) => recordProcedureError(ctx?.logger, "rest", path, error),
   });
   if (response.status < 400) return response;
 

@@ -1,9 +1,13 @@
-/** Helpers for the procedures' integration tests (imported by `*.integration.test.ts` only). */
+/** Helpers for the procedures' and the API server's integration tests (imported by `*.integration.test.ts` only). */
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
 import { createPrismaClient, type PrismaClient } from "@userstream/db";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { createPublisher, type Publisher } from "@userstream/messaging";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach } from "vitest";
+import { DEVELOPMENT_ADMIN } from "../auth/development-admin";
 
 /** The tRPC error code a call failed with; throws when it succeeded or failed otherwise. */
 export async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -41,4 +45,57 @@ export function usersTestDatabase(name: string): { db: PrismaClient; publisher: 
     await deps.db.apiKey.deleteMany();
   });
   return deps;
+}
+
+const webDir = fileURLToPath(new URL("../../..", import.meta.url));
+
+/** `start:api` as a deployment runs it, on a port of its choosing, against the test's database and vhost. */
+export function startApi(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "src/api-main.ts"], {
+    cwd: webDir,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      API_PORT: "0",
+      API_HOST: "127.0.0.1",
+      CONFIRMATION_TOKEN_SECRET: "test-confirmation-secret-0123456789-0123456789",
+      ADMIN_EMAIL: DEVELOPMENT_ADMIN.ADMIN_EMAIL,
+      ADMIN_PASSWORD_HASH: DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH,
+      SESSION_SECRET: "test-session-secret-0123456789-0123456789-0123",
+      // Whatever the developer's shell says: JSON on a pipe, as in production.
+      LOG_FORMAT: "auto",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", () => {
+      const port = /"port":(\d+),"host":"127\.0\.0\.1","msg":"REST API listening"/.exec(output)?.[1];
+      if (port) resolve(`http://127.0.0.1:${port}`);
+    });
+    child.once("exit", (code) => reject(new Error(`the API server exited (${code}) before listening:\n${output}`)));
+  });
+  return {
+    child,
+    listening,
+    output: () => output,
+    /** The lines written as JSON, parsed (the format a pipe gets outside a terminal). */
+    jsonLines: () =>
+      output
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
+
+/** SIGTERMs the process and resolves with its exit code. */
+export async function stop(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  const [code] = (await exited) as [number | null];
+  return code;
 }

@@ -27,8 +27,10 @@ export interface TRPCContext {
   clientAddress?: string;
   /** Registrations per client address; absent or null means no limit. */
   registrationLimiter?: RateLimiter | null;
-  /** The app's JSON logger (absent in tests that do not look at logs). */
-  logger?: Pick<Logger, "info">;
+  /** The app's logger (absent in tests that do not look at logs). */
+  logger?: Pick<Logger, "info" | "error">;
+  /** The audit trail of changes (`audit-log.ts`; absent in tests that do not look at it). */
+  auditLog?: Pick<Logger, "info">;
 }
 
 const t = initTRPC

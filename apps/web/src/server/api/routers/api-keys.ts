@@ -14,7 +14,7 @@ export const apiKeysRouter = {
     .output(z.object({ apiKey: ApiKeySchema, secret: z.string() }))
     .mutation(async ({ ctx, input }) => {
       const created = await createApiKey(input, ctx.adminSession.email, ctx);
-      logAction("api key created", { apiKeyId: created.apiKey.id, apiKey: created.apiKey.name, admin: ctx.adminSession.email });
+      logAction(ctx, "api key created", { apiKeyId: created.apiKey.id, apiKey: created.apiKey.name, admin: ctx.adminSession.email });
       return created;
     }),
 
@@ -24,7 +24,7 @@ export const apiKeysRouter = {
     .mutation(async ({ ctx, input }) => {
       const apiKey = await revokeApiKey(input.id, ctx);
       if (!apiKey) throw new TRPCError({ code: "NOT_FOUND", message: "No such API key." });
-      logAction("api key revoked", { apiKeyId: apiKey.id, apiKey: apiKey.name, admin: ctx.adminSession.email });
+      logAction(ctx, "api key revoked", { apiKeyId: apiKey.id, apiKey: apiKey.name, admin: ctx.adminSession.email });
       return apiKey;
     }),
 } satisfies TRPCRouterRecord;

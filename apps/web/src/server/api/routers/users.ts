@@ -12,7 +12,7 @@ import {
   updateUser,
   type UserDeps,
 } from "../../users-service";
-import { logAction } from "../audit-log";
+import { logAction, type AuditDeps } from "../audit-log";
 import { publicProcedure } from "../trpc";
 
 /** The public users directory (/users): tRPC only. Other services use `/api/v1/users` with an API key. */
@@ -39,15 +39,15 @@ export async function getUserOrThrow(id: string, deps: UserDeps) {
   return (await getUser(id, deps)) ?? noSuchUser();
 }
 
-export async function updateUserOrThrow({ id, ...changes }: z.output<typeof UpdateUserInputSchema>, deps: UserDeps, by: Record<string, string>) {
+export async function updateUserOrThrow({ id, ...changes }: z.output<typeof UpdateUserInputSchema>, deps: UserDeps & AuditDeps, by: Record<string, string>) {
   const user = (await updateUser(id, changes, deps)) ?? noSuchUser();
-  logAction("user renamed", { userId: id, ...by });
+  logAction(deps, "user renamed", { userId: id, ...by });
   return user;
 }
 
-export async function deleteUserOrThrow(id: string, deps: UserDeps, by: Record<string, string>) {
+export async function deleteUserOrThrow(id: string, deps: UserDeps & AuditDeps, by: Record<string, string>) {
   if (!(await deleteUser(id, deps))) noSuchUser();
-  logAction("user deleted", { userId: id, ...by });
+  logAction(deps, "user deleted", { userId: id, ...by });
   return { id, deleted: true as const };
 }
 

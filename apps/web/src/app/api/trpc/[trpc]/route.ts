@@ -1,5 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { logProcedureError } from "~/server/api/log-error";
+import { recordProcedureError } from "~/server/api/procedure-errors";
 import { appRouter } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/context";
 import { withLimitedBody } from "~/server/api/limited-body";
@@ -16,7 +16,7 @@ async function handler(original: Request) {
     req,
     createContext: () => createTRPCContext({ headers: req.headers }),
     responseMeta: ({ errors }) => ({ headers: retryAfterHeaders(errors) }),
-    onError: ({ error, path }) => logProcedureError("trpc", path, error),
+    onError: ({ error, path, ctx }) => recordProcedureError(ctx?.logger, "trpc", path, error),
   });
 }
 
