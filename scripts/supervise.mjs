@@ -52,7 +52,9 @@ const web = {
   args: dev
     ? ["node_modules/next/dist/bin/next", "dev", "--hostname", "127.0.0.1", "--port", port.web]
     : [".next/standalone/apps/web/server.js"],
-  env: { PORT: port.web, HOSTNAME: dev ? "127.0.0.1" : "0.0.0.0" },
+  // NEXT_MANUAL_SIG_HANDLE: the web's own shutdown handles SIGTERM and exits 0 once its publisher
+  // and pool are closed; Next's would exit 143 before they are (apps/web/src/server/shutdown.ts).
+  env: { PORT: port.web, HOSTNAME: dev ? "127.0.0.1" : "0.0.0.0", ...(dev ? {} : { NEXT_MANUAL_SIG_HANDLE: "1" }) },
   health: health("web", "/api/health"),
 };
 // The REST API on its own (API_PORT): the web's route handlers without Next.js, from source through tsx.

@@ -84,6 +84,11 @@ const server = {
   /** How long the shutdown on SIGTERM may take before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** Set: Next.js leaves SIGTERM/SIGINT to the web's own shutdown, which then exits 0 (server/shutdown.ts). */
+  NEXT_MANUAL_SIG_HANDLE: z
+    .string()
+    .optional()
+    .transform((value) => Boolean(value)),
 };
 
 /**

@@ -43,7 +43,7 @@ export async function validateEnvironmentOrExit(): Promise<void> {
   try {
     await warnAboutDevelopmentAdmin(env);
     const { closeOnSignals } = await import("./server/shutdown");
-    closeOnSignals(env.SHUTDOWN_TIMEOUT_MS);
+    closeOnSignals(env.SHUTDOWN_TIMEOUT_MS, undefined, env.NEXT_MANUAL_SIG_HANDLE);
   } catch (error) {
     // eslint-disable-next-line no-console -- no logger before the environment is valid (LOG_LEVEL, LOG_FORMAT may be what is wrong); the list of bad variables is for a person
     console.error(error instanceof Error ? error.message : error);

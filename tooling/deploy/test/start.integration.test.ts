@@ -93,7 +93,7 @@ describe("npm start", () => {
     expect(await run.exited).toBe(0);
     const stops = run.output().match(/^\[supervisor\] +(\S+) stopped \((.*)\)$/gm) ?? [];
     expect(stops.map((line) => line.replace(/^\[supervisor\] +/, ""))).toEqual([
-      "web stopped (exit 143)", // Next.js's own status for a SIGTERM stop
+      "web stopped (exit 0)",
       "api stopped (exit 0)",
       "receiver stopped (exit 0)",
       "sender stopped (exit 0)",

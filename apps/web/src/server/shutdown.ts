@@ -1,4 +1,5 @@
 import "server-only";
+import { subscribe } from "node:diagnostics_channel";
 import type { Server } from "node:http";
 import { closeDb } from "./db";
 import { getLogger } from "./logger";
@@ -13,10 +14,21 @@ import { closePublisher } from "./publisher";
  *
  * Given the `server` (the API server, which has no Next.js to do it), it also stops accepting
  * connections, and closes the database pool only once the requests under way are answered; then
- * the process exits.
+ * the process exits 0.
+ *
+ * Next.js's own handler ends the process with 143 as soon as its requests are answered, even
+ * before the closes above are done. With `NEXT_MANUAL_SIG_HANDLE` set (the supervisor and the
+ * image set it) Next leaves the signal to this function, which then does Next's part too: it
+ * stops the server the requests came in on (known from the first request) and exits 0.
  */
-export function closeOnSignals(timeoutMs: number, server?: Server): void {
+export function closeOnSignals(timeoutMs: number, server?: Server, manualSignals = false): void {
   let started = false;
+  let requestServer = server;
+  if (manualSignals && !server) {
+    subscribe("http.server.request.start", (message) => {
+      requestServer ??= (message as { server: Server }).server;
+    });
+  }
   const stop = (signal: NodeJS.Signals) => {
     if (started) return;
     started = true;
@@ -26,13 +38,13 @@ export function closeOnSignals(timeoutMs: number, server?: Server): void {
       logger.error({ timeoutMs }, "shutdown took too long; exiting");
       process.exit(1);
     }, timeoutMs).unref();
-    const served = server ? closeServer(server) : Promise.resolve();
+    const served = requestServer ? closeServer(requestServer) : Promise.resolve();
     void closePublisher()
       .then(() => served)
       .then(closeDb)
       .then(() => {
         logger.info("publisher and database closed");
-        if (server) process.exit(0);
+        if (server || manualSignals) process.exit(0);
       });
   };
   process.once("SIGTERM", stop);
