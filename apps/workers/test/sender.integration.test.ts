@@ -18,7 +18,7 @@ import { startReceiver } from "../src/receiver/receiver";
 import { loadSenderEnv } from "../src/sender/env";
 import { startSender } from "../src/sender/sender";
 import { startTestSmtpServer, type TestSmtpServer } from "./smtp-test-server";
-import { freePort, waitFor } from "./support";
+import { freePort, metricValue, waitFor } from "./support";
 
 const SECRET = "a-confirmation-secret-for-tests-0123456789";
 const APP_URL = "http://app.test:3000";
@@ -64,7 +64,8 @@ describe("welcome emails through a real SMTP server", () => {
 
   async function runPipeline(senderEnv: Record<string, string> = {}) {
     const common = { DATABASE_URL: database.url, AMQP_URL: vhost.url, LOG_LEVEL: "silent", RETRY_DELAYS_MS: "50,100" };
-    const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: String(await freePort()) }));
+    const receiverPort = await freePort();
+    const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: String(receiverPort) }));
     stops.push(() => receiver.shutdown.run("test"));
     const senderPort = await freePort();
     const sender = await startSender(
@@ -79,7 +80,7 @@ describe("welcome emails through a real SMTP server", () => {
       }),
     );
     stops.push(() => sender.shutdown.run("test"));
-    return { senderPort };
+    return { receiverPort, senderPort };
   }
 
   const welcomeRow = async (email: string) =>
@@ -117,17 +118,25 @@ describe("welcome emails through a real SMTP server", () => {
   });
 
   it("sends no second email when the same address registers again", async () => {
-    await runPipeline();
+    const { receiverPort, senderPort } = await runPipeline();
     const first = registration({ email: "twice@example.com" });
     await publisher.publish(UserRegistrationV1, first);
     await waitFor(async () => (await welcomeRow("twice@example.com"))?.status === "sent");
     const again = registration({ email: "twice@example.com" });
     await publisher.publish(UserRegistrationV1, again);
-    await waitFor(() => db.registration.findUnique({ where: { id: again.payload.registrationId } }));
+    // Both registrations settled: anything the receiver handed over for the repeat is queued by now.
+    await waitFor(async () => (await metricValue(receiverPort, 'receiver_messages_total{outcome="acked"}')) === 2);
     // Redelivering the first registration's email.send changes nothing either.
     const row = await welcomeRow("twice@example.com");
     await publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: row?.id ?? "", kind: "welcome", registrationId: first.payload.registrationId }));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A sentinel queued behind both: once its email is out, the sender has taken every message before it.
+    const sentinel = registration();
+    await publisher.publish(UserRegistrationV1, sentinel);
+    await waitFor(async () => smtp.to(sentinel.payload.email).length === 1);
+
+    // The first email, the redelivery and the sentinel: nothing for the repeat.
+    expect(await metricValue(senderPort, "sender_messages_received_total")).toBe(3);
+    await waitFor(async () => (await metricValue(senderPort, 'sender_emails_total{result="already-done",provider="smtp"}')) === 1);
     expect(smtp.to("twice@example.com")).toHaveLength(1);
     expect(await db.notificationLog.count({ where: { user: { email: "twice@example.com" } } })).toBe(1);
   });
@@ -146,15 +155,17 @@ describe("welcome emails through a real SMTP server", () => {
   });
 
   it("does not retry a permanent refusal (550): status failed after one attempt", async () => {
-    await runPipeline();
+    const { senderPort } = await runPipeline();
     const message = registration();
     const { email } = message.payload;
     const before = smtp.attempts();
     smtp.respondWith((to) => (to.includes(email) ? { code: 550, message: "no such mailbox" } : undefined));
     await publisher.publish(UserRegistrationV1, message);
 
-    const row = await waitFor(async () => (await welcomeRow(email))?.status === "failed" && welcomeRow(email));
-    await new Promise((resolve) => setTimeout(resolve, 400)); // longer than every retry delay
+    // Settled as failed, without throwing: the message is acknowledged, so no retry can follow.
+    await waitFor(async () => (await metricValue(senderPort, 'sender_emails_total{result="failed",provider="smtp"}')) === 1);
+    expect(await metricValue(senderPort, "sender_messages_received_total")).toBe(1);
+    const row = await welcomeRow(email);
     expect(row).toMatchObject({ attempts: 1, status: "failed" });
     expect(row?.lastError).toContain("550");
     expect(smtp.attempts() - before).toBe(1);

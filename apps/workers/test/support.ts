@@ -20,6 +20,17 @@ export async function waitFor<T>(probe: () => Promise<T>, timeoutMs = 15_000): P
   }
 }
 
+/**
+ * The value of one series (name and labels exactly as exposed, e.g.
+ * `sender_emails_total{result="failed",provider="smtp"}`) on a worker's /metrics; undefined while
+ * the series is absent, so that an absent counter never reads as 0.
+ */
+export async function metricValue(port: number, series: string): Promise<number | undefined> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text.split("\n").find((row) => row.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
 /** A free TCP port on the loopback interface. */
 export async function freePort(): Promise<number> {
   const { createServer } = await import("node:net");
