@@ -9,7 +9,7 @@ import { startReceiver } from "../src/receiver/receiver";
 import { loadSenderEnv } from "../src/sender/env";
 import { startSender } from "../src/sender/sender";
 import { startResendStandIn } from "./resend-stand-in";
-import { freePort, waitFor } from "./support";
+import { freePort, metricValue, waitFor } from "./support";
 
 describe("welcome emails through the Resend API (local stand-in)", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -18,6 +18,7 @@ describe("welcome emails through the Resend API (local stand-in)", () => {
   let db: PrismaClient;
   let publisher: Publisher;
   const stops: Array<() => Promise<unknown>> = [];
+  let senderPort: number;
 
   beforeAll(async () => {
     [database, vhost, resend] = await Promise.all([createTestDatabase(), createTestVhost(), startResendStandIn()]);
@@ -25,10 +26,11 @@ describe("welcome emails through the Resend API (local stand-in)", () => {
     publisher = createPublisher(vhost.url);
     const common = { DATABASE_URL: database.url, AMQP_URL: vhost.url, LOG_LEVEL: "silent", RETRY_DELAYS_MS: "50,100" };
     const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: String(await freePort()) }));
+    senderPort = await freePort();
     const sender = await startSender(
       loadSenderEnv({
         ...common,
-        SENDER_PORT: String(await freePort()),
+        SENDER_PORT: String(senderPort),
         EMAIL_PROVIDER: "resend",
         RESEND_API_KEY: "re_test_key",
         RESEND_BASE_URL: resend.url,
@@ -100,10 +102,15 @@ describe("welcome emails through the Resend API (local stand-in)", () => {
 
   it("does not retry a 422: the email is failed after one request", async () => {
     resend.reply({ status: 422, body: { statusCode: 422, name: "validation_error", message: "Invalid `to` field" } });
+    const counted = async (series: string) => (await metricValue(senderPort, series)) ?? 0;
+    const failedBefore = await counted('sender_emails_total{result="failed",provider="resend"}');
+    const receivedBefore = await counted("sender_messages_received_total");
     const email = await register();
-    const failed = await settled(email, "failed");
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(failed).toMatchObject({ attempts: 1 });
+    // Settled as failed, without throwing: the message is acknowledged, so no retry can follow.
+    await waitFor(async () => (await counted('sender_emails_total{result="failed",provider="resend"}')) === failedBefore + 1);
+    expect(await counted("sender_messages_received_total")).toBe(receivedBefore + 1);
+    const failed = await row(email);
+    expect(failed).toMatchObject({ status: "failed", attempts: 1 });
     expect(failed?.lastError).toContain("Invalid `to` field");
     expect(resend.emailRequests()).toHaveLength(1);
   });
