@@ -10,6 +10,7 @@ import { startTestSmtpServer, type TestSmtpServer } from "./smtp-test-server";
 import { freePort, readiness, spawnWorker, waitFor, type WorkerProcess } from "./support";
 
 const COUNT = 200;
+const SMTP_POOL_SIZE = 5;
 
 describe("two sender processes on one queue", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -52,6 +53,7 @@ describe("two sender processes on one queue", () => {
         AMQP_URL: vhost.url,
         SENDER_PORT: String(port),
         SMTP_URL: smtp.url,
+        SMTP_POOL_SIZE: String(SMTP_POOL_SIZE),
         // A short lease, so the emails a killed sender had claimed are taken over within the test.
         SEND_LEASE_MS: "2000",
         RETRY_DELAYS_MS: "200,500,1000,2000,3000",
@@ -99,11 +101,13 @@ describe("two sender processes on one queue", () => {
     // Hold the server's replies, so the victim dies with emails claimed and sends under way
     // (the moment a crash costs most), then let the survivor's sends through.
     smtp.hold();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Every connection of both senders waits on its RCPT reply: the victim's sends are all under way.
+    await waitFor(async () => smtp.heldRcptCount() === 2 * SMTP_POOL_SIZE);
     victim?.child.kill("SIGKILL");
     await victim?.exited;
     smtp.resume();
     await expectEachExactlyOnce(emails);
-    expect(await db.notificationLog.count({ where: { user: { email: { in: emails } }, attempts: { gt: 1 } } })).toBeGreaterThan(0);
+    // The victim's emails held at RCPT (one per connection) were claimed, then taken over by the survivor.
+    expect(await db.notificationLog.count({ where: { user: { email: { in: emails } }, attempts: { gt: 1 } } })).toBeGreaterThanOrEqual(SMTP_POOL_SIZE);
   });
 });
