@@ -79,8 +79,11 @@ describe("two sender processes on one queue", () => {
     return emails;
   }
 
+  /** Welcome emails to these addresses recorded as sent. */
+  const recordedSent = (emails: string[]) => db.notificationLog.count({ where: { status: "sent", user: { email: { in: emails } } } });
+
   async function expectEachExactlyOnce(emails: string[]) {
-    await waitFor(async () => (await db.notificationLog.count({ where: { status: "sent", user: { email: { in: emails } } } })) === COUNT, 60_000);
+    await waitFor(async () => (await recordedSent(emails)) === COUNT, 60_000);
     const perAddress = emails.map((email) => smtp.to(email).length);
     expect(perAddress.filter((n) => n === 0)).toHaveLength(0);
     expect(perAddress.filter((n) => n > 1)).toHaveLength(0);
@@ -101,8 +104,9 @@ describe("two sender processes on one queue", () => {
     // Hold the server's replies, so the victim dies with emails claimed and sends under way
     // (the moment a crash costs most), then let the survivor's sends through.
     smtp.hold();
-    // Every connection of both senders waits on its RCPT reply: the victim's sends are all under way.
-    await waitFor(async () => smtp.heldRcptCount() === 2 * SMTP_POOL_SIZE);
+    // Every connection of both senders waits on its RCPT reply (the victim's sends are all under
+    // way), and every email the server took is recorded sent (none is left between the two).
+    await waitFor(async () => smtp.heldRcptCount() === 2 * SMTP_POOL_SIZE && (await recordedSent(emails)) === smtp.received.length);
     victim?.child.kill("SIGKILL");
     await victim?.exited;
     smtp.resume();
