@@ -158,14 +158,16 @@ export default async function globalSetup(config: FullConfig) {
     ]);
 
     // Lets a test stop the receiver and start it again (POST /receiver/stop, /receiver/start), as
-    // an operator or a crash would: the pipeline test watches the queue fill and drain.
+    // an operator or a crash would: the pipeline test watches the queue fill and drain. Starting a
+    // receiver that runs changes nothing, so a test can always restore it in its `finally`.
     control = createServer((request, response) => {
       const answer = (status: number) => response.writeHead(status).end();
       if (request.method !== "POST") return answer(405);
       if (request.url === "/receiver/stop") {
         void receiver.stop().then(() => answer(204), () => answer(500));
       } else if (request.url === "/receiver/start") {
-        receiver = startReceiver();
+        const running = receiver.process.exitCode === null && receiver.process.signalCode === null;
+        if (!running) receiver = startReceiver();
         waitUntilReady(receiver, `http://127.0.0.1:${receiverPort}/readyz`).then(() => answer(204), () => answer(500));
       } else {
         answer(404);

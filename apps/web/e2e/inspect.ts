@@ -1,4 +1,4 @@
-import { QUEUES } from "@userstream/contracts";
+import { QUEUES, deadLetterQueue } from "@userstream/contracts";
 import { createPrismaClient } from "@userstream/db";
 import { connect } from "amqplib";
 import { createApiKey } from "../src/server/api-key-service";
@@ -18,23 +18,39 @@ export function required(name: E2EVariable): string {
   return value;
 }
 
-/** Messages waiting in this run's `user.registration` queue. */
-export async function registrationQueueDepth(): Promise<number> {
+/**
+ * Registrations this run's receiver dead-lettered (malformed or failing), from a passive declare of
+ * the dead-letter queue: where a refused registration would end had it been published anyway.
+ */
+export async function parkedRegistrations(): Promise<number> {
   const connection = await connect(required("E2E_AMQP_URL"));
   try {
     const channel = await connection.createChannel();
-    return (await channel.checkQueue(QUEUES.registration)).messageCount;
+    return (await channel.checkQueue(deadLetterQueue(QUEUES.registration))).messageCount;
   } finally {
     await connection.close();
   }
 }
 
-/** Rows in this run's database: every registration the receiver processed, and the users. */
-export async function databaseCounts(): Promise<{ registrations: number; users: number }> {
+/** What this run's database holds for people with this last name: their emails, and their registrations. */
+export async function storedWithLastName(lastName: string): Promise<{ emails: string[]; registrations: number }> {
   const db = createPrismaClient(required("E2E_DATABASE_URL"));
   try {
-    const [registrations, users] = await Promise.all([db.registration.count(), db.user.count()]);
-    return { registrations, users };
+    const [users, registrations] = await Promise.all([
+      db.user.findMany({ where: { lastName }, select: { email: true }, orderBy: { email: "asc" } }),
+      db.registration.count({ where: { user: { lastName } } }),
+    ]);
+    return { emails: users.map((user) => user.email), registrations };
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** Emails in this run's database with this status, counted as the admin overview counts them. */
+export async function emailsWithStatus(status: "sent" | "failed" | "dead"): Promise<number> {
+  const db = createPrismaClient(required("E2E_DATABASE_URL"));
+  try {
+    return await db.notificationLog.count({ where: { status } });
   } finally {
     await db.$disconnect();
   }

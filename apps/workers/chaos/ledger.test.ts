@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { countLedger, drainAndCount, type Stored, type StoredUser } from "./ledger";
 import { scenarioAddress, type Load } from "./load";
-import { metricValue } from "./workers";
+import { metricSample } from "../test/support";
 
 // The chaos suite's checks, run on crafted evidence: each must fail on the fault it is there for.
 
@@ -123,15 +123,15 @@ describe("the chaos ledger", () => {
   });
 });
 
-describe("metricValue", () => {
+describe("metricSample", () => {
   const text = ['# TYPE receiver_messages_total counter', 'receiver_messages_total{outcome="acked"} 12', 'receiver_messages_total{outcome="retried"} 0'].join("\n");
 
   it("reads a sample, 0 included", () => {
-    expect(metricValue(text, 'receiver_messages_total{outcome="acked"}')).toBe(12);
-    expect(metricValue(text, 'receiver_messages_total{outcome="retried"}')).toBe(0);
+    expect(metricSample(text, 'receiver_messages_total{outcome="acked"}')).toBe(12);
+    expect(metricSample(text, 'receiver_messages_total{outcome="retried"}')).toBe(0);
   });
 
   it("throws on a sample that is not there instead of reading it as 0", () => {
-    expect(() => metricValue(text, 'receiver_messages_total{outcome="retired"}')).toThrow(/not found/);
+    expect(() => metricSample(text, 'receiver_messages_total{outcome="retired"}')).toThrow(/not found/);
   });
 });

@@ -9,8 +9,8 @@ import { startTestSmtpServer, type TestSmtpServer } from "../test/smtp-test-serv
 import { startPostgres, startRabbit, type ChaosPostgres, type ChaosRabbit } from "./cluster";
 import { drainAndCount, formatCounts, readStored, type LedgerCounts } from "./ledger";
 import { startLoad, type Load } from "./load";
-import { readiness, waitFor } from "../test/support";
-import { chaosLogDir, metricValue, startWorker, type Role, type WorkerProcess } from "./workers";
+import { metricSample, readiness, waitFor } from "../test/support";
+import { chaosLogDir, startWorker, type Role, type WorkerProcess } from "./workers";
 
 /**
  * The chaos suite: real worker processes, a PostgreSQL cluster and a RabbitMQ node of the suite's
@@ -205,8 +205,8 @@ describe("chaos: nothing lost, nothing doubled", () => {
     // A memory alarm blocks publishers: receivers commit, then wait on the `email.send` hand-off.
     const committedNotSettled = async (receiver: WorkerProcess) => {
       const text = await receiver.metrics();
-      const stored = ["created", "duplicate", "redelivered"].map((result) => metricValue(text, `receiver_registrations_total{result="${result}"}`));
-      const settled = ["acked", "retried", "dead-lettered"].map((outcome) => metricValue(text, `receiver_messages_total{outcome="${outcome}"}`));
+      const stored = ["created", "duplicate", "redelivered"].map((result) => metricSample(text, `receiver_registrations_total{result="${result}"}`));
+      const settled = ["acked", "retried", "dead-lettered"].map((outcome) => metricSample(text, `receiver_messages_total{outcome="${outcome}"}`));
       return stored.reduce((a, b) => a + b, 0) - settled.reduce((a, b) => a + b, 0);
     };
     let restarted: WorkerProcess | undefined;
@@ -226,7 +226,7 @@ describe("chaos: nothing lost, nothing doubled", () => {
       restarted = await start("receiver");
     });
     // The committed registrations came back and were recognised, not stored again.
-    const redelivered = restarted ? metricValue(await restarted.metrics(), 'receiver_registrations_total{result="redelivered"}') : 0;
+    const redelivered = restarted ? metricSample(await restarted.metrics(), 'receiver_registrations_total{result="redelivered"}') : 0;
     expect(redelivered).toBeGreaterThan(0);
   });
 
@@ -267,7 +267,7 @@ describe("chaos: nothing lost, nothing doubled", () => {
   });
 
   it("stop PostgreSQL for 10 s under load: /readyz unready meanwhile, stored after it returns, retries bounded", async () => {
-    const retried = async () => metricValue(await only("receiver").metrics(), 'receiver_messages_total{outcome="retried"}');
+    const retried = async () => metricSample(await only("receiver").metrics(), 'receiver_messages_total{outcome="retried"}');
     const before = await retried();
     const counts = await scenario(
       "postgres-stopped",

@@ -94,16 +94,4 @@ async function waitUntilReady(worker: WorkerProcess): Promise<void> {
   throw new Error(`${worker.name} not ready; see ${chaosLogDir}/${worker.name}.log`);
 }
 
-/**
- * The value of one sample in a Prometheus text exposition. A sample that is not there is an
- * error, not a 0: the workers export every label value from the start, so a missing one means a
- * wrong name, and a bound checked against it would pass without measuring anything.
- */
-export function metricValue(text: string, sample: string): number {
-  const line = text.split("\n").find((candidate) => candidate.startsWith(`${sample} `));
-  if (!line) throw new Error(`metric sample ${sample} not found in /metrics`);
-  const value = Number(line.slice(sample.length + 1));
-  if (Number.isNaN(value)) throw new Error(`metric sample ${sample} is not a number: ${line}`);
-  return value;
-}
 

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loadReceiverEnv } from "../src/receiver/env";
 import { startReceiver } from "../src/receiver/receiver";
 import { storeRegistrations } from "../src/receiver/store-registrations";
-import { spawnWorker, waitFor } from "./support";
+import { boundPort, metricValue, spawnWorker, waitFor } from "./support";
 
 type Database = Awaited<ReturnType<typeof createTestDatabase>>;
 type Vhost = Awaited<ReturnType<typeof createTestVhost>>;
@@ -55,6 +55,7 @@ describe("receiver storing registrations in batches", () => {
     await database?.drop();
   });
 
+  /** Starts a receiver in this process; returns its HTTP port. */
   async function runReceiver() {
     const env = loadReceiverEnv({
       DATABASE_URL: database.url,
@@ -64,9 +65,13 @@ describe("receiver storing registrations in batches", () => {
       RETRY_DELAYS_MS: "50,100",
       RECEIVER_BATCH_LINGER_MS: "50",
     });
-    const { shutdown } = await startReceiver(env);
+    const { shutdown, server } = await startReceiver(env);
     stops.push(() => shutdown.run("test"));
+    return boundPort(server);
   }
+  /** Waits until the receiver on `port` has acknowledged `count` messages: their hand-offs are queued by then. */
+  const acked = (port: number, count: number) =>
+    waitFor(async () => (await metricValue(port, 'receiver_messages_total{outcome="acked"}')) === count);
 
   async function handOffs(): Promise<string[]> {
     const ids: string[] = [];
@@ -81,10 +86,11 @@ describe("receiver storing registrations in batches", () => {
   it("stores each queued registration once, with one welcome email handed to the sender", async () => {
     const messages = Array.from({ length: 60 }, () => registration());
     await Promise.all(messages.map((message) => publisher.publish(UserRegistrationV1, message)));
-    await runReceiver();
+    const port = await runReceiver();
     const emails = messages.map((message) => message.payload.email);
-    await waitFor(async () => (await usersWith(emails)) === 60);
-    await waitFor(async () => (await channel.checkQueue(QUEUES.emailSend)).messageCount === 60);
+    await acked(port, 60);
+    expect(await usersWith(emails)).toBe(60);
+    expect((await channel.checkQueue(QUEUES.emailSend)).messageCount).toBe(60);
 
     const registrationIds = messages.map((message) => message.payload.registrationId);
     expect(await db.registration.count({ where: { id: { in: registrationIds }, outcome: "created" } })).toBe(60);
@@ -102,8 +108,8 @@ describe("receiver storing registrations in batches", () => {
     const second = registration("same@example.com", "Second");
     const again = registration("known@example.com", "Again");
     for (const message of [twice, first, twice, second, again]) await publisher.publish(UserRegistrationV1, message);
-    await runReceiver();
-    await waitFor(() => db.registration.findUnique({ where: { id: again.payload.registrationId } }));
+    const port = await runReceiver();
+    await acked(port, 5);
 
     expect(await usersWith([twice.payload.email])).toBe(1);
     expect(await db.registration.count({ where: { id: twice.payload.registrationId } })).toBe(1);
@@ -114,7 +120,7 @@ describe("receiver storing registrations in batches", () => {
     expect(before.firstName).toBe("Known");
     expect(await db.registration.findUnique({ where: { id: again.payload.registrationId } })).toMatchObject({ outcome: "duplicate", userId: before.id });
     // One welcome email each for the two new users; none for the repeats.
-    await waitFor(async () => (await channel.checkQueue(QUEUES.emailSend)).messageCount === 2);
+    expect((await channel.checkQueue(QUEUES.emailSend)).messageCount).toBe(2);
     expect((await handOffs()).sort()).toEqual([twice.payload.registrationId, first.payload.registrationId].sort());
     expect(await db.notificationLog.count({ where: { userId: { in: [same.id, before.id] } } })).toBe(1);
   });

@@ -15,7 +15,7 @@ import { createTestVhost } from "@userstream/messaging/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadReceiverEnv } from "../src/receiver/env";
 import { startReceiver } from "../src/receiver/receiver";
-import { boundPort, readiness, spawnWorker, waitFor } from "./support";
+import { boundPort, metricValue, readiness, spawnWorker, waitFor } from "./support";
 
 type Database = Awaited<ReturnType<typeof createTestDatabase>>;
 type Vhost = Awaited<ReturnType<typeof createTestVhost>>;
@@ -27,12 +27,6 @@ function registration(overrides: Partial<{ email: string; firstName: string }> =
     lastName: "Hopper",
     email: overrides.email ?? `${crypto.randomUUID()}@example.com`,
   });
-}
-
-async function metric(port: number, name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const line = text.split("\n").find((row) => row.startsWith(name));
-  return line ? Number(line.split(" ").at(-1)) : 0;
 }
 
 describe("receiver against real PostgreSQL and RabbitMQ", () => {
@@ -85,7 +79,7 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
     await waitFor(async () => (await userCount(message.payload.email)) === 1);
 
     await publisher.publish(UserRegistrationV1, message);
-    await waitFor(async () => (await metric(port, 'receiver_registrations_total{result="redelivered"}')) === 1);
+    await waitFor(async () => (await metricValue(port, 'receiver_registrations_total{result="redelivered"}')) === 1);
     expect(await userCount(message.payload.email)).toBe(1);
     const user = await db.user.findUniqueOrThrow({ where: { email: message.payload.email } });
     expect(user).toMatchObject({ registrationId: message.payload.registrationId, firstName: "Grace", lastName: "Hopper" });
@@ -141,7 +135,7 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
     expect(parked.properties.headers?.[DEAD_LETTER_HEADERS.reason]).toBe("malformed");
     expect(String(parked.properties.headers?.[DEAD_LETTER_HEADERS.error])).toContain("payload");
     // Settled (and counted) with the rest of its batch, once the batch is done.
-    await waitFor(async () => (await metric(port, 'receiver_messages_total{outcome="dead-lettered"}')) === 1);
+    await waitFor(async () => (await metricValue(port, 'receiver_messages_total{outcome="dead-lettered"}')) === 1);
     expect((await readiness(port)).status).toBe(200);
   });
 
@@ -197,7 +191,7 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
     }
     await waitFor(async () => (await userCount(message.payload.email)) === 1);
     const port = await worker.port;
-    await waitFor(async () => (await metric(port, 'receiver_messages_total{outcome="acked"}')) === 1);
+    await waitFor(async () => (await metricValue(port, 'receiver_messages_total{outcome="acked"}')) === 1);
     expect(worker.child.exitCode).toBeNull();
     expect((await readiness(port)).status).toBe(200);
     expect(await channel.get(deadLetterQueue(QUEUES.registration), { noAck: true })).toBe(false);

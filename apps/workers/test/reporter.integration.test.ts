@@ -12,7 +12,7 @@ import { createTestVhost } from "@userstream/messaging/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadReporterEnv } from "../src/reporter/env";
 import { startReporter } from "../src/reporter/reporter";
-import { spawnWorker, waitFor } from "./support";
+import { boundPort, metricValue, spawnWorker, waitFor } from "./support";
 
 const DAY = 86_400_000;
 
@@ -53,6 +53,7 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
     await rm(reportsDir, { recursive: true, force: true });
   });
 
+  /** Starts a reporter in this process; returns its HTTP port. */
   async function runReporter(overrides: Record<string, string> = {}) {
     const env = loadReporterEnv({
       DATABASE_URL: database.url,
@@ -63,8 +64,9 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
       LOG_LEVEL: "silent",
       ...overrides,
     });
-    const { shutdown } = await startReporter(env);
+    const { shutdown, server } = await startReporter(env);
     stops.push(() => shutdown.run("test"));
+    return boundPort(server);
   }
 
   async function requestReport(request: ReportRequest) {
@@ -111,7 +113,8 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
     const expected = await db.user.count({
       where: { createdAt: { gte: new Date("2026-01-10T00:00:00Z"), lt: new Date("2026-01-20T00:00:00Z") }, emailVerifiedAt: { not: null } },
     });
-    expect(expected).toBeGreaterThan(0);
+    // Seeded: days 10 to 19 hold i % 50 in 9..18, and of those only i % 50 = 10 is verified (i % 10 = 0).
+    expect(expected).toBe(50);
     expect(rows).toHaveLength(expected);
     expect(rows.every((row) => row[4] === "true" && (row[5] ?? "") >= "2026-01-10" && (row[5] ?? "") < "2026-01-20")).toBe(true);
     expect(rows[0]?.[5]).toMatch(/^2026-01-1\d \d\d:\d\d:\d\d(\.\d+)?\+00$/);
@@ -137,14 +140,19 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
   });
 
   it("runs one request once, and never overlaps two runs of the same kind", async () => {
-    await runReporter();
-    await runReporter(); // a second instance competing for the same queue
+    const ports = [await runReporter(), await runReporter()]; // two instances competing for the same queue
     const id = await requestReport({ kind: "users", filters: {} });
     const other = await requestReport({ kind: "users", filters: { verifiedOnly: true } });
     // The same request delivered again while it runs.
     await publisher.publish(ReportGenerateV1, createEnvelope(ReportGenerateV1, { reportId: id, request: { kind: "users", filters: {} } }));
     const [a, b] = [await finished(id), await finished(other)];
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Every run counted across both instances: two written, and the repeat found done.
+    const runs = async (result: string) => {
+      const counts = await Promise.all(ports.map((port) => metricValue(port, `reporter_runs_total{result="${result}"}`)));
+      return counts.reduce<number>((sum, count) => sum + (count ?? 0), 0);
+    };
+    await waitFor(async () => (await runs("already-done")) === 1);
+    expect(await runs("succeeded")).toBe(2);
     const files = (await listed()).filter((name) => name === a.fileName || name === b.fileName);
     expect(files).toHaveLength(2);
     expect(await db.reportLog.count({ where: { fileName: a.fileName } })).toBe(1);

@@ -9,7 +9,7 @@ import { startReceiver } from "../src/receiver/receiver";
 import { loadSenderEnv } from "../src/sender/env";
 import { startSender } from "../src/sender/sender";
 import { startResendStandIn } from "./resend-stand-in";
-import { waitFor } from "./support";
+import { boundPort, metricValue, waitFor } from "./support";
 
 describe("welcome emails through the Resend API (local stand-in)", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -18,6 +18,7 @@ describe("welcome emails through the Resend API (local stand-in)", () => {
   let db: PrismaClient;
   let publisher: Publisher;
   const stops: Array<() => Promise<unknown>> = [];
+  let senderPort: number;
 
   beforeAll(async () => {
     [database, vhost, resend] = await Promise.all([createTestDatabase(), createTestVhost(), startResendStandIn()]);
@@ -35,6 +36,7 @@ describe("welcome emails through the Resend API (local stand-in)", () => {
         EMAIL_FROM: "UserStream <welcome@userstream.test>",
       }),
     );
+    senderPort = boundPort(sender.server);
     stops.push(() => receiver.shutdown.run("test"), () => sender.shutdown.run("test"));
   });
   afterEach(() => {
@@ -100,10 +102,15 @@ describe("welcome emails through the Resend API (local stand-in)", () => {
 
   it("does not retry a 422: the email is failed after one request", async () => {
     resend.reply({ status: 422, body: { statusCode: 422, name: "validation_error", message: "Invalid `to` field" } });
+    const counted = (series: string) => metricValue(senderPort, series);
+    const failedBefore = await counted('sender_emails_total{result="failed",provider="resend"}');
+    const receivedBefore = await counted("sender_messages_received_total");
     const email = await register();
-    const failed = await settled(email, "failed");
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(failed).toMatchObject({ attempts: 1 });
+    // Settled as failed, without throwing: the message is acknowledged, so no retry can follow.
+    await waitFor(async () => (await counted('sender_emails_total{result="failed",provider="resend"}')) === failedBefore + 1);
+    expect(await counted("sender_messages_received_total")).toBe(receivedBefore + 1);
+    const failed = await row(email);
+    expect(failed).toMatchObject({ status: "failed", attempts: 1 });
     expect(failed?.lastError).toContain("Invalid `to` field");
     expect(resend.emailRequests()).toHaveLength(1);
   });

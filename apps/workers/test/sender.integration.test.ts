@@ -18,7 +18,7 @@ import { startReceiver } from "../src/receiver/receiver";
 import { loadSenderEnv } from "../src/sender/env";
 import { startSender } from "../src/sender/sender";
 import { startTestSmtpServer, type TestSmtpServer } from "./smtp-test-server";
-import { boundPort, refusingServer, waitFor } from "./support";
+import { boundPort, metricValue, refusingServer, waitFor } from "./support";
 
 const SECRET = "a-confirmation-secret-for-tests-0123456789";
 const APP_URL = "http://app.test:3000";
@@ -78,7 +78,7 @@ describe("welcome emails through a real SMTP server", () => {
       }),
     );
     stops.push(() => sender.shutdown.run("test"));
-    return { senderPort: boundPort(sender.server) };
+    return { receiverPort: boundPort(receiver.server), senderPort: boundPort(sender.server) };
   }
 
   const welcomeRow = async (email: string) =>
@@ -116,17 +116,25 @@ describe("welcome emails through a real SMTP server", () => {
   });
 
   it("sends no second email when the same address registers again", async () => {
-    await runPipeline();
+    const { receiverPort, senderPort } = await runPipeline();
     const first = registration({ email: "twice@example.com" });
     await publisher.publish(UserRegistrationV1, first);
     await waitFor(async () => (await welcomeRow("twice@example.com"))?.status === "sent");
     const again = registration({ email: "twice@example.com" });
     await publisher.publish(UserRegistrationV1, again);
-    await waitFor(() => db.registration.findUnique({ where: { id: again.payload.registrationId } }));
+    // Both registrations settled: anything the receiver handed over for the repeat is queued by now.
+    await waitFor(async () => (await metricValue(receiverPort, 'receiver_messages_total{outcome="acked"}')) === 2);
     // Redelivering the first registration's email.send changes nothing either.
     const row = await welcomeRow("twice@example.com");
     await publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: row?.id ?? "", kind: "welcome", registrationId: first.payload.registrationId }));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A sentinel queued behind both: once its email is out, the sender has taken every message before it.
+    const sentinel = registration();
+    await publisher.publish(UserRegistrationV1, sentinel);
+    await waitFor(async () => smtp.to(sentinel.payload.email).length === 1);
+
+    // The first email, the redelivery and the sentinel: nothing for the repeat.
+    expect(await metricValue(senderPort, "sender_messages_received_total")).toBe(3);
+    await waitFor(async () => (await metricValue(senderPort, 'sender_emails_total{result="already-done",provider="smtp"}')) === 1);
     expect(smtp.to("twice@example.com")).toHaveLength(1);
     expect(await db.notificationLog.count({ where: { user: { email: "twice@example.com" } } })).toBe(1);
   });
@@ -145,15 +153,17 @@ describe("welcome emails through a real SMTP server", () => {
   });
 
   it("does not retry a permanent refusal (550): status failed after one attempt", async () => {
-    await runPipeline();
+    const { senderPort } = await runPipeline();
     const message = registration();
     const { email } = message.payload;
     const before = smtp.attempts();
     smtp.respondWith((to) => (to.includes(email) ? { code: 550, message: "no such mailbox" } : undefined));
     await publisher.publish(UserRegistrationV1, message);
 
-    const row = await waitFor(async () => (await welcomeRow(email))?.status === "failed" && welcomeRow(email));
-    await new Promise((resolve) => setTimeout(resolve, 400)); // longer than every retry delay
+    // Settled as failed, without throwing: the message is acknowledged, so no retry can follow.
+    await waitFor(async () => (await metricValue(senderPort, 'sender_emails_total{result="failed",provider="smtp"}')) === 1);
+    expect(await metricValue(senderPort, "sender_messages_received_total")).toBe(1);
+    const row = await welcomeRow(email);
     expect(row).toMatchObject({ attempts: 1, status: "failed" });
     expect(row?.lastError).toContain("550");
     expect(smtp.attempts() - before).toBe(1);

@@ -31,6 +31,7 @@ export async function startTestSmtpServer(options: { parse?: boolean; tls?: { ke
   let held: Promise<void> | undefined;
   let release: () => void = () => undefined;
   let attempts = 0;
+  let rcptHeld = 0;
 
   async function accept(envelopeTo: string[], content: Buffer) {
     for (const address of envelopeTo) deliveries.set(address, (deliveries.get(address) ?? 0) + 1);
@@ -50,7 +51,11 @@ export async function startTestSmtpServer(options: { parse?: boolean; tls?: { ke
       heldData.get(session.id)?.();
     },
     async onRcptTo(_address, _session, callback) {
-      if (held) await held;
+      if (held) {
+        rcptHeld++;
+        await held;
+        rcptHeld--;
+      }
       callback();
     },
     onData(stream, session, callback) {
@@ -101,6 +106,8 @@ export async function startTestSmtpServer(options: { parse?: boolean; tls?: { ke
       held = undefined;
       release();
     },
+    /** RCPT replies being held right now: one per client connection waiting on `hold()`. */
+    heldRcptCount: () => rcptHeld,
     /** From now on, DATA replies wait until `resumeData()`; a client that leaves meanwhile loses its message. */
     holdData() {
       dataHeld = true;

@@ -22,6 +22,25 @@ export async function waitFor<T>(probe: () => Promise<T>, timeoutMs = 15_000): P
   }
 }
 
+/**
+ * The value of one sample in a Prometheus text exposition (name and labels exactly as exposed,
+ * e.g. `sender_emails_total{result="failed",provider="smtp"}`). A sample that is not there is an
+ * error, not a 0: the workers export every label value from the start, so a missing one means a
+ * wrong name, and a check against it would pass without measuring anything.
+ */
+export function metricSample(text: string, sample: string): number {
+  const line = text.split("\n").find((candidate) => candidate.startsWith(`${sample} `));
+  if (!line) throw new Error(`metric sample ${sample} not found in /metrics`);
+  const value = Number(line.slice(sample.length + 1));
+  if (Number.isNaN(value)) throw new Error(`metric sample ${sample} is not a number: ${line}`);
+  return value;
+}
+
+/** One sample of a worker's /metrics (see `metricSample`). */
+export async function metricValue(port: number, sample: string): Promise<number> {
+  return metricSample(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), sample);
+}
+
 /** The port a server started in this process bound (workers are started on port 0 in tests). */
 export function boundPort(server: { address(): unknown }): number {
   const address = server.address();
