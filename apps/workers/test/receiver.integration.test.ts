@@ -12,6 +12,7 @@ import { createPrismaClient, type PrismaClient } from "@userstream/db";
 import { createTestDatabase } from "@userstream/db/testing";
 import { createPublisher, type Publisher } from "@userstream/messaging";
 import { createTestVhost } from "@userstream/messaging/testing";
+import { EXIT_CONFIG } from "@userstream/contracts/load-env-files";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadReceiverEnv } from "../src/receiver/env";
 import { startReceiver } from "../src/receiver/receiver";
@@ -223,9 +224,9 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
     await waitFor(async () => (await db.user.count({ where: { email: { in: messages.map((m) => m.payload.email) } } })) === 20);
   });
 
-  it("refuses to start with a bad variable and names it", async () => {
+  it("refuses to start with a bad variable and names it, with the status that says configuration", async () => {
     const worker = spawnWorker("receiver", { RECEIVER_PREFETCH: "lots", AMQP_URL: vhost.url });
-    expect((await worker.exited).code).toBe(1);
+    expect((await worker.exited).code).toBe(EXIT_CONFIG);
     expect(worker.output()).toContain("RECEIVER_PREFETCH");
   });
 });

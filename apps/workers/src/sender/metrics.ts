@@ -1,17 +1,22 @@
 import { Counter, Histogram } from "prom-client";
 import { createWorkerMetrics } from "../lib/worker-metrics";
 
-/** The sender's Prometheus metrics. */
-export function createSenderMetrics() {
+/**
+ * The sender's Prometheus metrics. Every result of the configured provider is exported from the
+ * start (at 0), so a dashboard or a test reading one never mistakes "not yet" for "no such series".
+ */
+export function createSenderMetrics(provider: string) {
   const metrics = createWorkerMetrics("sender", "email.send", [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
+  const deliveries = new Counter({
+    name: "sender_emails_total",
+    help: "Emails handled, by result (sent, failed, already-done)",
+    labelNames: ["result", "provider"] as const,
+    registers: [metrics.registry],
+  });
+  for (const result of ["sent", "failed", "already-done"]) deliveries.inc({ result, provider }, 0);
   return {
     ...metrics,
-    deliveries: new Counter({
-      name: "sender_emails_total",
-      help: "Emails handled, by result (sent, failed, already-done)",
-      labelNames: ["result", "provider"] as const,
-      registers: [metrics.registry],
-    }),
+    deliveries,
     sendLatency: new Histogram({
       name: "sender_send_seconds",
       help: "Time the mail provider took to accept (or refuse) one email, by result",

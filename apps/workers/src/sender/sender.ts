@@ -32,7 +32,7 @@ function createProvider(env: SenderEnv): EmailProvider {
  */
 export async function startSender(env: SenderEnv) {
   const logger = createLogger("sender", env);
-  const metrics = createSenderMetrics();
+  const metrics = createSenderMetrics(env.EMAIL_PROVIDER);
   const db = createPrismaClient(env.DATABASE_URL);
   // The claim and the "sent" record of every email; a connection cut mid-statement fails that
   // statement (retried as the message or by recordSent), never the process.
