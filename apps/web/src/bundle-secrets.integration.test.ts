@@ -31,7 +31,6 @@ function filesUnder(dir: string): string[] {
  * browser downloads) into a folder of its own, with values of its own.
  */
 function sentinelBuild(): { record: SentinelRecord; cleanup: () => void } {
-  // eslint-disable-next-line no-restricted-properties -- set by scripts/test.sh, which ran the build
   const recordFile = process.env.BUNDLE_SENTINELS_RECORD;
   if (recordFile) {
     const record = JSON.parse(readFileSync(recordFile, "utf8")) as SentinelRecord;
