@@ -49,12 +49,14 @@ step() {
   printf 'ended\t%s\t%s\t%s\n' "$name" "$code" "$((SECONDS - started))" >>"$STEP_RECORD"
 }
 
-# background_step NAME COMMAND...: the same, beside the steps that follow. Its output goes to
-# .test-output/NAME.log and is printed in one piece when wait_for_background_steps collects it.
-background_step() {
+# in_background NAME COMMAND...: runs COMMAND (a `step`, or a function of several) beside the steps
+# that follow. Its output goes to .test-output/NAME.log and is printed in one piece when
+# wait_for_background_steps collects it.
+in_background() {
   local name=$1
+  shift
   echo "==> $name: started in the background (output in $(step_log "$name"))"
-  (step "$@") >"$(step_log "$name")" 2>&1 &
+  ("$@") >"$(step_log "$name")" 2>&1 &
   BACKGROUND_PIDS+=("$!")
   BACKGROUND_NAMES+=("$name")
 }

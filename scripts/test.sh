@@ -21,8 +21,10 @@ stop_if_a_step_failed
 # (apps/web/src/bundle-secrets.integration.test.ts) searches this build's browser files for them.
 export BUNDLE_SENTINELS_RECORD="$ROOT/.test-output/bundle-sentinels.json"
 step build node apps/web/scripts/build-with-sentinels.mjs "$BUNDLE_SENTINELS_RECORD" -- pnpm build
-step typecheck pnpm turbo typecheck
-step lint pnpm turbo lint
+# Side by side; `--only`: the build they depend on has just run.
+in_background lint step lint pnpm turbo lint --only
+step typecheck pnpm turbo typecheck --only
+wait_for_background_steps
 stop_if_a_step_failed
 
 # One migrated template database for the whole run: every test database (Vitest's, the end-to-end
@@ -39,16 +41,20 @@ step test-template create_test_template
 stop_if_a_step_failed
 
 # The chaos suite has a PostgreSQL cluster and a RabbitMQ node of its own: it runs beside the rest.
-background_step chaos pnpm --filter @userstream/workers test:chaos --reporter=default --reporter=json \
+in_background chaos step chaos pnpm --filter @userstream/workers test:chaos --reporter=default --reporter=json \
   --outputFile.json="$ROOT/.test-output/chaos.json"
 step vitest pnpm vitest run --reporter=default --reporter=json --outputFile.json=.test-output/vitest.json
-# A small run of each benchmark keeps them working; their figures come from `pnpm bench`.
-step bench:report pnpm bench:report 2000
-step bench:ingest pnpm bench:ingest 500 300 --smoke
-step bench:accept pnpm bench:accept 1 --smoke
-step bench:list pnpm bench:list 2000 10 --smoke
-step bench:email pnpm bench:email 200 --smoke
-step bench:scaling pnpm bench:scaling 300 100 --smoke
+# A small run of each benchmark keeps them working (their figures come from `pnpm bench`); beside
+# the end-to-end run, each on a database and vhost of its own.
+benchmarks() {
+  step bench:report pnpm bench:report 2000
+  step bench:ingest pnpm bench:ingest 500 300 --smoke
+  step bench:accept pnpm bench:accept 1 --smoke
+  step bench:list pnpm bench:list 2000 10 --smoke
+  step bench:email pnpm bench:email 200 --smoke
+  step bench:scaling pnpm bench:scaling 300 100 --smoke
+}
+in_background benchmarks benchmarks
 PLAYWRIGHT_JSON_OUTPUT_NAME="$ROOT/.test-output/playwright.json" \
   step playwright pnpm --filter @userstream/web exec playwright test --reporter=list,json
 wait_for_background_steps

@@ -183,7 +183,7 @@ describe("the step runner", () => {
     const run = await finished(
       runSteps(`
         plan_steps chaos vitest
-        background_step chaos bash -c 'echo chaos output line'
+        in_background chaos step chaos bash -c 'echo chaos output line'
         step vitest true
         wait_for_background_steps
       `),
@@ -197,7 +197,7 @@ describe("the step runner", () => {
     const pidFile = join(dir, "sleeper.pid");
     const child = runSteps(`
       plan_steps chaos vitest playwright
-      background_step chaos bash -c 'echo $$ > ${pidFile}; exec sleep 600'
+      in_background chaos step chaos bash -c 'echo $$ > ${pidFile}; exec sleep 600'
       step vitest sleep 600
       step playwright true
     `);
