@@ -85,11 +85,14 @@ stop_if_a_step_failed() {
   fi
 }
 
-# Stops a process and everything it started (a background step's runner and its servers).
+# Stops a process and everything it started (a background step's runner and its servers). The
+# process goes first, so that a step's runner is stopped before it could record its program's exit
+# as the step's end: the step reads "interrupted".
 kill_tree() {
-  local child
-  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do kill_tree "$child"; done
+  local child children
+  children="$(ps -o pid= --ppid "$1" 2>/dev/null || true)"
   kill "$1" 2>/dev/null || true
+  for child in $children; do kill_tree "$child"; done
 }
 
 finish_steps() {
