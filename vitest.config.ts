@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 // One run over every package: unit tests (`*.test.ts`) and integration tests
@@ -6,5 +7,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     projects: ["packages/*", "apps/*", "tooling/deploy"],
+    // Vitest's default is one file at a time on two cores, yet most files spend their time waiting
+    // on PostgreSQL, RabbitMQ and the processes they start: one more file than cores (measured in
+    // docs/architecture.md, Testing).
+    maxWorkers: availableParallelism() + 1,
   },
 });

@@ -2,30 +2,70 @@
 # `npm test`: install what is missing, build, then run every test: unit and integration (Vitest,
 # against the real PostgreSQL and RabbitMQ), end-to-end (Playwright in Chromium) and the chaos
 # suite (its own PostgreSQL cluster and RabbitMQ node, faults injected; see docs/reliability.md).
+# Every step is counted in the closing line, passed, failed or never run (scripts/test-steps.sh);
+# the order and what runs side by side are explained in docs/architecture.md, "Testing".
 source "$(dirname "$0")/lib.sh"
-ensure_pnpm
-ensure_dependencies
-node scripts/preflight.mjs test
+source "$ROOT/scripts/test-steps.sh"
 
 mkdir -p .test-output
-rm -f .test-output/*.json
-pnpm build
-pnpm turbo typecheck lint
+rm -f .test-output/*.json .test-output/*.log
+plan_steps install preflight sweep build typecheck lint test-template vitest=.test-output/vitest.json \
+  bench:report bench:ingest bench:accept bench:list bench:email bench:scaling \
+  playwright=.test-output/playwright.json chaos=.test-output/chaos.json
 
-status=0
-pnpm vitest run --reporter=default --reporter=json --outputFile.json=.test-output/vitest.json || status=1
-# A small run of each benchmark keeps them working; their figures come from `pnpm bench`.
-pnpm bench:report 2000 || status=1
-pnpm bench:ingest 500 300 --smoke || status=1
-pnpm bench:accept 1 --smoke || status=1
-pnpm bench:list 2000 10 --smoke || status=1
-pnpm bench:email 200 --smoke || status=1
-pnpm bench:scaling 300 100 --smoke || status=1
+install() { ensure_pnpm && ensure_dependencies; }
+step install install
+stop_if_a_step_failed
+# What the tests need (PostgreSQL, RabbitMQ, rabbitmqctl, Chromium, PostgreSQL's server binaries),
+# one line per missing thing, before minutes are spent.
+step preflight node scripts/preflight.mjs test
+stop_if_a_step_failed
+# What killed runs left (databases, roles, vhosts, the chaos cluster), only when its owner is
+# provably gone. What this run makes for its whole length is owned by this shell, not by the
+# short-lived process that made it.
+export USERSTREAM_TEST_OWNER_PID=$$
+step sweep pnpm test:sweep
+
+# The main build runs with secret-looking values in its environment; the bundle scan
+# (apps/web/src/bundle-secrets.integration.test.ts) searches this build's browser files for them.
+export BUNDLE_SENTINELS_RECORD="$ROOT/.test-output/bundle-sentinels.json"
+step build node apps/web/scripts/build-with-sentinels.mjs "$BUNDLE_SENTINELS_RECORD" -- pnpm build
+# Side by side; `--only`: the build they depend on has just run.
+in_background lint step lint pnpm turbo lint --only
+step typecheck pnpm turbo typecheck --only
+wait_for_background_steps
+stop_if_a_step_failed
+
+# One migrated template database for the whole run: every test database (Vitest's, the end-to-end
+# run's, the benchmarks', the chaos cluster's) is a copy of it instead of a Prisma CLI run.
+test_template() {
+  (cd packages/db && node --import tsx scripts/test-template.ts "$@")
+}
+create_test_template() {
+  USERSTREAM_TEST_TEMPLATE_DATABASE="$(test_template create)" || return
+  export USERSTREAM_TEST_TEMPLATE_DATABASE
+  at_exit test_template drop "$USERSTREAM_TEST_TEMPLATE_DATABASE"
+}
+step test-template create_test_template
+stop_if_a_step_failed
+
+# The chaos suite has a PostgreSQL cluster and a RabbitMQ node of its own: it runs beside the rest.
+in_background chaos step chaos pnpm --filter @userstream/workers test:chaos --reporter=default --reporter=json \
+  --outputFile.json="$ROOT/.test-output/chaos.json"
+step vitest pnpm vitest run --reporter=default --reporter=json --outputFile.json=.test-output/vitest.json
+# A small run of each benchmark keeps them working (their figures come from `pnpm bench`); beside
+# the end-to-end run, each on a database and vhost of its own.
+benchmarks() {
+  step bench:report pnpm bench:report 2000
+  step bench:ingest pnpm bench:ingest 500 300 --smoke
+  step bench:accept pnpm bench:accept 1 --smoke
+  step bench:list pnpm bench:list 2000 10 --smoke
+  step bench:email pnpm bench:email 200 --smoke
+  step bench:scaling pnpm bench:scaling 300 100 --smoke
+}
+in_background benchmarks benchmarks
 PLAYWRIGHT_JSON_OUTPUT_NAME="$ROOT/.test-output/playwright.json" \
-  pnpm --filter @userstream/web exec playwright test --reporter=list,json || status=1
-
-pnpm --filter @userstream/workers test:chaos --reporter=default --reporter=json \
-  --outputFile.json="$ROOT/.test-output/chaos.json" || status=1
-
-node scripts/test-summary.mjs .test-output/vitest.json .test-output/playwright.json .test-output/chaos.json || status=1
-exit $status
+  step playwright pnpm --filter @userstream/web exec playwright test --reporter=list,json
+wait_for_background_steps
+# The summary (and the exit code: non-zero when any step failed or did not run) comes from
+# finish_steps, on exit.

@@ -1,28 +1,22 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REGISTRATION_UNAVAILABLE_MESSAGE } from "~/lib/registration-messages";
 
 const webDir = fileURLToPath(new URL("..", import.meta.url));
-const distDir = `.next-bundle-check-${randomBytes(4).toString("hex")}`;
+const buildWithSentinels = join(webDir, "scripts", "build-with-sentinels.mjs");
 
-/** Distinctive values, so that any appearance in the bundle is a leak and not a coincidence. */
-const mark = (label: string) => `${label}${randomBytes(12).toString("hex")}`;
-const secrets = {
-  databasePassword: mark("dbpw"),
-  amqpPassword: mark("amqppw"),
-  sessionSecret: mark("session-secret-"),
-  resendKey: `re_${mark("resend")}`,
-};
-const env = {
-  DATABASE_URL: `postgresql://userstream:${secrets.databasePassword}@db.internal.test:5432/userstream`,
-  AMQP_URL: `amqp://userstream:${secrets.amqpPassword}@broker.internal.test:5672`,
-  SESSION_SECRET: secrets.sessionSecret,
-  RESEND_API_KEY: secrets.resendKey,
-};
+/** What scripts/build-with-sentinels.mjs records about the build it ran. */
+interface SentinelRecord {
+  distDir: string;
+  buildId: string;
+  env: Record<string, string>;
+  secrets: Record<string, string>;
+}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -31,32 +25,63 @@ function filesUnder(dir: string): string[] {
 }
 
 /**
- * Builds the web app (compile step only: everything the browser downloads) with secret-looking
- * values in the environment, into its own folder, then searches every file the browser can be
- * sent (`static/`) for them.
+ * The build to scan. `npm test` runs its main build with the sentinel values and names the record
+ * in BUNDLE_SENTINELS_RECORD: that build is scanned, after checking that `.next` still holds it
+ * (same BUILD_ID). Run alone, the test builds the app itself (compile step only: everything the
+ * browser downloads) into a folder of its own, with values of its own.
  */
+function sentinelBuild(): { record: SentinelRecord; cleanup: () => void } {
+  const recordFile = process.env.BUNDLE_SENTINELS_RECORD;
+  if (recordFile) {
+    const record = JSON.parse(readFileSync(recordFile, "utf8")) as SentinelRecord;
+    const buildId = readFileSync(join(webDir, record.distDir, "BUILD_ID"), "utf8").trim();
+    if (buildId !== record.buildId) {
+      throw new Error(`${record.distDir} holds build ${buildId}, not ${record.buildId} made with the values in ${recordFile}: build again`);
+    }
+    return { record, cleanup: () => undefined };
+  }
+  const distDir = `.next-bundle-check-${randomBytes(4).toString("hex")}`;
+  const recordDir = mkdtempSync(join(tmpdir(), "userstream-bundle-check-"));
+  const cleanup = () => {
+    rmSync(join(webDir, distDir), { recursive: true, force: true });
+    rmSync(recordDir, { recursive: true, force: true });
+  };
+  const next = join(webDir, "node_modules", ".bin", "next");
+  const build = spawnSync(process.execPath, [buildWithSentinels, join(recordDir, "record.json"), "--", next, "build", "--experimental-build-mode=compile"], {
+    cwd: webDir,
+    env: { ...process.env, NODE_ENV: "production", NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
+    encoding: "utf8",
+  });
+  if (build.status !== 0) {
+    cleanup();
+    throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
+  }
+  return { record: JSON.parse(readFileSync(join(recordDir, "record.json"), "utf8")) as SentinelRecord, cleanup };
+}
+
+/** Every value the build had in its environment, and the secret part of each URL alone. */
+const SENTINELS = ["DATABASE_URL", "AMQP_URL", "SESSION_SECRET", "RESEND_API_KEY", "databasePassword", "amqpPassword"] as const;
+
 describe("the browser bundle holds no secret", () => {
+  let build: ReturnType<typeof sentinelBuild> | undefined;
   let staticFiles: { path: string; text: string }[];
 
   beforeAll(() => {
-    const build = spawnSync(join(webDir, "node_modules", ".bin", "next"), ["build", "--experimental-build-mode=compile"], {
-      cwd: webDir,
-      env: { ...process.env, ...env, NODE_ENV: "production", NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
-      encoding: "utf8",
-    });
-    if (build.status !== 0) throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
-    staticFiles = filesUnder(join(webDir, distDir, "static")).map((path) => ({ path, text: readFileSync(path, "latin1") }));
+    build = sentinelBuild();
+    staticFiles = filesUnder(join(webDir, build.record.distDir, "static")).map((path) => ({ path, text: readFileSync(path, "latin1") }));
   }, 600_000);
 
-  afterAll(() => rmSync(join(webDir, distDir), { recursive: true, force: true }));
+  afterAll(() => build?.cleanup());
 
   it("searches real client code (a message only the registration form shows is found)", () => {
     expect(staticFiles.length).toBeGreaterThan(0);
     expect(staticFiles.some((file) => file.text.includes(REGISTRATION_UNAVAILABLE_MESSAGE))).toBe(true);
   });
 
-  it.each(Object.entries({ ...env, ...secrets }))("does not contain %s", (_name, value) => {
-    const leaks = staticFiles.filter((file) => file.text.includes(value) || file.text.includes(encodeURIComponent(value)));
+  it.each(SENTINELS)("does not contain %s", (name) => {
+    const value = { ...build?.record.env, ...build?.record.secrets }[name];
+    expect(value, `the build's record has no ${name}`).toMatch(/[0-9a-f]{24}/);
+    const leaks = staticFiles.filter((file) => file.text.includes(value ?? "") || file.text.includes(encodeURIComponent(value ?? "")));
     expect(leaks.map((file) => file.path)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
+import { testTemplateDatabase } from "@userstream/db/testing";
 import { ownedName, ownedPrefix } from "@userstream/test-support";
 
 const run = promisify(execFile);
@@ -82,8 +83,10 @@ export async function startPostgres(port: number, config: { tls?: TlsFiles } = {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`PostgreSQL did not start on port ${port} (already taken?):\n${log}`, { cause: err });
   });
+  const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
+  await copyTestTemplate(url, dir);
   return {
-    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    url,
     /** A fast shutdown: open sessions are ended, as when the server goes away. */
     stop: () => pgCtl("stop", "-w", "-m", "fast"),
     start,
@@ -94,6 +97,24 @@ export async function startPostgres(port: number, config: { tls?: TlsFiles } = {
   };
 }
 export type ChaosPostgres = Awaited<ReturnType<typeof startPostgres>>;
+
+/**
+ * When the run has a migrated template database (`npm test` makes one), copies it under the same
+ * name into the new cluster, so that `createTestDatabase()` on this cluster copies it too instead of
+ * running the Prisma CLI: a dump and restore takes well under a second, a migration several
+ * (docs/architecture.md, Testing). The template lives on the main test server.
+ */
+async function copyTestTemplate(clusterUrl: string, dir: string): Promise<void> {
+  const template = testTemplateDatabase();
+  if (!template) return;
+  const dump = join(dir, "template.sql");
+  await run(join(PG_BIN, "pg_dump"), ["--dbname", template.url, "--file", dump]);
+  const psql = (database: string, ...args: string[]) =>
+    run(join(PG_BIN, "psql"), ["--quiet", "--no-psqlrc", "-v", "ON_ERROR_STOP=1", "--dbname", clusterUrl.replace(/\/postgres$/, `/${database}`), ...args]);
+  // The name is a plain identifier (testTemplateDatabase checks it).
+  await psql("postgres", "--command", `CREATE DATABASE ${template.name}`);
+  await psql(template.name, "--file", dump);
+}
 
 /**
  * A RabbitMQ node of its own (own node name, ports, data and log folders, no plugins) that the

@@ -35,10 +35,7 @@ export async function createTestDatabase(prefix = "userstream_test"): Promise<Te
   if (!/^[a-z_][a-z0-9_]{0,30}$/.test(prefix)) {
     throw new Error(`Test database prefix must be lower-case letters, digits and _ (max 31): ${prefix}`);
   }
-  const template = process.env[TEMPLATE_DATABASE_VARIABLE];
-  if (template && !DATABASE_NAME.test(template)) {
-    throw new Error(`${TEMPLATE_DATABASE_VARIABLE} is not a database name: ${template}`);
-  }
+  const template = testTemplateDatabase()?.name;
   const database = await createEmptyDatabase(prefix, template);
   if (template) return database;
 
@@ -50,16 +47,26 @@ export async function createTestDatabase(prefix = "userstream_test"): Promise<Te
   return database;
 }
 
+/** This run's migrated template database on the test server (its name and URL), if there is one. */
+export function testTemplateDatabase(): { name: string; url: string } | undefined {
+  const name = process.env[TEMPLATE_DATABASE_VARIABLE];
+  if (!name) return undefined;
+  if (!DATABASE_NAME.test(name)) throw new Error(`${TEMPLATE_DATABASE_VARIABLE} is not a database name: ${name}`);
+  return { name, url: withDatabase(testServerUrl(), name) };
+}
+
 async function createEmptyDatabase(prefix: string, template?: string): Promise<TestDatabase> {
   const serverUrl = testServerUrl();
   // The creating process is in the name: a sweep drops it once that process is gone (a killed run).
   const name = ownedName(prefix);
   const copy = template ? ` TEMPLATE ${quoteIdent(template)}` : "";
   await runOnServer(serverUrl, `CREATE DATABASE ${quoteIdent(name)}${copy}`);
-  return {
-    url: withDatabase(serverUrl, name),
-    drop: () => runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
-  };
+  return { url: withDatabase(serverUrl, name), drop: () => dropTestDatabase(name) };
+}
+
+/** Drops a database of the test server by name, closing any connections still open to it. */
+export async function dropTestDatabase(name: string): Promise<void> {
+  await runOnServer(testServerUrl(), `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
 }
 
 async function runOnServer(serverUrl: string, sql: string): Promise<void> {

@@ -84,6 +84,25 @@ async function sourcesInstalled(prefix: string, installArgs: string[]): Promise<
   return app;
 }
 
+let productionInstall: Promise<string> | undefined;
+
+/**
+ * The sources with production dependencies only, as the web's api stage and the workers' runtime
+ * stage install them (`--prod`, each filtered to its app), made once for both: one install of the
+ * two filters together. pnpm links into each app's node_modules only what that app declares, so
+ * either app's code resolves exactly what its own image holds; with the Prisma client generated.
+ */
+function productionSources(): Promise<string> {
+  productionInstall ??= sourcesInstalled("userstream-prod-image-", ["--prod", "--filter", "@userstream/web...", "--filter", "@userstream/workers..."]).then(
+    (app) => {
+      // COPY --from=build /app/packages/db/src/generated …
+      cpSync(join(root, "packages/db/src/generated"), join(app, "packages/db/src/generated"), { recursive: true });
+      return app;
+    },
+  );
+  return productionInstall;
+}
+
 /** The JSON-array command of a Dockerfile instruction (HEALTHCHECK … CMD [...] or CMD [...]) in a stage. */
 function dockerCommand(dockerfile: string, stage: string, instruction: "CMD" | "HEALTHCHECK"): string[] {
   const text = readFileSync(join(root, dockerfile), "utf8").replaceAll("\\\n", " ");
@@ -150,10 +169,8 @@ describe("the web image's runtime stage", () => {
 describe("the web image's api stage", () => {
   it("runs the REST API from the sources with production dependencies only and passes the HEALTHCHECK", async () => {
     // api-deps: COPY . . and RUN pnpm install --frozen-lockfile --offline --prod --filter "@userstream/web..."
-    const app = await sourcesInstalled("userstream-api-image-", ["--prod", "--filter", "@userstream/web..."]);
+    const app = await productionSources();
     expect(existsSync(join(app, "node_modules/.pnpm/node_modules/vitest"))).toBe(false);
-    // COPY --from=build /app/packages/db/src/generated …
-    cpSync(join(root, "packages/db/src/generated"), join(app, "packages/db/src/generated"), { recursive: true });
     const env = {
       NODE_ENV: "production",
       DATABASE_URL: database.url,
@@ -231,10 +248,8 @@ describe("the workers image", () => {
 
   it("runtime stage: with production dependencies only, each role starts from the entry point and passes the HEALTHCHECK", async () => {
     // prod-deps: COPY . . and RUN pnpm install --frozen-lockfile --offline --prod --filter "@userstream/workers..."
-    const app = await sourcesInstalled("userstream-workers-image-", ["--prod", "--filter", "@userstream/workers..."]);
+    const app = await productionSources();
     expect(existsSync(join(app, "node_modules/.pnpm/node_modules/vitest"))).toBe(false);
-    // COPY --from=build /app/packages/db/src/generated …
-    cpSync(join(root, "packages/db/src/generated"), join(app, "packages/db/src/generated"), { recursive: true });
 
     const workers = join(app, "apps/workers");
     const healthcheck = dockerCommand("apps/workers/Dockerfile", "runtime", "HEALTHCHECK");
