@@ -18,9 +18,13 @@ interface Leftovers {
   processes: number[];
 }
 
-/** A process that makes one of each test resource, as a test run does. */
+/**
+ * A process that makes one of each test resource, as a test run does. It owns them itself: the
+ * owner `npm test` hands its processes (USERSTREAM_TEST_OWNER_PID) is not passed on.
+ */
 async function startRun(): Promise<{ child: ChildProcess; leftovers: Leftovers }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/leave-leftovers.ts"], { cwd: packageDir, stdio: ["ignore", "pipe", "inherit"] });
+  const { USERSTREAM_TEST_OWNER_PID: _runOwner, ...env } = process.env;
+  const child = spawn(process.execPath, ["--import", "tsx", "test/leave-leftovers.ts"], { cwd: packageDir, env, stdio: ["ignore", "pipe", "inherit"] });
   const [line] = (await once(child.stdout as NodeJS.ReadableStream, "data")) as [Buffer];
   return { child, leftovers: JSON.parse(line.toString()) as Leftovers };
 }
