@@ -20,6 +20,9 @@ const nextConfig: NextConfig = {
   output: "standalone",
   outputFileTracingRoot: fileURLToPath(new URL("../..", import.meta.url)),
   poweredByHeader: false,
+  // Types are checked once, by `pnpm typecheck` (which `npm test` and CI run beside lint), not again
+  // inside every build: 12 s of each `npm start` and CI run.
+  typescript: { ignoreBuildErrors: true },
   // Workspace packages ship TypeScript sources.
   transpilePackages: ["@userstream/contracts", "@userstream/db", "@userstream/messaging"],
   // Native drivers and Prisma's runtime load files at run time: keep them out of the bundle.

@@ -3,7 +3,7 @@ import { readFileVariables } from "@userstream/contracts/env-files";
 /**
  * The only place in this package that reads configuration from the environment. Apps validate their
  * own environment; these defaults exist for the CLI, scripts and tests run on a developer machine.
- * The CLI's entries (prisma.config.ts, scripts/ensure-database.ts) first fill the environment from
+ * The CLI's entries (prisma.config.ts, scripts/migrate.ts) first fill the environment from
  * `.env` and `.env.example` (`@userstream/contracts/load-env-files`); tests read theirs as given.
  */
 

@@ -92,8 +92,19 @@ describe("pnpm db:migrate", () => {
     expect(first.stdout).toContain(`Created database ${name}`);
     expect(first.stdout).toContain("All migrations have been successfully applied");
 
+    // Everything applied, unchanged: said without running the CLI (its engine holds the process 10 s).
     const second = await dbMigrate();
     expect(second.stdout).not.toContain("Created database");
-    expect(second.stdout).toContain("No pending migrations to apply");
+    expect(second.stdout).toContain(`Database ${name} is up to date`);
+  });
+
+  it("hands a pending migration to the CLI, which applies it", async () => {
+    // The last migration only replaces a function, so it can be made pending again and re-applied.
+    const last = "20261129001500_csv_safe_first_comparison";
+    await query(url, `DELETE FROM _prisma_migrations WHERE migration_name = '${last}'`);
+    const run = await dbMigrate();
+    expect(run.stdout).toContain(last);
+    expect(run.stdout).toContain("All migrations have been successfully applied");
+    expect(await query(url, `SELECT 1 FROM _prisma_migrations WHERE migration_name = '${last}' AND finished_at IS NOT NULL`)).toHaveLength(1);
   });
 });

@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 export const DB_PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 
 // Resolved from this file, not from the caller's cwd, so tests of any package find this package's CLI.
-const PRISMA_CLI = createRequire(import.meta.url).resolve("prisma/build/index.js");
+/** The Prisma CLI of this package, run with this Node binary. */
+export const PRISMA_CLI = createRequire(import.meta.url).resolve("prisma/build/index.js");
 
 /** What a Prisma CLI run printed and how it exited. */
 export interface PrismaCliResult {
