@@ -195,7 +195,9 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
       open = undefined;
       link = undefined;
       // A blocked broker reads nothing, so it would never answer a channel close; a blocked
-      // connection closes at once instead (what it sent is still read once the alarm clears).
+      // connection closes at once instead. What it sent waits in the broker's socket buffer and
+      // may still be read once the alarm clears, or go with the connection: its publish was
+      // answered `unknown`, which says exactly that.
       if (current?.blockedBecause() === undefined) await current?.channel.close().catch(() => undefined);
       await current?.connection.close().catch(() => undefined);
     },
