@@ -9,7 +9,7 @@ source "$ROOT/scripts/test-steps.sh"
 
 mkdir -p .test-output
 rm -f .test-output/*.json .test-output/*.log
-plan_steps install preflight sweep build typecheck lint test-template vitest=.test-output/vitest.json \
+plan_steps install preflight sweep test-template build typecheck lint vitest=.test-output/vitest.json \
   bench:report bench:ingest bench:accept bench:list bench:email bench:scaling \
   playwright=.test-output/playwright.json chaos=.test-output/chaos.json
 
@@ -26,6 +26,19 @@ stop_if_a_step_failed
 export USERSTREAM_TEST_OWNER_PID=$$
 step sweep pnpm test:sweep
 
+# One migrated template database for the whole run: every test database (Vitest's, the end-to-end
+# run's, the benchmarks', the chaos cluster's) is a copy of it instead of a Prisma CLI run. Made
+# beside the build (it needs only the migrations), since the Prisma CLI spends most of its 12 s
+# waiting; its name is passed on through a file, as a background step cannot export it.
+test_template() {
+  (cd packages/db && node --import tsx scripts/test-template.ts "$@")
+}
+TEMPLATE_NAME_FILE="$ROOT/.test-output/test-template.name"
+create_test_template() {
+  test_template create >"$TEMPLATE_NAME_FILE"
+}
+in_background test-template step test-template create_test_template
+
 # The main build runs with secret-looking values in its environment; the bundle scan
 # (apps/web/src/bundle-secrets.integration.test.ts) searches this build's browser files for them.
 export BUNDLE_SENTINELS_RECORD="$ROOT/.test-output/bundle-sentinels.json"
@@ -34,19 +47,11 @@ step build node apps/web/scripts/build-with-sentinels.mjs "$BUNDLE_SENTINELS_REC
 in_background lint step lint pnpm turbo lint --only
 step typecheck pnpm turbo typecheck --only
 wait_for_background_steps
-stop_if_a_step_failed
-
-# One migrated template database for the whole run: every test database (Vitest's, the end-to-end
-# run's, the benchmarks', the chaos cluster's) is a copy of it instead of a Prisma CLI run.
-test_template() {
-  (cd packages/db && node --import tsx scripts/test-template.ts "$@")
-}
-create_test_template() {
-  USERSTREAM_TEST_TEMPLATE_DATABASE="$(test_template create)" || return
+if [ -s "$TEMPLATE_NAME_FILE" ]; then
+  USERSTREAM_TEST_TEMPLATE_DATABASE="$(cat "$TEMPLATE_NAME_FILE")"
   export USERSTREAM_TEST_TEMPLATE_DATABASE
   at_exit test_template drop "$USERSTREAM_TEST_TEMPLATE_DATABASE"
-}
-step test-template create_test_template
+fi
 stop_if_a_step_failed
 
 # The chaos suite has a PostgreSQL cluster and a RabbitMQ node of its own: it runs beside the rest.
