@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { caughtEmails, portVariables, root, runRootScript, type StartedScript, waitFor } from "./start-support";
+import { portVariables, registerAndAwaitWelcome, root, runRootScript, type StartedScript, waitFor } from "./start-support";
 
 let database: TestDatabase;
 let vhost: Awaited<ReturnType<typeof createTestVhost>>;
@@ -39,18 +39,7 @@ describe("pnpm dev", () => {
     await waitFor("the banner", async () => output().includes("UserStream is ready (development)"), 240_000, output);
 
     const email = `dev-${Date.now()}@example.com`;
-    const accepted = await fetch(`http://127.0.0.1:${ports.API_PORT}/api/v1/registrations`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ firstName: "Grace", lastName: "Hopper", email }),
-    });
-    expect(accepted.status).toBe(202);
-    const welcome = await waitFor(
-      "the welcome email",
-      async () => (await caughtEmails(ports.MAIL_CATCHER_WEB_PORT)).find((message) => message.to[0]?.address === email),
-      30_000,
-      output,
-    );
+    const welcome = await registerAndAwaitWelcome(`http://127.0.0.1:${ports.API_PORT}`, ports.MAIL_CATCHER_WEB_PORT, email, output);
     expect(welcome.from[0]?.address).toBe("dot-env@userstream.test");
 
     run.child.kill("SIGTERM");

@@ -108,3 +108,22 @@ export async function caughtEmails(mailPort: string): Promise<{ subject: string;
   const response = await fetch(`http://127.0.0.1:${mailPort}/email`);
   return (await response.json()) as never;
 }
+
+/**
+ * Registers `email` through `POST /api/v1/registrations` on `apiUrl`, expects 202, and waits for its
+ * welcome email in the mail catcher; returns the email.
+ */
+export async function registerAndAwaitWelcome(apiUrl: string, mailPort: string, email: string, output: () => string) {
+  const accepted = await fetch(`${apiUrl}/api/v1/registrations`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ firstName: "Ada", lastName: "Lovelace", email }),
+  });
+  if (accepted.status !== 202) throw new Error(`registration answered ${accepted.status}: ${await accepted.text()}`);
+  return waitFor(
+    "the welcome email in the mail catcher",
+    async () => (await caughtEmails(mailPort)).find((message) => message.to[0]?.address === email),
+    30_000,
+    output,
+  );
+}

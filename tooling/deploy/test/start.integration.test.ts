@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { caughtEmails, portVariables, root, runRootScript, runSupervisor, type StartedScript, waitFor } from "./start-support";
+import { portVariables, registerAndAwaitWelcome, root, runRootScript, runSupervisor, type StartedScript, waitFor } from "./start-support";
 
 let database: TestDatabase;
 let vhost: Awaited<ReturnType<typeof createTestVhost>>;
@@ -63,18 +63,7 @@ describe("npm start", () => {
     expect(run.output()).toMatch(/^\[receiver\] +\{.*"service":"receiver"/m);
 
     const email = `start-${Date.now()}@example.com`;
-    const accepted = await fetch(`http://127.0.0.1:${ports.PORT}/api/v1/registrations`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ firstName: "Ada", lastName: "Lovelace", email }),
-    });
-    expect(accepted.status).toBe(202);
-    const welcome = await waitFor(
-      "the welcome email in the mail catcher",
-      async () => (await caughtEmails(ports.MAIL_CATCHER_WEB_PORT)).find((message) => message.to[0]?.address === email),
-      30_000,
-      run.output,
-    );
+    const welcome = await registerAndAwaitWelcome(`http://127.0.0.1:${ports.PORT}`, ports.MAIL_CATCHER_WEB_PORT, email, run.output);
     expect(welcome.from[0]).toEqual({ address: "example-level@userstream.test", name: "Example Level" });
 
     // A scheduled run every 10 s: one of them lists the user registered above.
