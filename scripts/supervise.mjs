@@ -17,6 +17,10 @@ const only = onlyIndex > 0 ? process.argv[onlyIndex + 1]?.split(",") : undefined
 const mailCatcher = (env.MAIL_CATCHER || "on") !== "off";
 // The reporter writes and the web serves the same folder: resolve it once, from the repository root.
 env.REPORTS_DIR = path.resolve(root, env.REPORTS_DIR || "reports");
+// The local trial: the production build with the published development secrets of .env.example,
+// which production refuses elsewhere. Safe only because the web and the API listen on loopback
+// alone (below); docs/operations.md.
+env.USERSTREAM_LOCAL_TRIAL = "1";
 // The processes write into pipes (their lines get a prefix here), so they cannot see the terminal
 // themselves: in development on a terminal, ask for readable lines instead of JSON.
 if (dev && process.stdout.isTTY && (env.LOG_FORMAT || "auto") === "auto") env.LOG_FORMAT = "pretty";
@@ -54,7 +58,7 @@ const web = {
     : [".next/standalone/apps/web/server.js"],
   // NEXT_MANUAL_SIG_HANDLE: the web's own shutdown handles SIGTERM and exits 0 once its publisher
   // and pool are closed; Next's would exit 143 before they are (apps/web/src/server/shutdown.ts).
-  env: { PORT: port.web, HOSTNAME: dev ? "127.0.0.1" : "0.0.0.0", ...(dev ? {} : { NEXT_MANUAL_SIG_HANDLE: "1" }) },
+  env: { PORT: port.web, HOSTNAME: "127.0.0.1", ...(dev ? {} : { NEXT_MANUAL_SIG_HANDLE: "1" }) },
   health: health("web", "/api/health"),
 };
 // The REST API on its own (API_PORT): the web's route handlers without Next.js, from source through tsx.
@@ -62,6 +66,7 @@ const api = {
   name: "api",
   cwd: `${root}apps/web`,
   args: ["--conditions=react-server", "--import", "tsx", "src/api-main.ts"],
+  env: { API_HOST: "127.0.0.1" },
   health: health("api", "/api/health"),
   watch: sources("apps/web/src"),
 };

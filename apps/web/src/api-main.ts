@@ -3,7 +3,7 @@
 // sends them here), served by the web's own route handlers through a plain Node http server
 // instead of Next.js. `pnpm --filter @userstream/web start:api`, on API_HOST:API_PORT.
 import type { AddressInfo } from "node:net";
-import { loadEnvOrExit, warnAboutDevelopmentAdmin } from "~/instrumentation-node";
+import { loadEnvOrExit } from "~/instrumentation-node";
 import { createApiServer, type Route } from "~/server/api/api-server";
 
 // The environment first (the files filled in, then validated): every module below reads it.
@@ -21,7 +21,6 @@ const ROUTES: Route[] = [
 ];
 
 setLogService("api");
-await warnAboutDevelopmentAdmin(env);
 const logger = getLogger();
 observeRequestDurations();
 const server = createApiServer(ROUTES, (error) => logger.error({ err: error }, "request failed"));

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { DEVELOPMENT_ADMIN } from "./server/auth/development-admin";
 
 const dir = mkdtempSync(join(tmpdir(), "userstream-web-env-"));
 const saved = { ...process.env };
@@ -23,6 +24,8 @@ describe("the web's environment", () => {
     process.env.DATABASE_URL_FILE = secretFile("db", "postgresql://web:pw@db.example.com/userstream?sslmode=verify-full\n");
     process.env.SESSION_SECRET_FILE = secretFile("session", "s".repeat(40));
     process.env.AMQP_URL = "amqps://web:pw@broker.example.com/userstream";
+    process.env.CONFIRMATION_TOKEN_SECRET = "c".repeat(40);
+    process.env.ADMIN_PASSWORD_HASH = DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH;
     const { env } = await import("./env");
     expect(env.DATABASE_URL).toBe("postgresql://web:pw@db.example.com/userstream?sslmode=verify-full");
     expect(env.SESSION_SECRET).toBe("s".repeat(40));

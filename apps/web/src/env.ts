@@ -2,19 +2,18 @@ import { createEnv } from "@t3-oss/env-nextjs";
 import { readFileVariables } from "@userstream/contracts/env-files";
 import { LOG_FORMATS, LOG_LEVELS } from "@userstream/messaging/logging";
 import { z } from "zod";
-import { DEVELOPMENT_ADMIN } from "./server/auth/development-admin";
+import { publishedSecretProblems, SECRETS, secretHint } from "@userstream/contracts/published-secrets";
 import { parsePasswordHash } from "./server/auth/password";
 import { resolveFromRepoRoot } from "./server/repo-root";
 
-/**
- * The documented development value (also in `.env.example`). Outside development and tests the
- * secret must be set: the same value as the sender's, which signs the links this app checks.
- */
-const DEVELOPMENT_CONFIRMATION_TOKEN_SECRET = "development-confirmation-secret-change-me-0123456789";
+/** Not a secret: the development admin's email, also in .env.example. */
+const DEVELOPMENT_ADMIN_EMAIL = "admin@userstream.local";
 
+// No secret has a default here: the development values are in .env.example, which every process
+// reads; in production a value published in the repository is refused below (published-secrets.ts).
 const confirmationTokenSecret = z
-  .string({ error: "required in production: the sender's secret for confirmation links (32+ characters)" })
-  .min(32, "must be at least 32 characters, the same as the sender's");
+  .string({ error: `${secretHint("CONFIRMATION_TOKEN_SECRET")}; it signs the confirmation links the sender makes` })
+  .min(SECRETS.CONFIRMATION_TOKEN_SECRET.minLength, `must be at least 32 characters; ${secretHint("CONFIRMATION_TOKEN_SECRET")}`);
 const isProduction = process.env.NODE_ENV === "production";
 
 const adminEmail = z
@@ -23,24 +22,21 @@ const adminEmail = z
   .toLowerCase()
   .pipe(z.email("must be an email address"));
 const adminPasswordHash = z
-  .string({ error: "required in production: run `pnpm --filter @userstream/web admin:hash-password`" })
-  .refine((value) => parsePasswordHash(value) !== null, "must be a hash printed by `pnpm --filter @userstream/web admin:hash-password`");
+  .string({ error: `required: make one with ${SECRETS.ADMIN_PASSWORD_HASH.generate}` })
+  .refine((value) => parsePasswordHash(value) !== null, `must be a hash printed by ${SECRETS.ADMIN_PASSWORD_HASH.generate}`);
 const sessionSecret = z
-  .string({ error: "required in production: a random value of 32+ characters that signs admin sessions" })
-  .min(32, "must be at least 32 characters");
+  .string({ error: `${secretHint("SESSION_SECRET")}; it signs admin sessions` })
+  .min(SECRETS.SESSION_SECRET.minLength, `must be at least 32 characters; ${secretHint("SESSION_SECRET")}`);
 
 /** Every variable the web reads. */
 const server = {
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "required: a postgresql:// URL" }),
   AMQP_URL: z.url({ protocol: /^amqps?$/, error: "required: an amqp:// or amqps:// URL" }),
   APP_URL: z.url({ error: "must be a URL such as http://localhost:3000" }).default("http://localhost:3000"),
-  CONFIRMATION_TOKEN_SECRET: isProduction
-    ? confirmationTokenSecret
-    : confirmationTokenSecret.default(DEVELOPMENT_CONFIRMATION_TOKEN_SECRET),
-  // Required in production, the development values elsewhere.
-  ADMIN_EMAIL: isProduction ? adminEmail : adminEmail.default(DEVELOPMENT_ADMIN.ADMIN_EMAIL),
-  ADMIN_PASSWORD_HASH: isProduction ? adminPasswordHash : adminPasswordHash.default(DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH),
-  SESSION_SECRET: isProduction ? sessionSecret : sessionSecret.default(DEVELOPMENT_ADMIN.SESSION_SECRET),
+  CONFIRMATION_TOKEN_SECRET: confirmationTokenSecret,
+  ADMIN_EMAIL: isProduction ? adminEmail : adminEmail.default(DEVELOPMENT_ADMIN_EMAIL),
+  ADMIN_PASSWORD_HASH: adminPasswordHash,
+  SESSION_SECRET: sessionSecret,
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 7, "must be at most a week (168 hours)").default(8),
   /** Failed sign-ins within SIGN_IN_WINDOW_MINUTES that lock an account (any email typed, known or not)... */
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
@@ -84,6 +80,8 @@ const server = {
   /** How long the shutdown on SIGTERM may take before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** 1: the local trial (`npm start`, docker-compose.yml alone), which may use the published secrets in production. */
+  USERSTREAM_LOCAL_TRIAL: z.string().optional(),
   /** Set: Next.js leaves SIGTERM/SIGINT to the web's own shutdown, which then exits 0 (server/shutdown.ts). */
   NEXT_MANUAL_SIG_HANDLE: z
     .string()
@@ -127,6 +125,14 @@ export const env = createEnv({
       const name = issue.path?.map((segment) => (typeof segment === "object" ? segment.key : segment)).join(".");
       return `  - ${name ?? "?"}: ${issue.message}`;
     });
-    throw new Error(`Invalid environment variables for the web app:\n${lines.join("\n")}\nSee .env.example.`);
+    throw invalid(lines);
   },
 });
+
+function invalid(lines: string[]): Error {
+  return new Error(`Invalid environment variables for the web app:\n${lines.join("\n")}\nSee .env.example.`);
+}
+
+// Production refuses the secrets the repository publishes (outside the local trial), whoever starts it.
+const published = publishedSecretProblems(env, ["SESSION_SECRET", "ADMIN_PASSWORD_HASH", "CONFIRMATION_TOKEN_SECRET"]);
+if (published.length > 0 && process.env.NEXT_PHASE !== "phase-production-build") throw invalid(published.map((line) => `  - ${line}`));

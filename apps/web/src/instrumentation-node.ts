@@ -41,7 +41,6 @@ export async function loadEnvOrExit() {
 export async function validateEnvironmentOrExit(): Promise<void> {
   const env = await loadEnvOrExit();
   try {
-    await warnAboutDevelopmentAdmin(env);
     const { closeOnSignals } = await import("./server/shutdown");
     closeOnSignals(env.SHUTDOWN_TIMEOUT_MS, undefined, env.NEXT_MANUAL_SIG_HANDLE);
   } catch (error) {
@@ -49,23 +48,4 @@ export async function validateEnvironmentOrExit(): Promise<void> {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
-}
-
-/**
- * `npm start` runs the production build with `.env.example`'s development admin, which is what a
- * local trial needs; a real deployment must not, so say so loudly (not fatal, for that reason).
- */
-export async function warnAboutDevelopmentAdmin(env: { NODE_ENV: string; ADMIN_PASSWORD_HASH: string; SESSION_SECRET: string }) {
-  if (env.NODE_ENV !== "production") return;
-  const { DEVELOPMENT_ADMIN } = await import("./server/auth/development-admin");
-  const defaults = [
-    env.ADMIN_PASSWORD_HASH === DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH ? "ADMIN_PASSWORD_HASH" : null,
-    env.SESSION_SECRET === DEVELOPMENT_ADMIN.SESSION_SECRET ? "SESSION_SECRET" : null,
-  ].filter(Boolean);
-  if (defaults.length === 0) return;
-  const { getLogger } = await import("./server/logger");
-  const verb = defaults.length > 1 ? "are" : "is";
-  getLogger().warn(
-    `${defaults.join(" and ")} ${verb} the development value from .env.example: anyone can sign in as admin. Set your own for any real deployment.`,
-  );
 }

@@ -69,14 +69,14 @@ async function composeConfig(files: string[], env: Record<string, string>, profi
 }
 
 function ports(service: Service): Port[] {
+  // An empty host port (`127.0.0.1::8081`) is an ephemeral one, as is none.
+  const hostPort = (value: number | string | undefined) => (value === undefined || value === "" ? undefined : Number(value));
   return (service.ports ?? []).map((port) => {
-    if (typeof port === "object") {
-      return { host: port.host_ip, published: port.published === undefined ? undefined : Number(port.published), target: port.target };
-    }
+    if (typeof port === "object") return { host: port.host_ip, published: hostPort(port.published), target: port.target };
     const parts = port.replace(/\/\w+$/, "").split(":");
     const target = Number(parts.at(-1));
     if (parts.length === 1) return { target };
-    return { host: parts.length === 3 ? parts[0] : undefined, published: Number(parts.at(-2)), target };
+    return { host: parts.length === 3 ? parts[0] : undefined, published: hostPort(parts.at(-2)), target };
   });
 }
 
@@ -129,10 +129,12 @@ describe("the compose deployment", () => {
     expect(published("receiver")).toEqual(["-:8081"]);
     expect(published("sender")).toEqual(["-:8082"]);
     for (const name of ["receiver", "sender"]) expect(dev.services[name]?.container_name).toBeUndefined();
-    // The database and the broker are reachable from the host's loopback only.
-    for (const name of ["postgres", "rabbitmq"]) {
-      for (const port of ports(dev.services[name] ?? {})) expect(port.host).toBe("127.0.0.1");
+    // Every port is reachable from the host's loopback only: the local trial runs with the
+    // published development secrets (USERSTREAM_LOCAL_TRIAL), which production clears.
+    for (const [name, service] of Object.entries(dev.services)) {
+      for (const port of ports(service)) expect(`${name} ${port.host}`).toBe(`${name} 127.0.0.1`);
     }
+    for (const name of ["web", "api", "sender"]) expect(dev.services[name]?.environment?.USERSTREAM_LOCAL_TRIAL).toBe("1");
   });
 
   it("keeps data in the three named volumes", () => {
@@ -193,6 +195,8 @@ describe("the compose deployment", () => {
     expect(new URL(prod.services.receiver?.environment?.DATABASE_URL ?? "").password).toBe(PRODUCTION_ENV.POSTGRES_PASSWORD);
     expect(prod.services.mailpit?.profiles).toEqual(["dev"]);
     expect(dev.services.mailpit?.profiles).toBeUndefined();
+    // Not the local trial: the processes themselves refuse the published secrets too.
+    for (const service of Object.values(prod.services)) expect(service.environment?.USERSTREAM_LOCAL_TRIAL ?? "").toBe("");
   });
 
   it("in production refuses to start without a secret, naming it", async () => {

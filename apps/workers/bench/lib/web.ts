@@ -11,6 +11,8 @@ const webDir = path.join(repoRoot, "apps", "web");
 /** Development values of the variables production requires (see .env.example). */
 const PRODUCTION_ENV = {
   NODE_ENV: "production",
+  // The published development secrets below are accepted in production only in the local trial (loopback).
+  USERSTREAM_LOCAL_TRIAL: "1",
   NEXT_TELEMETRY_DISABLED: "1",
   CONFIRMATION_TOKEN_SECRET: "development-confirmation-secret-change-me-0123456789",
   ADMIN_EMAIL: "admin@userstream.local",

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { loadSenderEnv } from "./env";
 
+const SECRET = { CONFIRMATION_TOKEN_SECRET: "a-confirmation-secret-for-tests-0123456789" };
+
 describe("sender environment", () => {
   it("has working local defaults: SMTP to the local mail catcher", () => {
-    expect(loadSenderEnv({})).toMatchObject({
+    expect(loadSenderEnv(SECRET)).toMatchObject({
       SENDER_PORT: 8082,
       EMAIL_PROVIDER: "smtp",
       SMTP_URL: "smtp://127.0.0.1:1025",
@@ -16,7 +18,7 @@ describe("sender environment", () => {
     ['"User Stream" <hello@example.com>', { name: "User Stream", address: "hello@example.com" }],
     ["hello@example.com", { name: "", address: "hello@example.com" }],
   ])("reads EMAIL_FROM %j as a mailbox", (value, mailbox) => {
-    expect(loadSenderEnv({ EMAIL_FROM: value }).EMAIL_FROM).toEqual(mailbox);
+    expect(loadSenderEnv({ ...SECRET, EMAIL_FROM: value }).EMAIL_FROM).toEqual(mailbox);
   });
 
   it.each([
@@ -24,8 +26,9 @@ describe("sender environment", () => {
     [{ EMAIL_PROVIDER: "pigeon" }, "EMAIL_PROVIDER"],
     [{ EMAIL_PROVIDER: "resend" }, "RESEND_API_KEY"],
     [{ CONFIRMATION_TOKEN_SECRET: "short" }, "CONFIRMATION_TOKEN_SECRET"],
+    [{ CONFIRMATION_TOKEN_SECRET: "" }, "CONFIRMATION_TOKEN_SECRET"],
     [{ SMTP_URL: "nowhere" }, "SMTP_URL"],
   ])("names the bad variable in %j", (source, name) => {
-    expect(() => loadSenderEnv(source)).toThrow(new RegExp(`\\n  ${name}[.:]`));
+    expect(() => loadSenderEnv({ ...SECRET, ...source })).toThrow(new RegExp(`\\n  ${name}[.:]`));
   });
 });

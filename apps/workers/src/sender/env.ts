@@ -1,5 +1,6 @@
+import { SECRETS, secretHint } from "@userstream/contracts/published-secrets";
 import { z } from "zod";
-import { commonEnv, loadEnv } from "../lib/env";
+import { commonEnv, ConfigurationError, loadEnv } from "../lib/env";
 
 /** `Name <address>` or a bare address, as a `{ name, address }` mailbox. */
 const MailboxSchema = z
@@ -26,13 +27,16 @@ export function loadSenderEnv(source: NodeJS.ProcessEnv = process.env) {
       SMTP_TLS_REJECT_UNAUTHORIZED: z.stringbool().default(true),
       /** PEM certificate(s) of a private CA that signed the SMTP server's certificate (or SMTP_TLS_CA_FILE). */
       SMTP_TLS_CA: z.string().includes("-----BEGIN CERTIFICATE-----", { error: "must be PEM certificates" }).optional(),
-      RESEND_API_KEY: z.string().optional(),
+      RESEND_API_KEY: z.string().min(SECRETS.RESEND_API_KEY.minLength, secretHint("RESEND_API_KEY")).optional(),
       /** Resend's API base; changed only to point at a stand-in in tests. */
       RESEND_BASE_URL: z.url().default("https://api.resend.com"),
       EMAIL_FROM: MailboxSchema.default({ name: "UserStream", address: "welcome@userstream.local" }),
       /** Base of the confirmation link in the welcome email. */
       APP_URL: z.url().default("http://localhost:3000"),
-      CONFIRMATION_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").default("development-confirmation-secret-change-me-0123456789"),
+      // No default: the development value is in .env.example, which `npm start` and `pnpm dev` read.
+      CONFIRMATION_TOKEN_SECRET: z
+        .string({ error: secretHint("CONFIRMATION_TOKEN_SECRET") })
+        .min(SECRETS.CONFIRMATION_TOKEN_SECRET.minLength, `must be at least 32 characters; ${secretHint("CONFIRMATION_TOKEN_SECRET")}`),
       CONFIRMATION_TOKEN_TTL_HOURS: z.coerce.number().positive().default(72),
       /** How long one send may take before it counts as a temporary failure. */
       SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
@@ -40,9 +44,10 @@ export function loadSenderEnv(source: NodeJS.ProcessEnv = process.env) {
       SEND_LEASE_MS: z.coerce.number().int().positive().default(120_000),
     },
     source,
+    ["CONFIRMATION_TOKEN_SECRET", "RESEND_API_KEY"],
   );
   if (env.EMAIL_PROVIDER === "resend" && !env.RESEND_API_KEY) {
-    throw new Error("Invalid environment variables:\n  RESEND_API_KEY: required when EMAIL_PROVIDER=resend");
+    throw new ConfigurationError(`Invalid environment variables:\n  RESEND_API_KEY: ${secretHint("RESEND_API_KEY")} (EMAIL_PROVIDER=resend)`);
   }
   return env;
 }

@@ -58,6 +58,8 @@ export function startApi(env: Record<string, string>) {
       NODE_ENV: "production",
       API_PORT: "0",
       API_HOST: "127.0.0.1",
+      // The development admin (published): accepted in production only in the local trial, on loopback as here.
+      USERSTREAM_LOCAL_TRIAL: "1",
       CONFIRMATION_TOKEN_SECRET: "test-confirmation-secret-0123456789-0123456789",
       ADMIN_EMAIL: DEVELOPMENT_ADMIN.ADMIN_EMAIL,
       ADMIN_PASSWORD_HASH: DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH,

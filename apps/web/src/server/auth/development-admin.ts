@@ -1,7 +1,7 @@
 /**
- * Development values of the admin sign-in, the same as in `.env.example`: the password is
- * `userstream-admin`. Production must set its own (env.ts requires them there);
- * `instrumentation-node.ts` warns when a production server still runs with these.
+ * The development admin of `.env.example` (password `userstream-admin`), for tests that sign in.
+ * Not a default: env.ts has none, and refuses these values in production outside the local trial
+ * (@userstream/contracts/published-secrets).
  */
 export const DEVELOPMENT_ADMIN = {
   ADMIN_EMAIL: "admin@userstream.local",
