@@ -20,7 +20,8 @@ export type Responder = (envelopeTo: string[]) => { code: number; message: strin
  * left before the `250` reply. With `parse: false` it only counts deliveries per address, which
  * is cheap enough for hundreds of messages a second.
  */
-export async function startTestSmtpServer(options: { parse?: boolean; tls?: { key: string; cert: string } } = {}) {
+export async function startTestSmtpServer(options: { parse?: boolean; tls?: { key: string; cert: string }; host?: string } = {}) {
+  const host = options.host ?? "127.0.0.1";
   const parse = options.parse ?? true;
   const received: ReceivedEmail[] = [];
   const deliveries = new Map<string, number>();
@@ -84,14 +85,14 @@ export async function startTestSmtpServer(options: { parse?: boolean; tls?: { ke
   // A client that dies mid-session (a killed sender) resets its socket, and one that refuses the
   // certificate drops the connection mid-handshake: the client's loss, not an error here.
   server.on("error", () => undefined);
-  server.listen(0, "127.0.0.1");
+  server.listen(0, host);
   await once(server.server, "listening");
   const address = server.server.address();
   const port = typeof address === "object" && address ? address.port : 0;
 
   return {
     port,
-    url: `${options.tls ? "smtps" : "smtp"}://127.0.0.1:${port}`,
+    url: `${options.tls ? "smtps" : "smtp"}://${host.includes(":") ? `[${host}]` : host}:${port}`,
     received,
     /** DATA commands answered so far, accepted or not. */
     attempts: () => attempts,
