@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,20 +18,30 @@ const email = (to: string) => ({
   idempotencyKey: `welcome/${to}`,
 });
 
+/** This machine's first non-loopback IPv4 address: a relay bound there is "another machine" to the sender. */
+function externalAddress(): string {
+  const address = Object.values(networkInterfaces())
+    .flat()
+    .find((candidate) => candidate && candidate.family === "IPv4" && !candidate.internal)?.address;
+  if (!address) throw new Error("this machine has no non-loopback IPv4 address to bind a remote-looking relay on");
+  return address;
+}
+
+let dir: string;
+let certificates: TestCertificates;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "userstream-smtp-tls-"));
+  certificates = await makeCertificates(dir, [externalAddress()]);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 describe("SMTP over TLS (smtps://) with a private CA", () => {
-  let dir: string;
-  let certificates: TestCertificates;
   let smtp: TestSmtpServer;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "userstream-smtp-tls-"));
-    certificates = await makeCertificates(dir);
     smtp = await startTestSmtpServer({ tls: { key: certificates.key, cert: certificates.cert } });
   });
-  afterAll(async () => {
-    await smtp?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => smtp?.close());
 
   it("delivers over TLS, verifying the server against the CA given in SMTP_TLS_CA_FILE", async () => {
     const env = loadSenderEnv({ SMTP_URL: smtp.url, SMTP_TLS_CA_FILE: certificates.caFile });
@@ -64,14 +74,21 @@ describe("SMTP over TLS (smtps://) with a private CA", () => {
   });
 });
 
-/** This machine's first non-loopback IPv4 address: a relay bound there is "another machine" to the sender. */
-function externalAddress(): string {
-  const address = Object.values(networkInterfaces())
-    .flat()
-    .find((candidate) => candidate && candidate.family === "IPv4" && !candidate.internal)?.address;
-  if (!address) throw new Error("this machine has no non-loopback IPv4 address to bind a remote-looking relay on");
-  return address;
-}
+describe("smtp:// to a relay on another address that offers STARTTLS", () => {
+  it("starts, and upgrades every session before sending", async () => {
+    const relay = await startTestSmtpServer({ host: externalAddress(), tls: { key: certificates.key, cert: certificates.cert }, starttls: true });
+    const provider = createSmtpProvider({ url: relay.url, poolSize: 1, rejectUnauthorized: true, ca: readFileSync(certificates.caFile, "utf8"), timeoutMs: 10_000 });
+    try {
+      expect(relay.url).toMatch(/^smtp:/);
+      await provider.start?.();
+      await provider.send(email("upgraded@example.com"));
+      expect(relay.to("upgraded@example.com").map((received) => received.secure)).toEqual([true]);
+    } finally {
+      await provider.close();
+      await relay.close();
+    }
+  });
+});
 
 describe("smtp:// to a relay on another address, which offers no STARTTLS", () => {
   let relay: TestSmtpServer;
@@ -107,7 +124,7 @@ describe("smtp:// to a relay on another address, which offers no STARTTLS", () =
     try {
       await provider.start?.();
       await provider.send(email("trusted@example.com"));
-      expect(relay.to("trusted@example.com")).toHaveLength(1);
+      expect(relay.to("trusted@example.com").map((received) => received.secure)).toEqual([false]);
     } finally {
       await provider.close();
     }
