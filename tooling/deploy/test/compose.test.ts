@@ -193,6 +193,9 @@ describe("the compose deployment", () => {
     expect(new URL(prod.services.receiver?.environment?.DATABASE_URL ?? "").password).toBe(PRODUCTION_ENV.POSTGRES_PASSWORD);
     expect(prod.services.mailpit?.profiles).toEqual(["dev"]);
     expect(dev.services.mailpit?.profiles).toBeUndefined();
+    // Plain-text SMTP only to the development Mailpit, never by default in production.
+    expect(dev.services.sender?.environment?.SMTP_ALLOW_PLAINTEXT).toBe("true");
+    expect(prod.services.sender?.environment?.SMTP_ALLOW_PLAINTEXT).toBe("false");
   });
 
   it("in production refuses to start without a secret, naming it", async () => {
