@@ -72,7 +72,7 @@ describe("welcome emails through the Resend API (local stand-in)", () => {
     expect(request?.body).toMatchObject({
       from: '"UserStream" <welcome@userstream.test>',
       to: [`"Mary Jackson" <${email}>`],
-      subject: "Welcome to UserStream, Mary",
+      subject: "Welcome to UserStream",
     });
     expect(String(request?.body.html)).toContain("/confirm?token=");
     expect(String(request?.body.text)).toContain("Hello Mary Jackson,");

@@ -4,6 +4,8 @@ import { SMTPServer } from "smtp-server";
 
 export interface ReceivedEmail {
   envelopeTo: string[];
+  /** Whether the session was encrypted (smtps://, or upgraded with STARTTLS). */
+  secure: boolean;
   mail: ParsedMail;
 }
 
@@ -20,7 +22,10 @@ export type Responder = (envelopeTo: string[]) => { code: number; message: strin
  * left before the `250` reply. With `parse: false` it only counts deliveries per address, which
  * is cheap enough for hundreds of messages a second.
  */
-export async function startTestSmtpServer(options: { parse?: boolean; tls?: { key: string; cert: string } } = {}) {
+export async function startTestSmtpServer(
+  options: { parse?: boolean; tls?: { key: string; cert: string }; starttls?: boolean; host?: string } = {},
+) {
+  const host = options.host ?? "127.0.0.1";
   const parse = options.parse ?? true;
   const received: ReceivedEmail[] = [];
   const deliveries = new Map<string, number>();
@@ -33,16 +38,17 @@ export async function startTestSmtpServer(options: { parse?: boolean; tls?: { ke
   let attempts = 0;
   let rcptHeld = 0;
 
-  async function accept(envelopeTo: string[], content: Buffer) {
+  async function accept(envelopeTo: string[], content: Buffer, secure: boolean) {
     for (const address of envelopeTo) deliveries.set(address, (deliveries.get(address) ?? 0) + 1);
-    if (parse) received.push({ envelopeTo, mail: await simpleParser(content) });
+    if (parse) received.push({ envelopeTo, secure, mail: await simpleParser(content) });
   }
 
   const server = new SMTPServer({
     authOptional: true,
-    // With a certificate: TLS from the first byte (smtps://); without: plain SMTP.
-    ...(options.tls ? { secure: true, key: options.tls.key, cert: options.tls.cert } : {}),
-    disabledCommands: ["STARTTLS"],
+    // With a certificate: TLS from the first byte (smtps://), or offered by STARTTLS with
+    // `starttls`; without: plain SMTP.
+    ...(options.tls ? { secure: !options.starttls, key: options.tls.key, cert: options.tls.cert } : {}),
+    disabledCommands: options.tls && options.starttls ? [] : ["STARTTLS"],
     // No reverse DNS of the client: there is no resolver to ask here, and each lookup would wait it out.
     disableReverseLookup: true,
     logger: false,
@@ -73,7 +79,7 @@ export async function startTestSmtpServer(options: { parse?: boolean; tls?: { ke
           heldData.delete(session.id);
           // The client left before the reply: it never learnt the message was taken, so drop it.
           if (closedSessions.has(session.id)) return;
-          await accept(envelopeTo, Buffer.concat(chunks));
+          await accept(envelopeTo, Buffer.concat(chunks), session.secure);
           callback();
         };
         if (dataHeld) heldData.set(session.id, () => void deliver());
@@ -84,14 +90,14 @@ export async function startTestSmtpServer(options: { parse?: boolean; tls?: { ke
   // A client that dies mid-session (a killed sender) resets its socket, and one that refuses the
   // certificate drops the connection mid-handshake: the client's loss, not an error here.
   server.on("error", () => undefined);
-  server.listen(0, "127.0.0.1");
+  server.listen(0, host);
   await once(server.server, "listening");
   const address = server.server.address();
   const port = typeof address === "object" && address ? address.port : 0;
 
   return {
     port,
-    url: `${options.tls ? "smtps" : "smtp"}://127.0.0.1:${port}`,
+    url: `${options.tls && !options.starttls ? "smtps" : "smtp"}://${host.includes(":") ? `[${host}]` : host}:${port}`,
     received,
     /** DATA commands answered so far, accepted or not. */
     attempts: () => attempts,

@@ -197,6 +197,9 @@ describe("the compose deployment", () => {
     expect(dev.services.mailpit?.profiles).toBeUndefined();
     // Not the local trial: the processes themselves refuse the published secrets too.
     for (const service of Object.values(prod.services)) expect(service.environment?.USERSTREAM_LOCAL_TRIAL ?? "").toBe("");
+    // Plain-text SMTP only to the development Mailpit, never by default in production.
+    expect(dev.services.sender?.environment?.SMTP_ALLOW_PLAINTEXT).toBe("true");
+    expect(prod.services.sender?.environment?.SMTP_ALLOW_PLAINTEXT).toBe("false");
   });
 
   it("in production refuses to start without a secret, naming it", async () => {

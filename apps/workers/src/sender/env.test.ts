@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadSenderEnv } from "./env";
+import { smtpSecurity } from "./providers/smtp-security";
 
 const SECRET = { CONFIRMATION_TOKEN_SECRET: "a-confirmation-secret-for-tests-0123456789" };
 
@@ -28,7 +29,27 @@ describe("sender environment", () => {
     [{ CONFIRMATION_TOKEN_SECRET: "short" }, "CONFIRMATION_TOKEN_SECRET"],
     [{ CONFIRMATION_TOKEN_SECRET: "" }, "CONFIRMATION_TOKEN_SECRET"],
     [{ SMTP_URL: "nowhere" }, "SMTP_URL"],
+    [{ SMTP_URL: "http://relay.example" }, "SMTP_URL"],
+    [{ SMTP_URL: "smtp://relay.example:587?ignoreTLS=true" }, "SMTP_URL"],
+    [{ SMTP_URL: "smtps://relay.example?tls.rejectUnauthorized=false" }, "SMTP_URL"],
+    [{ SMTP_ALLOW_PLAINTEXT: "maybe" }, "SMTP_ALLOW_PLAINTEXT"],
   ])("names the bad variable in %j", (source, name) => {
     expect(() => loadSenderEnv({ ...SECRET, ...source })).toThrow(new RegExp(`\\n  ${name}[.:]`));
+  });
+
+  it.each([
+    ["smtp://127.0.0.1:1025", false, "starttls-if-offered"],
+    ["smtp://127.8.0.1:25", false, "starttls-if-offered"],
+    ["smtp://LocalHost:1025", false, "starttls-if-offered"],
+    ["smtp://[::1]:1025", false, "starttls-if-offered"],
+    ["smtp://[::ffff:127.0.0.1]:25", false, "starttls-if-offered"],
+    ["smtp://relay.example:587", false, "starttls-required"],
+    ["smtp://user:pass@10.0.0.5:25", false, "starttls-required"],
+    ["smtp://[fd00::2]:25", false, "starttls-required"],
+    ["smtp://localhost.evil.example:25", false, "starttls-required"],
+    ["smtp://relay.example:25", true, "starttls-if-offered"],
+    ["smtps://relay.example:465", false, "tls"],
+  ])("secures %s (SMTP_ALLOW_PLAINTEXT=%s) as %s", (url, allowPlaintext, security) => {
+    expect(smtpSecurity(url, allowPlaintext)).toBe(security);
   });
 });

@@ -1,6 +1,7 @@
 import { SECRETS, secretHint } from "@userstream/contracts/published-secrets";
 import { z } from "zod";
 import { commonEnv, ConfigurationError, loadEnv } from "../lib/env";
+import { smtpUrlProblem } from "./providers/smtp-security";
 
 /** `Name <address>` or a bare address, as a `{ name, address }` mailbox. */
 const MailboxSchema = z
@@ -20,8 +21,10 @@ export function loadSenderEnv(source: NodeJS.ProcessEnv = process.env) {
       /** Emails one sender works on at once. */
       SENDER_PREFETCH: z.coerce.number().int().min(1).max(500).default(10),
       EMAIL_PROVIDER: z.enum(["smtp", "resend"]).default("smtp"),
-      /** smtp:// (STARTTLS when offered) or smtps:// (TLS from the start), with user:password if needed. */
+      /** smtp:// (STARTTLS required to another machine, when offered to this one) or smtps:// (TLS from the start), with user:password if needed. */
       SMTP_URL: z.url().default("smtp://127.0.0.1:1025"),
+      /** true only for a trusted relay on a private network: smtp:// to another machine without STARTTLS. */
+      SMTP_ALLOW_PLAINTEXT: z.stringbool().default(false),
       SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
       /** Set to false only for a local server with a self-signed certificate. */
       SMTP_TLS_REJECT_UNAUTHORIZED: z.stringbool().default(true),
@@ -49,6 +52,8 @@ export function loadSenderEnv(source: NodeJS.ProcessEnv = process.env) {
   if (env.EMAIL_PROVIDER === "resend" && !env.RESEND_API_KEY) {
     throw new ConfigurationError(`Invalid environment variables:\n  RESEND_API_KEY: ${secretHint("RESEND_API_KEY")} (EMAIL_PROVIDER=resend)`);
   }
+  const smtpProblem = env.EMAIL_PROVIDER === "smtp" ? smtpUrlProblem(env.SMTP_URL) : undefined;
+  if (smtpProblem) throw new ConfigurationError(`Invalid environment variables:\n  SMTP_URL: ${smtpProblem}`);
   return env;
 }
 export type SenderEnv = ReturnType<typeof loadSenderEnv>;

@@ -1,12 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { escapeHtml, renderWelcomeEmail } from "./render-welcome-email";
 
+/** The HTML as a reader sees its text: tags dropped, entities decoded, zero-width spaces invisible. */
+const visibleText = (html: string) =>
+  html
+    .replace(/<[^>]*>/g, "")
+    .replaceAll("&#8203;", "")
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&quot;", '"')
+    .replaceAll("&#39;", "'")
+    .replaceAll("&amp;", "&");
+
 describe("the welcome email", () => {
   const url = "https://userstream.example/confirm?token=abc.123.def&x=1";
 
   it("greets the person by name and carries the confirmation link in both parts", () => {
     const email = renderWelcomeEmail({ firstName: "Zoë", lastName: "O'Brien" }, url);
-    expect(email.subject).toBe("Welcome to UserStream, Zoë");
+    expect(email.subject).toBe("Welcome to UserStream");
     expect(email.text).toContain("Hello Zoë O'Brien,");
     expect(email.text).toContain(url);
     expect(email.html).toContain("Hello Zoë O&#39;Brien,");
@@ -17,5 +28,20 @@ describe("the welcome email", () => {
     const email = renderWelcomeEmail({ firstName: "<img src=x onerror=alert(1)>", lastName: '"&' }, url);
     expect(email.html).toContain("&lt;img src=x onerror=alert(1)&gt; &quot;&amp;");
     expect(email.html).not.toContain("<img");
+  });
+
+  it.each([
+    ["Visit", "evil.example now"],
+    ["http://evil.example", "x"],
+    ["Mail", "me@evil.example"],
+    ["www.evil.example/pay", "<b>now</b>"],
+  ])("shows the name %j %j as text, never as a link or in the subject", (firstName, lastName) => {
+    const email = renderWelcomeEmail({ firstName, lastName }, url);
+    expect(email.subject).toBe("Welcome to UserStream");
+    expect(email.text).toContain(`Hello ${firstName} ${lastName},`);
+    expect(visibleText(email.html)).toContain(`Hello ${firstName} ${lastName},`);
+    // No link but the confirmation's, and nothing left that a mail client would turn into one.
+    expect(email.html.match(/<a\b/g)).toHaveLength(1);
+    expect(email.html.replaceAll(escapeHtml(url), "")).not.toMatch(/evil\.example|https?:|www\.|@evil/);
   });
 });

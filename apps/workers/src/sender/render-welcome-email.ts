@@ -5,10 +5,24 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
 }
 
-/** The welcome email, in plain text and HTML, with the person's name escaped and the confirmation link. */
+/**
+ * Text a stranger typed (a name), escaped and broken where mail clients would see a link: a zero-width
+ * space on both sides of each `.`, `:`, `/` and `@`, so "evil.example", "http://evil.example" or "a@evil.example"
+ * is shown as typed but matches no client's URL, domain or address pattern. A no-link wrapper (a span)
+ * would not do: clients link text inside any element but `<a>`.
+ */
+export function unlinkableHtml(text: string): string {
+  return escapeHtml(text).replace(/[.:/@]/g, "&#8203;$&&#8203;");
+}
+
+/**
+ * The welcome email, in plain text and HTML, with the confirmation link. The person's name is only
+ * in the greeting, never in the subject (the part a recipient reads before anything else, which a
+ * stranger registering someone else's address would otherwise write), and never as a link.
+ */
 export function renderWelcomeEmail(person: { firstName: string; lastName: string }, confirmUrl: string) {
   const name = `${person.firstName} ${person.lastName}`;
-  const subject = `Welcome to UserStream, ${person.firstName}`;
+  const subject = "Welcome to UserStream";
   const text = [
     `Hello ${name},`,
     "",
@@ -21,7 +35,7 @@ export function renderWelcomeEmail(person: { firstName: string; lastName: string
   const html = `<!doctype html>
 <html lang="en">
   <body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #111">
-    <p>Hello ${escapeHtml(name)},</p>
+    <p>Hello ${unlinkableHtml(name)},</p>
     <p>Thank you for registering with UserStream. Please confirm your email address:</p>
     <p><a href="${escapeHtml(confirmUrl)}" style="background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">Confirm my email</a></p>
     <p style="font-size: 0.9em; color: #555">Or open this link: ${escapeHtml(confirmUrl)}</p>

@@ -23,6 +23,7 @@ function createProvider(env: SenderEnv): EmailProvider {
     rejectUnauthorized: env.SMTP_TLS_REJECT_UNAUTHORIZED,
     ca: env.SMTP_TLS_CA,
     timeoutMs: env.SEND_TIMEOUT_MS,
+    allowPlaintext: env.SMTP_ALLOW_PLAINTEXT,
   });
 }
 
@@ -31,6 +32,12 @@ function createProvider(env: SenderEnv): EmailProvider {
  * metrics, then consume `email.send`. Returns the shutdown, so tests can run it in-process.
  */
 export async function startSender(env: SenderEnv) {
+  // First, before anything is opened: a provider that cannot work stops the start (EXIT_CONFIG).
+  const provider = createProvider(env);
+  await provider.start?.().catch(async (err: unknown) => {
+    await provider.close();
+    throw err;
+  });
   const logger = createLogger("sender", env);
   const metrics = createSenderMetrics(env.EMAIL_PROVIDER);
   const db = createPrismaClient(env.DATABASE_URL);
@@ -38,7 +45,6 @@ export async function startSender(env: SenderEnv) {
   // statement (retried as the message or by recordSent), never the process.
   const pool = createHealingPool({ connectionString: env.DATABASE_URL, max: 4 });
   pool.on("error", (err) => logger.warn({ err }, "idle database connection failed"));
-  const provider = createProvider(env);
   const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
   const deps = {
     db,

@@ -18,6 +18,8 @@ export interface EmailProvider {
   readonly name: "smtp" | "resend";
   /** Resolves with the provider's id for the message; rejects with EmailDeliveryError. */
   send(email: OutgoingEmail): Promise<{ providerMessageId: string }>;
+  /** Called once before the sender consumes; throws ConfigurationError for a setup that cannot work. */
+  start?(): Promise<void>;
   /** Whether the provider can be reached right now (for /readyz). */
   check(): Promise<boolean>;
   close(): Promise<void>;

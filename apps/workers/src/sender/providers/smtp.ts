@@ -1,12 +1,19 @@
 import tls from "node:tls";
 import nodemailer from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool";
+import { ConfigurationError } from "../../lib/env";
 import { EmailDeliveryError, type EmailProvider, type OutgoingEmail } from "./email-provider";
+import { smtpSecurity } from "./smtp-security";
 
 interface SmtpError extends Error {
   responseCode?: number;
   code?: string;
+  command?: string;
+  response?: string;
 }
+
+/** How long the start-time probe of the relay may hold the start; past it, /readyz reports the relay. */
+const START_PROBE_MS = 5_000;
 
 function classify(err: SmtpError): EmailDeliveryError {
   const code = err.responseCode;
@@ -23,10 +30,14 @@ export function createSmtpProvider(options: {
   /** Trusted in addition to the system's CAs: a private CA's PEM certificates. */
   ca?: string;
   timeoutMs: number;
+  /** SMTP_ALLOW_PLAINTEXT: a trusted relay on another machine may be spoken to without STARTTLS. */
+  allowPlaintext?: boolean;
 }): EmailProvider {
+  const security = smtpSecurity(options.url, options.allowPlaintext ?? false);
   // nodemailer reads host, port, TLS mode (smtps:) and credentials from `url`.
   const transport = nodemailer.createTransport({
     url: options.url,
+    requireTLS: security === "starttls-required",
     pool: true,
     maxConnections: options.poolSize,
     connectionTimeout: options.timeoutMs,
@@ -38,6 +49,25 @@ export function createSmtpProvider(options: {
 
   return {
     name: "smtp",
+    async start() {
+      if (security !== "starttls-required") return;
+      // A relay that refuses STARTTLS will never get an email from us: a configuration error,
+      // reported at start. Any other failure (down, slow) is a passing state /readyz reports.
+      const refusal = await Promise.race([
+        transport.verify().then(
+          () => undefined,
+          (err: SmtpError) => (err.code === "ETLS" && err.command === "STARTTLS" && err.response ? err : undefined),
+        ),
+        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), Math.min(START_PROBE_MS, options.timeoutMs)).unref()),
+      ]);
+      if (refusal) {
+        const host = new URL(options.url).host;
+        throw new ConfigurationError(
+          `Invalid environment variables:\n  SMTP_URL: the relay at ${host} does not offer STARTTLS (it answered "${refusal.response}"), ` +
+            "and smtp:// to another machine requires it: use smtps://, a relay with STARTTLS, or SMTP_ALLOW_PLAINTEXT=true for a trusted local relay",
+        );
+      }
+    },
     async send(email: OutgoingEmail) {
       try {
         const info = await transport.sendMail({
