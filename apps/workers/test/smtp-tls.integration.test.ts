@@ -9,6 +9,9 @@ import { makeCertificates, type TestCertificates } from "./certificates";
 import { startTestSmtpServer, type TestSmtpServer } from "./smtp-test-server";
 import { spawnWorker } from "./support";
 
+/** The sender reads no secret from code: its environment must hold one. */
+const CONFIRMATION_TOKEN_SECRET = "a-confirmation-secret-for-tests-0123456789";
+
 const email = (to: string) => ({
   from: { name: "UserStream", address: "welcome@userstream.test" },
   to: { name: "Ada", address: to },
@@ -44,7 +47,7 @@ describe("SMTP over TLS (smtps://) with a private CA", () => {
   afterAll(async () => smtp?.close());
 
   it("delivers over TLS, verifying the server against the CA given in SMTP_TLS_CA_FILE", async () => {
-    const env = loadSenderEnv({ SMTP_URL: smtp.url, SMTP_TLS_CA_FILE: certificates.caFile });
+    const env = loadSenderEnv({ SMTP_URL: smtp.url, SMTP_TLS_CA_FILE: certificates.caFile, CONFIRMATION_TOKEN_SECRET });
     expect(env.SMTP_URL).toMatch(/^smtps:/);
     const provider = createSmtpProvider({ url: env.SMTP_URL, poolSize: 1, rejectUnauthorized: env.SMTP_TLS_REJECT_UNAUTHORIZED, ca: env.SMTP_TLS_CA, timeoutMs: 10_000 });
     try {
@@ -119,7 +122,7 @@ describe("smtp:// to a relay on another address, which offers no STARTTLS", () =
   });
 
   it("SMTP_ALLOW_PLAINTEXT=true lets a trusted relay take it in plain text", async () => {
-    const env = loadSenderEnv({ SMTP_URL: relay.url, SMTP_ALLOW_PLAINTEXT: "true" });
+    const env = loadSenderEnv({ SMTP_URL: relay.url, SMTP_ALLOW_PLAINTEXT: "true", CONFIRMATION_TOKEN_SECRET });
     const provider = createSmtpProvider({ url: env.SMTP_URL, poolSize: 1, rejectUnauthorized: true, timeoutMs: 10_000, allowPlaintext: env.SMTP_ALLOW_PLAINTEXT });
     try {
       await provider.start?.();
