@@ -31,7 +31,8 @@ describe("welcome emails through the Resend API (local stand-in)", () => {
         ...common,
         SENDER_PORT: "0",
         EMAIL_PROVIDER: "resend",
-        RESEND_API_KEY: "re_test_key",
+        RESEND_API_KEY: "re_test_key_for_the_stand_in",
+        CONFIRMATION_TOKEN_SECRET: "a-confirmation-secret-for-tests-0123456789",
         RESEND_BASE_URL: resend.url,
         EMAIL_FROM: "UserStream <welcome@userstream.test>",
       }),
@@ -67,7 +68,7 @@ describe("welcome emails through the Resend API (local stand-in)", () => {
     const sent = await settled(email, "sent");
     const [request, ...more] = resend.emailRequests();
     expect(more).toEqual([]);
-    expect(request?.headers.authorization).toBe("Bearer re_test_key");
+    expect(request?.headers.authorization).toBe("Bearer re_test_key_for_the_stand_in");
     expect(request?.headers["idempotency-key"]).toBe(`welcome/${sent?.id}`);
     expect(request?.body).toMatchObject({
       from: '"UserStream" <welcome@userstream.test>',
