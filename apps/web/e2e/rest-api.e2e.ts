@@ -1,7 +1,7 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { Registry } from "prom-client";
 import { MAX_BODY_BYTES } from "../src/server/api/limited-body";
-import { sampleValue } from "../src/server/prometheus-text";
+import { sampleValue } from "@userstream/test-support";
 import { createTestApiKey, parkedRegistrations, storedWithLastName, uniqueName } from "./inspect";
 import { registerByApi } from "./register-by-api";
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "./server/api-key-service";
 import { MAX_BODY_BYTES } from "./server/api/limited-body";
 import { startApi, stop } from "./server/api/testing";
-import { sampleValue } from "./server/prometheus-text";
+import { sampleValue } from "@userstream/test-support";
 
 const person = () => ({ firstName: "Ada", lastName: "Lovelace", email: `${crypto.randomUUID()}@example.com` });
 const invalid = { firstName: "Ada", lastName: "", email: "ada@" };
