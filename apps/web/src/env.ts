@@ -52,6 +52,13 @@ const server = {
     .union([z.literal("off"), z.coerce.number().int().min(1, "must be a positive number or off").max(1_000_000)])
     .default(20),
   /**
+   * Requests each API key may make per minute (REST and tRPC together), counted by each web
+   * instance on its own; `off` for none. Over it: 429 with Retry-After.
+   */
+  API_KEY_RATE_LIMIT: z
+    .union([z.literal("off"), z.coerce.number().int().min(1, "must be a positive number or off").max(1_000_000)])
+    .default(600),
+  /**
    * Reverse proxies in front of the web that append the address they saw to X-Forwarded-For.
    * 0 (the default): the header is ignored and the connection's own address is the client's,
    * so a made-up X-Forwarded-For cannot dodge the rate limits.

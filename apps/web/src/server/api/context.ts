@@ -11,11 +11,18 @@ import type { TRPCContext } from "./trpc";
 
 const MINUTE_MS = 60_000;
 let registrationLimiter: RateLimiter | null | undefined;
+let apiKeyLimiter: RateLimiter | null | undefined;
 
 /** One per process: REGISTRATION_RATE_LIMIT registrations per client address per minute, or none. */
 function getRegistrationLimiter(): RateLimiter | null {
   registrationLimiter ??= env.REGISTRATION_RATE_LIMIT === "off" ? null : createRateLimiter({ max: env.REGISTRATION_RATE_LIMIT, windowMs: MINUTE_MS });
   return registrationLimiter;
+}
+
+/** One per process: API_KEY_RATE_LIMIT requests per API key per minute, or none. */
+function getApiKeyLimiter(): RateLimiter | null {
+  apiKeyLimiter ??= env.API_KEY_RATE_LIMIT === "off" ? null : createRateLimiter({ max: env.API_KEY_RATE_LIMIT, windowMs: MINUTE_MS });
+  return apiKeyLimiter;
 }
 
 /**
@@ -30,6 +37,7 @@ export function createTRPCContext(opts: { headers: Headers }): TRPCContext {
     adminSession: adminSessionFromHeaders(opts.headers, adminAuthConfig()),
     clientAddress: clientAddress(opts.headers, env.TRUSTED_PROXY_HOPS),
     registrationLimiter: getRegistrationLimiter(),
+    apiKeyLimiter: getApiKeyLimiter(),
     logger: getLogger(),
     auditLog: getAuditLogger(),
   };

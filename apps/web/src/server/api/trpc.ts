@@ -9,6 +9,7 @@ import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
 import type { PrismaClient } from "@userstream/db";
 import { PublishError, type Logger, type PublishOutcome, type Publisher } from "@userstream/messaging";
+import type { ApiKeyScope } from "~/lib/api-keys";
 import { authenticateApiKey } from "../api-key-service";
 import type { AdminSession } from "../auth/admin-auth";
 import { RateLimitedError, type RateLimiter } from "../rate-limiter";
@@ -27,6 +28,8 @@ export interface TRPCContext {
   clientAddress?: string;
   /** Registrations per client address; absent or null means no limit. */
   registrationLimiter?: RateLimiter | null;
+  /** Requests per API key (`API_KEY_RATE_LIMIT`); absent or null means no limit. */
+  apiKeyLimiter?: RateLimiter | null;
   /** The app's logger (absent in tests that do not look at logs). */
   logger?: Pick<Logger, "info" | "error">;
   /** The audit trail of changes (`audit-log.ts`; absent in tests that do not look at it). */
@@ -89,15 +92,33 @@ export const API_KEY_MESSAGES = {
   missing: "Send an API key as `Authorization: Bearer <key>`.",
   invalid: "The API key is not valid.",
   revoked: "The API key has been revoked.",
+  expired: "The API key has expired.",
 } as const;
 
+export const TOO_MANY_API_KEY_REQUESTS_MESSAGE = "Too many requests with this API key. Wait as long as Retry-After says, then try again.";
+
+/** What a key without the scope a procedure needs is told. */
+export function missingScopeMessage(scope: ApiKeyScope): string {
+  return `This API key does not have the "${scope}" scope. An admin can create a key that has it at /admin/api-keys.`;
+}
+
 /**
- * Only a request carrying a valid API key (`Authorization: Bearer <key>`, created by an admin and
- * not revoked) may call it; the key's last-used time is recorded. For other services calling the
- * REST API; procedures see `ctx.apiKey` (id and name).
+ * Only a request carrying a valid API key (`Authorization: Bearer <key>`, created by an admin, not
+ * revoked, not expired) that has `scope` may call it; the key's last-used time is recorded. Each
+ * key is limited to API_KEY_RATE_LIMIT requests a minute. For other services calling the REST
+ * API; procedures see `ctx.apiKey` (id and name). Refused: 401 for the key itself, then 429 over
+ * the limit, then 403 without the scope.
  */
-export const apiKeyProcedure = t.procedure.use(async ({ ctx, next }) => {
-  const check = await authenticateApiKey(ctx.headers.get("authorization"), ctx);
-  if (!check.ok) throw new TRPCError({ code: "UNAUTHORIZED", message: API_KEY_MESSAGES[check.reason] });
-  return next({ ctx: { apiKey: check.apiKey } });
-});
+export function apiKeyProcedure(scope: ApiKeyScope) {
+  return t.procedure.use(async ({ ctx, next }) => {
+    const check = await authenticateApiKey(ctx.headers.get("authorization"), ctx);
+    if (!check.ok) throw new TRPCError({ code: "UNAUTHORIZED", message: API_KEY_MESSAGES[check.reason] });
+    const decision = ctx.apiKeyLimiter?.take(check.apiKey.id);
+    if (decision && !decision.allowed) {
+      const cause = new RateLimitedError(decision.retryAfterMs);
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: TOO_MANY_API_KEY_REQUESTS_MESSAGE, cause });
+    }
+    if (!check.apiKey.scopes.includes(scope)) throw new TRPCError({ code: "FORBIDDEN", message: missingScopeMessage(scope) });
+    return next({ ctx: { apiKey: { id: check.apiKey.id, name: check.apiKey.name } } });
+  });
+}

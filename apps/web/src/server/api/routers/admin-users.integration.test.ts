@@ -51,7 +51,7 @@ describe("admin users and API keys procedures (admin only)", () => {
 
   it("answers UNAUTHORIZED to every procedure without an admin session, and changes nothing", async () => {
     const ada = await createUser("Ada", "Lovelace", "ada@example.com");
-    const key = await caller(ADMIN).apiKeys.create({ name: "billing" });
+    const key = await caller(ADMIN).apiKeys.create({ name: "billing", scopes: ["read"] });
     const before = await everything();
     const anonymous = caller(null);
     const refusals = [
@@ -60,7 +60,7 @@ describe("admin users and API keys procedures (admin only)", () => {
       anonymous.adminUsers.update({ id: ada.id, firstName: "Eve" }),
       anonymous.adminUsers.delete({ id: ada.id }),
       anonymous.apiKeys.list(),
-      anonymous.apiKeys.create({ name: "sneaky" }),
+      anonymous.apiKeys.create({ name: "sneaky", scopes: ["read"] }),
       anonymous.apiKeys.revoke({ id: key.apiKey.id }),
       // Invalid input is refused for the missing session first: nothing about the API leaks.
       anonymous.adminUsers.update({ id: "not-a-uuid", firstName: "<b>" }),
