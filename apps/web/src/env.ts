@@ -4,6 +4,7 @@ import { LOG_FORMATS, LOG_LEVELS } from "@userstream/messaging/logging";
 import { z } from "zod";
 import { publishedSecretProblems, SECRETS, secretHint } from "@userstream/contracts/published-secrets";
 import { parsePasswordHash } from "./server/auth/password";
+import { parseTrustedProxies } from "./server/client-address";
 import { resolveFromRepoRoot } from "./server/repo-root";
 
 /** Not a secret: the development admin's email, also in .env.example. */
@@ -38,10 +39,18 @@ const server = {
   ADMIN_PASSWORD_HASH: adminPasswordHash,
   SESSION_SECRET: sessionSecret,
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 7, "must be at most a week (168 hours)").default(8),
-  /** Failed sign-ins within SIGN_IN_WINDOW_MINUTES that lock an account (any email typed, known or not)... */
+  /** Failed sign-ins within SIGN_IN_WINDOW_MINUTES that lock one email typed (known or not) from one client address... */
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   /** ...and that lock a client address, whatever emails it tries. */
   SIGN_IN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
+  /**
+   * An email is never locked for everyone; after SIGN_IN_SLOWDOWN_AFTER failures of it within the
+   * window (from anywhere), each attempt for it waits SIGN_IN_SLOWDOWN_STEP_MS more per failure,
+   * at most SIGN_IN_SLOWDOWN_MAX_MS, before the password is checked.
+   */
+  SIGN_IN_SLOWDOWN_AFTER: z.coerce.number().int().min(1).max(10_000).default(5),
+  SIGN_IN_SLOWDOWN_STEP_MS: z.coerce.number().int().min(0).max(10_000).default(500),
+  SIGN_IN_SLOWDOWN_MAX_MS: z.coerce.number().int().min(0).max(30_000, "must be at most 30000 (30 seconds): a sign-in must not be held longer").default(5000),
   SIGN_IN_WINDOW_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
   SIGN_IN_LOCKOUT_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
   /**
@@ -52,11 +61,26 @@ const server = {
     .union([z.literal("off"), z.coerce.number().int().min(1, "must be a positive number or off").max(1_000_000)])
     .default(20),
   /**
-   * Reverse proxies in front of the web that append the address they saw to X-Forwarded-For.
-   * 0 (the default): the header is ignored and the connection's own address is the client's,
-   * so a made-up X-Forwarded-For cannot dodge the rate limits.
+   * The reverse proxies in front of the web and the API server (addresses or CIDR ranges, comma
+   * separated): only a connection from one of them has its X-Forwarded-For read. Empty (the
+   * default): the header is ignored and the connection's own address is the client's, so a
+   * made-up X-Forwarded-For cannot dodge the limits.
    */
-  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((list, ctx) => {
+      try {
+        return parseTrustedProxies(list);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Replaced by TRUSTED_PROXIES: refused, so that an old configuration does not silently change meaning. */
+  TRUSTED_PROXY_HOPS: z.undefined({
+    error: "is no longer read: list the reverse proxies' addresses or ranges in TRUSTED_PROXIES instead (e.g. TRUSTED_PROXIES=10.0.0.0/8), and unset TRUSTED_PROXY_HOPS",
+  }),
   /** Where the reporter writes the CSV files; relative paths are taken from the repository root. */
   REPORTS_DIR: z
     .string()

@@ -50,7 +50,16 @@ describe("the web's services as the least-privilege app role", () => {
       sessionTtlHours: 8,
       secureCookie: true,
     };
-    const signInDeps = { db, auth, throttle: { maxFailuresPerAccount: 5, maxFailuresPerAddress: 5, windowMs: 60_000, lockoutMs: 60_000 } };
+    const signInDeps = { db, auth, throttle: {
+        maxFailuresPerAccountAndAddress: 5,
+        maxFailuresPerAddress: 5,
+        slowDownAfter: 5,
+        slowDownStepMs: 0,
+        slowDownMaxMs: 0,
+        windowMs: 60_000,
+        lockoutMs: 60_000,
+      },
+    };
     expect(await attemptSignIn({ email: "admin@example.com", password: "wrong" }, "192.0.2.1", signInDeps)).toEqual({ ok: false, reason: "incorrect" });
     expect((await attemptSignIn({ email: "admin@example.com", password: "the admin password" }, "192.0.2.1", signInDeps)).ok).toBe(true);
 

@@ -6,7 +6,7 @@ import { env } from "~/env";
 import { ADMIN_SESSION_COOKIE, INCORRECT_CREDENTIALS_MESSAGE, LOCKED_OUT_MESSAGE, sessionCookieOptions } from "~/server/auth/admin-auth";
 import { adminAuthConfig, signInThrottleConfig } from "~/server/auth/auth-config";
 import { attemptSignIn } from "~/server/auth/sign-in";
-import { clientAddress } from "~/server/client-address";
+import { clientLimitKey } from "~/server/client-address";
 import { getDb } from "~/server/db";
 import { getAuditLogger } from "~/server/logger";
 
@@ -37,19 +37,18 @@ export async function signIn(previous: SignInState, formData: FormData): Promise
   if (!email.trim() || !password) return { error: "Enter your email and password.", email: keptEmail, attempt };
 
   const config = adminAuthConfig();
-  const address = clientAddress(await headers(), env.TRUSTED_PROXY_HOPS);
+  const address = clientLimitKey(await headers(), env.TRUSTED_PROXIES);
   // Over-long input is counted as a failure like any wrong password.
   const withinLimits = email.length <= MAX_EMAIL_LENGTH && password.length <= MAX_PASSWORD_LENGTH;
   const credentials = withinLimits ? { email, password } : { email: keptEmail, password: "" };
-  const signedIn = await attemptSignIn(credentials, address, { db: getDb(), auth: config, throttle: signInThrottleConfig() });
+  const deps = { db: getDb(), auth: config, throttle: signInThrottleConfig(), auditLog: getAuditLogger() };
+  const signedIn = await attemptSignIn(credentials, address, deps);
   if (!signedIn.ok) {
-    getAuditLogger().warn({ reason: signedIn.reason, address }, "admin sign-in refused");
     const error = signedIn.reason === "locked" ? LOCKED_OUT_MESSAGE : INCORRECT_CREDENTIALS_MESSAGE;
     return { error, email: keptEmail, attempt };
   }
   const store = await cookies();
   store.set(ADMIN_SESSION_COOKIE, signedIn.token, sessionCookieOptions(config, signedIn.session.expiresAt));
-  getAuditLogger().info({ email: signedIn.session.email }, "admin signed in");
   redirect("/admin");
 }
 

@@ -2,7 +2,7 @@ import "server-only";
 import { adminSessionFromHeaders } from "../auth/admin-auth";
 import { adminAuthConfig } from "../auth/auth-config";
 import { env } from "~/env";
-import { clientAddress } from "../client-address";
+import { clientLimitKey } from "../client-address";
 import { getDb } from "../db";
 import { createRateLimiter, type RateLimiter } from "../rate-limiter";
 import { getAuditLogger, getLogger } from "../logger";
@@ -28,7 +28,7 @@ export function createTRPCContext(opts: { headers: Headers }): TRPCContext {
     db: getDb(),
     publisher: getPublisher(),
     adminSession: adminSessionFromHeaders(opts.headers, adminAuthConfig()),
-    clientAddress: clientAddress(opts.headers, env.TRUSTED_PROXY_HOPS),
+    clientAddress: clientLimitKey(opts.headers, env.TRUSTED_PROXIES),
     registrationLimiter: getRegistrationLimiter(),
     logger: getLogger(),
     auditLog: getAuditLogger(),

@@ -23,7 +23,7 @@ export interface TRPCContext {
   publisher: Publisher;
   /** The signed-in admin, from the request's session cookie; null when there is none or it is not valid. */
   adminSession: AdminSession | null;
-  /** Where the request came from (`client-address.ts`), for rate limits. */
+  /** Where the request came from, as every per-client limit counts it (`clientLimitKey`: IPv6 by /64). */
   clientAddress?: string;
   /** Registrations per client address; absent or null means no limit. */
   registrationLimiter?: RateLimiter | null;
