@@ -1,7 +1,8 @@
 import { createPrismaClient, type PrismaClient } from "@userstream/db";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { adminSessionFromToken, type AdminAuthConfig } from "./admin-auth";
+import type { AdminAuthConfig } from "./admin-auth";
+import { findAdminSession } from "./admin-sessions";
 import { hashPassword } from "./password";
 import { attemptSignIn, type SignInDeps } from "./sign-in";
 
@@ -23,6 +24,7 @@ describe("admin sign-in with failure limits in PostgreSQL", () => {
       passwordHash: await hashPassword(PASSWORD, { N: 2 ** 10, r: 8, p: 1 }),
       sessionSecret: "a-test-session-secret-of-at-least-32-characters",
       sessionTtlHours: 8,
+      sessionIdleMinutes: 30,
       secureCookie: true,
     };
     deps = { db, auth, throttle: { maxFailuresPerAccount: 3, maxFailuresPerAddress: 5, windowMs: 15 * MINUTE, lockoutMs: 15 * MINUTE } };
@@ -40,10 +42,10 @@ describe("admin sign-in with failure limits in PostgreSQL", () => {
   const attempt = (email: string, password: string, address = "203.0.113.7", at = NOW) =>
     attemptSignIn({ email, password }, address, deps, at);
 
-  it("signs in with the right password and gives a session that verifies", async () => {
+  it("signs in with the right password and starts a session that the cookie value finds", async () => {
     const result = await attempt("Admin@Example.com", PASSWORD);
     if (!result.ok) throw new Error(`refused: ${result.reason}`);
-    expect(adminSessionFromToken(result.token, deps.auth, NOW.getTime())).toEqual(result.session);
+    expect(await findAdminSession(db, result.token, deps.auth, NOW)).toEqual(result.session);
   });
 
   it("answers a wrong password and an unknown account the same way", async () => {
