@@ -1,6 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** apps/web. */
+export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+/** Where the servers' logs go. */
+export const LOG_DIR = join(WEB_DIR, ".test-output");
+/** The standalone server `next build` writes (`output: "standalone"`): what `npm start` and the image run. */
+export const STANDALONE_SERVER = join(WEB_DIR, ".next", "standalone", "apps", "web", "server.js");
 
 /**
  * A server process started for the e2e run, in its own process group so that stopping it also
@@ -68,4 +76,16 @@ export async function waitUntilReady(server: StartedServer, url: string, timeout
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`${server.name} not ready at ${url} after ${timeoutMs} ms (${last}); see ${server.logFile}`);
+}
+
+/**
+ * `waitUntilReady` for a server that must be told its port: on failure the error is the server's
+ * log, which says whether the port was taken (for `onFreePort` to try another).
+ */
+export async function waitUntilListening(server: StartedServer, url: string): Promise<void> {
+  try {
+    await waitUntilReady(server, url);
+  } catch (error) {
+    throw new Error(readFileSync(server.logFile, "utf8"), { cause: error });
+  }
 }

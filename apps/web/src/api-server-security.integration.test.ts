@@ -24,12 +24,13 @@ describe("the API server on its own (start:api): admin sessions, cross-site muta
     db = createPrismaClient(database.url);
     const common = { DATABASE_URL: database.url, AMQP_URL: vhost.url };
     const changedHash = await hashPassword("the admin's new password", { N: 2 ** 10, r: 8, p: 1 });
-    servers.push(
+    const started = [
       startApi({ ...common, APP_URL }),
       startApi({ ...common, APP_URL: "https://userstream.example" }),
       startApi({ ...common, APP_URL, ADMIN_PASSWORD_HASH: changedHash }),
-    );
-    [plain, https, newPassword] = await Promise.all(servers.map((server) => server.listening));
+    ] as const;
+    servers.push(...started);
+    [plain, https, newPassword] = await Promise.all([started[0].listening, started[1].listening, started[2].listening]);
   });
 
   afterAll(async () => {
@@ -66,7 +67,13 @@ describe("the API server on its own (start:api): admin sessions, cross-site muta
     const { secret } = await createApiKey({ name: "billing" }, API_ADMIN_AUTH.adminEmail, { db });
     const rename = (headers: Record<string, string>) => mutate("adminUsers.update", { id: user.id, firstName: "Eve" }, { cookie, ...headers });
 
-    for (const crossSite of [{ origin: EVIL }, { "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }, { "sec-fetch-site": "cross-site", origin: APP_URL }]) {
+    const crossSiteHeaders: Array<Record<string, string>> = [
+      { origin: EVIL },
+      { "sec-fetch-site": "cross-site" },
+      { "sec-fetch-site": "same-site" },
+      { "sec-fetch-site": "cross-site", origin: APP_URL },
+    ];
+    for (const crossSite of crossSiteHeaders) {
       const answer = await rename(crossSite);
       expect(answer.status, JSON.stringify(crossSite)).toBe(403);
       expect(JSON.stringify(await answer.json())).toContain("Requests from other sites may not change anything here.");

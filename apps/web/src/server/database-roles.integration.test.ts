@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actOnEmail, listEmails } from "./admin/email-log-service";
 import { getAdminOverview } from "./admin/overview-service";
 import { endAllAdminSessions, findAdminSession } from "./auth/admin-sessions";
-import { hashPassword } from "./auth/password";
+import { TEST_ADMIN_PASSWORD, testAdminAuth } from "./auth/testing";
 import { attemptSignIn } from "./auth/sign-in";
 import { confirmEmail } from "./email-confirmation-service";
 import { getRegistrationStatus } from "./registration-service";
@@ -44,17 +44,10 @@ describe("the web's services as the least-privilege app role", () => {
     expect(await getRegistrationStatus(registrationId, { db })).toMatchObject({ status: "email_failed" });
     expect(await confirmEmail(createConfirmationToken(user.id, SECRET, 60_000), { db, secret: SECRET })).toBe("confirmed");
 
-    const auth = {
-      adminEmail: "admin@example.com",
-      passwordHash: await hashPassword("the admin password", { N: 2 ** 10, r: 8, p: 1 }),
-      sessionSecret: "a-test-session-secret-of-at-least-32-characters",
-      sessionTtlHours: 8,
-      sessionIdleMinutes: 30,
-      secureCookie: true,
-    };
+    const auth = await testAdminAuth();
     const signInDeps = { db, auth, throttle: { maxFailuresPerAccount: 5, maxFailuresPerAddress: 5, windowMs: 60_000, lockoutMs: 60_000 } };
     expect(await attemptSignIn({ email: "admin@example.com", password: "wrong" }, "192.0.2.1", signInDeps)).toEqual({ ok: false, reason: "incorrect" });
-    const signedIn = await attemptSignIn({ email: "admin@example.com", password: "the admin password" }, "192.0.2.1", signInDeps);
+    const signedIn = await attemptSignIn({ email: "admin@example.com", password: TEST_ADMIN_PASSWORD }, "192.0.2.1", signInDeps);
     if (!signedIn.ok) throw new Error(`refused: ${signedIn.reason}`);
     expect(await findAdminSession(db, signedIn.token, auth)).toEqual(signedIn.session);
     expect(await endAllAdminSessions(db, "admin@example.com")).toBe(1);

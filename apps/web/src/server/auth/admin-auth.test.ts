@@ -8,29 +8,23 @@ import {
   type AdminAuthConfig,
 } from "./admin-auth";
 import { hashPassword } from "./password";
+import { TEST_ADMIN_PASSWORD, testAdminAuth } from "./testing";
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 let config: AdminAuthConfig;
 
 beforeAll(async () => {
-  config = {
-    adminEmail: "admin@example.com",
-    passwordHash: await hashPassword("the admin password", { N: 2 ** 10, r: 8, p: 1 }),
-    sessionSecret: "a-test-session-secret-of-at-least-32-characters",
-    sessionTtlHours: 8,
-    sessionIdleMinutes: 30,
-    secureCookie: true,
-  };
+  config = await testAdminAuth();
 });
 
 describe("checkAdminCredentials", () => {
   it("accepts the admin's email and password, whatever the email's case and spaces", async () => {
-    expect(await checkAdminCredentials({ email: " Admin@Example.COM ", password: "the admin password" }, config)).toBe(true);
+    expect(await checkAdminCredentials({ email: " Admin@Example.COM ", password: TEST_ADMIN_PASSWORD }, config)).toBe(true);
   });
 
   it("refuses a wrong password and an unknown email alike", async () => {
     expect(await checkAdminCredentials({ email: "admin@example.com", password: "wrong" }, config)).toBe(false);
-    expect(await checkAdminCredentials({ email: "someone@example.com", password: "the admin password" }, config)).toBe(false);
+    expect(await checkAdminCredentials({ email: "someone@example.com", password: TEST_ADMIN_PASSWORD }, config)).toBe(false);
     expect(await checkAdminCredentials({ email: "", password: "" }, config)).toBe(false);
   });
 });
@@ -40,7 +34,7 @@ describe("passwordFingerprint", () => {
     const fingerprint = passwordFingerprint(config);
     expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(passwordFingerprint({ ...config })).toBe(fingerprint);
-    const otherHash = await hashPassword("the admin password", { N: 2 ** 10, r: 8, p: 1 });
+    const otherHash = await hashPassword(TEST_ADMIN_PASSWORD, { N: 2 ** 10, r: 8, p: 1 });
     expect(passwordFingerprint({ ...config, passwordHash: otherHash })).not.toBe(fingerprint);
     expect(passwordFingerprint({ ...config, sessionSecret: `${config.sessionSecret}!` })).not.toBe(fingerprint);
   });

@@ -5,6 +5,7 @@ import type { AdminAuthConfig } from "./admin-auth";
 import { endAdminSession, endAllAdminSessions, findAdminSession, startAdminSession } from "./admin-sessions";
 import { hashPassword } from "./password";
 import { sessionIdOf, verifySessionToken } from "./session";
+import { testAdminAuth } from "./testing";
 
 const NOW = new Date(Date.UTC(2026, 10, 28, 12, 0, 0));
 const MINUTE = 60_000;
@@ -18,14 +19,7 @@ describe("admin sessions in PostgreSQL", () => {
   beforeAll(async () => {
     database = await createTestDatabase("userstream_web_sessions");
     db = createPrismaClient(database.url);
-    config = {
-      adminEmail: "admin@example.com",
-      passwordHash: await hashPassword("the admin password", { N: 2 ** 10, r: 8, p: 1 }),
-      sessionSecret: "a-test-session-secret-of-at-least-32-characters",
-      sessionTtlHours: 8,
-      sessionIdleMinutes: 30,
-      secureCookie: true,
-    };
+    config = await testAdminAuth();
   });
 
   afterAll(async () => {
