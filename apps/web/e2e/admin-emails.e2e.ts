@@ -93,7 +93,7 @@ test("no page breaks its own Content-Security-Policy", async ({ page }) => {
   await expect(page).toHaveURL(/\/admin$/);
   for (const path of ["/admin/emails", "/admin/reports", "/admin"]) {
     await page.goto(path);
-    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
   }
   expect(violations).toEqual([]);
 });
@@ -120,7 +120,7 @@ test("after signing out, admin pages and procedures are refused, with or without
   await signIn(page);
   await expect(page).toHaveURL(/\/admin$/);
   await page.goto("/admin/emails");
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/admin\/login$/);
 
   for (const path of ["/admin", "/admin/emails", "/admin/reports"]) {

@@ -11,13 +11,13 @@ import { createTestVhost } from "@userstream/messaging/testing";
 import type { FullConfig } from "@playwright/test";
 import { hashPassword } from "../src/server/auth/password";
 import { onFreePorts, ownerEnv, reportedPort } from "@userstream/test-support";
-import { standaloneServer, startServer, waitUntilListening, waitUntilReady, webDir, type StartedServer } from "./servers";
+import { STANDALONE_SERVER, WEB_DIR, startServer, waitUntilListening, waitUntilReady, type StartedServer } from "./servers";
 
-const repoRoot = resolve(webDir, "../..");
+const repoRoot = resolve(WEB_DIR, "../..");
 
 /** Builds the web app unless a build exists (the root test script builds everything first). */
 function ensureBuilt(): void {
-  if (existsSync(standaloneServer) && !process.env.E2E_REBUILD) return;
+  if (existsSync(STANDALONE_SERVER) && !process.env.E2E_REBUILD) return;
   const build = spawnSync("pnpm", ["--filter", "@userstream/web", "build"], {
     cwd: repoRoot,
     stdio: "inherit",
@@ -128,7 +128,7 @@ export default async function globalSetup(config: FullConfig) {
       // Every test registers from 127.0.0.1; the limit itself is tested in the web's integration tests.
       REGISTRATION_RATE_LIMIT: "1000",
     };
-    const web = start("web", process.execPath, [standaloneServer], webEnv, webDir);
+    const web = start("web", process.execPath, [STANDALONE_SERVER], webEnv, WEB_DIR);
     // What a test needs to start one more web server like this one (`startAnotherWeb`).
     process.env.E2E_WEB_ENV = JSON.stringify({ ...runEnv, ...webEnv });
 

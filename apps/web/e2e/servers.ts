@@ -4,11 +4,12 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { onFreePort } from "@userstream/test-support";
 
-export const webDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const logDir = join(webDir, ".test-output");
-
+/** apps/web. */
+export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+/** Where the servers' logs go. */
+const LOG_DIR = join(WEB_DIR, ".test-output");
 /** The standalone server `next build` writes (`output: "standalone"`): what `npm start` and the image run. */
-export const standaloneServer = join(webDir, ".next", "standalone", "apps", "web", "server.js");
+export const STANDALONE_SERVER = join(WEB_DIR, ".next", "standalone", "apps", "web", "server.js");
 
 /**
  * A server process started for the e2e run, in its own process group so that stopping it also
@@ -28,8 +29,8 @@ export function startServer(options: {
   cwd: string;
   env: NodeJS.ProcessEnv;
 }): StartedServer {
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, `${options.name}.log`);
+  mkdirSync(LOG_DIR, { recursive: true });
+  const logFile = join(LOG_DIR, `${options.name}.log`);
   const log = createWriteStream(logFile);
   const child = spawn(options.command, options.args, {
     cwd: options.cwd,
@@ -77,7 +78,10 @@ export async function waitUntilReady(server: StartedServer, url: string, timeout
   throw new Error(`${server.name} not ready at ${url} after ${timeoutMs} ms (${last}); see ${server.logFile}`);
 }
 
-/** `waitUntilReady` for a server that must be told its port: whether it was taken shows in its log, which a failure carries. */
+/**
+ * `waitUntilReady` for a server that must be told its port: on failure the error is the server's
+ * log, which says whether the port was taken (for `onFreePort` to try another).
+ */
 export async function waitUntilListening(server: StartedServer, url: string): Promise<void> {
   try {
     await waitUntilReady(server, url);
@@ -96,7 +100,7 @@ export function startAnotherWeb(name: string, overrides: Record<string, string>)
   const runEnv = JSON.parse(process.env.E2E_WEB_ENV) as Record<string, string>;
   return onFreePort(async (port) => {
     const env = { ...process.env, ...runEnv, ...overrides, PORT: String(port) };
-    const server = startServer({ name, command: process.execPath, args: [standaloneServer], cwd: webDir, env });
+    const server = startServer({ name, command: process.execPath, args: [STANDALONE_SERVER], cwd: WEB_DIR, env });
     const url = `http://127.0.0.1:${port}`;
     try {
       await waitUntilListening(server, `${url}/api/health`);

@@ -39,6 +39,13 @@ const server = {
   ADMIN_PASSWORD_HASH: adminPasswordHash,
   SESSION_SECRET: sessionSecret,
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 7, "must be at most a week (168 hours)").default(8),
+  /** An admin session not used for this long ends (checked to the minute). */
+  SESSION_IDLE_MINUTES: z.coerce
+    .number({ error: "must be a number of minutes, such as 30" })
+    .int("must be a whole number of minutes")
+    .min(2, "must be at least 2 minutes (use is recorded once a minute)")
+    .max(24 * 60, "must be at most a day (1440 minutes)")
+    .default(30),
   /** Failed sign-ins within SIGN_IN_WINDOW_MINUTES that lock one email typed (known or not) from one client address... */
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   /** ...and that lock a client address, whatever emails it tries. */

@@ -1,5 +1,5 @@
 import "server-only";
-import { adminSessionFromHeaders } from "../auth/admin-auth";
+import { adminSessionFromHeaders } from "../auth/admin-sessions";
 import { adminAuthConfig } from "../auth/auth-config";
 import { env } from "~/env";
 import { clientLimitKey } from "../client-address";
@@ -20,14 +20,17 @@ function getRegistrationLimiter(): RateLimiter | null {
 
 /**
  * The app's context for one request: the shared, lazily connected db client and publisher, and the
- * admin session read from the request's cookie (checked by `adminProcedure`).
+ * admin session read from the request's cookie (looked up in the database only when the cookie is
+ * correctly signed; checked by `adminProcedure`).
  */
-export function createTRPCContext(opts: { headers: Headers }): TRPCContext {
+export async function createTRPCContext(opts: { headers: Headers }): Promise<TRPCContext> {
+  const db = getDb();
   return {
     headers: opts.headers,
-    db: getDb(),
+    db,
     publisher: getPublisher(),
-    adminSession: adminSessionFromHeaders(opts.headers, adminAuthConfig()),
+    adminSession: await adminSessionFromHeaders(opts.headers, db, adminAuthConfig()),
+    appOrigin: new URL(env.APP_URL).origin,
     clientAddress: clientLimitKey(opts.headers, env.TRUSTED_PROXIES),
     registrationLimiter: getRegistrationLimiter(),
     logger: getLogger(),

@@ -11,6 +11,7 @@ import type { PrismaClient } from "@userstream/db";
 import { PublishError, type Logger, type PublishOutcome, type Publisher } from "@userstream/messaging";
 import { authenticateApiKey } from "../api-key-service";
 import type { AdminSession } from "../auth/admin-auth";
+import { CROSS_SITE_MESSAGE, isCrossSiteRequest } from "../cross-site";
 import { RateLimitedError, type RateLimiter } from "../rate-limiter";
 
 /**
@@ -23,6 +24,8 @@ export interface TRPCContext {
   publisher: Publisher;
   /** The signed-in admin, from the request's session cookie; null when there is none or it is not valid. */
   adminSession: AdminSession | null;
+  /** APP_URL's origin, which a browser's `Origin` must equal for a mutation (`cross-site.ts`). */
+  appOrigin?: string;
   /** Where the request came from, as every per-client limit counts it (`clientLimitKey`: IPv6 by /64). */
   clientAddress?: string;
   /** Registrations per client address; absent or null means no limit. */
@@ -57,14 +60,25 @@ const t = initTRPC
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/**
+ * Every procedure is built on this: a mutation a browser sends from another site is refused with
+ * FORBIDDEN (403) before anything runs, on /api/trpc and /api/v1 of both servers (`cross-site.ts`).
+ */
+const procedure = t.procedure.use(({ ctx, type, next }) => {
+  if (type === "mutation" && isCrossSiteRequest(ctx.headers, ctx.appOrigin)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: CROSS_SITE_MESSAGE });
+  }
+  return next();
+});
+
 /** Anyone may call it. */
-export const publicProcedure = t.procedure;
+export const publicProcedure = procedure;
 
 /**
  * Only a signed-in admin may call it: the check lives here, in the data layer, so no page or
  * client can skip it. Procedures see `ctx.adminSession` as non-null.
  */
-export const adminProcedure = t.procedure.use(({ ctx, next }) => {
+export const adminProcedure = procedure.use(({ ctx, next }) => {
   if (!ctx.adminSession) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in as an admin to do this." });
   return next({ ctx: { adminSession: ctx.adminSession } });
 });
@@ -75,7 +89,7 @@ export const TOO_MANY_REGISTRATIONS_MESSAGE = "Too many registrations from your 
  * Anyone may call it, a limited number of times per client address (`REGISTRATION_RATE_LIMIT`).
  * Counted before the input is read, so invalid attempts count too.
  */
-export const registrationRateLimitedProcedure = t.procedure.use(({ ctx, next }) => {
+export const registrationRateLimitedProcedure = procedure.use(({ ctx, next }) => {
   const decision = ctx.registrationLimiter?.take(ctx.clientAddress ?? "unknown");
   if (decision && !decision.allowed) {
     const cause = new RateLimitedError(decision.retryAfterMs);
@@ -96,7 +110,7 @@ export const API_KEY_MESSAGES = {
  * not revoked) may call it; the key's last-used time is recorded. For other services calling the
  * REST API; procedures see `ctx.apiKey` (id and name).
  */
-export const apiKeyProcedure = t.procedure.use(async ({ ctx, next }) => {
+export const apiKeyProcedure = procedure.use(async ({ ctx, next }) => {
   const check = await authenticateApiKey(ctx.headers.get("authorization"), ctx);
   if (!check.ok) throw new TRPCError({ code: "UNAUTHORIZED", message: API_KEY_MESSAGES[check.reason] });
   return next({ ctx: { apiKey: check.apiKey } });

@@ -10,6 +10,7 @@ export function adminAuthConfig(): AdminAuthConfig {
     passwordHash: env.ADMIN_PASSWORD_HASH,
     sessionSecret: env.SESSION_SECRET,
     sessionTtlHours: env.SESSION_TTL_HOURS,
+    sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
     secureCookie: env.NODE_ENV !== "development",
   };
 }

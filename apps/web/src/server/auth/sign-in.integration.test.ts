@@ -3,7 +3,8 @@ import { createPrismaClient, type PrismaClient } from "@userstream/db";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { adminSessionFromToken, type AdminAuthConfig } from "./admin-auth";
+import type { AdminAuthConfig } from "./admin-auth";
+import { findAdminSession } from "./admin-sessions";
 import { hashPassword } from "./password";
 import { attemptSignIn, type SignInDeps } from "./sign-in";
 import type { SignInThrottleConfig } from "./sign-in-throttle";
@@ -41,6 +42,7 @@ describe("admin sign-in with failure limits in PostgreSQL", () => {
       passwordHash: await hashPassword(PASSWORD, { N: 2 ** 10, r: 8, p: 1 }),
       sessionSecret: "a-test-session-secret-of-at-least-32-characters",
       sessionTtlHours: 8,
+      sessionIdleMinutes: 30,
       secureCookie: true,
     };
     const lines = new Writable({
@@ -65,10 +67,10 @@ describe("admin sign-in with failure limits in PostgreSQL", () => {
   const attempt = (email: string, password: string, address = "203.0.113.7", at = NOW, using = deps) =>
     attemptSignIn({ email, password }, address, using, at);
 
-  it("signs in with the right password and gives a session that verifies", async () => {
+  it("signs in with the right password and starts a session that the cookie value finds", async () => {
     const result = await attempt("Admin@Example.com", PASSWORD);
     if (!result.ok) throw new Error(`refused: ${result.reason}`);
-    expect(adminSessionFromToken(result.token, deps.auth, NOW.getTime())).toEqual(result.session);
+    expect(await findAdminSession(db, result.token, deps.auth, NOW)).toEqual(result.session);
   });
 
   it("answers a wrong password and an unknown account the same way", async () => {

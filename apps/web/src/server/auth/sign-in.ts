@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { PrismaClient } from "@userstream/db";
 import { logAction, type AuditDeps } from "../api/audit-log";
-import { signInAdmin, type AdminAuthConfig, type AdminSession } from "./admin-auth";
+import { checkAdminCredentials, type AdminAuthConfig, type AdminSession } from "./admin-auth";
+import { startAdminSession } from "./admin-sessions";
 import { clearFailures, normaliseEmail, recordFailure, throttleKeys, throttleState, type SignInThrottleConfig } from "./sign-in-throttle";
 
 export type SignInResult =
@@ -22,8 +23,8 @@ export interface SignInDeps extends AuditDeps {
  * locked exactly like the admin's). Failures of one email from elsewhere never lock it here: they
  * only make every attempt for it wait a while (bounded) before the password is checked, so no one
  * can keep the admin out. A failure is counted against the pair, the address and the email; a
- * success clears them. Every attempt goes to the audit trail, with the email typed and the
- * address, never the password.
+ * success clears them and starts a session (`token` is its cookie value). Every attempt goes to
+ * the audit trail, with the email typed and the address, never the password.
  */
 export async function attemptSignIn(
   credentials: { email: string; password: string },
@@ -39,7 +40,7 @@ export async function attemptSignIn(
     return { ok: false, reason: "locked" };
   }
   if (state.delayMs > 0) await sleep(state.delayMs);
-  const signedIn = await signInAdmin(credentials, deps.auth, now.getTime());
+  const signedIn = await checkAdminCredentials(credentials, deps.auth);
   if (!signedIn) {
     await recordFailure(deps.db, keys, deps.throttle, now);
     logAction(deps, "admin sign-in refused", { ...audit, reason: "incorrect", delayMs: state.delayMs });
@@ -47,5 +48,5 @@ export async function attemptSignIn(
   }
   await clearFailures(deps.db, keys);
   logAction(deps, "admin signed in", { ...audit, delayMs: state.delayMs });
-  return { ok: true, ...signedIn };
+  return { ok: true, ...(await startAdminSession(deps.db, deps.auth, now)) };
 }
