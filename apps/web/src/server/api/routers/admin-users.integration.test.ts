@@ -140,6 +140,13 @@ describe("admin users and API keys procedures (admin only)", () => {
       "grace@example.com",
     ]);
     expect(await codeOf(admin.adminUsers.list({ sort: "email_asc", cursor: first.nextCursor }))).toBe("BAD_REQUEST");
+    expect(await codeOf(admin.adminUsers.list({ search: "al" }))).toBe("BAD_REQUEST");
+
+    // The public directory is the same for a signed-in admin: masked addresses, searched by name only.
+    expect((await admin.users.list({ search: "@EXAMPLE.com" })).total).toBe(0);
+    const directory = await admin.users.list({});
+    expect(directory.items.map((user) => user.maskedEmail).sort()).toEqual(["a•••@e•••.com", "a•••@e•••.com", "g•••@e•••.com"]);
+    expect(JSON.stringify(directory)).not.toContain("@example.com");
   });
 
   it("lets an admin rename a user, validated like a registration; bad input changes nothing", async () => {
