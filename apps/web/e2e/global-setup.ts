@@ -127,6 +127,8 @@ export default async function globalSetup(config: FullConfig) {
       REPORTER_URL: `http://127.0.0.1:${reporterPort}`,
       // Every test registers from 127.0.0.1; the limit itself is tested in the web's integration tests.
       REGISTRATION_RATE_LIMIT: "1000",
+      // Every test browses /users from 127.0.0.1 too; that limit is tested against the API server.
+      USERS_LIST_RATE_LIMIT: "1000",
     };
     const web = start("web", process.execPath, [STANDALONE_SERVER], webEnv, WEB_DIR);
     // What a test needs to start one more web server like this one (`startAnotherWeb`).

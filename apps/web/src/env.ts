@@ -29,6 +29,11 @@ const sessionSecret = z
   .string({ error: `${secretHint("SESSION_SECRET")}; it signs admin sessions` })
   .min(SECRETS.SESSION_SECRET.minLength, `must be at least 32 characters; ${secretHint("SESSION_SECRET")}`);
 
+/** Requests per client address per minute, or `off`. */
+function rateLimit(perMinute: number) {
+  return z.union([z.literal("off"), z.coerce.number().int().min(1, "must be a positive number or off").max(1_000_000)]).default(perMinute);
+}
+
 /** Every variable the web reads. */
 const server = {
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "required: a postgresql:// URL" }),
@@ -64,9 +69,7 @@ const server = {
    * Registrations accepted per client address per minute (tRPC and REST together), counted by
    * each web instance on its own; `off` for none (e.g. a load test from one machine).
    */
-  REGISTRATION_RATE_LIMIT: z
-    .union([z.literal("off"), z.coerce.number().int().min(1, "must be a positive number or off").max(1_000_000)])
-    .default(20),
+  REGISTRATION_RATE_LIMIT: rateLimit(20),
   /**
    * The reverse proxies in front of the web and the API server (addresses or CIDR ranges, comma
    * separated): only a connection from one of them has its X-Forwarded-For read. Empty (the
@@ -102,6 +105,22 @@ const server = {
   SENDER_URL: z.url().default("http://127.0.0.1:8082"),
   REPORTER_URL: z.url().default("http://127.0.0.1:8084"),
   PUBLISH_CONFIRM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
+  /**
+   * Longest any one statement of the web's database sessions may run before PostgreSQL cancels it
+   * (`statement_timeout`), so that no request can hold a connection for long. Migrations and the
+   * workers connect on their own and are not limited by it.
+   */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int()
+    .min(100, "must be at least 100 (ms)")
+    .max(600_000, "must be at most 600000 (10 minutes)")
+    .default(5000),
+  /**
+   * Pages of the public users directory (`users.list`) per client address per minute, counted by
+   * each web instance on its own; `off` for none.
+   */
+  USERS_LIST_RATE_LIMIT: rateLimit(60),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   /** `auto`: readable text on a terminal outside production, JSON lines otherwise. */
   LOG_FORMAT: z.enum(LOG_FORMATS).default("auto"),

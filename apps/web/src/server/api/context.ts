@@ -10,13 +10,23 @@ import { getPublisher } from "../publisher";
 import type { TRPCContext } from "./trpc";
 
 const MINUTE_MS = 60_000;
-let registrationLimiter: RateLimiter | null | undefined;
 
-/** One per process: REGISTRATION_RATE_LIMIT registrations per client address per minute, or none. */
-function getRegistrationLimiter(): RateLimiter | null {
-  registrationLimiter ??= env.REGISTRATION_RATE_LIMIT === "off" ? null : createRateLimiter({ max: env.REGISTRATION_RATE_LIMIT, windowMs: MINUTE_MS });
-  return registrationLimiter;
+/**
+ * One limiter per process of `perMinute()` requests per client address per minute, or none for
+ * `off`; made on first use (the environment is read then, not while `next build` loads this module).
+ */
+function limiterPerMinute(perMinute: () => number | "off"): () => RateLimiter | null {
+  let limiter: RateLimiter | null | undefined;
+  return () => {
+    if (limiter !== undefined) return limiter;
+    const max = perMinute();
+    limiter = max === "off" ? null : createRateLimiter({ max, windowMs: MINUTE_MS });
+    return limiter;
+  };
 }
+
+const getRegistrationLimiter = limiterPerMinute(() => env.REGISTRATION_RATE_LIMIT);
+const getUsersListLimiter = limiterPerMinute(() => env.USERS_LIST_RATE_LIMIT);
 
 /**
  * The app's context for one request: the shared, lazily connected db client and publisher, and the
@@ -33,6 +43,7 @@ export async function createTRPCContext(opts: { headers: Headers }): Promise<TRP
     appOrigin: new URL(env.APP_URL).origin,
     clientAddress: clientLimitKey(opts.headers, env.TRUSTED_PROXIES),
     registrationLimiter: getRegistrationLimiter(),
+    usersListLimiter: getUsersListLimiter(),
     logger: getLogger(),
     auditLog: getAuditLogger(),
   };

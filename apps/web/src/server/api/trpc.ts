@@ -30,6 +30,8 @@ export interface TRPCContext {
   clientAddress?: string;
   /** Registrations per client address; absent or null means no limit. */
   registrationLimiter?: RateLimiter | null;
+  /** Pages of the public users directory per client address; absent or null means no limit. */
+  usersListLimiter?: RateLimiter | null;
   /** The app's logger (absent in tests that do not look at logs). */
   logger?: Pick<Logger, "info" | "error">;
   /** The audit trail of changes (`audit-log.ts`; absent in tests that do not look at it). */
@@ -84,19 +86,28 @@ export const adminProcedure = procedure.use(({ ctx, next }) => {
 });
 
 export const TOO_MANY_REGISTRATIONS_MESSAGE = "Too many registrations from your network. Please wait a minute and try again.";
+export const TOO_MANY_USERS_LIST_REQUESTS_MESSAGE = "Too many searches from your network. Please wait a minute and try again.";
 
 /**
- * Anyone may call it, a limited number of times per client address (`REGISTRATION_RATE_LIMIT`).
+ * Anyone may call it, a limited number of times per client address (the limiter `limiterOf`
+ * picks from the context; none means no limit), else TOO_MANY_REQUESTS (429 with Retry-After).
  * Counted before the input is read, so invalid attempts count too.
  */
-export const registrationRateLimitedProcedure = procedure.use(({ ctx, next }) => {
-  const decision = ctx.registrationLimiter?.take(ctx.clientAddress ?? "unknown");
-  if (decision && !decision.allowed) {
-    const cause = new RateLimitedError(decision.retryAfterMs);
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: TOO_MANY_REGISTRATIONS_MESSAGE, cause });
-  }
-  return next();
-});
+function rateLimitedProcedure(limiterOf: (ctx: TRPCContext) => RateLimiter | null | undefined, message: string) {
+  return procedure.use(({ ctx, next }) => {
+    const decision = limiterOf(ctx)?.take(ctx.clientAddress ?? "unknown");
+    if (decision && !decision.allowed) {
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message, cause: new RateLimitedError(decision.retryAfterMs) });
+    }
+    return next();
+  });
+}
+
+/** Registrations, limited per client address (`REGISTRATION_RATE_LIMIT`). */
+export const registrationRateLimitedProcedure = rateLimitedProcedure((ctx) => ctx.registrationLimiter, TOO_MANY_REGISTRATIONS_MESSAGE);
+
+/** Pages of the public users directory, limited per client address (`USERS_LIST_RATE_LIMIT`): it is open to scrapers. */
+export const usersListRateLimitedProcedure = rateLimitedProcedure((ctx) => ctx.usersListLimiter, TOO_MANY_USERS_LIST_REQUESTS_MESSAGE);
 
 /** What a service is told when its key is refused; the same words for a key that never existed and a mistyped one. */
 export const API_KEY_MESSAGES = {

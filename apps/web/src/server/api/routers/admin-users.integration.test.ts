@@ -143,6 +143,13 @@ describe("admin users and API keys procedures (admin only)", () => {
       "grace@example.com",
     ]);
     expect(await codeOf(admin.adminUsers.list({ sort: "email_asc", cursor: first.nextCursor }))).toBe("BAD_REQUEST");
+    expect(await codeOf(admin.adminUsers.list({ search: "al" }))).toBe("BAD_REQUEST");
+
+    // The public directory is the same for a signed-in admin: masked addresses, searched by name only.
+    expect((await admin.users.list({ search: "@EXAMPLE.com" })).total).toBe(0);
+    const directory = await admin.users.list({});
+    expect(directory.items.map((user) => user.maskedEmail).sort()).toEqual(["a•••@e•••.com", "a•••@e•••.com", "g•••@e•••.com"]);
+    expect(JSON.stringify(directory)).not.toContain("@example.com");
   });
 
   it("lets an admin rename a user, validated like a registration; bad input changes nothing", async () => {
@@ -190,7 +197,8 @@ describe("admin users and API keys procedures (admin only)", () => {
     expect(await db.user.count({ where: { email: "ada@example.com" } })).toBe(0);
     const [kept] = await db.notificationLog.findMany({ where: { status: "sent" } });
     expect(kept).toMatchObject({ userId: null, kind: "welcome", status: "sent", provider: "smtp", attempts: 2, sentAt, providerMessageId: null, lastError: null });
-    expect(JSON.stringify(await everything())).not.toMatch(/ada|lovelace/i);
+    // Her name, address or message id anywhere (a bare "ada" would also match the hex of a random UUID).
+    expect(JSON.stringify(await everything())).not.toMatch(/"ada"|ada@|lovelace|welcome\.1@/i);
     // Her registration stays, without a user: its progress reads as before the email.
     expect(await db.registration.count({ where: { userId: null } })).toBe(1);
 

@@ -1,5 +1,6 @@
 import type { TRPCRouterRecord } from "@trpc/server";
-import { ListUsersInputSchema, UserListPageSchema, listUsers } from "../../users-service";
+import { UserListPageSchema } from "@userstream/contracts";
+import { ListUsersInputSchema, listUsers } from "../../users-service";
 import { apiKeyProcedure } from "../trpc";
 import {
   DeletedUserSchema,
@@ -23,8 +24,9 @@ export const serviceUsersRouter = {
         path: "/users",
         summary: "List users",
         description:
-          "Newest first unless `sort` says otherwise. Every word of `search` must appear, case-insensitively, in the first " +
-          "name, last name or email. Pass `nextCursor` back as `cursor` (with the same `sort`) for the next page.",
+          "Every user with their email address, newest first unless `sort` says otherwise. Every word of `search` (at " +
+          "least 3 characters each) must appear, case-insensitively, in the first name, last name or email. Pass " +
+          "`nextCursor` back as `cursor` (with the same `sort`) for the next page.",
       },
     })
     .input(ListUsersInputSchema)
