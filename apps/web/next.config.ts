@@ -1,15 +1,10 @@
 import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
 import { NON_PAGE_CONTENT_SECURITY_POLICY } from "./src/lib/content-security-policy";
+import { SECURITY_HEADERS } from "./src/lib/security-headers";
 
-// Pages get their Content-Security-Policy, with a nonce, from src/proxy.ts.
-const securityHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
-  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-];
+// Pages get their Content-Security-Policy, with a nonce, from src/proxy.ts; HSTS, which depends on
+// APP_URL at run time, comes from src/instrumentation-node.ts.
 
 const nextConfig: NextConfig = {
   // A separate output folder for the bundle secret scan (src/bundle-secrets.integration.test.ts).
@@ -37,7 +32,7 @@ const nextConfig: NextConfig = {
   },
   async headers() {
     return [
-      { source: "/:path*", headers: securityHeaders },
+      { source: "/:path*", headers: [...SECURITY_HEADERS] },
       { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: NON_PAGE_CONTENT_SECURITY_POLICY }] },
       { source: "/_next/:path*", headers: [{ key: "Content-Security-Policy", value: NON_PAGE_CONTENT_SECURITY_POLICY }] },
       { source: "/icon.svg", headers: [{ key: "Content-Security-Policy", value: NON_PAGE_CONTENT_SECURITY_POLICY }] },

@@ -70,7 +70,7 @@ test("an admin generates a users report, sees it succeed, and downloads the CSV 
     expect((await page.request.get(`/api/admin/reports/${id}/download`)).status(), id).toBe(404);
   }
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/admin\/login$/);
   await page.goto("/admin/reports");
   await expect(page).toHaveURL(/\/admin\/login$/);

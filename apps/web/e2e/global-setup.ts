@@ -1,29 +1,23 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import type { Readable } from "node:stream";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { createTestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";
 import type { FullConfig } from "@playwright/test";
 import { hashPassword } from "../src/server/auth/password";
 import { onFreePorts, ownerEnv, reportedPort } from "@userstream/test-support";
-import { startServer, waitUntilReady, type StartedServer } from "./servers";
+import { STANDALONE_SERVER, WEB_DIR, startServer, waitUntilListening, waitUntilReady, type StartedServer } from "./servers";
 
-const webDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const repoRoot = resolve(webDir, "../..");
-const logDir = join(webDir, ".test-output");
-
-/** The standalone server `next build` writes (`output: "standalone"`): what `npm start` and the image run. */
-const standaloneServer = join(webDir, ".next", "standalone", "apps", "web", "server.js");
+const repoRoot = resolve(WEB_DIR, "../..");
 
 /** Builds the web app unless a build exists (the root test script builds everything first). */
 function ensureBuilt(): void {
-  if (existsSync(standaloneServer) && !process.env.E2E_REBUILD) return;
+  if (existsSync(STANDALONE_SERVER) && !process.env.E2E_REBUILD) return;
   const build = spawnSync("pnpm", ["--filter", "@userstream/web", "build"], {
     cwd: repoRoot,
     stdio: "inherit",
@@ -70,8 +64,7 @@ export default async function globalSetup(config: FullConfig) {
   };
 
   try {
-    const env = {
-      ...process.env,
+    const runEnv = {
       DATABASE_URL: database.url,
       AMQP_URL: vhost.url,
       APP_URL: baseURL,
@@ -82,27 +75,20 @@ export default async function globalSetup(config: FullConfig) {
       // Marks every server with this process as its owner: a sweep ends them if this run is killed.
       ...ownerEnv(),
     };
+    const env = { ...process.env, ...runEnv };
     const start = (name: string, command: string, args: string[], extraEnv: Record<string, string> = {}, cwd = repoRoot) => {
-      const server = startServer({ name, command, args, cwd, env: { ...env, ...extraEnv }, logDir });
+      const server = startServer({ name, command, args, cwd, env: { ...env, ...extraEnv } });
       servers.push(server);
       return server;
     };
 
-    /** A server that must be told its port: whether it is taken shows in its log when it exits. */
-    const listening = async (server: StartedServer, url: string) => {
-      try {
-        await waitUntilReady(server, url);
-      } catch (error) {
-        throw new Error(readFileSync(server.logFile, "utf8"), { cause: error });
-      }
-    };
     // maildev must be told its ports: other ones are tried when one was taken meanwhile.
     const smtpPort = await onFreePorts(2, async ([smtp = 0, web = 0]) => {
       const maildev = start("maildev", join(repoRoot, "node_modules", ".bin", "maildev"), [
         ...["--smtp", String(smtp), "--web", String(web)],
         ...["--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--mail-directory", mailDirectory, "--silent"],
       ]);
-      await listening(maildev, `http://127.0.0.1:${web}/email`);
+      await waitUntilListening(maildev, `http://127.0.0.1:${web}/email`);
       maildevUrl = `http://127.0.0.1:${web}`;
       return smtp;
     });
@@ -128,26 +114,25 @@ export default async function globalSetup(config: FullConfig) {
       REPORT_CRON: "off",
     });
     const [senderPort, reporterPort] = await Promise.all([sender, reporter].map((server) => reportedPort(server.process.stdout as Readable)));
-    const web = start(
-      "web",
-      process.execPath,
-      [standaloneServer],
-      {
-        NODE_ENV: "production",
-        HOSTNAME: "127.0.0.1",
-        PORT: webPort,
-        ADMIN_EMAIL: admin.email,
-        ADMIN_PASSWORD_HASH: adminPasswordHash,
-        SESSION_SECRET: randomBytes(32).toString("base64url"),
-        // The pipeline view's readiness column; no management API here, so queue counts come over AMQP.
-        RECEIVER_URL: `http://127.0.0.1:${receiverPort}`,
-        SENDER_URL: `http://127.0.0.1:${senderPort}`,
-        REPORTER_URL: `http://127.0.0.1:${reporterPort}`,
-        // Every test registers from 127.0.0.1; the limit itself is tested in the web's integration tests.
-        REGISTRATION_RATE_LIMIT: "1000",
-      },
-      webDir,
-    );
+    const webEnv = {
+      NODE_ENV: "production",
+      HOSTNAME: "127.0.0.1",
+      PORT: webPort,
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD_HASH: adminPasswordHash,
+      SESSION_SECRET: randomBytes(32).toString("base64url"),
+      // The pipeline view's readiness column; no management API here, so queue counts come over AMQP.
+      RECEIVER_URL: `http://127.0.0.1:${receiverPort}`,
+      SENDER_URL: `http://127.0.0.1:${senderPort}`,
+      REPORTER_URL: `http://127.0.0.1:${reporterPort}`,
+      // Every test registers from 127.0.0.1; the limit itself is tested in the web's integration tests.
+      REGISTRATION_RATE_LIMIT: "1000",
+      // Every test browses /users from 127.0.0.1 too; that limit is tested against the API server.
+      USERS_LIST_RATE_LIMIT: "1000",
+    };
+    const web = start("web", process.execPath, [STANDALONE_SERVER], webEnv, WEB_DIR);
+    // What a test needs to start one more web server like this one (`startAnotherWeb`).
+    process.env.E2E_WEB_ENV = JSON.stringify({ ...runEnv, ...webEnv });
 
     await Promise.all([
       waitUntilReady(receiver, `http://127.0.0.1:${receiverPort}/readyz`),

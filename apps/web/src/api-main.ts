@@ -4,6 +4,7 @@
 // instead of Next.js. `pnpm --filter @userstream/web start:api`, on API_HOST:API_PORT.
 import type { AddressInfo } from "node:net";
 import { loadEnvOrExit } from "~/instrumentation-node";
+import { apiServerSecurityHeaders } from "~/lib/security-headers";
 import { createApiServer, type Route } from "~/server/api/api-server";
 
 // The environment first (the files filled in, then validated): every module below reads it.
@@ -23,7 +24,11 @@ const ROUTES: Route[] = [
 setLogService("api");
 const logger = getLogger();
 observeRequestDurations();
-const server = createApiServer(ROUTES, (error) => logger.error({ err: error }, "request failed"));
+const server = createApiServer(ROUTES, {
+  onError: (error) => logger.error({ err: error }, "request failed"),
+  // The same security headers as the web's answers, HSTS included when APP_URL is https.
+  headers: apiServerSecurityHeaders(env.APP_URL),
+});
 // Keep-alive connections outlive a load balancer's idle timeout (usually 60 s), as Next.js does.
 server.keepAliveTimeout = 65_000;
 closeOnSignals(env.SHUTDOWN_TIMEOUT_MS, server);

@@ -1,10 +1,13 @@
+import { once } from "node:events";
 import { connect, type ChannelModel } from "amqplib";
+import { EXIT_CONFIG } from "@userstream/contracts/load-env-files";
 import { QUEUES } from "@userstream/contracts";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "./server/api/limited-body";
 import { startApi, stop } from "./server/api/testing";
+import { runTrustedProxyScenario, TRUSTED_PROXY_SCENARIO_ENV } from "./server/trusted-proxy-scenario";
 
 const registration = { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" };
 
@@ -66,18 +69,38 @@ describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ",
     expect(await takeQueued()).toEqual([]);
   });
 
-  it("limits registrations per connection address, whatever address header the client sends", async () => {
+  it("limits registrations per connection address, whatever address headers the client makes up", async () => {
     const limited = startApi({ DATABASE_URL: database.url, AMQP_URL: vhost.url, REGISTRATION_RATE_LIMIT: "1" });
     try {
       const limitedUrl = await limited.listening;
-      expect((await post(JSON.stringify(registration), { "x-userstream-client-address": "198.51.100.1" }, limitedUrl)).status).toBe(202);
-      const spoofed = await post(JSON.stringify({ ...registration, email: "second@example.com" }), { "x-userstream-client-address": "203.0.113.9" }, limitedUrl);
+      const madeUp = (address: string) => ({ "x-userstream-client-address": address, "x-forwarded-for": address });
+      expect((await post(JSON.stringify(registration), madeUp("198.51.100.1"), limitedUrl)).status).toBe(202);
+      const spoofed = await post(JSON.stringify({ ...registration, email: "second@example.com" }), madeUp("203.0.113.9"), limitedUrl);
       expect(spoofed.status).toBe(429);
       expect(Number(spoofed.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
       expect((await takeQueued()).map((message) => message.payload.email)).toEqual(["ada@example.com"]);
     } finally {
       await stop(limited.child);
     }
+  });
+
+  it("reads X-Forwarded-For only from the proxies in TRUSTED_PROXIES, and counts IPv6 clients by /64", async () => {
+    const proxied = startApi({ DATABASE_URL: database.url, AMQP_URL: vhost.url, ...TRUSTED_PROXY_SCENARIO_ENV });
+    try {
+      const { got, expected } = await runTrustedProxyScenario(await proxied.listening);
+      expect(got).toEqual(expected);
+    } finally {
+      await stop(proxied.child);
+    }
+  });
+
+  it("refuses to start with an invalid TRUSTED_PROXIES or the old TRUSTED_PROXY_HOPS, naming them", async () => {
+    const refused = startApi({ DATABASE_URL: database.url, AMQP_URL: vhost.url, TRUSTED_PROXIES: "10.0.0.0/8, 10.0.0.0/33, proxy.internal", TRUSTED_PROXY_HOPS: "1" });
+    refused.listening.catch(() => undefined);
+    const [code] = (await once(refused.child, "exit")) as [number | null];
+    expect(code).toBe(EXIT_CONFIG);
+    expect(refused.output()).toContain('- TRUSTED_PROXIES: "10.0.0.0/33", "proxy.internal": not an IP address or CIDR range');
+    expect(refused.output()).toContain("- TRUSTED_PROXY_HOPS: is no longer read: list the reverse proxies' addresses or ranges in TRUSTED_PROXIES");
   });
 
   it("serves the users only with an API key, the OpenAPI document and the health check", async () => {

@@ -4,6 +4,7 @@ import { LOG_FORMATS, LOG_LEVELS } from "@userstream/messaging/logging";
 import { z } from "zod";
 import { publishedSecretProblems, SECRETS, secretHint } from "@userstream/contracts/published-secrets";
 import { parsePasswordHash } from "./server/auth/password";
+import { parseTrustedProxies } from "./server/client-address";
 import { resolveFromRepoRoot } from "./server/repo-root";
 
 /** Not a secret: the development admin's email, also in .env.example. */
@@ -28,6 +29,11 @@ const sessionSecret = z
   .string({ error: `${secretHint("SESSION_SECRET")}; it signs admin sessions` })
   .min(SECRETS.SESSION_SECRET.minLength, `must be at least 32 characters; ${secretHint("SESSION_SECRET")}`);
 
+/** Requests per client address per minute, or `off`. */
+function rateLimit(perMinute: number) {
+  return z.union([z.literal("off"), z.coerce.number().int().min(1, "must be a positive number or off").max(1_000_000)]).default(perMinute);
+}
+
 /** Every variable the web reads. */
 const server = {
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "required: a postgresql:// URL" }),
@@ -38,32 +44,58 @@ const server = {
   ADMIN_PASSWORD_HASH: adminPasswordHash,
   SESSION_SECRET: sessionSecret,
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 7, "must be at most a week (168 hours)").default(8),
-  /** Failed sign-ins within SIGN_IN_WINDOW_MINUTES that lock an account (any email typed, known or not)... */
+  /** An admin session not used for this long ends (checked to the minute). */
+  SESSION_IDLE_MINUTES: z.coerce
+    .number({ error: "must be a number of minutes, such as 30" })
+    .int("must be a whole number of minutes")
+    .min(2, "must be at least 2 minutes (use is recorded once a minute)")
+    .max(24 * 60, "must be at most a day (1440 minutes)")
+    .default(30),
+  /** Failed sign-ins within SIGN_IN_WINDOW_MINUTES that lock one email typed (known or not) from one client address... */
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   /** ...and that lock a client address, whatever emails it tries. */
   SIGN_IN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
+  /**
+   * An email is never locked for everyone; after SIGN_IN_SLOWDOWN_AFTER failures of it within the
+   * window (from anywhere), each attempt for it waits SIGN_IN_SLOWDOWN_STEP_MS more per failure,
+   * at most SIGN_IN_SLOWDOWN_MAX_MS, before the password is checked.
+   */
+  SIGN_IN_SLOWDOWN_AFTER: z.coerce.number().int().min(1).max(10_000).default(5),
+  SIGN_IN_SLOWDOWN_STEP_MS: z.coerce.number().int().min(0).max(10_000).default(500),
+  SIGN_IN_SLOWDOWN_MAX_MS: z.coerce.number().int().min(0).max(30_000, "must be at most 30000 (30 seconds): a sign-in must not be held longer").default(5000),
   SIGN_IN_WINDOW_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
   SIGN_IN_LOCKOUT_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
   /**
    * Registrations accepted per client address per minute (tRPC and REST together), counted by
    * each web instance on its own; `off` for none (e.g. a load test from one machine).
    */
-  REGISTRATION_RATE_LIMIT: z
-    .union([z.literal("off"), z.coerce.number().int().min(1, "must be a positive number or off").max(1_000_000)])
-    .default(20),
+  REGISTRATION_RATE_LIMIT: rateLimit(20),
   /**
    * Requests each API key may make per minute (REST and tRPC together), counted by each web
    * instance on its own; `off` for none. Over it: 429 with Retry-After.
    */
-  API_KEY_RATE_LIMIT: z
-    .union([z.literal("off"), z.coerce.number().int().min(1, "must be a positive number or off").max(1_000_000)])
-    .default(600),
+  API_KEY_RATE_LIMIT: rateLimit(600),
   /**
-   * Reverse proxies in front of the web that append the address they saw to X-Forwarded-For.
-   * 0 (the default): the header is ignored and the connection's own address is the client's,
-   * so a made-up X-Forwarded-For cannot dodge the rate limits.
+   * The reverse proxies in front of the web and the API server (addresses or CIDR ranges, comma
+   * separated): only a connection from one of them has its X-Forwarded-For read. Empty (the
+   * default): the header is ignored and the connection's own address is the client's, so a
+   * made-up X-Forwarded-For cannot dodge the limits.
    */
-  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((list, ctx) => {
+      try {
+        return parseTrustedProxies(list);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Replaced by TRUSTED_PROXIES: refused, so that an old configuration does not silently change meaning. */
+  TRUSTED_PROXY_HOPS: z.undefined({
+    error: "is no longer read: list the reverse proxies' addresses or ranges in TRUSTED_PROXIES instead (e.g. TRUSTED_PROXIES=10.0.0.0/8), and unset TRUSTED_PROXY_HOPS",
+  }),
   /** Where the reporter writes the CSV files; relative paths are taken from the repository root. */
   REPORTS_DIR: z
     .string()
@@ -90,6 +122,22 @@ const server = {
   SENDER_URL: z.url().default("http://127.0.0.1:8082"),
   REPORTER_URL: z.url().default("http://127.0.0.1:8084"),
   PUBLISH_CONFIRM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
+  /**
+   * Longest any one statement of the web's database sessions may run before PostgreSQL cancels it
+   * (`statement_timeout`), so that no request can hold a connection for long. Migrations and the
+   * workers connect on their own and are not limited by it.
+   */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int()
+    .min(100, "must be at least 100 (ms)")
+    .max(600_000, "must be at most 600000 (10 minutes)")
+    .default(5000),
+  /**
+   * Pages of the public users directory (`users.list`) per client address per minute, counted by
+   * each web instance on its own; `off` for none.
+   */
+  USERS_LIST_RATE_LIMIT: rateLimit(60),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   /** `auto`: readable text on a terminal outside production, JSON lines otherwise. */
   LOG_FORMAT: z.enum(LOG_FORMATS).default("auto"),

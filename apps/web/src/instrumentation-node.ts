@@ -1,7 +1,8 @@
 import { subscribe } from "node:diagnostics_channel";
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { EXIT_CONFIG, loadEnvFiles } from "@userstream/contracts/load-env-files";
+import { strictTransportSecurity } from "./lib/security-headers";
 import { CLIENT_ADDRESS_HEADER } from "./server/client-address";
 
 /**
@@ -14,6 +15,19 @@ export function stampClientAddresses(): void {
   subscribe("http.server.request.start", (message) => {
     const { request, socket } = message as { request: IncomingMessage; socket: Socket };
     request.headers[CLIENT_ADDRESS_HEADER] = socket.remoteAddress ?? "unknown";
+  });
+}
+
+/**
+ * Puts Strict-Transport-Security on every answer (pages, API, static files) when APP_URL is https.
+ * Here and not in next.config.ts, whose headers are fixed when the app is built, while APP_URL is
+ * read when it starts; Next.js keeps headers set on the response before it handles the request.
+ */
+export function sendStrictTransportSecurity(appUrl: string): void {
+  const value = strictTransportSecurity(appUrl);
+  if (!value) return;
+  subscribe("http.server.request.start", (message) => {
+    (message as { response: ServerResponse }).response.setHeader("strict-transport-security", value);
   });
 }
 
@@ -38,7 +52,7 @@ export async function loadEnvOrExit() {
  * Validates the environment when the Next server starts: Next alone would log the failure and
  * keep a server up that fails every request, which a supervisor would not notice.
  */
-export async function validateEnvironmentOrExit(): Promise<void> {
+export async function validateEnvironmentOrExit() {
   const env = await loadEnvOrExit();
   try {
     const { closeOnSignals } = await import("./server/shutdown");
@@ -48,4 +62,5 @@ export async function validateEnvironmentOrExit(): Promise<void> {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
+  return env;
 }

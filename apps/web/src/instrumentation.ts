@@ -2,10 +2,11 @@
 export async function register() {
   // eslint-disable-next-line no-restricted-properties -- Next's own runtime marker, not configuration.
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { stampClientAddresses, validateEnvironmentOrExit } = await import("./instrumentation-node");
+    const { sendStrictTransportSecurity, stampClientAddresses, validateEnvironmentOrExit } = await import("./instrumentation-node");
     const { observeRequestDurations } = await import("./server/request-metrics");
     stampClientAddresses();
     observeRequestDurations();
-    await validateEnvironmentOrExit();
+    const env = await validateEnvironmentOrExit();
+    sendStrictTransportSecurity(env.APP_URL);
   }
 }

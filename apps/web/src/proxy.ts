@@ -1,13 +1,19 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { env } from "./env";
 import { pageContentSecurityPolicy } from "./lib/content-security-policy";
+import { crossSiteRefusal } from "./server/cross-site";
 
 /**
- * Gives every page request a fresh CSP nonce: on the request (where Next.js reads it for its own
- * scripts, and pages as `x-nonce`) and on the response. Security headers only: authorisation is
- * never decided here, so a request that skips this proxy (CVE-2025-29927's forged
- * `x-middleware-subrequest`) gains nothing but a missing header.
+ * Refuses a post to a page from another site with 403 (server actions: sign-in, sign-out; see
+ * `server/cross-site.ts`), and gives every page request a fresh CSP nonce: on the request (where
+ * Next.js reads it for its own scripts, and pages as `x-nonce`) and on the response. Authorisation
+ * is never decided here, and a request that skipped this proxy (CVE-2025-29927's forged
+ * `x-middleware-subrequest`) would still meet Next.js's own check of server actions' `Origin`
+ * against `Host`; only the status would differ.
  */
 export function proxy(request: NextRequest) {
+  const refusal = crossSiteRefusal(request, new URL(env.APP_URL).origin);
+  if (refusal) return refusal;
   const nonce = btoa(crypto.randomUUID());
   // eslint-disable-next-line no-restricted-properties -- Next inlines NODE_ENV at build time; not configuration.
   const policy = pageContentSecurityPolicy(nonce, process.env.NODE_ENV === "development");

@@ -1,9 +1,11 @@
 // `pnpm bench:list [users] [requests]`: seeds users (generate_series, in one statement), then times
-// `users.list` through HTTP on the production build (`next start`) and on the API server
-// (`start:api`): the first page, a page 10,000 rows deep (keyset cursor), a search by name fragment
-// and one by email prefix. The baseline is the
+// the users list through HTTP on the production build (`next start`) and on the API server
+// (`start:api`): the public `users.list` (tRPC) for the first page, a page 10,000 rows deep (keyset
+// cursor) and a search by name fragment, and `GET /api/v1/users` with an API key for a search by
+// email prefix (the public list searches names only). The baseline is the
 // same two statements (page + total) sent straight to PostgreSQL, in the same run. Prints the
 // query plans, a table, writes bench/results/list.json and docs/charts/list.svg.
+import { createHash, randomBytes } from "node:crypto";
 import pg from "pg";
 import { createTestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";
@@ -34,13 +36,28 @@ async function seed(client: pg.Client) {
   await client.query("VACUUM ANALYZE users");
 }
 
-/** The statements users.list makes (as Prisma compiles them, see users-service.ts), for the baseline and the plans. */
-function statements(search: string | undefined, after: { createdAt: Date; id: string } | undefined) {
+/**
+ * An API key for the email search, stored as the admin page stores one (its SHA-256, see
+ * apps/web/src/server/api-key-service.ts); returns the key.
+ */
+async function createApiKey(client: pg.Client): Promise<string> {
+  const key = `usk_${randomBytes(32).toString("base64url")}`;
+  const hash = createHash("sha256").update(key, "utf8").digest("hex");
+  await client.query("INSERT INTO api_keys (name, prefix, key_hash, created_by) VALUES ('bench', $1, $2, 'bench@userstream.local')", [key.slice(0, 12), hash]);
+  return key;
+}
+
+/**
+ * The statements the users list makes (see users-service.ts), for the baseline and the plans: the
+ * public list searches the names, the API key's list the email too.
+ */
+function statements(search: string | undefined, after: { createdAt: Date; id: string } | undefined, withEmail: boolean) {
   const params: unknown[] = [];
   const where: string[] = [];
   if (search) {
     params.push(`%${search}%`);
-    where.push(`(first_name ILIKE $${params.length} OR last_name ILIKE $${params.length} OR email ILIKE $${params.length})`);
+    const email = withEmail ? ` OR email ILIKE $${params.length}` : "";
+    where.push(`(first_name ILIKE $${params.length} OR last_name ILIKE $${params.length}${email})`);
   }
   const countWhere = where.length ? `WHERE ${where.join(" AND ")}` : "";
   const countParams = [...params];
@@ -96,26 +113,32 @@ try {
   if (!deep || !sample) throw new Error("seeding left too few users");
   // The cursor users.list hands out: base64url of its sort key (see apps/web/src/server/user-cursor.ts).
   const cursor = Buffer.from(JSON.stringify({ s: "created_desc", k: [deep.created_at.toISOString(), deep.id] })).toString("base64url");
+  const key = await createApiKey(client);
+  const emailPrefix = sample.email.slice(0, 12);
   const queries = [
     { name: "first page", input: {}, search: undefined, after: undefined },
     { name: `page ${DEPTH} rows deep`, input: { cursor }, search: undefined, after: { createdAt: deep.created_at, id: deep.id } },
     { name: "name fragment", input: { search: sample.last_name.slice(2, 8) }, search: sample.last_name.slice(2, 8), after: undefined },
-    { name: "email prefix", input: { search: sample.email.slice(0, 12) }, search: sample.email.slice(0, 12), after: undefined },
+    { name: "email prefix", input: { search: emailPrefix }, search: emailPrefix, after: undefined, withKey: true },
   ];
   for (const query of queries) {
-    const sql = statements(query.search, query.after);
+    const sql = statements(query.search, query.after, query.withKey ?? false);
     const explain = async (statement: { text: string; values: unknown[] }) =>
       (await client.query(`EXPLAIN ${statement.text}`, statement.values)).rows.map((row: Record<string, string>) => row["QUERY PLAN"]).join("\n");
     plans[query.name] = `${await explain(sql.page)}\n-- total:\n${await explain(sql.count)}`;
     console.log(`\n${query.name} (search ${JSON.stringify(query.search ?? null)}):\n${plans[query.name]}`);
 
-    const path = `/api/trpc/users.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: PAGE, ...query.input } }))}`;
+    const path = query.withKey
+      ? `/api/v1/users?limit=${PAGE}&search=${encodeURIComponent(emailPrefix)}`
+      : `/api/trpc/users.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: PAGE, ...query.input } }))}`;
+    const headers: Record<string, string> = query.withKey ? { authorization: `Bearer ${key}` } : {};
     let matched = 0;
     const overHttp = (base: string) =>
       time(requests, async () => {
-        const response = await fetch(`${base}${path}`);
-        if (!response.ok) throw new Error(`users.list answered ${response.status}: ${await response.text()}`);
-        matched = ((await response.json()) as { result: { data: { json: { total: number } } } }).result.data.json.total;
+        const response = await fetch(`${base}${path}`, { headers });
+        if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+        const body = (await response.json()) as { total: number } | { result: { data: { json: { total: number } } } };
+        matched = "total" in body ? body.total : body.result.data.json.total;
       });
     const httpLatency = latencySummary(await overHttp(web.url));
     const apiLatency = latencySummary(await overHttp(api.url));

@@ -4,3 +4,4 @@ export * from "./topology";
 export * from "./messages/user-registration";
 export * from "./messages/email-send";
 export * from "./messages/report-generate";
+export * from "./users";

@@ -54,6 +54,23 @@ describe("createPrismaClient", () => {
     expect(report.filters).toEqual({ q: "a" });
   });
 
+  it("cuts off a statement after statementTimeoutMs in every session of its pool, and leaves other clients unlimited", async () => {
+    const limited = createPrismaClient(db.url, { max: 2, statementTimeoutMs: 300 });
+    try {
+      // Two at once: each on its own connection of the pool.
+      const settings = await Promise.all([0, 1].map(() => limited.$queryRaw<{ statement_timeout: string }[]>`SHOW statement_timeout`));
+      expect(settings.flat()).toEqual([{ statement_timeout: "300ms" }, { statement_timeout: "300ms" }]);
+      const started = Date.now();
+      await expect(limited.$queryRaw`SELECT pg_sleep(5)`).rejects.toThrow(/statement timeout/);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      // The connection is still usable afterwards.
+      expect(await limited.$queryRaw`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+    } finally {
+      await limited.$disconnect();
+    }
+    expect(await prisma.$queryRaw`SHOW statement_timeout`).toEqual([{ statement_timeout: "0" }]);
+  });
+
   it("answers ILIKE '%fragment%' from the trigram index", async () => {
     const plan = await prisma.$transaction(async (tx) => {
       // The table is tiny, so the planner would scan it; forbid that to see that the index applies.

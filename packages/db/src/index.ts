@@ -11,6 +11,11 @@ export * from "./generated/prisma/client";
 export interface PrismaClientOptions {
   /** Most connections the pool opens (pg's default is 10). */
   max?: number;
+  /**
+   * PostgreSQL's `statement_timeout` for every session of the pool, in milliseconds: a statement
+   * running longer is cancelled (error 57014). Unset: the server's setting (none by default).
+   */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -19,7 +24,8 @@ export interface PrismaClientOptions {
  * shutdown.
  */
 export function createPrismaClient(databaseUrl: string, options: PrismaClientOptions = {}): PrismaClient {
-  const pool = createHealingPool({ connectionString: databaseUrl, max: options.max });
+  // Sent with each connection's startup message, so it holds from the first statement on.
+  const pool = createHealingPool({ connectionString: databaseUrl, max: options.max, statement_timeout: options.statementTimeoutMs });
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   return new PrismaClient({ adapter });
 }

@@ -32,6 +32,7 @@ describe("committed migrations", () => {
     );
     expect(tables.map((row) => (row as { tablename: string }).tablename)).toEqual([
       "_prisma_migrations",
+      "admin_sessions",
       "api_keys",
       "email_actions",
       "notification_logs",

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actOnEmail, listEmails } from "./admin/email-log-service";
 import { authenticateApiKey, createApiKey } from "./api-key-service";
 import { getAdminOverview } from "./admin/overview-service";
-import { hashPassword } from "./auth/password";
+import { endAllAdminSessions, findAdminSession } from "./auth/admin-sessions";
+import { TEST_ADMIN_PASSWORD, testAdminAuth } from "./auth/testing";
 import { attemptSignIn } from "./auth/sign-in";
 import { confirmEmail } from "./email-confirmation-service";
 import { getRegistrationStatus } from "./registration-service";
@@ -34,7 +35,7 @@ describe("the web's services as the least-privilege app role", () => {
     await Promise.all([vhost?.drop(), database?.drop()]);
   });
 
-  it("reads users and progress, confirms an email, signs in with failure limits, lists and resends emails, requests reports, checks API keys", async () => {
+  it("reads users and progress, confirms an email, signs in with failure limits and sessions, lists and resends emails, requests reports, checks API keys", async () => {
     const registrationId = crypto.randomUUID();
     const user = await db.user.create({ data: { registrationId, firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" } });
     await db.registration.create({ data: { id: registrationId, userId: user.id, outcome: "created" } });
@@ -44,16 +45,25 @@ describe("the web's services as the least-privilege app role", () => {
     expect(await getRegistrationStatus(registrationId, { db })).toMatchObject({ status: "email_failed" });
     expect(await confirmEmail(createConfirmationToken(user.id, SECRET, 60_000), { db, secret: SECRET })).toBe("confirmed");
 
-    const auth = {
-      adminEmail: "admin@example.com",
-      passwordHash: await hashPassword("the admin password", { N: 2 ** 10, r: 8, p: 1 }),
-      sessionSecret: "a-test-session-secret-of-at-least-32-characters",
-      sessionTtlHours: 8,
-      secureCookie: true,
+    const auth = await testAdminAuth();
+    const signInDeps = {
+      db,
+      auth,
+      throttle: {
+        maxFailuresPerAccountAndAddress: 5,
+        maxFailuresPerAddress: 5,
+        slowDownAfter: 5,
+        slowDownStepMs: 0,
+        slowDownMaxMs: 0,
+        windowMs: 60_000,
+        lockoutMs: 60_000,
+      },
     };
-    const signInDeps = { db, auth, throttle: { maxFailuresPerAccount: 5, maxFailuresPerAddress: 5, windowMs: 60_000, lockoutMs: 60_000 } };
     expect(await attemptSignIn({ email: "admin@example.com", password: "wrong" }, "192.0.2.1", signInDeps)).toEqual({ ok: false, reason: "incorrect" });
-    expect((await attemptSignIn({ email: "admin@example.com", password: "the admin password" }, "192.0.2.1", signInDeps)).ok).toBe(true);
+    const signedIn = await attemptSignIn({ email: "admin@example.com", password: TEST_ADMIN_PASSWORD }, "192.0.2.1", signInDeps);
+    if (!signedIn.ok) throw new Error(`refused: ${signedIn.reason}`);
+    expect(await findAdminSession(db, signedIn.token, auth)).toEqual(signedIn.session);
+    expect(await endAllAdminSessions(db, "admin@example.com")).toBe(1);
 
     expect((await listEmails({ limit: 10 }, { db })).items).toHaveLength(1);
     expect(await actOnEmail("resend", email.id, "admin@example.com", { db, publisher })).toMatchObject({ outcome: "queued" });

@@ -5,9 +5,13 @@ import { env } from "~/env";
 // Kept on globalThis so that dev-mode hot reloads reuse one pool instead of opening a new one per edit.
 const globalForDb = globalThis as unknown as { userstreamPrisma?: PrismaClient };
 
-/** The app's one Prisma client; created on first use, so importing this module never connects. */
+/**
+ * The app's one Prisma client; created on first use, so importing this module never connects.
+ * Every statement is cut off after DATABASE_STATEMENT_TIMEOUT_MS, so that a slow query cannot
+ * hold the pool's connections while requests pile up behind it.
+ */
 export function getDb(): PrismaClient {
-  globalForDb.userstreamPrisma ??= createPrismaClient(env.DATABASE_URL);
+  globalForDb.userstreamPrisma ??= createPrismaClient(env.DATABASE_URL, { statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS });
   return globalForDb.userstreamPrisma;
 }
 

@@ -4,8 +4,8 @@ import path from "node:path";
 import { createPrismaClient, type PrismaClient } from "@userstream/db";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { ADMIN_SESSION_COOKIE, type AdminAuthConfig } from "./auth/admin-auth";
-import { signSession } from "./auth/session";
+import { sessionCookieName, type AdminAuthConfig } from "./auth/admin-auth";
+import { endAdminSession, startAdminSession } from "./auth/admin-sessions";
 import { reportFilePath, serveReportDownload, type ReportDownloadDeps } from "./report-download";
 
 const CSV = '"id","email"\n"1","ada@example.com"\n';
@@ -23,13 +23,18 @@ describe("GET /api/admin/reports/{id}/download (serveReportDownload)", () => {
     passwordHash: "unused here",
     sessionSecret: "a-test-session-secret-of-at-least-32-characters",
     sessionTtlHours: 8,
+    sessionIdleMinutes: 30,
     secureCookie: true,
   };
-  const adminCookie = `${ADMIN_SESSION_COOKIE}=${signSession({ email: auth.adminEmail, expiresAt: Date.now() + 3_600_000 }, auth.sessionSecret)}`;
+  let adminCookie: string;
+  /** The Cookie header of a new session, signed in `at` as `email`. */
+  const sessionCookie = async (email = auth.adminEmail, at = new Date()) =>
+    `${sessionCookieName(auth)}=${(await startAdminSession(db, { ...auth, adminEmail: email }, at)).token}`;
 
   beforeAll(async () => {
     database = await createTestDatabase("userstream_web_download");
     db = createPrismaClient(database.url);
+    adminCookie = await sessionCookie();
     // REPORTS_DIR inside a folder that also holds a file outside it, which must never be served.
     root = await mkdtemp(path.join(tmpdir(), "userstream-download-"));
     reportsDir = path.join(root, "reports");
@@ -47,7 +52,7 @@ describe("GET /api/admin/reports/{id}/download (serveReportDownload)", () => {
     await db.reportLog.deleteMany();
     // Counts lookups, so a test can tell that a request was refused before anything was read.
     findUnique = vi.fn((args: Parameters<PrismaClient["reportLog"]["findUnique"]>[0]) => db.reportLog.findUnique(args));
-    deps = { db: { reportLog: { findUnique } } as unknown as ReportDownloadDeps["db"], reportsDir, auth };
+    deps = { db: { reportLog: { findUnique }, adminSession: db.adminSession } as unknown as ReportDownloadDeps["db"], reportsDir, auth };
   });
 
   function get(id: string, cookie: string | null = adminCookie) {
@@ -74,11 +79,13 @@ describe("GET /api/admin/reports/{id}/download (serveReportDownload)", () => {
     expect(await response.text()).toBe(CSV);
   });
 
-  it("answers 401 without an admin session, with a forged one, or one for another email, before reading anything", async () => {
+  it("answers 401 without an admin session, with a forged, expired or signed-out one, or one for another email, before reading anything", async () => {
     const report = await succeededReport("report_users_20261128T020000124Z.csv", CSV);
-    const otherAdmin = `${ADMIN_SESSION_COOKIE}=${signSession({ email: "old-admin@example.com", expiresAt: Date.now() + 60_000 }, auth.sessionSecret)}`;
-    const expired = `${ADMIN_SESSION_COOKIE}=${signSession({ email: auth.adminEmail, expiresAt: Date.now() - 1 }, auth.sessionSecret)}`;
-    for (const cookie of [null, `${ADMIN_SESSION_COOKIE}=forged.value`, otherAdmin, expired]) {
+    const otherAdmin = await sessionCookie("old-admin@example.com");
+    const expired = await sessionCookie(auth.adminEmail, new Date(Date.now() - auth.sessionTtlHours * 3_600_000));
+    const signedOut = await sessionCookie();
+    await endAdminSession(db, signedOut.slice(signedOut.indexOf("=") + 1), auth);
+    for (const cookie of [null, `${sessionCookieName(auth)}=forged.value`, otherAdmin, expired, signedOut]) {
       const response = await get(report.id, cookie);
       expect(response.status, String(cookie)).toBe(401);
       expect(await response.json()).toEqual({ code: "UNAUTHORIZED", message: "Sign in as an admin to download reports." });

@@ -4,7 +4,8 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import type { PrismaClient } from "@userstream/db";
 import { z } from "zod";
-import { adminSessionFromHeaders, type AdminAuthConfig } from "./auth/admin-auth";
+import type { AdminAuthConfig } from "./auth/admin-auth";
+import { adminSessionFromHeaders } from "./auth/admin-sessions";
 
 /** The only names the reporter writes (`report_users_20261128T020000123Z.csv`); anything else is never served. */
 export const REPORT_FILE_NAME = /^report_(users|notifications)_[0-9TZ-]+\.csv$/;
@@ -24,7 +25,7 @@ export function reportFilePath(reportsDir: string, fileName: string): string | n
 }
 
 export interface ReportDownloadDeps {
-  db: Pick<PrismaClient, "reportLog">;
+  db: Pick<PrismaClient, "reportLog" | "adminSession">;
   reportsDir: string;
   auth: AdminAuthConfig;
 }
@@ -64,7 +65,7 @@ async function openReportFile(filePath: string): Promise<{ handle: FileHandle; s
  * that is gone. The file is streamed, never held in memory.
  */
 export async function serveReportDownload(request: Request, id: string, deps: ReportDownloadDeps): Promise<Response> {
-  if (!adminSessionFromHeaders(request.headers, deps.auth)) {
+  if (!(await adminSessionFromHeaders(request.headers, deps.db, deps.auth))) {
     return jsonError(401, "UNAUTHORIZED", "Sign in as an admin to download reports.");
   }
   if (!ReportIdSchema.safeParse(id).success) return notFound();

@@ -1,28 +1,31 @@
 import { createPrismaClient, type PrismaClient } from "@userstream/db";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
+import { SEARCH_WORD_TOO_SHORT_MESSAGE, type UserListItem } from "@userstream/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import type { UserSort } from "./user-cursor";
-import { listUsers, type UserListItem } from "./users-service";
+import { listPublicUsers, listUsers } from "./users-service";
 
 const BASE_TIME = Date.parse("2026-01-01T00:00:00.000Z");
 
-describe("listUsers against PostgreSQL", () => {
+const PEOPLE = [
+  ["Ada", "Lovelace", "ada@analytical.example"],
+  ["Grace", "Hopper", "grace@navy.example"],
+  ["Alan", "Turing", "alan@bletchley.example"],
+  ["Katherine", "Johnson", "kj@nasa.example"],
+  ["Margaret", "Hamilton", "margaret@apollo.example"],
+  ["Edsger", "Dijkstra", "ewd@eindhoven.example"],
+  ["Barbara", "Liskov", "liskov@mit.example"],
+] as const;
+
+describe("listUsers and listPublicUsers against PostgreSQL", () => {
   let database: TestDatabase;
   let db: PrismaClient;
 
   beforeAll(async () => {
     database = await createTestDatabase("userstream_web_test");
     db = createPrismaClient(database.url);
-    const people = [
-      ["Ada", "Lovelace", "ada@analytical.example"],
-      ["Grace", "Hopper", "grace@navy.example"],
-      ["Alan", "Turing", "alan@bletchley.example"],
-      ["Katherine", "Johnson", "kj@nasa.example"],
-      ["Margaret", "Hamilton", "margaret@apollo.example"],
-      ["Edsger", "Dijkstra", "ewd@eindhoven.example"],
-      ["Barbara", "Liskov", "liskov@mit.example"],
-    ] as const;
+    const people = PEOPLE;
     await db.user.createMany({
       data: people.map(([firstName, lastName, email], index) => ({
         registrationId: crypto.randomUUID(),
@@ -92,9 +95,9 @@ describe("listUsers against PostgreSQL", () => {
     expect(byEmail.items.map((user) => user.lastName)).toEqual(["Johnson"]);
 
     // Several matches, paged one at a time: the search holds across pages.
-    const several = await allPages(1, "ar");
-    expect(several.flat().map((user) => user.firstName).sort()).toEqual(["Barbara", "Margaret"]);
-    expect((await listUsers({ search: "ar", limit: 1 }, { db })).total).toBe(2);
+    const several = await allPages(1, "ace");
+    expect(several.flat().map((user) => user.firstName).sort()).toEqual(["Ada", "Grace"]);
+    expect((await listUsers({ search: "ace", limit: 1 }, { db })).total).toBe(2);
   });
 
   it("finds a person by several words of their name, each matching some field", async () => {
@@ -126,9 +129,9 @@ describe("listUsers against PostgreSQL", () => {
   });
 
   it("treats LIKE wildcards in the search as plain characters", async () => {
-    expect((await listUsers({ search: "%" }, { db })).total).toBe(0);
-    expect((await listUsers({ search: "_" }, { db })).total).toBe(0);
-    expect((await listUsers({ search: "\\" }, { db })).total).toBe(0);
+    expect((await listUsers({ search: "%%%" }, { db })).total).toBe(0);
+    expect((await listUsers({ search: "___" }, { db })).total).toBe(0);
+    expect((await listUsers({ search: "\\\\\\" }, { db })).total).toBe(0);
     expect((await listUsers({ search: "a_a" }, { db })).total).toBe(0);
   });
 
@@ -136,5 +139,63 @@ describe("listUsers against PostgreSQL", () => {
     await expect(listUsers({ cursor: "bm90LWEtY3Vyc29y" }, { db })).rejects.toBeInstanceOf(ZodError);
     await expect(listUsers({ limit: 0 }, { db })).rejects.toBeInstanceOf(ZodError);
     await expect(listUsers({ limit: 101 }, { db })).rejects.toBeInstanceOf(ZodError);
+  });
+
+  it("refuses a search word shorter than 3 characters with a message on `search`, in both lists", async () => {
+    for (const list of [listUsers, listPublicUsers]) {
+      for (const search of ["ad", "ada lo", "%"]) {
+        const refusal = await list({ search }, { db }).then(
+          () => null,
+          (error: unknown) => error,
+        );
+        expect(refusal, search).toBeInstanceOf(ZodError);
+        expect((refusal as ZodError).issues).toEqual([expect.objectContaining({ path: ["search"], message: SEARCH_WORD_TOO_SHORT_MESSAGE })]);
+      }
+    }
+  });
+
+  it("shows anyone names and masked addresses, never an address, in no field and no cursor", async () => {
+    const pages = [];
+    let cursor: string | null = null;
+    do {
+      const page = await listPublicUsers({ cursor, limit: 2 }, { db });
+      pages.push(page);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const items = pages.flatMap((page) => page.items);
+    expect(items.map((user) => user.id)).toEqual((await listUsers({}, { db })).items.map((user) => user.id));
+    expect(items.find((user) => user.firstName === "Ada")).toEqual({
+      id: expect.any(String),
+      firstName: "Ada",
+      lastName: "Lovelace",
+      maskedEmail: "a•••@a•••.example",
+      emailVerified: true,
+      createdAt: "2026-01-01T00:00:00.000Z",
+    });
+    const everything = JSON.stringify(pages) + pages.map((page) => Buffer.from(page.nextCursor ?? "", "base64url").toString()).join();
+    for (const [, , email] of PEOPLE) {
+      expect(everything).not.toContain(email);
+      // Nor the domain: the masked form keeps its first letter and last label only.
+      expect(everything).not.toContain(email.split("@")[1]);
+    }
+  });
+
+  it("searches anyone's list by name only: an address or a part only an address holds finds nobody", async () => {
+    expect((await listPublicUsers({ search: "ada@analytical.example" }, { db })).total).toBe(0);
+    expect((await listPublicUsers({ search: "nasa" }, { db })).total).toBe(0);
+    expect((await listUsers({ search: "nasa" }, { db })).total).toBe(1);
+    const byName = await listPublicUsers({ search: "ada love" }, { db });
+    expect(byName.items.map((user) => [user.lastName, user.maskedEmail])).toEqual([["Lovelace", "a•••@a•••.example"]]);
+    expect((await listPublicUsers({ search: "ace" }, { db })).total).toBe(2);
+  });
+
+  it("offers anyone the orders by date and name, not by email", async () => {
+    const byName = await listPublicUsers({ sort: "last_name_asc", limit: 3 }, { db });
+    expect(byName.items.map((user) => user.lastName)).toEqual(["Dijkstra", "Hamilton", "Hopper"]);
+    const next = await listPublicUsers({ sort: "last_name_asc", cursor: byName.nextCursor, limit: 3 }, { db });
+    expect(next.items.map((user) => user.lastName)).toEqual(["Johnson", "Liskov", "Lovelace"]);
+    for (const sort of ["email_asc", "email_desc"]) {
+      await expect(listPublicUsers({ sort: sort as "created_desc" }, { db })).rejects.toBeInstanceOf(ZodError);
+    }
   });
 });

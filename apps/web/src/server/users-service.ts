@@ -1,4 +1,14 @@
-import { UserUpdateSchema, type UserUpdate } from "@userstream/contracts";
+import {
+  UserSearchSchema,
+  UserUpdateSchema,
+  maskEmail,
+  userSearchWords,
+  type PublicUserListItem,
+  type PublicUserListPage,
+  type UserListItem,
+  type UserListPage,
+  type UserUpdate,
+} from "@userstream/contracts";
 import { Prisma, type PrismaClient } from "@userstream/db";
 import { z } from "zod";
 import { UserSortSchema, decodeUserCursor, encodeUserCursor, isUserCursor, type SortKey, type UserSort } from "./user-cursor";
@@ -9,38 +19,39 @@ export const USERS_PAGE_MAX = 100;
 /** Words of a search beyond this many are ignored: each word is one more condition on every row. */
 const SEARCH_MAX_WORDS = 5;
 
-/** Query of the users list; also the tRPC/REST input (strings in a query string are coerced). */
+/**
+ * The orders anyone may ask for: not by email, whose cursor would carry the last row's address
+ * (and whose order would tell addresses apart).
+ */
+export const PublicUserSortSchema = UserSortSchema.extract(["created_desc", "created_asc", "last_name_asc", "last_name_desc"]);
+
+/** What both lists take besides their order: search, cursor and page size. */
+const LIST_QUERY_FIELDS = {
+  search: UserSearchSchema,
+  cursor: z.string().max(1000).nullish(),
+  limit: z.number().int().min(1).max(USERS_PAGE_MAX).default(USERS_PAGE_DEFAULT),
+};
+
+/**
+ * Checked in the schema, so that a forged cursor (or one made for another order) is a 400 with a
+ * field error rather than a server error.
+ */
+const CURSOR_MATCHES_ORDER: [(input: { cursor?: string | null; sort: UserSort }) => boolean, { path: string[]; message: string }] = [
+  (input) => !input.cursor || isUserCursor(input.cursor, input.sort),
+  { path: ["cursor"], message: "The cursor is not valid; start again from the first page." },
+];
+
+/** Query of the full users list (admins, API keys); also the tRPC/REST input (strings in a query string are coerced). */
 export const ListUsersInputSchema = z
-  .object({
-    search: z.string().trim().max(100, "Search must be at most 100 characters").optional(),
-    sort: UserSortSchema.default("created_desc"),
-    cursor: z.string().max(1000).nullish(),
-    limit: z.number().int().min(1).max(USERS_PAGE_MAX).default(USERS_PAGE_DEFAULT),
-  })
-  // Checked here, so that a forged cursor (or one made for another order) is a 400 with a field
-  // error rather than a server error.
-  .refine((input) => !input.cursor || isUserCursor(input.cursor, input.sort), {
-    path: ["cursor"],
-    message: "The cursor is not valid; start again from the first page.",
-  });
+  .object({ ...LIST_QUERY_FIELDS, sort: UserSortSchema.default("created_desc") })
+  .refine(...CURSOR_MATCHES_ORDER);
 export type ListUsersInput = z.input<typeof ListUsersInputSchema>;
 
-export const UserListItemSchema = z.object({
-  id: z.uuid(),
-  firstName: z.string(),
-  lastName: z.string(),
-  email: z.string(),
-  emailVerified: z.boolean(),
-  createdAt: z.iso.datetime(),
-});
-export type UserListItem = z.infer<typeof UserListItemSchema>;
-
-export const UserListPageSchema = z.object({
-  items: z.array(UserListItemSchema),
-  nextCursor: z.string().nullable(),
-  total: z.number().int(),
-});
-export type UserListPage = z.infer<typeof UserListPageSchema>;
+/** Query of the public directory: the same, without the email orders. */
+export const ListPublicUsersInputSchema = z
+  .object({ ...LIST_QUERY_FIELDS, sort: PublicUserSortSchema.default("created_desc") })
+  .refine(...CURSOR_MATCHES_ORDER);
+export type ListPublicUsersInput = z.input<typeof ListPublicUsersInputSchema>;
 
 /**
  * Prisma puts `contains` into `ILIKE '%…%'` without escaping, so a `%` or `_` typed into the
@@ -78,6 +89,17 @@ interface UserRow {
   email: string;
   emailVerifiedAt: Date | null;
   createdAt: Date;
+}
+
+function toPublicUserListItem(user: UserRow): PublicUserListItem {
+  return {
+    id: user.id,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    maskedEmail: maskEmail(user.email),
+    emailVerified: user.emailVerifiedAt !== null,
+    createdAt: user.createdAt.toISOString(),
+  };
 }
 
 function toUserListItem(user: UserRow): UserListItem {
@@ -119,13 +141,28 @@ const ORDERS: Record<UserSort, { orderBy: Prisma.Sql; after(key: SortKey): Prism
   email_desc: { orderBy: Prisma.sql`email DESC`, after: (k) => Prisma.sql`email < ${k.email}` },
 };
 
-/** Every word must appear in the first name, the last name or the email: "ada love" finds Ada Lovelace. */
-function searchCondition(search: string | undefined): Prisma.Sql {
-  const words = (search ?? "").split(/\s+/).filter(Boolean).slice(0, SEARCH_MAX_WORDS);
+/**
+ * Every word must appear in one of the columns searched: "ada love" finds Ada Lovelace. The public
+ * directory searches the names only, so that its answers never tell whether an address is stored.
+ */
+function searchCondition(search: string | undefined, scope: SearchScope): Prisma.Sql {
+  const words = userSearchWords(search ?? "").slice(0, SEARCH_MAX_WORDS);
   return words.reduce((condition, word) => {
     const pattern = `%${escapeLikePattern(word)}%`;
-    return Prisma.sql`${condition} AND (first_name ILIKE ${pattern} OR last_name ILIKE ${pattern} OR email ILIKE ${pattern})`;
+    const names = Prisma.sql`first_name ILIKE ${pattern} OR last_name ILIKE ${pattern}`;
+    return scope === "names"
+      ? Prisma.sql`${condition} AND (${names})`
+      : Prisma.sql`${condition} AND (${names} OR email ILIKE ${pattern})`;
   }, Prisma.sql`TRUE`);
+}
+
+type SearchScope = "names" | "names and email";
+
+interface PageQuery {
+  search?: string;
+  sort: UserSort;
+  cursor?: string | null;
+  limit: number;
 }
 
 /**
@@ -134,17 +171,16 @@ function searchCondition(search: string | undefined): Prisma.Sql {
  * overlap or skip rows even while users are being added, and deep pages cost the same as the
  * first (no OFFSET).
  *
- * Search is a case-insensitive substring match (ILIKE) of each word on first name, last name or
- * email, which the pg_trgm GIN indexes serve. `total` counts every user matching the search, not
- * just this page; without a search, beyond {@link EXACT_TOTAL_LIMIT} users it is an estimate.
+ * Search is a case-insensitive substring match (ILIKE) of each word, which the pg_trgm GIN indexes
+ * serve. `total` counts every user matching the search, not just this page; without a search,
+ * beyond {@link EXACT_TOTAL_LIMIT} users it is an estimate.
  *
  * Tagged `$queryRaw` rather than `findMany`: this runs on every page view, and Prisma's query
  * compiler costs more CPU per typed query than PostgreSQL takes to answer it (docs/benchmarks.md).
  */
-export async function listUsers(input: ListUsersInput, { db }: ListUsersDeps): Promise<UserListPage> {
-  const { search, sort, cursor, limit } = ListUsersInputSchema.parse(input);
+async function queryPage({ search, sort, cursor, limit }: PageQuery, scope: SearchScope, db: ListUsersDeps["db"]) {
   const order = ORDERS[sort];
-  const matches = searchCondition(search);
+  const matches = searchCondition(search, scope);
   const after = cursor ? order.after(decodeUserCursor(cursor).key) : Prisma.sql`TRUE`;
 
   const [rows, total] = await Promise.all([
@@ -152,16 +188,27 @@ export async function listUsers(input: ListUsersInput, { db }: ListUsersDeps): P
     db.$queryRaw<UserRow[]>`
       SELECT id, first_name AS "firstName", last_name AS "lastName", email, email_verified_at AS "emailVerifiedAt", created_at AS "createdAt"
       FROM users WHERE ${matches} AND ${after} ORDER BY ${order.orderBy} LIMIT ${limit + 1}`,
-    search?.trim() ? countMatching(db, matches) : countAllUsers(db),
+    search ? countMatching(db, matches) : countAllUsers(db),
   ]);
 
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return {
-    items: page.map(toUserListItem),
-    nextCursor: rows.length > limit && last ? encodeUserCursor({ sort, key: last }) : null,
-    total,
-  };
+  return { rows: page, nextCursor: rows.length > limit && last ? encodeUserCursor({ sort, key: last }) : null, total };
+}
+
+/** A page of the full list, for signed-in admins and API keys: emails included, searched by name or email. */
+export async function listUsers(input: ListUsersInput, { db }: ListUsersDeps): Promise<UserListPage> {
+  const { rows, nextCursor, total } = await queryPage(ListUsersInputSchema.parse(input), "names and email", db);
+  return { items: rows.map(toUserListItem), nextCursor, total };
+}
+
+/**
+ * A page of the public directory, for anyone: names and masked addresses only (`maskEmail`),
+ * searched by name only, never ordered by email.
+ */
+export async function listPublicUsers(input: ListPublicUsersInput, { db }: ListUsersDeps): Promise<PublicUserListPage> {
+  const { rows, nextCursor, total } = await queryPage(ListPublicUsersInputSchema.parse(input), "names", db);
+  return { items: rows.map(toPublicUserListItem), nextCursor, total };
 }
 
 async function countMatching(db: ListUsersDeps["db"], matches: Prisma.Sql): Promise<number> {

@@ -5,6 +5,7 @@ import { createTRPCClient, httpBatchStreamLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState } from "react";
 import superjson from "superjson";
+import { TRPC_MAX_BATCH_SIZE } from "~/lib/trpc-limits";
 import type { AppRouter } from "~/server/api/root";
 import { createQueryClient } from "./query-client";
 
@@ -28,6 +29,8 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
           transformer: superjson,
           // Same origin: relative in the browser; the server never calls itself over HTTP.
           url: "/api/trpc",
+          // The server refuses larger batches.
+          maxItems: TRPC_MAX_BATCH_SIZE,
           headers: () => ({ "x-trpc-source": "react" }),
         }),
       ],

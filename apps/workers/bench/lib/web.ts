@@ -20,6 +20,8 @@ const PRODUCTION_ENV = {
   SESSION_SECRET: "development-session-secret-change-me-0123456789",
   // The benchmark is one client sending thousands of registrations a second: no per-client limit.
   REGISTRATION_RATE_LIMIT: "off",
+  // Nor on the pages of the users list it times.
+  USERS_LIST_RATE_LIMIT: "off",
 };
 
 /** The newest modification time of the files under `dir` (skipping dependencies and builds). */

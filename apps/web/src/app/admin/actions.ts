@@ -3,10 +3,12 @@
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { env } from "~/env";
-import { ADMIN_SESSION_COOKIE, INCORRECT_CREDENTIALS_MESSAGE, LOCKED_OUT_MESSAGE, sessionCookieOptions } from "~/server/auth/admin-auth";
+import { INCORRECT_CREDENTIALS_MESSAGE, LOCKED_OUT_MESSAGE, sessionCookieName, sessionCookieOptions } from "~/server/auth/admin-auth";
+import { getAdminSession } from "~/server/auth/admin-session";
+import { endAdminSession, endAllAdminSessions } from "~/server/auth/admin-sessions";
 import { adminAuthConfig, signInThrottleConfig } from "~/server/auth/auth-config";
 import { attemptSignIn } from "~/server/auth/sign-in";
-import { clientAddress } from "~/server/client-address";
+import { clientLimitKey } from "~/server/client-address";
 import { getDb } from "~/server/db";
 import { getAuditLogger } from "~/server/logger";
 
@@ -24,7 +26,8 @@ const MAX_PASSWORD_LENGTH = 1024;
 /**
  * Signs the admin in: sets the session cookie and goes to /admin. Any failure gives the one
  * answer "Email or password is incorrect", so the form never tells whether an email is the
- * admin's. (Server actions are POSTs that Next.js accepts only from this site's own pages.)
+ * admin's. (Server actions are POSTs that the proxy and Next.js accept only from this site's own
+ * pages: see `server/cross-site.ts`.)
  */
 export async function signIn(previous: SignInState, formData: FormData): Promise<SignInState> {
   const email = formData.get("email");
@@ -37,25 +40,46 @@ export async function signIn(previous: SignInState, formData: FormData): Promise
   if (!email.trim() || !password) return { error: "Enter your email and password.", email: keptEmail, attempt };
 
   const config = adminAuthConfig();
-  const address = clientAddress(await headers(), env.TRUSTED_PROXY_HOPS);
+  const address = clientLimitKey(await headers(), env.TRUSTED_PROXIES);
   // Over-long input is counted as a failure like any wrong password.
   const withinLimits = email.length <= MAX_EMAIL_LENGTH && password.length <= MAX_PASSWORD_LENGTH;
   const credentials = withinLimits ? { email, password } : { email: keptEmail, password: "" };
-  const signedIn = await attemptSignIn(credentials, address, { db: getDb(), auth: config, throttle: signInThrottleConfig() });
+  const deps = { db: getDb(), auth: config, throttle: signInThrottleConfig(), auditLog: getAuditLogger() };
+  const signedIn = await attemptSignIn(credentials, address, deps);
   if (!signedIn.ok) {
-    getAuditLogger().warn({ reason: signedIn.reason, address }, "admin sign-in refused");
     const error = signedIn.reason === "locked" ? LOCKED_OUT_MESSAGE : INCORRECT_CREDENTIALS_MESSAGE;
     return { error, email: keptEmail, attempt };
   }
   const store = await cookies();
-  store.set(ADMIN_SESSION_COOKIE, signedIn.token, sessionCookieOptions(config, signedIn.session.expiresAt));
-  getAuditLogger().info({ email: signedIn.session.email }, "admin signed in");
+  store.set(sessionCookieName(config), signedIn.token, sessionCookieOptions(config, signedIn.session.expiresAt));
   redirect("/admin");
 }
 
-/** Ends the session in this browser. (Sessions are not stored, so a copied cookie stays valid until it expires.) */
-export async function signOut(): Promise<void> {
+/** Removes the session cookie from this browser (with the attributes it was set with, as `__Host-` requires). */
+async function clearSessionCookie(): Promise<void> {
+  const config = adminAuthConfig();
   const store = await cookies();
-  store.set(ADMIN_SESSION_COOKIE, "", { ...sessionCookieOptions(adminAuthConfig(), 0), maxAge: 0 });
+  store.set(sessionCookieName(config), "", { ...sessionCookieOptions(config, 0), maxAge: 0 });
+}
+
+/** Ends this browser's session, on the server too: a copy of the cookie is refused from now on. */
+export async function signOut(): Promise<void> {
+  const config = adminAuthConfig();
+  const store = await cookies();
+  const session = await getAdminSession();
+  await endAdminSession(getDb(), store.get(sessionCookieName(config))?.value, config);
+  await clearSessionCookie();
+  if (session) getAuditLogger().info({ email: session.email }, "admin signed out");
+  redirect("/admin/login");
+}
+
+/** Ends every session of the signed-in admin, in every browser (a lost laptop, a shared computer). */
+export async function signOutEverywhere(): Promise<void> {
+  const session = await getAdminSession();
+  if (session) {
+    const ended = await endAllAdminSessions(getDb(), session.email);
+    getAuditLogger().info({ email: session.email, sessions: ended }, "admin signed out everywhere");
+  }
+  await clearSessionCookie();
   redirect("/admin/login");
 }

@@ -2,20 +2,20 @@
 
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
-import { useDebouncedValue, useSettingsInAddress } from "~/lib/use-debounced-value";
+import { useSettingsInAddress } from "~/lib/use-debounced-value";
+import { retryUnlessRefused, useUserSearch } from "~/lib/use-user-search";
 import { nextUsersPageParam, usersListInput } from "~/lib/users-list-input";
 import { useTRPC } from "~/trpc/react";
 import { UserSearchBox, UsersListFooter, UsersTotal } from "./users-list-parts";
 import { UsersTable } from "./users-table";
 
-const SEARCH_DEBOUNCE_MS = 300;
-
-/** Search box, the users table newest first, the total and "Load more" (keyset cursor pages). */
+/**
+ * Search box (names only), the users table newest first with masked addresses, the total and
+ * "Load more" (keyset cursor pages).
+ */
 export function UsersDirectory({ initialSearch }: { initialSearch: string }) {
   const trpc = useTRPC();
-  const [search, setSearch] = useState(initialSearch);
-  const debouncedSearch = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
+  const { search, setSearch, debouncedSearch, problem } = useUserSearch(initialSearch);
 
   useSettingsInAddress({ q: debouncedSearch });
 
@@ -24,6 +24,8 @@ export function UsersDirectory({ initialSearch }: { initialSearch: string }) {
       getNextPageParam: nextUsersPageParam,
       // While a new search loads, keep showing the previous results instead of an empty table.
       placeholderData: keepPreviousData,
+      enabled: !problem,
+      retry: retryUnlessRefused,
     }),
   );
 
@@ -32,31 +34,35 @@ export function UsersDirectory({ initialSearch }: { initialSearch: string }) {
 
   return (
     <>
-      <UserSearchBox id="user-search" value={search} onChange={setSearch} />
+      <UserSearchBox id="user-search" label="Search by name" value={search} error={problem} onChange={setSearch} />
 
-      <UsersTotal total={total} />
+      {problem ? null : (
+        <>
+          <UsersTotal total={total} />
 
-      {users.isError ? (
-        <p role="alert" className="alert">
-          We could not load the users right now. Please try again.
-        </p>
-      ) : null}
+          {users.isError ? (
+            <p role="alert" className="alert">
+              {users.error.data?.code === "TOO_MANY_REQUESTS" ? users.error.message : "We could not load the users right now. Please try again."}
+            </p>
+          ) : null}
 
-      {total === 0 ? (
-        <p className="muted" data-testid="users-empty">
-          {debouncedSearch ? (
-            <>No users match “{debouncedSearch}”.</>
-          ) : (
-            <>
-              No users yet. <Link href="/">Register the first one.</Link>
-            </>
-          )}
-        </p>
-      ) : items.length > 0 ? (
-        <UsersTable users={items} />
-      ) : null}
+          {total === 0 ? (
+            <p className="muted" data-testid="users-empty">
+              {debouncedSearch ? (
+                <>No users match “{debouncedSearch}”.</>
+              ) : (
+                <>
+                  No users yet. <Link href="/">Register the first one.</Link>
+                </>
+              )}
+            </p>
+          ) : items.length > 0 ? (
+            <UsersTable users={items} />
+          ) : null}
 
-      <UsersListFooter shown={items.length} total={total} pages={users} />
+          <UsersListFooter shown={items.length} total={total} pages={users} />
+        </>
+      )}
     </>
   );
 }

@@ -1,4 +1,5 @@
 /* The parts the public users directory and the admin's users page share. */
+import { USER_SEARCH_MAX_LENGTH } from "@userstream/contracts";
 
 /** "Load more" (the next keyset page) while there is one, and how many of the matching users are shown. */
 export function UsersListFooter({
@@ -27,12 +28,42 @@ export function UsersListFooter({
   );
 }
 
-/** The search box of a users list; the list follows what is typed (debounced by the caller). */
-export function UserSearchBox({ id, value, onChange }: { id: string; value: string; onChange: (value: string) => void }) {
+/**
+ * The search box of a users list; the list follows what is typed (debounced by the caller).
+ * `error` (a word too short to search for) shows under it, tied to the box for screen readers.
+ */
+export function UserSearchBox({
+  id,
+  label,
+  value,
+  error,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  error?: string;
+  onChange: (value: string) => void;
+}) {
+  const errorId = `${id}-error`;
   return (
     <div className="search" role="search">
-      <label htmlFor={id}>Search by name or email</label>
-      <input id={id} type="search" value={value} maxLength={100} autoComplete="off" onChange={(event) => onChange(event.target.value)} />
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="search"
+        value={value}
+        maxLength={USER_SEARCH_MAX_LENGTH}
+        autoComplete="off"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+        onChange={(event) => onChange(event.target.value)}
+      />
+      {error ? (
+        <p id={errorId} className="field-error">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }

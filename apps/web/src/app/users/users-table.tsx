@@ -1,13 +1,16 @@
-import type { UserListItem } from "~/server/users-service";
+import type { PublicUserListItem, UserListItem } from "@userstream/contracts";
 
 // A fixed locale and time zone, so the server-rendered HTML and the browser's render agree.
 const registeredAt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+/** A user of the public directory (masked address) or of the admin's list (the address itself). */
+type ListedUser = PublicUserListItem | UserListItem;
 
 /**
  * The users, in the order given. `actions` adds a last column (the admin page's Edit and Delete).
  * React escapes every value, so a name holding markup shows as text.
  */
-export function UsersTable({ users, actions }: { users: UserListItem[]; actions?: (user: UserListItem) => React.ReactNode }) {
+export function UsersTable<T extends ListedUser>({ users, actions }: { users: T[]; actions?: (user: T) => React.ReactNode }) {
   return (
     <div className="table-wrap">
       <table>
@@ -27,7 +30,7 @@ export function UsersTable({ users, actions }: { users: UserListItem[]; actions?
               <td>
                 {user.firstName} {user.lastName}
               </td>
-              <td>{user.email}</td>
+              <td>{"email" in user ? user.email : user.maskedEmail}</td>
               <td>
                 {user.emailVerified ? (
                   <span className="verified">

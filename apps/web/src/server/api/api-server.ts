@@ -37,9 +37,18 @@ function toRequest(req: IncomingMessage): Request {
   });
 }
 
-async function send(res: ServerResponse, response: Response, head: boolean): Promise<void> {
+/** Options of {@link createApiServer}. */
+export interface ApiServerOptions {
+  /** A handler threw: it is answered with 500 and reported here. */
+  onError: (error: unknown) => void;
+  /** Added to every answer unless the handler set that header itself (the web's security headers). */
+  headers?: Record<string, string>;
+}
+
+async function send(res: ServerResponse, response: Response, head: boolean, defaults: Record<string, string>): Promise<void> {
   const body = head ? undefined : Buffer.from(await response.arrayBuffer());
   const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(defaults)) headers[name.toLowerCase()] = value;
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
@@ -67,7 +76,7 @@ function answer(req: IncomingMessage, routes: readonly Route[]): Promise<Respons
  * Next.js's per-request routing, rendering and tracing (docs/benchmarks.md, "accept"). A handler
  * that throws is answered with 500 and logged through `onError`.
  */
-export function createApiServer(routes: readonly Route[], onError: (error: unknown) => void): Server {
+export function createApiServer(routes: readonly Route[], { onError, headers = {} }: ApiServerOptions): Server {
   return createServer((req, res) => {
     Promise.resolve()
       .then(() => answer(req, routes))
@@ -75,7 +84,7 @@ export function createApiServer(routes: readonly Route[], onError: (error: unkno
         onError(error);
         return Response.json({ message: "Internal server error", code: "INTERNAL_SERVER_ERROR" }, { status: 500 });
       })
-      .then((response) => send(res, response, req.method === "HEAD"))
+      .then((response) => send(res, response, req.method === "HEAD", headers))
       .catch((error: unknown) => {
         onError(error);
         res.destroy();

@@ -1,8 +1,8 @@
 import "server-only";
-import { adminSessionFromHeaders } from "../auth/admin-auth";
+import { adminSessionFromHeaders } from "../auth/admin-sessions";
 import { adminAuthConfig } from "../auth/auth-config";
 import { env } from "~/env";
-import { clientAddress } from "../client-address";
+import { clientLimitKey } from "../client-address";
 import { getDb } from "../db";
 import { createRateLimiter, type RateLimiter } from "../rate-limiter";
 import { getAuditLogger, getLogger } from "../logger";
@@ -10,34 +10,42 @@ import { getPublisher } from "../publisher";
 import type { TRPCContext } from "./trpc";
 
 const MINUTE_MS = 60_000;
-let registrationLimiter: RateLimiter | null | undefined;
-let apiKeyLimiter: RateLimiter | null | undefined;
 
-/** One per process: REGISTRATION_RATE_LIMIT registrations per client address per minute, or none. */
-function getRegistrationLimiter(): RateLimiter | null {
-  registrationLimiter ??= env.REGISTRATION_RATE_LIMIT === "off" ? null : createRateLimiter({ max: env.REGISTRATION_RATE_LIMIT, windowMs: MINUTE_MS });
-  return registrationLimiter;
+/**
+ * One limiter per process of `perMinute()` requests per client address per minute, or none for
+ * `off`; made on first use (the environment is read then, not while `next build` loads this module).
+ */
+function limiterPerMinute(perMinute: () => number | "off"): () => RateLimiter | null {
+  let limiter: RateLimiter | null | undefined;
+  return () => {
+    if (limiter !== undefined) return limiter;
+    const max = perMinute();
+    limiter = max === "off" ? null : createRateLimiter({ max, windowMs: MINUTE_MS });
+    return limiter;
+  };
 }
 
-/** One per process: API_KEY_RATE_LIMIT requests per API key per minute, or none. */
-function getApiKeyLimiter(): RateLimiter | null {
-  apiKeyLimiter ??= env.API_KEY_RATE_LIMIT === "off" ? null : createRateLimiter({ max: env.API_KEY_RATE_LIMIT, windowMs: MINUTE_MS });
-  return apiKeyLimiter;
-}
+const getRegistrationLimiter = limiterPerMinute(() => env.REGISTRATION_RATE_LIMIT);
+const getUsersListLimiter = limiterPerMinute(() => env.USERS_LIST_RATE_LIMIT);
+const getApiKeyLimiter = limiterPerMinute(() => env.API_KEY_RATE_LIMIT);
 
 /**
  * The app's context for one request: the shared, lazily connected db client and publisher, and the
- * admin session read from the request's cookie (checked by `adminProcedure`).
+ * admin session read from the request's cookie (looked up in the database only when the cookie is
+ * correctly signed; checked by `adminProcedure`).
  */
-export function createTRPCContext(opts: { headers: Headers }): TRPCContext {
+export async function createTRPCContext(opts: { headers: Headers }): Promise<TRPCContext> {
+  const db = getDb();
   return {
     headers: opts.headers,
-    db: getDb(),
+    db,
     publisher: getPublisher(),
-    adminSession: adminSessionFromHeaders(opts.headers, adminAuthConfig()),
-    clientAddress: clientAddress(opts.headers, env.TRUSTED_PROXY_HOPS),
+    adminSession: await adminSessionFromHeaders(opts.headers, db, adminAuthConfig()),
+    appOrigin: new URL(env.APP_URL).origin,
+    clientAddress: clientLimitKey(opts.headers, env.TRUSTED_PROXIES),
     registrationLimiter: getRegistrationLimiter(),
     apiKeyLimiter: getApiKeyLimiter(),
+    usersListLimiter: getUsersListLimiter(),
     logger: getLogger(),
     auditLog: getAuditLogger(),
   };

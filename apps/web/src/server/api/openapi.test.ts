@@ -1,3 +1,4 @@
+import { USER_SEARCH_MIN_WORD_LENGTH } from "@userstream/contracts";
 import { describe, expect, it } from "vitest";
 import { createOpenApiDocument } from "./openapi";
 
@@ -5,13 +6,17 @@ describe("OpenAPI document", () => {
   const document = createOpenApiDocument("http://localhost:3000/");
   const paths = document.paths as Record<
     string,
-    Record<string, { responses: Record<string, unknown>; parameters?: { name: string }[]; security?: unknown[] }>
+    Record<string, { responses: Record<string, unknown>; parameters?: { name: string; schema?: { description?: string } }[]; security?: unknown[] }>
   >;
 
   it("serves the REST contract under /api/v1", () => {
     expect(document.servers).toEqual([{ url: "http://localhost:3000/api/v1" }]);
     expect(Object.keys(paths).sort()).toEqual(["/registrations", "/registrations/{registrationId}", "/users", "/users/{id}"]);
     expect(paths["/users"]?.get?.parameters?.map((parameter) => parameter.name).sort()).toEqual(["cursor", "limit", "search", "sort"]);
+    // The rule a search is refused by (400) is documented with the parameter.
+    expect(paths["/users"]?.get?.parameters?.find((parameter) => parameter.name === "search")).toMatchObject({
+      schema: { description: expect.stringContaining(`at least ${USER_SEARCH_MIN_WORD_LENGTH} characters`) },
+    });
     expect(Object.keys(paths["/users/{id}"] ?? {}).sort()).toEqual(["delete", "get", "patch"]);
   });
 

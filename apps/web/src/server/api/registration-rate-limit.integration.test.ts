@@ -5,7 +5,7 @@ import { createTestVhost } from "@userstream/messaging/testing";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { connect, type ChannelModel } from "amqplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLIENT_ADDRESS_HEADER, clientAddress } from "../client-address";
+import { CLIENT_ADDRESS_HEADER, clientLimitKey, parseTrustedProxies } from "../client-address";
 import { createRateLimiter } from "../rate-limiter";
 import { handleRestRequest } from "./rest-handler";
 import { appRouter } from "./root";
@@ -41,15 +41,16 @@ describe("registration rate limit per client address (REST and tRPC share it)", 
     }
   }
 
-  /** The context the app builds (context.ts), with no proxy trusted and a limit of 2 a minute. */
-  function contextFactory(trustedProxyHops = 0) {
+  /** The context the app builds (context.ts), with the given proxies trusted (none by default) and a limit of 2 a minute. */
+  function contextFactory(trustedProxies = "") {
+    const proxies = parseTrustedProxies(trustedProxies);
     const limiter = createRateLimiter({ max: 2, windowMs: 60_000 });
     return ({ headers }: { headers: Headers }): TRPCContext => ({
       headers,
       db: {} as PrismaClient, // submitting never reads the database
       publisher,
       adminSession: null,
-      clientAddress: clientAddress(headers, trustedProxyHops),
+      clientAddress: clientLimitKey(headers, proxies),
       registrationLimiter: limiter,
     });
   }
@@ -102,8 +103,8 @@ describe("registration rate limit per client address (REST and tRPC share it)", 
       expect(spoofed.status).toBe(429);
     }
 
-    // Behind one trusted proxy, the address it appended is the client's; what the client wrote before it is not.
-    const proxied = contextFactory(1);
+    // Behind a trusted proxy, the address it appended is the client's; what the client wrote before it is not.
+    const proxied = contextFactory("10.1.1.0/24");
     const viaProxy = (client: string, madeUp: string) => rest(proxied, "10.1.1.1", { "x-forwarded-for": `${madeUp}, ${client}` });
     expect((await viaProxy("192.0.2.1", "1.1.1.1")).status).toBe(202);
     expect((await viaProxy("192.0.2.1", "2.2.2.2")).status).toBe(202);

@@ -14,7 +14,7 @@ export const REST_PREFIX = "/api/v1";
  */
 export async function handleRestRequest(
   req: Request,
-  createContext: (opts: { headers: Headers }) => TRPCContext,
+  createContext: (opts: { headers: Headers }) => TRPCContext | Promise<TRPCContext>,
 ): Promise<Response> {
   const request = await withLimitedBody(req);
   if (request instanceof Response) return request;

@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { createPublisher, type Publisher } from "@userstream/messaging";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach } from "vitest";
+import type { AdminAuthConfig } from "../auth/admin-auth";
 import { DEVELOPMENT_ADMIN } from "../auth/development-admin";
 
 /** The tRPC error code a call failed with; throws when it succeeded or failed otherwise. */
@@ -49,6 +50,19 @@ export function usersTestDatabase(name: string): { db: PrismaClient; publisher: 
 
 const webDir = fileURLToPath(new URL("../../..", import.meta.url));
 
+/**
+ * The admin account and session settings `startApi` gives the server (production: Secure,
+ * `__Host-` cookies), so that a test can make sessions the server accepts with `startAdminSession`.
+ */
+export const API_ADMIN_AUTH: AdminAuthConfig = {
+  adminEmail: DEVELOPMENT_ADMIN.ADMIN_EMAIL,
+  passwordHash: DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH,
+  sessionSecret: "test-session-secret-0123456789-0123456789-0123",
+  sessionTtlHours: 8,
+  sessionIdleMinutes: 30,
+  secureCookie: true,
+};
+
 /** `start:api` as a deployment runs it, on a port of its choosing, against the test's database and vhost. */
 export function startApi(env: Record<string, string>) {
   const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "src/api-main.ts"], {
@@ -61,9 +75,11 @@ export function startApi(env: Record<string, string>) {
       // The development admin (published): accepted in production only in the local trial, on loopback as here.
       USERSTREAM_LOCAL_TRIAL: "1",
       CONFIRMATION_TOKEN_SECRET: "test-confirmation-secret-0123456789-0123456789",
-      ADMIN_EMAIL: DEVELOPMENT_ADMIN.ADMIN_EMAIL,
-      ADMIN_PASSWORD_HASH: DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH,
-      SESSION_SECRET: "test-session-secret-0123456789-0123456789-0123",
+      ADMIN_EMAIL: API_ADMIN_AUTH.adminEmail,
+      ADMIN_PASSWORD_HASH: API_ADMIN_AUTH.passwordHash,
+      SESSION_SECRET: API_ADMIN_AUTH.sessionSecret,
+      SESSION_TTL_HOURS: String(API_ADMIN_AUTH.sessionTtlHours),
+      SESSION_IDLE_MINUTES: String(API_ADMIN_AUTH.sessionIdleMinutes),
       // Whatever the developer's shell says: JSON on a pipe, as in production.
       LOG_FORMAT: "auto",
       ...env,

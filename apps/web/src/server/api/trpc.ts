@@ -12,6 +12,7 @@ import { PublishError, type Logger, type PublishOutcome, type Publisher } from "
 import type { ApiKeyScope } from "~/lib/api-keys";
 import { authenticateApiKey } from "../api-key-service";
 import type { AdminSession } from "../auth/admin-auth";
+import { CROSS_SITE_MESSAGE, isCrossSiteRequest } from "../cross-site";
 import { RateLimitedError, type RateLimiter } from "../rate-limiter";
 
 /**
@@ -24,10 +25,14 @@ export interface TRPCContext {
   publisher: Publisher;
   /** The signed-in admin, from the request's session cookie; null when there is none or it is not valid. */
   adminSession: AdminSession | null;
-  /** Where the request came from (`client-address.ts`), for rate limits. */
+  /** APP_URL's origin, which a browser's `Origin` must equal for a mutation (`cross-site.ts`). */
+  appOrigin?: string;
+  /** Where the request came from, as every per-client limit counts it (`clientLimitKey`: IPv6 by /64). */
   clientAddress?: string;
   /** Registrations per client address; absent or null means no limit. */
   registrationLimiter?: RateLimiter | null;
+  /** Pages of the public users directory per client address; absent or null means no limit. */
+  usersListLimiter?: RateLimiter | null;
   /** Requests per API key (`API_KEY_RATE_LIMIT`); absent or null means no limit. */
   apiKeyLimiter?: RateLimiter | null;
   /** The app's logger (absent in tests that do not look at logs). */
@@ -60,32 +65,57 @@ const t = initTRPC
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/**
+ * Every procedure is built on this: a mutation a browser sends from another site is refused with
+ * FORBIDDEN (403) before anything runs, on /api/trpc and /api/v1 of both servers (`cross-site.ts`).
+ */
+const procedure = t.procedure.use(({ ctx, type, next }) => {
+  if (type === "mutation" && isCrossSiteRequest(ctx.headers, ctx.appOrigin)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: CROSS_SITE_MESSAGE });
+  }
+  return next();
+});
+
 /** Anyone may call it. */
-export const publicProcedure = t.procedure;
+export const publicProcedure = procedure;
 
 /**
  * Only a signed-in admin may call it: the check lives here, in the data layer, so no page or
  * client can skip it. Procedures see `ctx.adminSession` as non-null.
  */
-export const adminProcedure = t.procedure.use(({ ctx, next }) => {
+export const adminProcedure = procedure.use(({ ctx, next }) => {
   if (!ctx.adminSession) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in as an admin to do this." });
   return next({ ctx: { adminSession: ctx.adminSession } });
 });
 
 export const TOO_MANY_REGISTRATIONS_MESSAGE = "Too many registrations from your network. Please wait a minute and try again.";
+export const TOO_MANY_USERS_LIST_REQUESTS_MESSAGE = "Too many searches from your network. Please wait a minute and try again.";
 
 /**
- * Anyone may call it, a limited number of times per client address (`REGISTRATION_RATE_LIMIT`).
+ * Anyone may call it, a limited number of times per client address (the limiter `limiterOf`
+ * picks from the context; none means no limit), else TOO_MANY_REQUESTS (429 with Retry-After).
  * Counted before the input is read, so invalid attempts count too.
  */
-export const registrationRateLimitedProcedure = t.procedure.use(({ ctx, next }) => {
-  const decision = ctx.registrationLimiter?.take(ctx.clientAddress ?? "unknown");
+function rateLimitedProcedure(limiterOf: (ctx: TRPCContext) => RateLimiter | null | undefined, message: string) {
+  return procedure.use(({ ctx, next }) => {
+    refuseOverLimit(limiterOf(ctx), ctx.clientAddress ?? "unknown", message);
+    return next();
+  });
+}
+
+/** Throws TOO_MANY_REQUESTS (429 with Retry-After) when `limiter` refuses one more request for `key`. */
+function refuseOverLimit(limiter: RateLimiter | null | undefined, key: string, message: string): void {
+  const decision = limiter?.take(key);
   if (decision && !decision.allowed) {
-    const cause = new RateLimitedError(decision.retryAfterMs);
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: TOO_MANY_REGISTRATIONS_MESSAGE, cause });
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message, cause: new RateLimitedError(decision.retryAfterMs) });
   }
-  return next();
-});
+}
+
+/** Registrations, limited per client address (`REGISTRATION_RATE_LIMIT`). */
+export const registrationRateLimitedProcedure = rateLimitedProcedure((ctx) => ctx.registrationLimiter, TOO_MANY_REGISTRATIONS_MESSAGE);
+
+/** Pages of the public users directory, limited per client address (`USERS_LIST_RATE_LIMIT`): it is open to scrapers. */
+export const usersListRateLimitedProcedure = rateLimitedProcedure((ctx) => ctx.usersListLimiter, TOO_MANY_USERS_LIST_REQUESTS_MESSAGE);
 
 /** What a service is told when its key is refused; the same words for a key that never existed and a mistyped one. */
 export const API_KEY_MESSAGES = {
@@ -110,14 +140,10 @@ export function missingScopeMessage(scope: ApiKeyScope): string {
  * the limit, then 403 without the scope.
  */
 export function apiKeyProcedure(scope: ApiKeyScope) {
-  return t.procedure.use(async ({ ctx, next }) => {
+  return procedure.use(async ({ ctx, next }) => {
     const check = await authenticateApiKey(ctx.headers.get("authorization"), ctx);
     if (!check.ok) throw new TRPCError({ code: "UNAUTHORIZED", message: API_KEY_MESSAGES[check.reason] });
-    const decision = ctx.apiKeyLimiter?.take(check.apiKey.id);
-    if (decision && !decision.allowed) {
-      const cause = new RateLimitedError(decision.retryAfterMs);
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: TOO_MANY_API_KEY_REQUESTS_MESSAGE, cause });
-    }
+    refuseOverLimit(ctx.apiKeyLimiter, check.apiKey.id, TOO_MANY_API_KEY_REQUESTS_MESSAGE);
     if (!check.apiKey.scopes.includes(scope)) throw new TRPCError({ code: "FORBIDDEN", message: missingScopeMessage(scope) });
     return next({ ctx: { apiKey: { id: check.apiKey.id, name: check.apiKey.name } } });
   });

@@ -1,4 +1,4 @@
-import { fieldErrors } from "@userstream/contracts";
+import { SEARCH_WORD_TOO_SHORT_MESSAGE, fieldErrors } from "@userstream/contracts";
 import type { PrismaClient } from "@userstream/db";
 import type { TRPCError } from "@trpc/server";
 import type { ZodError } from "zod";
@@ -100,13 +100,13 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
   });
 
   it("serves the users to a valid key and records when it was last used", async () => {
-    await createUsers("Anna", "Anders", "Bob");
+    await createUsers("Anna", "Annabel", "Bob");
     const { apiKey, secret } = await createKey("crm sync", ["read"]);
 
-    const first = await call("/users?search=AN&limit=1", { key: secret });
+    const first = await call("/users?search=ANN&limit=1", { key: secret });
     expect(first.status).toBe(200);
     const page1 = (await first.json()) as { items: { firstName: string }[]; nextCursor: string; total: number };
-    expect(page1.items.map((user) => user.firstName)).toEqual(["Anders"]);
+    expect(page1.items.map((user) => user.firstName)).toEqual(["Annabel"]);
     expect(page1.total).toBe(2);
     const usedOnce = (await db.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt;
     expect(usedOnce).toBeInstanceOf(Date);
@@ -114,7 +114,7 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
     // Every use moves the time on: set it back, use the key again.
     const longAgo = new Date("2026-01-01T00:00:00.000Z");
     await db.apiKey.update({ where: { id: apiKey.id }, data: { lastUsedAt: longAgo } });
-    const second = await call(`/users?search=AN&limit=1&cursor=${page1.nextCursor}`, { key: secret });
+    const second = await call(`/users?search=ANN&limit=1&cursor=${page1.nextCursor}`, { key: secret });
     const page2 = (await second.json()) as { items: { firstName: string }[]; nextCursor: string | null };
     expect(page2.items.map((user) => user.firstName)).toEqual(["Anna"]);
     expect(page2.nextCursor).toBeNull();
@@ -127,6 +127,21 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
     expect((await call("/users?limit=abc", { key: secret })).status).toBe(400);
     expect((await call("/users?cursor=forged", { key: secret })).status).toBe(400);
     expect((await call("/users?sort=password", { key: secret })).status).toBe(400);
+  });
+
+  it("gives a key the full addresses, searched by address too, and refuses a search word under 3 characters", async () => {
+    await createUsers("Anna", "Annabel", "Bob");
+    const { secret } = await createKey("crm sync", ["read"]);
+
+    const byAddress = await call("/users?search=bob%40example.com", { key: secret });
+    expect(byAddress.status).toBe(200);
+    expect(((await byAddress.json()) as { items: { email: string }[] }).items.map((user) => user.email)).toEqual(["bob@example.com"]);
+
+    for (const search of ["an", "anna b", "%25"]) {
+      const refused = await call(`/users?search=${search}`, { key: secret });
+      expect(refused.status, search).toBe(400);
+      expect(await refused.json()).toEqual({ errors: { search: SEARCH_WORD_TOO_SHORT_MESSAGE } });
+    }
   });
 
   it("gets, renames and deletes one user with a valid key", async () => {

@@ -1,11 +1,10 @@
 /**
- * The admin account (one, from the environment) and its sessions: checking a sign-in, reading a
- * session from a cookie. Pure functions of their configuration, so tests need no Next.js request;
- * `admin-session.ts` wires them to `env` and the request's cookies.
+ * The admin account (one, from the environment) and the pieces of its sessions that need no
+ * database: checking a sign-in, the cookie's name and options, the password fingerprint. Pure
+ * functions of their configuration; `admin-sessions.ts` keeps the session records.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { verifyPassword } from "./password";
-import { signSession, verifySession, type AdminSession } from "./session";
 
 export type { AdminSession } from "./session";
 
@@ -15,12 +14,26 @@ export interface AdminAuthConfig {
   /** `scrypt:…` from `hashPassword`. */
   passwordHash: string;
   sessionSecret: string;
+  /** The absolute lifetime of a session. */
   sessionTtlHours: number;
-  /** Send the cookie over HTTPS only (everywhere but development). */
+  /** A session not used for this long ends. */
+  sessionIdleMinutes: number;
+  /**
+   * Send the cookie over HTTPS only, as `__Host-userstream_admin` (everywhere but `next dev`, which
+   * may be reached over plain http on any address).
+   */
   secureCookie: boolean;
 }
 
-export const ADMIN_SESSION_COOKIE = "userstream_admin";
+/**
+ * The session cookie's name. `__Host-` makes the browser refuse it unless it is Secure, for Path=/
+ * and without Domain, so neither a sibling subdomain nor a plain-http page can set or overwrite it.
+ * Browsers accept Secure cookies from http://localhost and 127.0.0.1 (the local trial); `next dev`
+ * alone uses the plain name without Secure.
+ */
+export function sessionCookieName(config: Pick<AdminAuthConfig, "secureCookie">): string {
+  return config.secureCookie ? "__Host-userstream_admin" : "userstream_admin";
+}
 
 /** The one answer to a failed sign-in, whether the email is the admin's or not. */
 export const INCORRECT_CREDENTIALS_MESSAGE = "Email or password is incorrect";
@@ -35,33 +48,23 @@ function sameText(a: string, b: string): boolean {
 }
 
 /**
- * Checks an email and password against the admin account. The password is always run through
+ * Whether an email and password are the admin account's. The password is always run through
  * scrypt, even when the email is wrong, so the time taken does not tell whether the email is the
- * admin's. Returns the signed session token and what it holds, or null.
+ * admin's.
  */
-export async function signInAdmin(
-  credentials: { email: string; password: string },
-  config: AdminAuthConfig,
-  now: number = Date.now(),
-): Promise<{ token: string; session: AdminSession } | null> {
+export async function checkAdminCredentials(credentials: { email: string; password: string }, config: AdminAuthConfig): Promise<boolean> {
   const emailMatches = sameText(credentials.email.trim().toLowerCase(), config.adminEmail);
   const passwordMatches = await verifyPassword(credentials.password, config.passwordHash);
-  if (!emailMatches || !passwordMatches) return null;
-  const session = { email: config.adminEmail, expiresAt: now + config.sessionTtlHours * 60 * 60 * 1000 };
-  return { token: signSession(session, config.sessionSecret), session };
+  return emailMatches && passwordMatches;
 }
 
 /**
- * The session a cookie value holds, if it is valid and still names the configured admin (changing
- * ADMIN_EMAIL ends the old admin's sessions; changing SESSION_SECRET ends everyone's).
+ * Stands for the password hash in force, stored with each session: a session made under another
+ * hash (the password was changed) is refused. Keyed with SESSION_SECRET, so the table does not
+ * hold anything derived from the hash alone.
  */
-export function adminSessionFromToken(
-  token: string | undefined,
-  config: AdminAuthConfig,
-  now: number = Date.now(),
-): AdminSession | null {
-  const session = verifySession(token, config.sessionSecret, now);
-  return session && session.email === config.adminEmail ? session : null;
+export function passwordFingerprint(config: Pick<AdminAuthConfig, "passwordHash" | "sessionSecret">): string {
+  return createHmac("sha256", config.sessionSecret).update(`userstream.password-fingerprint.${config.passwordHash}`).digest("hex");
 }
 
 /** The value of cookie `name` in a `Cookie` request header. */
@@ -74,16 +77,12 @@ export function readCookie(header: string | null | undefined, name: string): str
   return undefined;
 }
 
-/** The admin session of a request, from its `Cookie` header (route handlers, the tRPC context). */
-export function adminSessionFromHeaders(headers: Headers, config: AdminAuthConfig, now: number = Date.now()): AdminSession | null {
-  return adminSessionFromToken(readCookie(headers.get("cookie"), ADMIN_SESSION_COOKIE), config, now);
-}
-
 /**
  * httpOnly (scripts never see it), SameSite=Lax (not sent on cross-site POSTs; top-level links to
- * the admin pages still work), Secure outside development, expiring with the session.
+ * the admin pages still work), Secure outside development, for the whole site and no Domain (as
+ * `__Host-` requires), expiring with the session.
  */
-export function sessionCookieOptions(config: AdminAuthConfig, expiresAt: number) {
+export function sessionCookieOptions(config: Pick<AdminAuthConfig, "secureCookie">, expiresAt: number) {
   return {
     httpOnly: true,
     sameSite: "lax" as const,

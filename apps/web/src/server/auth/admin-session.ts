@@ -1,14 +1,21 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { ADMIN_SESSION_COOKIE, adminSessionFromToken, type AdminSession } from "./admin-auth";
+import { cache } from "react";
+import { getDb } from "../db";
+import { sessionCookieName, type AdminSession } from "./admin-auth";
+import { findAdminSession } from "./admin-sessions";
 import { adminAuthConfig } from "./auth-config";
 
-/** The signed-in admin of the current request (server components, server actions), or null. */
-export async function getAdminSession(): Promise<AdminSession | null> {
+/**
+ * The signed-in admin of the current request (server components, server actions), or null.
+ * Looked up once per request: the layout and the page both ask.
+ */
+export const getAdminSession = cache(async (): Promise<AdminSession | null> => {
+  const config = adminAuthConfig();
   const store = await cookies();
-  return adminSessionFromToken(store.get(ADMIN_SESSION_COOKIE)?.value, adminAuthConfig());
-}
+  return findAdminSession(getDb(), store.get(sessionCookieName(config))?.value, config);
+});
 
 /**
  * The session, or a redirect to the sign-in page. The admin layout calls it, and every admin page

@@ -1,54 +1,51 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { z } from "zod";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
-/** What a signed-in admin's cookie says: who, and until when (epoch milliseconds). */
+/** What a valid admin session says: who, and until when at the latest (epoch milliseconds). */
 export interface AdminSession {
   email: string;
   expiresAt: number;
 }
 
-const SessionPayloadSchema = z.object({
-  email: z.string().min(1).max(254),
-  expiresAt: z.number().int().positive(),
-});
-
 /**
- * Signatures are made over this label plus the payload, so that a value SESSION_SECRET signs for
- * some other purpose later can never pass as a session.
+ * Signatures are made over this label plus the token, so that a value SESSION_SECRET signs for
+ * some other purpose can never pass as a session cookie.
  */
-const PURPOSE = "userstream.admin-session.v1";
-/** A real token is about 150 characters; longer input is rejected before any work is done. */
-const MAX_TOKEN_LENGTH = 1024;
+const PURPOSE = "userstream.admin-session.v2";
+/** A real cookie value is 87 characters; longer input is refused before any work is done. */
+const MAX_COOKIE_LENGTH = 256;
+/** 32 random bytes in base64url. */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-function mac(encodedPayload: string, secret: string): Buffer {
-  return createHmac("sha256", secret).update(`${PURPOSE}.${encodedPayload}`).digest();
+function mac(token: string, secret: string): Buffer {
+  return createHmac("sha256", secret).update(`${PURPOSE}.${token}`).digest();
 }
 
-/** `<base64url JSON payload>.<base64url HMAC-SHA256>`. */
-export function signSession(session: AdminSession, secret: string): string {
-  const encoded = Buffer.from(JSON.stringify({ email: session.email, expiresAt: session.expiresAt })).toString("base64url");
-  return `${encoded}.${mac(encoded, secret).toString("base64url")}`;
+/** A new session token: 256 random bits, base64url. It names the session; only its digest is stored. */
+export function newSessionToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** The id of the session a token names: its hex SHA-256, so the table never holds a usable token. */
+export function sessionIdOf(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** The cookie value for a token: `<token>.<base64url HMAC-SHA256>`. */
+export function signSessionToken(token: string, secret: string): string {
+  return `${token}.${mac(token, secret).toString("base64url")}`;
 }
 
 /**
- * The session in `token` when its signature is right (checked in constant time) and it has not
- * expired; null for anything else: missing, malformed, tampered with, signed with another secret,
- * or expired.
+ * The token in a cookie value when its signature is right (checked in constant time); null for
+ * anything else: missing, malformed, tampered with or signed with another secret. A forged or
+ * stale value is refused here, without a database query.
  */
-export function verifySession(token: string | undefined, secret: string, now: number = Date.now()): AdminSession | null {
-  if (!token || token.length > MAX_TOKEN_LENGTH) return null;
-  const [encoded, signature, ...rest] = token.split(".");
-  if (!encoded || !signature || rest.length > 0) return null;
-  const expected = mac(encoded, secret);
+export function verifySessionToken(value: string | undefined, secret: string): string | null {
+  if (!value || value.length > MAX_COOKIE_LENGTH) return null;
+  const [token, signature, ...rest] = value.split(".");
+  if (!token || !signature || rest.length > 0 || !TOKEN.test(token)) return null;
+  const expected = mac(token, secret);
   const given = Buffer.from(signature, "base64url");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  let payload: unknown;
-  try {
-    payload = JSON.parse(Buffer.from(encoded, "base64url").toString("utf8"));
-  } catch {
-    return null;
-  }
-  const session = SessionPayloadSchema.safeParse(payload);
-  if (!session.success || session.data.expiresAt <= now) return null;
-  return session.data;
+  return token;
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requireAdminSession } from "~/server/auth/admin-session";
 import { SiteNav } from "../../site-nav";
-import { signOut } from "../actions";
+import { signOut, signOutEverywhere } from "../actions";
 
 // One link per admin page, in the order an admin reaches for them.
 const ADMIN_LINKS = [
@@ -23,11 +23,19 @@ export default async function SignedInAdminLayout({ children }: { children: Reac
       <div className="admin-bar">
         <SiteNav label="Admin" links={ADMIN_LINKS} />
         <span className="muted">Signed in as {session.email}</span>
-        <form action={signOut}>
-          <button type="submit" className="button secondary">
-            Sign out
-          </button>
-        </form>
+        <div className="admin-bar-actions">
+          <form action={signOut}>
+            <button type="submit" className="button secondary">
+              Sign out
+            </button>
+          </form>
+          {/* Ends the sessions of every browser this admin signed in from, this one too. */}
+          <form action={signOutEverywhere}>
+            <button type="submit" className="button secondary">
+              Sign out everywhere
+            </button>
+          </form>
+        </div>
       </div>
       {children}
     </>

@@ -3,8 +3,9 @@ import type { Publisher } from "@userstream/messaging";
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_SESSION_COOKIE, adminSessionFromHeaders, type AdminAuthConfig, type AdminSession } from "../../auth/admin-auth";
-import { signSession } from "../../auth/session";
+import { sessionCookieName, type AdminAuthConfig, type AdminSession } from "../../auth/admin-auth";
+import { adminSessionFromHeaders, startAdminSession } from "../../auth/admin-sessions";
+import { newSessionToken, signSessionToken } from "../../auth/session";
 import { DELETED_USER_ERROR } from "../../users-service";
 import { appRouter, createCaller } from "../root";
 import { codeOf, usersTestDatabase } from "../testing";
@@ -16,8 +17,10 @@ const AUTH: AdminAuthConfig = {
   passwordHash: "scrypt:1024:8:1:c2FsdA:aGFzaA",
   sessionSecret: "a-test-session-secret-of-at-least-32-characters",
   sessionTtlHours: 1,
+  sessionIdleMinutes: 30,
   secureCookie: true,
 };
+const COOKIE = sessionCookieName(AUTH);
 
 describe("admin users and API keys procedures (admin only)", () => {
   const deps = usersTestDatabase("userstream_web_admin_users");
@@ -72,9 +75,9 @@ describe("admin users and API keys procedures (admin only)", () => {
   it("refuses, over HTTP, a request without a session cookie or with a forged one, whatever x-middleware-subrequest says", async () => {
     const ada = await createUser("Ada", "Lovelace", "ada@example.com");
     const before = await everything();
-    const forged = signSession(ADMIN, "not-the-session-secret-but-just-as-long-as-one");
-    const expired = signSession({ email: ADMIN.email, expiresAt: Date.now() - 1 }, AUTH.sessionSecret);
-    const otherAdmin = signSession({ email: "someone@example.com", expiresAt: ADMIN.expiresAt }, AUTH.sessionSecret);
+    const forged = signSessionToken(newSessionToken(), "not-the-session-secret-but-just-as-long-as-one");
+    const expired = (await startAdminSession(db, AUTH, new Date(Date.now() - AUTH.sessionTtlHours * 3_600_000))).token;
+    const otherAdmin = (await startAdminSession(db, { ...AUTH, adminEmail: "someone@example.com" })).token;
     const requests = [
       ["GET", "adminUsers.list", { search: "ada" }],
       ["GET", "adminUsers.get", { id: ada.id }],
@@ -86,7 +89,7 @@ describe("admin users and API keys procedures (admin only)", () => {
     ] as const;
 
     for (const [method, path, input] of requests) {
-      for (const cookie of [undefined, `${ADMIN_SESSION_COOKIE}=${forged}`, `${ADMIN_SESSION_COOKIE}=${expired}`, `${ADMIN_SESSION_COOKIE}=${otherAdmin}`]) {
+      for (const cookie of [undefined, `${COOKIE}=${forged}`, `${COOKIE}=${expired}`, `${COOKIE}=${otherAdmin}`]) {
         const headers = new Headers({
           "content-type": "application/json",
           // The Next.js CVE-2025-29927 bypass header: no middleware is involved, so it changes nothing.
@@ -100,7 +103,7 @@ describe("admin users and API keys procedures (admin only)", () => {
           router: appRouter,
           req: new Request(url, { method, headers, body: method === "POST" ? encoded : undefined }),
           // As the app's context does: the session comes from the cookie alone.
-          createContext: ({ req }) => ({ headers: req.headers, db, publisher, adminSession: adminSessionFromHeaders(req.headers, AUTH) }),
+          createContext: async ({ req }) => ({ headers: req.headers, db, publisher, adminSession: await adminSessionFromHeaders(req.headers, db, AUTH) }),
         });
         expect(response.status, `${path} with ${cookie ?? "no cookie"}`).toBe(401);
       }
@@ -108,14 +111,14 @@ describe("admin users and API keys procedures (admin only)", () => {
     expect(await everything()).toEqual(before);
 
     // The same request with the real session is let through.
-    const signedIn = new Headers({ cookie: `${ADMIN_SESSION_COOKIE}=${signSession(ADMIN, AUTH.sessionSecret)}` });
+    const signedIn = new Headers({ cookie: `${COOKIE}=${(await startAdminSession(db, AUTH)).token}` });
     const allowed = await fetchRequestHandler({
       endpoint: "/api/trpc",
       router: appRouter,
       req: new Request(`http://127.0.0.1/api/trpc/adminUsers.get?input=${encodeURIComponent(JSON.stringify({ json: { id: ada.id } }))}`, {
         headers: signedIn,
       }),
-      createContext: ({ req }) => ({ headers: req.headers, db, publisher, adminSession: adminSessionFromHeaders(req.headers, AUTH) }),
+      createContext: async ({ req }) => ({ headers: req.headers, db, publisher, adminSession: await adminSessionFromHeaders(req.headers, db, AUTH) }),
     });
     expect(allowed.status).toBe(200);
   });
@@ -140,6 +143,13 @@ describe("admin users and API keys procedures (admin only)", () => {
       "grace@example.com",
     ]);
     expect(await codeOf(admin.adminUsers.list({ sort: "email_asc", cursor: first.nextCursor }))).toBe("BAD_REQUEST");
+    expect(await codeOf(admin.adminUsers.list({ search: "al" }))).toBe("BAD_REQUEST");
+
+    // The public directory is the same for a signed-in admin: masked addresses, searched by name only.
+    expect((await admin.users.list({ search: "@EXAMPLE.com" })).total).toBe(0);
+    const directory = await admin.users.list({});
+    expect(directory.items.map((user) => user.maskedEmail).sort()).toEqual(["a•••@e•••.com", "a•••@e•••.com", "g•••@e•••.com"]);
+    expect(JSON.stringify(directory)).not.toContain("@example.com");
   });
 
   it("lets an admin rename a user, validated like a registration; bad input changes nothing", async () => {
@@ -187,7 +197,8 @@ describe("admin users and API keys procedures (admin only)", () => {
     expect(await db.user.count({ where: { email: "ada@example.com" } })).toBe(0);
     const [kept] = await db.notificationLog.findMany({ where: { status: "sent" } });
     expect(kept).toMatchObject({ userId: null, kind: "welcome", status: "sent", provider: "smtp", attempts: 2, sentAt, providerMessageId: null, lastError: null });
-    expect(JSON.stringify(await everything())).not.toMatch(/ada|lovelace/i);
+    // Her name, address or message id anywhere (a bare "ada" would also match the hex of a random UUID).
+    expect(JSON.stringify(await everything())).not.toMatch(/"ada"|ada@|lovelace|welcome\.1@/i);
     // Her registration stays, without a user: its progress reads as before the email.
     expect(await db.registration.count({ where: { userId: null } })).toBe(1);
 

@@ -1,5 +1,6 @@
 import type { TRPCRouterRecord } from "@trpc/server";
-import { ListUsersInputSchema, UserListPageSchema, listUsers } from "../../users-service";
+import { UserListPageSchema } from "@userstream/contracts";
+import { ListUsersInputSchema, listUsers } from "../../users-service";
 import { adminProcedure } from "../trpc";
 import {
   DeletedUserSchema,

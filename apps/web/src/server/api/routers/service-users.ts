@@ -1,5 +1,6 @@
 import type { TRPCRouterRecord } from "@trpc/server";
-import { ListUsersInputSchema, UserListPageSchema, listUsers } from "../../users-service";
+import { UserListPageSchema } from "@userstream/contracts";
+import { ListUsersInputSchema, listUsers } from "../../users-service";
 import type { ApiKeyScope } from "~/lib/api-keys";
 import { apiKeyProcedure } from "../trpc";
 import {
@@ -33,8 +34,9 @@ export const serviceUsersRouter = {
         summary: "List users",
         description: needs(
           "read",
-          "Newest first unless `sort` says otherwise. Every word of `search` must appear, case-insensitively, in the first " +
-            "name, last name or email. Pass `nextCursor` back as `cursor` (with the same `sort`) for the next page.",
+          "Every user with their email address, newest first unless `sort` says otherwise. Every word of `search` (at " +
+            "least 3 characters each) must appear, case-insensitively, in the first name, last name or email. Pass " +
+            "`nextCursor` back as `cursor` (with the same `sort`) for the next page.",
         ),
       },
     })

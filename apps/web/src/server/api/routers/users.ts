@@ -1,26 +1,29 @@
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { PublicUserListPageSchema, UserListItemSchema } from "@userstream/contracts";
 import { z } from "zod";
 import {
-  ListUsersInputSchema,
+  ListPublicUsersInputSchema,
   UpdateUserInputSchema,
   UserIdSchema,
-  UserListItemSchema,
-  UserListPageSchema,
   deleteUser,
   getUser,
-  listUsers,
+  listPublicUsers,
   updateUser,
   type UserDeps,
 } from "../../users-service";
 import { logAction, type AuditDeps } from "../audit-log";
-import { publicProcedure } from "../trpc";
+import { usersListRateLimitedProcedure } from "../trpc";
 
-/** The public users directory (/users): tRPC only. Other services use `/api/v1/users` with an API key. */
+/**
+ * The public users directory (/users): tRPC only, for anyone, a limited number of pages per client
+ * address. Names and masked addresses, searched by name. Admins see the full list through
+ * `adminUsers.list`; other services through `/api/v1/users` with an API key.
+ */
 export const usersRouter = {
-  list: publicProcedure
-    .input(ListUsersInputSchema)
-    .output(UserListPageSchema)
-    .query(({ ctx, input }) => listUsers(input, ctx)),
+  list: usersListRateLimitedProcedure
+    .input(ListPublicUsersInputSchema)
+    .output(PublicUserListPageSchema)
+    .query(({ ctx, input }) => listPublicUsers(input, ctx)),
 } satisfies TRPCRouterRecord;
 
 /*

@@ -1,10 +1,11 @@
 "use client";
 
 import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import type { UserListItem } from "@userstream/contracts";
 import { useState } from "react";
-import { useDebouncedValue, useSettingsInAddress } from "~/lib/use-debounced-value";
+import { useSettingsInAddress } from "~/lib/use-debounced-value";
+import { retryUnlessRefused, useUserSearch } from "~/lib/use-user-search";
 import { USER_SORT_LABELS, nextUsersPageParam, usersListInput, type UserSortOption } from "~/lib/users-list-input";
-import type { UserListItem } from "~/server/users-service";
 import { useTRPC } from "~/trpc/react";
 import { LoadError, SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
 import { ConfirmDialog } from "../../components/modal-dialog";
@@ -12,25 +13,24 @@ import { UserSearchBox, UsersListFooter, UsersTotal } from "../../../users/users
 import { UsersTable } from "../../../users/users-table";
 import { EditUserDialog } from "./edit-user-dialog";
 
-const SEARCH_DEBOUNCE_MS = 300;
-
 /** Search, order, the users in keyset pages ("Load more"), and per user Edit and Delete. */
 export function AdminUsers({ initialSearch, initialSort }: { initialSearch: string; initialSort: UserSortOption }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [search, setSearch] = useState(initialSearch);
+  const { search, setSearch, debouncedSearch, problem } = useUserSearch(initialSearch);
   const [sort, setSort] = useState<UserSortOption>(initialSort);
   const [editing, setEditing] = useState<UserListItem | null>(null);
   const [deleting, setDeleting] = useState<UserListItem | null>(null);
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState("");
-  const debouncedSearch = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
   useSettingsInAddress({ q: debouncedSearch, sort: sort === "created_desc" ? "" : sort });
 
   const users = useInfiniteQuery(
     trpc.adminUsers.list.infiniteQueryOptions(usersListInput(debouncedSearch, sort), {
       getNextPageParam: nextUsersPageParam,
       placeholderData: keepPreviousData,
+      enabled: !problem,
+      retry: retryUnlessRefused,
     }),
   );
   const refresh = () => queryClient.invalidateQueries(trpc.adminUsers.list.pathFilter());
@@ -58,7 +58,7 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
   return (
     <>
       <div className="list-controls">
-        <UserSearchBox id="admin-user-search" value={search} onChange={setSearch} />
+        <UserSearchBox id="admin-user-search" label="Search by name or email" value={search} error={problem} onChange={setSearch} />
         <div className="field">
           <label htmlFor="admin-user-sort">Order</label>
           <select id="admin-user-sort" value={sort} onChange={(event) => setSort(event.target.value as UserSortOption)}>
@@ -71,39 +71,45 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
         </div>
       </div>
 
-      <UsersTotal total={total} />
       <p className="notice-line" aria-live="polite">
         {announcement}
       </p>
 
-      <LoadError error={users.error} what="users" />
+      {/* A search too short to run shows its message under the box instead of a list. */}
+      {problem ? null : (
+        <>
+          <UsersTotal total={total} />
 
-      {total === 0 ? (
-        <p className="muted">{debouncedSearch ? <>No users match “{debouncedSearch}”.</> : "No users yet."}</p>
-      ) : items.length > 0 ? (
-        <UsersTable
-          users={items}
-          actions={(user) => (
-            <>
-              <button type="button" className="link-button" onClick={() => setEditing(user)}>
-                Edit<span className="visually-hidden"> {user.email}</span>
-              </button>
-              <button
-                type="button"
-                className="link-button danger"
-                onClick={() => {
-                  setDeleteError(null);
-                  setDeleting(user);
-                }}
-              >
-                Delete<span className="visually-hidden"> {user.email}</span>
-              </button>
-            </>
-          )}
-        />
-      ) : null}
+          <LoadError error={users.error} what="users" />
 
-      <UsersListFooter shown={items.length} total={total} pages={users} />
+          {total === 0 ? (
+            <p className="muted">{debouncedSearch ? <>No users match “{debouncedSearch}”.</> : "No users yet."}</p>
+          ) : items.length > 0 ? (
+            <UsersTable
+              users={items}
+              actions={(user) => (
+                <>
+                  <button type="button" className="link-button" onClick={() => setEditing(user)}>
+                    Edit<span className="visually-hidden"> {user.email}</span>
+                  </button>
+                  <button
+                    type="button"
+                    className="link-button danger"
+                    onClick={() => {
+                      setDeleteError(null);
+                      setDeleting(user);
+                    }}
+                  >
+                    Delete<span className="visually-hidden"> {user.email}</span>
+                  </button>
+                </>
+              )}
+            />
+          ) : null}
+
+          <UsersListFooter shown={items.length} total={total} pages={users} />
+        </>
+      )}
 
       {editing ? (
         <EditUserDialog

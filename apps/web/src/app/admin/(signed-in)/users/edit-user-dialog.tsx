@@ -1,9 +1,8 @@
 "use client";
 
-import { UserUpdateSchema, fieldErrors } from "@userstream/contracts";
+import { UserUpdateSchema, fieldErrors, type UserListItem } from "@userstream/contracts";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import type { UserListItem } from "~/server/users-service";
 import { useTRPC } from "~/trpc/react";
 import { ModalDialog } from "../../components/modal-dialog";
 import { SESSION_ENDED_MESSAGE } from "../../components/admin-messages";

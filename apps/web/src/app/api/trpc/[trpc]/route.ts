@@ -4,6 +4,7 @@ import { appRouter } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/context";
 import { withLimitedBody } from "~/server/api/limited-body";
 import { retryAfterHeaders } from "~/server/rate-limiter";
+import { TRPC_MAX_BATCH_SIZE } from "~/lib/trpc-limits";
 
 export const dynamic = "force-dynamic";
 
@@ -14,6 +15,7 @@ async function handler(original: Request) {
     endpoint: "/api/trpc",
     router: appRouter,
     req,
+    maxBatchSize: TRPC_MAX_BATCH_SIZE,
     createContext: () => createTRPCContext({ headers: req.headers }),
     responseMeta: ({ errors }) => ({ headers: retryAfterHeaders(errors) }),
     onError: ({ error, path, ctx }) => recordProcedureError(ctx?.logger, "trpc", path, error),

@@ -1,0 +1,84 @@
+import { z } from "zod";
+
+/**
+ * The users list as other processes see it: the public directory (`users.list`, anyone, no full
+ * email), and the full list for signed-in admins (`adminUsers.list`) and API keys
+ * (`GET /api/v1/users`).
+ */
+
+export const USER_SEARCH_MAX_LENGTH = 100;
+
+/**
+ * Shortest search word: the pg_trgm indexes that serve the search find a substring by its
+ * three-character pieces, so a shorter word would read every row.
+ */
+export const USER_SEARCH_MIN_WORD_LENGTH = 3;
+
+export const SEARCH_WORD_TOO_SHORT_MESSAGE = `Type at least ${USER_SEARCH_MIN_WORD_LENGTH} characters of each word you search for`;
+
+/** The words of a search, as the list matches them (white space separates them). */
+export function userSearchWords(search: string): string[] {
+  return search.trim().split(/\s+/u).filter(Boolean);
+}
+
+/** A users list search (optional): trimmed, at most 100 characters, every word at least 3 characters (or empty). */
+export const UserSearchSchema = z
+  .string()
+  .trim()
+  .max(USER_SEARCH_MAX_LENGTH, `Search must be at most ${USER_SEARCH_MAX_LENGTH} characters`)
+  // Counted in code points, as PostgreSQL counts characters.
+  .refine((search) => userSearchWords(search).every((word) => [...word].length >= USER_SEARCH_MIN_WORD_LENGTH), SEARCH_WORD_TOO_SHORT_MESSAGE)
+  .meta({
+    description:
+      `Words separated by spaces; each must appear, case-insensitively, in the user's names (or, in the full list, email). ` +
+      `Every word needs at least ${USER_SEARCH_MIN_WORD_LENGTH} characters; a shorter one is refused with 400.`,
+  })
+  .optional();
+
+/** What is wrong with a search box's text, or undefined when it can be searched for (the same check the server makes). */
+export function userSearchProblem(search: string): string | undefined {
+  const result = UserSearchSchema.safeParse(search);
+  return result.success ? undefined : result.error.issues[0]?.message;
+}
+
+/** A user as a list shows them, with `address` (the email, or its masked form) between the names and the rest. */
+function listedUserSchema<A extends z.ZodRawShape>(address: A) {
+  return z.object({ id: z.uuid(), firstName: z.string(), lastName: z.string(), ...address, emailVerified: z.boolean(), createdAt: z.iso.datetime() });
+}
+
+/** One page of a list: keyset pages, `nextCursor` null on the last one; `total` counts every match. */
+function listPageSchema<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable(), total: z.number().int() });
+}
+
+/** One user with everything stored about them that the list shows: for admins and API keys only. */
+export const UserListItemSchema = listedUserSchema({ email: z.string() });
+export type UserListItem = z.infer<typeof UserListItemSchema>;
+
+export const UserListPageSchema = listPageSchema(UserListItemSchema);
+export type UserListPage = z.infer<typeof UserListPageSchema>;
+
+/**
+ * One user as anyone may see them: names and a masked address ({@link maskEmail}), never the
+ * email itself, under any field name.
+ */
+export const PublicUserListItemSchema = listedUserSchema({ maskedEmail: z.string() });
+export type PublicUserListItem = z.infer<typeof PublicUserListItemSchema>;
+
+export const PublicUserListPageSchema = listPageSchema(PublicUserListItemSchema);
+export type PublicUserListPage = z.infer<typeof PublicUserListPageSchema>;
+
+const HIDDEN = "•••";
+
+/**
+ * An address as the public directory shows it: the first character of the local part, the first
+ * character of the domain and its last label (`ada.lovelace@analytical.example` →
+ * `a•••@a•••.example`). The hidden parts always read `•••`, so not even their length shows.
+ */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  const local = email.slice(0, Math.max(at, 0));
+  const domain = at >= 0 ? email.slice(at + 1) : "";
+  const lastLabel = domain.includes(".") ? domain.slice(domain.lastIndexOf(".")) : "";
+  return `${[...local][0] ?? ""}${HIDDEN}@${[...domain][0] ?? ""}${HIDDEN}${lastLabel}`;
+}
