@@ -84,7 +84,7 @@ describe("admin users and API keys procedures (admin only)", () => {
       ["POST", "adminUsers.update", { id: ada.id, firstName: "Eve" }],
       ["POST", "adminUsers.delete", { id: ada.id }],
       ["GET", "apiKeys.list", undefined],
-      ["POST", "apiKeys.create", { name: "sneaky" }],
+      ["POST", "apiKeys.create", { name: "sneaky", scopes: ["delete"] }],
       ["POST", "apiKeys.revoke", { id: crypto.randomUUID() }],
     ] as const;
 
