@@ -35,7 +35,7 @@ test("the users and API keys pages and procedures refuse a request without a ses
       await page.request.post("/api/trpc/adminUsers.update", { headers, data: { json: { id, firstName: "Eve" } } }),
       await page.request.post("/api/trpc/adminUsers.delete", { headers, data: { json: { id } } }),
       await page.request.get("/api/trpc/apiKeys.list", { headers }),
-      await page.request.post("/api/trpc/apiKeys.create", { headers, data: { json: { name: "sneaky" } } }),
+      await page.request.post("/api/trpc/apiKeys.create", { headers, data: { json: { name: "sneaky", scopes: ["delete"] } } }),
       await page.request.post("/api/trpc/apiKeys.revoke", { headers, data: { json: { id: crypto.randomUUID() } } }),
       await page.request.get("/api/v1/users", { headers }),
       await page.request.delete(`/api/v1/users/${id}`, { headers }),
@@ -102,29 +102,57 @@ test("an admin renames a user and deletes one; /users follows", async ({ page })
   await expect(directoryRow(page, `Augusta Ada ${lastName}`)).toHaveCount(0);
 });
 
-test("an admin creates an API key that works once, sees it used, and revokes it", async ({ page }) => {
+test("an admin creates a read-only API key that expires, sees it used, sees it refused a deletion, and revokes it", async ({ page }) => {
   const name = uniqueName("Billing");
+  const lastName = uniqueName("Keyed");
+  const userId = await insertUser("Ada", lastName, `${lastName.toLowerCase()}@example.com`);
   await signIn(page);
   await expect(page).toHaveURL(/\/admin$/);
   await page.goto("/admin/api-keys");
   await page.getByLabel("Name (which service uses it)").fill(name);
+  // Read only is ticked to begin with; without any scope the key is not made.
+  await expect(page.getByLabel("read: list users and get one")).toBeChecked();
+  await expect(page.getByLabel("delete: delete users")).not.toBeChecked();
+  await page.getByLabel("read: list users and get one").uncheck();
   await page.getByRole("button", { name: "Create key" }).click();
-  const secret = (await page.getByTestId("new-api-key").locator("code").textContent()) ?? "";
+  await expect(page.getByText("Choose at least one scope")).toBeVisible();
+  await page.getByLabel("read: list users and get one").check();
+  await page.getByLabel("Expires after (days)").fill("0");
+  await page.getByRole("button", { name: "Create key" }).click();
+  await expect(page.getByText("Expiry must be at least 1 day")).toBeVisible();
+  await page.getByLabel("Expires after (days)").fill("30");
+  await page.getByRole("button", { name: "Create key" }).click();
+
+  const created = page.getByTestId("new-api-key");
+  await expect(created).toContainText(`Key “${name}” created`);
+  const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  await expect(created).toContainText(`Scopes: read. Expires ${expires}`);
+  const secret = (await created.locator("code").textContent()) ?? "";
   expect(secret).toMatch(/^usk_[A-Za-z0-9_-]{43}$/);
 
   const row = page.getByTestId("api-key-row").filter({ hasText: name });
   await expect(row).toContainText(`${secret.slice(0, 12)}…`);
-  await expect(row).toContainText("Never");
+  await expect(row.getByRole("cell").nth(2)).toHaveText("read");
+  await expect(row.getByRole("cell").nth(5)).toContainText(expires);
+  await expect(row.getByRole("cell").nth(6)).toHaveText("Never");
   // The secret is on the page once, right after creating; a reload no longer shows it.
   await page.reload();
   await expect(page.getByText(secret)).toHaveCount(0);
 
   const authorization = { authorization: `Bearer ${secret}` };
-  const listed = await page.request.get("/api/v1/users?limit=1", { headers: authorization });
+  const listed = await page.request.get(`/api/v1/users?search=${lastName}`, { headers: authorization });
   expect(listed.status()).toBe(200);
-  expect(await listed.json()).toMatchObject({ items: expect.any(Array), total: expect.any(Number) });
+  expect(await listed.json()).toMatchObject({ items: [{ id: userId, lastName }], total: 1 });
+  // Reading is all it may do: the user is not deleted.
+  const deletion = await page.request.delete(`/api/v1/users/${userId}`, { headers: authorization });
+  expect(deletion.status()).toBe(403);
+  expect(await deletion.json()).toEqual({
+    message: 'This API key does not have the "delete" scope. An admin can create a key that has it at /admin/api-keys.',
+    code: "FORBIDDEN",
+  });
+  expect((await page.request.get(`/api/v1/users/${userId}`, { headers: authorization })).status()).toBe(200);
   await page.reload();
-  await expect(row).not.toContainText("Never");
+  await expect(row.getByRole("cell").nth(6)).not.toHaveText("Never");
 
   await row.getByRole("button", { name: /^Revoke/ }).click();
   await page.getByRole("dialog", { name: "Revoke this key?" }).getByRole("button", { name: "Revoke key" }).click();

@@ -1,6 +1,7 @@
 import { QUEUES, deadLetterQueue } from "@userstream/contracts";
 import { createPrismaClient } from "@userstream/db";
 import { connect } from "amqplib";
+import { API_KEY_SCOPES, type ApiKeyScope } from "../src/lib/api-keys";
 import { createApiKey } from "../src/server/api-key-service";
 
 type E2EVariable =
@@ -107,11 +108,11 @@ export async function insertUser(firstName: string, lastName: string, email: str
   }
 }
 
-/** An API key for this run's REST tests, made as the admin page makes one; returns the key. */
-export async function createTestApiKey(name: string): Promise<string> {
+/** An API key for this run's REST tests (every scope unless told), made as the admin page makes one; returns the key. */
+export async function createTestApiKey(name: string, scopes: ApiKeyScope[] = [...API_KEY_SCOPES]): Promise<string> {
   const db = createPrismaClient(required("E2E_DATABASE_URL"));
   try {
-    return (await createApiKey({ name }, "e2e@userstream.test", { db })).secret;
+    return (await createApiKey({ name, scopes }, "e2e@userstream.test", { db })).secret;
   } finally {
     await db.$disconnect();
   }

@@ -100,7 +100,7 @@ describe("the API server's /metrics and log lines (start:api, against PostgreSQL
       const user = await db.user.create({
         data: { registrationId: crypto.randomUUID(), firstName: "Ada", lastName: "Lovelace", email: `${crypto.randomUUID()}@example.com` },
       });
-      const { apiKey, secret } = await createApiKey({ name: "audit test" }, "admin@example.com", { db });
+      const { apiKey, secret } = await createApiKey({ name: "audit test", scopes: ["read", "write"] }, "admin@example.com", { db });
       const renamed = await fetch(`${url}/api/v1/users/${user.id}`, {
         method: "PATCH",
         headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },

@@ -64,7 +64,7 @@ describe("the API server on its own (start:api): admin sessions, cross-site muta
   it("refuses a cross-site mutation with 403 over tRPC and REST, changing nothing; same-origin ones and programs go through", async () => {
     const user = await db.user.create({ data: { registrationId: crypto.randomUUID(), firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" } });
     const cookie = await signedIn();
-    const { secret } = await createApiKey({ name: "billing" }, API_ADMIN_AUTH.adminEmail, { db });
+    const { secret } = await createApiKey({ name: "billing", scopes: ["delete"] }, API_ADMIN_AUTH.adminEmail, { db });
     const rename = (headers: Record<string, string>) => mutate("adminUsers.update", { id: user.id, firstName: "Eve" }, { cookie, ...headers });
 
     const crossSiteHeaders: Array<Record<string, string>> = [

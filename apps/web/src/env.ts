@@ -71,6 +71,11 @@ const server = {
    */
   REGISTRATION_RATE_LIMIT: rateLimit(20),
   /**
+   * Requests each API key may make per minute (REST and tRPC together), counted by each web
+   * instance on its own; `off` for none. Over it: 429 with Retry-After.
+   */
+  API_KEY_RATE_LIMIT: rateLimit(600),
+  /**
    * The reverse proxies in front of the web and the API server (addresses or CIDR ranges, comma
    * separated): only a connection from one of them has its X-Forwarded-For read. Empty (the
    * default): the header is ignored and the connection's own address is the client's, so a
@@ -96,8 +101,20 @@ const server = {
     .string()
     .default("./reports")
     .transform((dir) => resolveFromRepoRoot(dir)),
-  /** RabbitMQ's management API with credentials, for queue rates on /admin/pipeline; unset → AMQP counts only. */
-  RABBITMQ_MANAGEMENT_URL: z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional(),
+  /**
+   * RabbitMQ's management API, for queue rates on /admin/pipeline; unset → AMQP counts only. Its
+   * user and password are variables of their own (the password a secret, or a file): a URL is
+   * logged and shown too readily to carry them.
+   */
+  RABBITMQ_MANAGEMENT_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s):// URL" })
+    .refine(
+      (url) => !new URL(url).username && !new URL(url).password,
+      "must not hold credentials: set RABBITMQ_MANAGEMENT_USER and RABBITMQ_MANAGEMENT_PASSWORD (or RABBITMQ_MANAGEMENT_PASSWORD_FILE) instead",
+    )
+    .optional(),
+  RABBITMQ_MANAGEMENT_USER: z.string().optional(),
+  RABBITMQ_MANAGEMENT_PASSWORD: z.string().optional(),
   /** The management UI as an admin's browser reaches it; default: the broker's host on port 15672. */
   RABBITMQ_MANAGEMENT_PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional(),
   /** Each worker's HTTP port, whose /readyz the pipeline view shows. */
@@ -185,4 +202,10 @@ function invalid(lines: string[]): Error {
 
 // Production refuses the secrets the repository publishes (outside the local trial), whoever starts it.
 const published = publishedSecretProblems(env, ["SESSION_SECRET", "ADMIN_PASSWORD_HASH", "CONFIRMATION_TOKEN_SECRET"]);
-if (published.length > 0 && process.env.NEXT_PHASE !== "phase-production-build") throw invalid(published.map((line) => `  - ${line}`));
+// The management API is called as a user: a URL without one would only ever be answered 401.
+const management =
+  env.RABBITMQ_MANAGEMENT_URL && !(env.RABBITMQ_MANAGEMENT_USER && env.RABBITMQ_MANAGEMENT_PASSWORD)
+    ? ["RABBITMQ_MANAGEMENT_USER, RABBITMQ_MANAGEMENT_PASSWORD: both required with RABBITMQ_MANAGEMENT_URL (the password may come from RABBITMQ_MANAGEMENT_PASSWORD_FILE)"]
+    : [];
+const problems = [...published, ...management];
+if (problems.length > 0 && process.env.NEXT_PHASE !== "phase-production-build") throw invalid(problems.map((line) => `  - ${line}`));

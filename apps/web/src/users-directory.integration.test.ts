@@ -33,7 +33,7 @@ describe("the public users directory over HTTP (start:api, against PostgreSQL)",
     database = await createTestDatabase("userstream_web_directory");
     db = createPrismaClient(database.url);
     await db.user.createMany({ data: [ADA, GRACE].map((person) => ({ ...person, registrationId: crypto.randomUUID() })) });
-    key = (await createApiKey({ name: "directory test" }, "admin@example.com", { db })).secret;
+    key = (await createApiKey({ name: "directory test", scopes: ["read"] }, "admin@example.com", { db })).secret;
     api = startFor({ USERS_LIST_RATE_LIMIT: "off", DATABASE_STATEMENT_TIMEOUT_MS: "1000" });
     url = await api.listening;
   });

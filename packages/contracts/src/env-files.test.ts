@@ -36,6 +36,10 @@ describe("readFileVariables", () => {
     expect(() => readFileVariables({ AMQP_URL_FILE: missing }, ["AMQP_URL"])).toThrow(`AMQP_URL_FILE: cannot read ${missing} (ENOENT)`);
   });
 
+  it("leaves NAME unset when its file is empty (/dev/null for a secret not used)", () => {
+    expect(readFileVariables({ RESEND_API_KEY_FILE: secretFile("empty", "\n"), SMTP_URL_FILE: "/dev/null" }, ["RESEND_API_KEY", "SMTP_URL"])).toEqual({});
+  });
+
   it("ignores an empty NAME_FILE", () => {
     expect(readFileVariables({ AMQP_URL_FILE: "", AMQP_URL: "amqp://x" }, ["AMQP_URL"])).toEqual({});
   });

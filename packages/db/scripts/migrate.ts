@@ -5,6 +5,13 @@
  * skips the CLI, whose WASM schema engine holds the process for a 10 s timer after every run (12 s
  * of every `npm start` and `pnpm dev` for nothing). Anything else (a pending, changed, failed or
  * unknown migration) goes to the CLI, which applies or reports it.
+ *
+ * With DATABASE_ADMIN_URL (a superuser) and DATABASE_APP_URL (the services' URL) it first sets up
+ * least privilege, as the compose files' `migrate` service runs it: the database is created as the
+ * superuser, `sql/roles.sql` is applied with DATABASE_URL's user as the schema's owner and
+ * DATABASE_APP_URL's user as the row-only app role, each given the password of its URL; then the
+ * migrations run as DATABASE_URL, the owner. Run again with a new password in DATABASE_APP_URL, it
+ * rotates the app role's password.
  */
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
@@ -12,9 +19,10 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadEnvFiles } from "@userstream/contracts/load-env-files";
 import pg from "pg";
-import { databaseUrl } from "../src/env";
+import { databaseUrl, roleSetupUrls } from "../src/env";
 import { pgConfigFromUrl, quoteIdent } from "../src/pg-config";
 import { DB_PACKAGE_DIR, PRISMA_CLI } from "../src/prisma-cli";
+import { applyDatabaseRoles, roleFromUrl } from "../src/roles";
 
 const DUPLICATE_DATABASE = "42P04";
 const MIGRATIONS_DIR = join(DB_PACKAGE_DIR, "prisma/migrations");
@@ -23,10 +31,12 @@ loadEnvFiles();
 const config = pgConfigFromUrl(databaseUrl());
 const database = config.database;
 if (!database) throw new Error("DATABASE_URL names no database");
+const roleSetup = roleSetupUrls();
 
-async function ensureDatabase(): Promise<void> {
+/** Creates the database as `connection`'s user (the superuser of DATABASE_ADMIN_URL, else DATABASE_URL's). */
+async function ensureDatabase(connection: pg.ClientConfig): Promise<void> {
   // Connect to the server's maintenance database: the target may not exist yet.
-  const client = new pg.Client({ ...config, database: "postgres" });
+  const client = new pg.Client({ ...connection, database: "postgres" });
   await client.connect();
   try {
     const existing = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
@@ -66,7 +76,14 @@ async function upToDate(committed: Map<string, string>): Promise<boolean> {
   }
 }
 
-await ensureDatabase();
+if (roleSetup) {
+  await ensureDatabase(pgConfigFromUrl(roleSetup.adminUrl));
+  const roles = { migrator: roleFromUrl(databaseUrl(), "DATABASE_URL"), app: roleFromUrl(roleSetup.appUrl, "DATABASE_APP_URL") };
+  await applyDatabaseRoles(roleSetup.adminUrl, roles);
+  console.log(`Roles ${roles.migrator.name} (owner) and ${roles.app.name} (rows only) set up in database ${database}.`);
+} else {
+  await ensureDatabase(config);
+}
 const committed = committedMigrations();
 if (await upToDate(committed)) {
   console.log(`Database ${database} is up to date (${committed.size} migrations applied).`);

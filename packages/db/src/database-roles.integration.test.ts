@@ -1,7 +1,11 @@
 import pg from "pg";
+import { ownedName } from "@userstream/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pgConfigFromUrl } from "./pg-config";
-import { createTestDatabaseWithRoles, type TestDatabaseWithRoles } from "./testing";
+import { testServerUrl } from "./env";
+import { pgConfigFromUrl, quoteIdent } from "./pg-config";
+import { runPrismaCli } from "./prisma-cli";
+import { applyDatabaseRoles } from "./roles";
+import { createTestDatabase, createTestDatabaseWithRoles, type TestDatabaseWithRoles } from "./testing";
 
 async function query(url: string, sql: string): Promise<unknown[]> {
   const client = new pg.Client(pgConfigFromUrl(url));
@@ -54,11 +58,84 @@ describe("sql/roles.sql: a migration role and a least-privilege app role", () =>
   });
 
   it("refuses the app role any change to the schema", async () => {
-    const url = database.appUrl;
-    expect(await refusal(url, "CREATE TABLE intruder (id int)")).toMatch(/permission denied/);
-    expect(await refusal(url, "DROP TABLE users")).toMatch(/must be owner/);
-    expect(await refusal(url, "ALTER TABLE users ADD COLUMN extra text")).toMatch(/must be owner/);
-    expect(await refusal(url, "TRUNCATE users")).toMatch(/permission denied/);
-    expect(await refusal(url, "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'")).toMatch(/permission denied/);
+    await expectRowsOnly(database.appUrl);
+  });
+
+  it("can be applied again, changing nothing but the passwords it is given", async () => {
+    const passwords = async () =>
+      (await query(
+        database.adminUrl,
+        `SELECT rolname, rolpassword FROM pg_authid WHERE rolname IN ('${database.roles.migrator}', '${database.roles.app}') ORDER BY rolname`,
+      )) as { rolname: string; rolpassword: string | null }[];
+    const before = await query(database.adminUrl, "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
+    const roles = { migrator: { name: database.roles.migrator }, app: { name: database.roles.app, password: "first app password" } };
+    await applyDatabaseRoles(database.adminUrl, roles);
+    const first = await passwords();
+    // The password is stored hashed, never as given.
+    expect(first.find((role) => role.rolname === database.roles.app)?.rolpassword).toMatch(/^SCRAM-SHA-256\$/);
+    expect(first.find((role) => role.rolname === database.roles.migrator)?.rolpassword).toBeNull();
+
+    await applyDatabaseRoles(database.adminUrl, { ...roles, app: { ...roles.app, password: "rotated app password" } });
+    const rotated = await passwords();
+    expect(rotated.find((role) => role.rolname === database.roles.app)?.rolpassword).not.toBe(first.find((role) => role.rolname === database.roles.app)?.rolpassword);
+    expect(await query(database.adminUrl, "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).toEqual(before);
+    await expectRowsOnly(database.appUrl);
   });
 });
+
+describe("sql/roles.sql on a database migrated before the roles existed (by a superuser)", () => {
+  const migrator = ownedName("userstream_test_migrator");
+  const app = ownedName("userstream_test_app");
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  beforeAll(async () => {
+    database = await createTestDatabase("userstream_test_adopt");
+  });
+  afterAll(async () => {
+    await database?.drop();
+    await query(testServerUrl(), `DROP ROLE IF EXISTS ${quoteIdent(app)}, ${quoteIdent(migrator)}`);
+  });
+
+  it("hands the tables, types and functions to the migrator, and their rows to the app role", async () => {
+    await query(
+      database.url,
+      "INSERT INTO users (registration_id, first_name, last_name, email, updated_at) VALUES (gen_random_uuid(), 'Ada', 'Lovelace', 'ada@example.com', now())",
+    );
+    await applyDatabaseRoles(database.url, { migrator: { name: migrator }, app: { name: app } });
+
+    const owners = await query(
+      database.url,
+      `SELECT 'table' AS kind, tableowner AS owner FROM pg_tables WHERE schemaname = 'public'
+       UNION SELECT 'type', typowner::regrole::text FROM pg_type WHERE typnamespace = 'public'::regnamespace AND typtype = 'e'
+       UNION SELECT 'function', proowner::regrole::text FROM pg_proc WHERE proname = 'csv_safe'`,
+    );
+    expect(owners).toEqual(expect.arrayContaining([{ kind: "table", owner: migrator }, { kind: "type", owner: migrator }, { kind: "function", owner: migrator }]));
+    expect(owners).toHaveLength(3);
+
+    const appUrl = asUser(database.url, app);
+    expect(await query(appUrl, "SELECT first_name FROM users")).toEqual([{ first_name: "Ada" }]);
+    await query(appUrl, "UPDATE users SET first_name = 'Augusta'");
+    await expectRowsOnly(appUrl);
+    // The migrator can carry on: it owns what later migrations alter.
+    const migratorUrl = asUser(database.url, migrator);
+    const deploy = await runPrismaCli(["migrate", "deploy"], migratorUrl);
+    expect(deploy.stdout + deploy.stderr).toMatch(/No pending migrations/);
+    expect(await refusal(migratorUrl, "ALTER TABLE users ADD COLUMN probe text")).toBe("");
+  });
+});
+
+/** The same URL, logging in as another user (trust authentication on the test server). */
+function asUser(url: string, user: string): string {
+  const parsed = new URL(url);
+  parsed.username = user;
+  parsed.password = "";
+  return parsed.toString();
+}
+
+/** The app role may not create, drop, alter or truncate anything. */
+async function expectRowsOnly(url: string) {
+  expect(await refusal(url, "CREATE TABLE intruder (id int)")).toMatch(/permission denied/);
+  expect(await refusal(url, "DROP TABLE users")).toMatch(/must be owner/);
+  expect(await refusal(url, "ALTER TABLE users ADD COLUMN extra text")).toMatch(/must be owner/);
+  expect(await refusal(url, "TRUNCATE users")).toMatch(/permission denied/);
+  expect(await refusal(url, "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'")).toMatch(/permission denied/);
+}

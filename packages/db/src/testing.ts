@@ -1,10 +1,9 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { ownedName } from "@userstream/test-support";
 import { testServerUrl } from "./env";
 import { pgConfigFromUrl, quoteIdent, withDatabase } from "./pg-config";
 import { runPrismaCli } from "./prisma-cli";
+import { applyDatabaseRoles } from "./roles";
 
 /** A throw-away database with every committed migration applied. */
 export interface TestDatabase {
@@ -81,6 +80,10 @@ async function runOnServer(serverUrl: string, sql: string): Promise<void> {
 
 /** A throw-away database set up with `sql/roles.sql` and migrated as its migration role. */
 export interface TestDatabaseWithRoles {
+  /** postgresql:// URL of the database as the test server's superuser (who ran `sql/roles.sql`). */
+  adminUrl: string;
+  /** The two roles' names. */
+  roles: { migrator: string; app: string };
   /** postgresql:// URL of the database as the migration role (owns the schema). */
   migratorUrl: string;
   /** postgresql:// URL of the database as the services' role (rows only). */
@@ -88,8 +91,6 @@ export interface TestDatabaseWithRoles {
   /** Drops the database, then both roles (roles belong to the whole server). */
   drop(): Promise<void>;
 }
-
-const ROLES_SQL = fileURLToPath(new URL("../sql/roles.sql", import.meta.url));
 
 /** The same URL, logging in as another user (trust authentication on the test server: no password). */
 function asUser(url: string, user: string): string {
@@ -107,9 +108,6 @@ function asUser(url: string, user: string): string {
 export async function createTestDatabaseWithRoles(prefix = "userstream_test_roles"): Promise<TestDatabaseWithRoles> {
   const migrator = ownedName("userstream_test_migrator");
   const app = ownedName("userstream_test_app");
-  const script = readFileSync(ROLES_SQL, "utf8")
-    .replace(/\buserstream_migrator\b/g, migrator)
-    .replace(/\buserstream_app\b/g, app);
 
   // Empty, not copied from the template: the migrator must create (and own) everything itself.
   const database = await createEmptyDatabase(prefix);
@@ -118,11 +116,11 @@ export async function createTestDatabaseWithRoles(prefix = "userstream_test_role
     await runOnServer(testServerUrl(), `DROP ROLE IF EXISTS ${quoteIdent(app)}, ${quoteIdent(migrator)}`);
   };
   try {
-    await runOnServer(database.url, script);
+    await applyDatabaseRoles(database.url, { migrator: { name: migrator }, app: { name: app } });
     const migratorUrl = asUser(database.url, migrator);
     const migrate = await runPrismaCli(["migrate", "deploy"], migratorUrl);
     if (migrate.code !== 0) throw new Error(`prisma migrate deploy failed (exit ${migrate.code}):\n${migrate.stdout}${migrate.stderr}`);
-    return { migratorUrl, appUrl: asUser(database.url, app), drop };
+    return { adminUrl: database.url, roles: { migrator, app }, migratorUrl, appUrl: asUser(database.url, app), drop };
   } catch (error) {
     await drop();
     throw error;

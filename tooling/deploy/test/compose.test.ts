@@ -1,8 +1,10 @@
 import { execFile, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 const run = promisify(execFile);
@@ -10,26 +12,53 @@ const run = promisify(execFile);
 const compose = spawnSync("docker-compose", ["version"]).status === 0 ? ["docker-compose"] : ["docker", "compose"];
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
+/** The operator's secret files: one per Docker secret of compose.prod.yml, named by its variable. */
+const secretsDir = mkdtempSync(join(tmpdir(), "userstream-compose-secrets-"));
+afterAll(() => rmSync(secretsDir, { recursive: true, force: true }));
+const SECRET_FILES = Object.fromEntries(
+  [
+    "POSTGRES_PASSWORD",
+    "DATABASE_ADMIN_URL",
+    "MIGRATOR_DATABASE_URL",
+    "DATABASE_URL",
+    "RABBITMQ_PASSWORD",
+    "AMQP_URL",
+    "SESSION_SECRET",
+    "CONFIRMATION_TOKEN_SECRET",
+    "ADMIN_PASSWORD_HASH",
+    "SMTP_URL",
+  ].map((name) => {
+    const path = join(secretsDir, name.toLowerCase());
+    writeFileSync(path, `${name.toLowerCase()} from the operator\n`);
+    return [`${name}_FILE`, path];
+  }),
+);
+
 /** The values a production deployment must provide (compose.prod.yml refuses to start without them). */
-const PRODUCTION_ENV = {
+const PRODUCTION_ENV: Record<string, string> = {
   POSTGRES_USER: "us_prod",
-  POSTGRES_PASSWORD: "pg-secret-from-the-operator",
   RABBITMQ_USER: "us_broker",
-  RABBITMQ_PASSWORD: "mq-secret-from-the-operator",
   APP_URL: "https://userstream.example.com",
-  CONFIRMATION_TOKEN_SECRET: "confirmation-secret-from-the-operator-0123456789",
   ADMIN_EMAIL: "ops@example.com",
-  ADMIN_PASSWORD_HASH: "scrypt:32768:8:3:c2FsdA:aGFzaA",
-  SESSION_SECRET: "session-secret-from-the-operator-0123456789",
   EMAIL_PROVIDER: "smtp",
-  SMTP_URL: "smtps://mailer:pw@smtp.example.com:465",
   EMAIL_FROM: "UserStream <welcome@example.com>",
+  ...SECRET_FILES,
+  // SMTP is the provider: no Resend key.
+  RESEND_API_KEY_FILE: "/dev/null",
 };
 const COMBINATIONS = {
-  development: { files: ["docker-compose.yml"], env: {} },
+  // `docker compose up`: docker-compose.yml and docker-compose.override.yml, read by default.
+  development: { files: [], env: {} },
   production: { files: ["docker-compose.yml", "compose.prod.yml"], env: PRODUCTION_ENV },
   "production with the dev profile": { files: ["docker-compose.yml", "compose.prod.yml"], env: PRODUCTION_ENV, profile: "dev" },
 };
+
+/** What the services are, and what the migrate service is: roles.sql's two roles. */
+const APP_ROLE = "userstream_app";
+const MIGRATOR_ROLE = "userstream_migrator";
+const APP_SERVICES = ["web", "api", "receiver", "sender", "reporter"];
+/** Variables that hold a secret: in production never a value, only a file. */
+const SECRET_VARIABLES = /^(DATABASE_URL|DATABASE_ADMIN_URL|DATABASE_APP_URL|AMQP_URL|SESSION_SECRET|CONFIRMATION_TOKEN_SECRET|ADMIN_PASSWORD_HASH|SMTP_URL|RESEND_API_KEY|RABBITMQ_MANAGEMENT_PASSWORD|POSTGRES_PASSWORD|RABBITMQ_DEFAULT_PASS)$/;
 
 interface Port {
   host?: string;
@@ -48,16 +77,19 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   profiles?: string[];
   container_name?: string;
+  secrets?: { source: string }[];
+  entrypoint?: string[];
 }
 interface Compose {
   services: Record<string, Service>;
+  secrets?: Record<string, { file: string }>;
   volumes: Record<string, unknown>;
   networks: Record<string, { name?: string }>;
 }
 
 /** The user's environment minus anything compose would interpolate, plus `extra`. */
 function composeEnv(extra: Record<string, string>) {
-  const names = /^(POSTGRES|RABBITMQ|APP_URL|CONFIRMATION|ADMIN|SESSION|EMAIL|SMTP|RESEND|REPORT|LOG_LEVEL|COMPOSE)/;
+  const names = /^(POSTGRES|RABBITMQ|APP_URL|CONFIRMATION|ADMIN|SESSION|EMAIL|SMTP|RESEND|REPORT|LOG_LEVEL|COMPOSE|DATABASE|MIGRATOR|AMQP|TRUSTED)/;
   const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !names.test(name)));
   return { ...base, ...extra };
 }
@@ -118,7 +150,7 @@ describe("the compose deployment", () => {
     expect(dev.services.migrate?.build?.target).toBe("migrate");
   });
 
-  it("publishes the seed's ports; the scaled receiver and sender only on ephemeral host ports", () => {
+  it("in development publishes the seed's ports on the host's loopback; the scaled receiver and sender on ephemeral ports", () => {
     const published = (name: string) => ports(dev.services[name] ?? {}).map((port) => `${port.published ?? "-"}:${port.target}`);
     expect(published("web")).toEqual(["3000:3000"]);
     expect(published("api")).toEqual(["8083:8083"]);
@@ -135,6 +167,21 @@ describe("the compose deployment", () => {
       for (const port of ports(service)) expect(`${name} ${port.host}`).toBe(`${name} 127.0.0.1`);
     }
     for (const name of ["web", "api", "sender"]) expect(dev.services[name]?.environment?.USERSTREAM_LOCAL_TRIAL).toBe("1");
+  });
+
+  it("in production publishes the web and the API on loopback only, for the reverse proxy; no database, broker or metrics port", () => {
+    const published = Object.entries(prod.services)
+      .filter(([, service]) => !service.profiles?.includes("dev"))
+      .flatMap(([name, service]) => ports(service).map((port) => `${name} ${port.host}:${port.published}:${port.target}`));
+    expect(published.sort()).toEqual(["api 127.0.0.1:8083:8083", "web 127.0.0.1:3000:3000"]);
+    // The forwarded client address is believed from the proxies named, never by counting hops.
+    for (const config of [dev, prod]) {
+      for (const name of ["web", "api"]) {
+        expect(config.services[name]?.environment, name).toHaveProperty("TRUSTED_PROXIES");
+        expect(config.services[name]?.environment, name).not.toHaveProperty("TRUSTED_PROXY_HOPS");
+      }
+    }
+    expect(prod.services.web?.environment?.TRUSTED_PROXIES).toBe("");
   });
 
   it("keeps data in the three named volumes", () => {
@@ -177,22 +224,59 @@ describe("the compose deployment", () => {
       expect(rabbit.RABBITMQ_DEFAULT_USER).not.toBe("guest");
       expect(rabbit.RABBITMQ_DEFAULT_PASS).not.toBe("guest");
       expect(config.services.postgres?.environment?.POSTGRES_USER).not.toBe("postgres");
-      expect(config.services.postgres?.environment?.POSTGRES_PASSWORD).not.toMatch(/^(postgres|password)?$/);
+      expect(config.services.postgres?.environment?.POSTGRES_PASSWORD).not.toMatch(/^(postgres|password)$/);
       for (const [name, service] of Object.entries(config.services)) {
         const env = service.environment ?? {};
         if (env.AMQP_URL) expect(new URL(env.AMQP_URL).username, name).toBe(rabbit.RABBITMQ_DEFAULT_USER);
-        if (env.DATABASE_URL) expect(new URL(env.DATABASE_URL).username, name).toBe(config.services.postgres?.environment?.POSTGRES_USER);
       }
     }
+    expect(dev.services.postgres?.environment?.POSTGRES_PASSWORD).not.toBe("");
   });
 
-  it("in production takes every secret from the operator and runs no mail catcher", () => {
+  it("runs the services as the row-only role and migrations as the schema's owner, both made by the migrate service", () => {
+    // The two roles packages/db/sql/roles.sql creates.
+    const script = readFileSync(`${root}packages/db/sql/roles.sql`, "utf8");
+    expect([...script.matchAll(/CREATE ROLE (\w+)/g)].map((match) => match[1])).toEqual([MIGRATOR_ROLE, APP_ROLE]);
+
+    const user = (url: string | undefined) => new URL(url ?? "").username;
+    for (const name of APP_SERVICES) expect(user(dev.services[name]?.environment?.DATABASE_URL), name).toBe(APP_ROLE);
+    const migrate = dev.services.migrate?.environment ?? {};
+    expect(user(migrate.DATABASE_URL)).toBe(MIGRATOR_ROLE);
+    // The superuser made by the postgres image creates the roles and sets their passwords: the app's from the services' URL.
+    expect(user(migrate.DATABASE_ADMIN_URL)).toBe(dev.services.postgres?.environment?.POSTGRES_USER);
+    expect(migrate.DATABASE_APP_URL).toBe(dev.services.web?.environment?.DATABASE_URL);
+    expect(new URL(migrate.DATABASE_APP_URL ?? "").password).not.toBe(new URL(migrate.DATABASE_ADMIN_URL ?? "").password);
+
+    // Production: the same, each URL a secret of the operator's.
+    for (const name of APP_SERVICES) expect(secretFile(prod, name, "DATABASE_URL"), name).toBe(PRODUCTION_ENV.DATABASE_URL_FILE);
+    expect(secretFile(prod, "migrate", "DATABASE_URL")).toBe(PRODUCTION_ENV.MIGRATOR_DATABASE_URL_FILE);
+    expect(secretFile(prod, "migrate", "DATABASE_ADMIN_URL")).toBe(PRODUCTION_ENV.DATABASE_ADMIN_URL_FILE);
+    expect(secretFile(prod, "migrate", "DATABASE_APP_URL")).toBe(PRODUCTION_ENV.DATABASE_URL_FILE);
+    expect(secretFile(prod, "postgres", "POSTGRES_PASSWORD")).toBe(PRODUCTION_ENV.POSTGRES_PASSWORD_FILE);
+  });
+
+  it("in production hands every secret over as a Docker secret file, and runs no mail catcher", () => {
+    for (const [name, service] of Object.entries(prod.services)) {
+      for (const [variable, value] of Object.entries(service.environment ?? {})) {
+        // A secret's variable is cleared; its NAME_FILE is a secret mounted into this service.
+        if (SECRET_VARIABLES.test(variable)) expect(`${name} ${variable}=${value}`).toBe(`${name} ${variable}=`);
+        if (variable.endsWith("_FILE")) expect(secretFile(prod, name, variable.slice(0, -"_FILE".length)), `${name} ${variable}`).toBeDefined();
+      }
+    }
+    const web = { SESSION_SECRET: "SESSION_SECRET", CONFIRMATION_TOKEN_SECRET: "CONFIRMATION_TOKEN_SECRET", ADMIN_PASSWORD_HASH: "ADMIN_PASSWORD_HASH", AMQP_URL: "AMQP_URL", RABBITMQ_MANAGEMENT_PASSWORD: "RABBITMQ_PASSWORD" };
+    for (const name of ["web", "api"]) {
+      for (const [variable, secret] of Object.entries(web)) expect(secretFile(prod, name, variable), `${name} ${variable}`).toBe(PRODUCTION_ENV[`${secret}_FILE`]);
+    }
+    expect(secretFile(prod, "sender", "SMTP_URL")).toBe(PRODUCTION_ENV.SMTP_URL_FILE);
+    expect(secretFile(prod, "sender", "RESEND_API_KEY")).toBe("/dev/null");
+    expect(secretFile(prod, "sender", "CONFIRMATION_TOKEN_SECRET")).toBe(PRODUCTION_ENV.CONFIRMATION_TOKEN_SECRET_FILE);
+    // RabbitMQ's image reads no _FILE variable: its entry point reads the secret.
+    expect(prod.services.rabbitmq?.entrypoint?.join(" ")).toMatch(/RABBITMQ_DEFAULT_PASS="\$+\(cat \/run\/secrets\/rabbitmq_password\)" exec docker-entrypoint.sh rabbitmq-server/);
+    expect(prod.secrets?.rabbitmq_password?.file).toBe(PRODUCTION_ENV.RABBITMQ_PASSWORD_FILE);
+
     const values = Object.values(prod.services).flatMap((service) => Object.values(service.environment ?? {}));
     // No development value left anywhere.
     expect(values.filter((value) => /development|dev-password|userstream\.local/.test(String(value)))).toEqual([]);
-    expect(prod.services.web?.environment?.SESSION_SECRET).toBe(PRODUCTION_ENV.SESSION_SECRET);
-    expect(prod.services.sender?.environment?.SMTP_URL).toBe(PRODUCTION_ENV.SMTP_URL);
-    expect(new URL(prod.services.receiver?.environment?.DATABASE_URL ?? "").password).toBe(PRODUCTION_ENV.POSTGRES_PASSWORD);
     expect(prod.services.mailpit?.profiles).toEqual(["dev"]);
     expect(dev.services.mailpit?.profiles).toBeUndefined();
     // Not the local trial: the processes themselves refuse the published secrets too.
@@ -202,8 +286,34 @@ describe("the compose deployment", () => {
     expect(prod.services.sender?.environment?.SMTP_ALLOW_PLAINTEXT).toBe("false");
   });
 
-  it("in production refuses to start without a secret, naming it", async () => {
-    const { SESSION_SECRET: _, ...withoutSession } = PRODUCTION_ENV;
-    await expect(composeConfig(COMBINATIONS.production.files, withoutSession, undefined, true)).rejects.toThrow(/set SESSION_SECRET/);
+  it("calls the management API without credentials in its URL", () => {
+    for (const config of [dev, prod]) {
+      for (const name of ["web", "api"]) {
+        const env = config.services[name]?.environment ?? {};
+        const url = new URL(env.RABBITMQ_MANAGEMENT_URL ?? "");
+        expect(`${url.username}:${url.password}`).toBe(":");
+        expect(env.RABBITMQ_MANAGEMENT_USER).toBe(config.services.rabbitmq?.environment?.RABBITMQ_DEFAULT_USER);
+      }
+    }
+    expect(dev.services.web?.environment?.RABBITMQ_MANAGEMENT_PASSWORD).toBe(dev.services.rabbitmq?.environment?.RABBITMQ_DEFAULT_PASS);
+  });
+
+  it("in production refuses to start without any one secret, naming it; and passes with all of them", async () => {
+    for (const variable of [...Object.keys(SECRET_FILES), "RESEND_API_KEY_FILE"]) {
+      const { [variable]: _, ...without } = PRODUCTION_ENV;
+      await expect(composeConfig(COMBINATIONS.production.files, without, undefined, true), variable).rejects.toThrow(new RegExp(`set ${variable}`));
+    }
+    await expect(composeConfig(COMBINATIONS.production.files, PRODUCTION_ENV, undefined, true)).resolves.toBeDefined();
   });
 });
+
+/**
+ * The host file behind `service`'s `NAME_FILE`: the variable names /run/secrets/<secret>, a secret
+ * mounted into the service, whose top-level `file` is the operator's. Undefined when any link is missing.
+ */
+function secretFile(config: Compose, service: string, name: string): string | undefined {
+  const path = config.services[service]?.environment?.[`${name}_FILE`];
+  const secret = /^\/run\/secrets\/(\w+)$/.exec(path ?? "")?.[1];
+  if (!secret || !config.services[service]?.secrets?.some((mounted) => mounted.source === secret)) return undefined;
+  return config.secrets?.[secret]?.file;
+}

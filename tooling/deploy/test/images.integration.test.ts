@@ -2,30 +2,31 @@
  * The Docker images' steps, run outside Docker (there is no engine here): the web's runtime stage
  * is the standalone folder copied on its own, the web's api stage and the workers' runtime stage
  * are the sources with production dependencies only, and the migrate stage's command. Each must start and work against
- * the real PostgreSQL and RabbitMQ.
+ * the real PostgreSQL and RabbitMQ, connected as the row-only app role of packages/db/sql/roles.sql
+ * as the compose files connect them, with the secrets given as files (`NAME_FILE`, Docker secrets).
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
+import { createTestDatabaseWithRoles, type TestDatabaseWithRoles } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";
-import { onFreePort, onFreePorts } from "@userstream/test-support";
+import { onFreePort, onFreePorts, ownedName } from "@userstream/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
-let database: TestDatabase;
+let database: TestDatabaseWithRoles;
 let vhost: Awaited<ReturnType<typeof createTestVhost>>;
 const children: ChildProcess[] = [];
 const folders: string[] = [];
 
 beforeAll(async () => {
-  [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost("userstream-images-test")]);
+  [database, vhost] = await Promise.all([createTestDatabaseWithRoles("userstream_images_test"), createTestVhost("userstream-images-test")]);
 });
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
@@ -38,6 +39,18 @@ function tempFolder(prefix: string) {
   const folder = mkdtempSync(join(tmpdir(), prefix));
   folders.push(folder);
   return folder;
+}
+
+/** Each value written to a file of its own, as Docker secrets are: `{ NAME_FILE: path }`. */
+function secretFiles(values: Record<string, string>): Record<string, string> {
+  const folder = tempFolder("userstream-image-secrets-");
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => {
+      const path = join(folder, name.toLowerCase());
+      writeFileSync(path, `${value}\n`, { mode: 0o400 });
+      return [`${name}_FILE`, path];
+    }),
+  );
 }
 
 /** Starts a process as the image would; its output is kept for the failure message. */
@@ -103,6 +116,17 @@ function productionSources(): Promise<string> {
   return productionInstall;
 }
 
+/** The rows of one statement, on a connection of its own. */
+async function sql(url: string, statement: string): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(statement)).rows as Record<string, unknown>[];
+  } finally {
+    await client.end();
+  }
+}
+
 /** The JSON-array command of a Dockerfile instruction (HEALTHCHECK … CMD [...] or CMD [...]) in a stage. */
 function dockerCommand(dockerfile: string, stage: string, instruction: "CMD" | "HEALTHCHECK"): string[] {
   const text = readFileSync(join(root, dockerfile), "utf8").replaceAll("\\\n", " ");
@@ -134,7 +158,7 @@ describe("the web image's runtime stage", () => {
     const env = {
       NODE_ENV: "production",
       HOSTNAME: "127.0.0.1",
-      DATABASE_URL: database.url,
+      DATABASE_URL: database.appUrl,
       AMQP_URL: vhost.url,
       REPORTS_DIR: tempFolder("userstream-web-image-reports-"),
       ...WEB_SECRETS,
@@ -172,11 +196,10 @@ describe("the web image's api stage", () => {
     // api-deps: COPY . . and RUN pnpm install --frozen-lockfile --offline --prod --filter "@userstream/web..."
     const app = await productionSources();
     expect(existsSync(join(app, "node_modules/.pnpm/node_modules/vitest"))).toBe(false);
+    // As compose.prod.yml hands them over: every secret in a file.
     const env = {
       NODE_ENV: "production",
-      DATABASE_URL: database.url,
-      AMQP_URL: vhost.url,
-      ...WEB_SECRETS,
+      ...secretFiles({ DATABASE_URL: database.appUrl, AMQP_URL: vhost.url, ...WEB_SECRETS }),
     };
     const [command, ...args] = dockerCommand("apps/web/Dockerfile", "api", "CMD");
     expect(command).toBe("node");
@@ -223,7 +246,7 @@ describe("the workers image", () => {
     // migrate-deps: RUN pnpm install --frozen-lockfile --offline --filter "@userstream/db..."
     const app = await sourcesInstalled("userstream-migrate-image-", ["--filter", "@userstream/db..."]);
     expect(existsSync(join(app, "apps/web/node_modules"))).toBe(false);
-    const url = new URL(database.url);
+    const url = new URL(database.adminUrl);
     url.pathname = `/${url.pathname.slice(1)}_migrate`;
     const [shell, flag, script] = dockerCommand("apps/workers/Dockerfile", "migrate", "CMD");
     try {
@@ -232,18 +255,52 @@ describe("the workers image", () => {
         env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATABASE_URL: url.toString(), CHECKPOINT_DISABLE: "1" },
       });
       expect(result.stdout).toMatch(/Created database|applied/i);
-      const client = new pg.Client({ connectionString: url.toString() });
-      await client.connect();
-      const tables = await client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
-      await client.end();
-      expect(tables.rows.map((row: { tablename: string }) => row.tablename)).toEqual(
+      const tables = await sql(url.toString(), "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
+      expect(tables.map((row) => row.tablename)).toEqual(
         expect.arrayContaining(["notification_logs", "registrations", "report_logs", "users"]),
       );
     } finally {
-      const admin = new pg.Client({ connectionString: database.url });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${url.pathname.slice(1)}" WITH (FORCE)`);
-      await admin.end();
+      await sql(database.adminUrl, `DROP DATABASE IF EXISTS "${url.pathname.slice(1)}" WITH (FORCE)`);
+    }
+  });
+
+  it("migrate stage, as the compose files run it: makes the roles, migrates as the owner, and rotates the app role's password", async () => {
+    const app = await sourcesInstalled("userstream-migrate-roles-image-", ["--filter", "@userstream/db..."]);
+    const name = ownedName("userstream_images_migrate");
+    const [migrator, appRole] = [ownedName("userstream_test_migrator"), ownedName("userstream_test_app")];
+    const as = (user: string, password = "") => {
+      const url = new URL(database.adminUrl);
+      Object.assign(url, { pathname: `/${name}`, username: user, password });
+      return url.toString();
+    };
+    const [shell, flag, script] = dockerCommand("apps/workers/Dockerfile", "migrate", "CMD");
+    const migrate = (appPassword: string) =>
+      run(shell ?? "sh", [flag ?? "-c", script ?? ""], {
+        cwd: join(app, "packages/db"),
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: process.env.HOME ?? "",
+          CHECKPOINT_DISABLE: "1",
+          // compose.prod.yml's migrate service: three secrets.
+          ...secretFiles({ DATABASE_ADMIN_URL: as(new URL(database.adminUrl).username), DATABASE_URL: as(migrator, "migrator-password"), DATABASE_APP_URL: as(appRole, appPassword) }),
+        },
+      });
+    const appPassword = async () => (await sql(database.adminUrl, `SELECT rolpassword FROM pg_authid WHERE rolname = '${appRole}'`))[0]?.rolpassword;
+    try {
+      expect((await migrate("first-app-password")).stdout).toMatch(new RegExp(`Created database ${name}[\\s\\S]*Roles ${migrator} \\(owner\\) and ${appRole} \\(rows only\\)`));
+      expect(await sql(as(migrator), "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ tableowner: migrator }]);
+      // The services' role: rows yes, schema no.
+      await sql(as(appRole), "INSERT INTO report_logs (kind, trigger, status) VALUES ('users', 'manual', 'queued')");
+      await expect(sql(as(appRole), "DROP TABLE users")).rejects.toThrow(/must be owner/);
+      const first = await appPassword();
+      expect(first).toMatch(/^SCRAM-SHA-256\$/);
+
+      // Run again with a new password in the app's URL: nothing to migrate, the password rotated.
+      expect((await migrate("rotated-app-password")).stdout).toMatch(/up to date/);
+      expect(await appPassword()).not.toBe(first);
+    } finally {
+      await sql(database.adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await sql(database.adminUrl, `DROP ROLE IF EXISTS "${appRole}", "${migrator}"`);
     }
   });
 
@@ -253,21 +310,26 @@ describe("the workers image", () => {
     expect(existsSync(join(app, "node_modules/.pnpm/node_modules/vitest"))).toBe(false);
 
     const workers = join(app, "apps/workers");
+    const secrets = secretFiles({
+      DATABASE_URL: database.appUrl,
+      AMQP_URL: vhost.url,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      CONFIRMATION_TOKEN_SECRET: WEB_SECRETS.CONFIRMATION_TOKEN_SECRET,
+    });
     const healthcheck = dockerCommand("apps/workers/Dockerfile", "runtime", "HEALTHCHECK");
     for (const role of ["receiver", "sender", "reporter"]) {
       const reportsDir = tempFolder("userstream-workers-image-reports-");
       const roleEnv = (port: string) => ({
         NODE_ENV: "production",
-        DATABASE_URL: database.url,
-        AMQP_URL: vhost.url,
+        ...secrets,
         LOG_LEVEL: "warn",
         RECEIVER_PORT: role === "receiver" ? port : "1",
         SENDER_PORT: role === "sender" ? port : "1",
         REPORTER_PORT: role === "reporter" ? port : "1",
         REPORTS_DIR: reportsDir,
         REPORT_CRON: "off",
-        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-        CONFIRMATION_TOKEN_SECRET: WEB_SECRETS.CONFIRMATION_TOKEN_SECRET,
+        // An empty file leaves the variable unset, as /dev/null does for Resend's key in compose.prod.yml.
+        RESEND_API_KEY_FILE: "/dev/null",
       });
       const worker = await startOnFreePort(
         (port) => start("sh", ["docker/entrypoint.sh", role], workers, roleEnv(port)),

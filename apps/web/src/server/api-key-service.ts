@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { PrismaClient } from "@userstream/db";
+import type { Prisma, PrismaClient } from "@userstream/db";
 import { z } from "zod";
+import { API_KEY_SCOPES, MAX_API_KEY_DAYS, type ApiKeyScope } from "../lib/api-keys";
 
 /** Every key starts with this, so a leaked one is easy to recognise (and to search for in code). */
 const KEY_PREFIX = "usk_";
@@ -20,14 +21,35 @@ export const ApiKeyNameSchema = z
   .max(100, "Name must be at most 100 characters")
   .refine((name) => !CONTROL_PATTERN.test(name), "Name must not contain control characters");
 
-export const CreateApiKeyInputSchema = z.object({ name: ApiKeyNameSchema });
+/** What a key may do with the users: `read` (list, get one), `write` (rename), `delete`. */
+export const ApiKeyScopeSchema = z.enum(API_KEY_SCOPES, { error: "Scopes are read, write and delete" });
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const CreateApiKeyInputSchema = z.object({
+  name: ApiKeyNameSchema,
+  /** At least one; kept in the order of API_KEY_SCOPES, each once. */
+  scopes: z
+    .array(ApiKeyScopeSchema, { error: "Choose at least one scope" })
+    .min(1, "Choose at least one scope")
+    .transform((scopes) => API_KEY_SCOPES.filter((scope) => scopes.includes(scope))),
+  /** Days from now until the key is refused; null or absent: it never expires. */
+  expiresInDays: z
+    .number({ error: "Expiry must be a number of days" })
+    .int("Expiry must be a whole number of days")
+    .min(1, "Expiry must be at least 1 day")
+    .max(MAX_API_KEY_DAYS, `Expiry must be at most ${MAX_API_KEY_DAYS} days`)
+    .nullish(),
+});
+export type CreateApiKeyInput = z.input<typeof CreateApiKeyInputSchema>;
 
 export const ApiKeySchema = z.object({
   id: z.uuid(),
   name: z.string(),
   prefix: z.string(),
+  scopes: z.array(ApiKeyScopeSchema),
   createdBy: z.string(),
   createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime().nullable(),
   lastUsedAt: z.iso.datetime().nullable(),
   revokedAt: z.iso.datetime().nullable(),
 });
@@ -37,20 +59,23 @@ export interface ApiKeyDeps {
   db: Pick<PrismaClient, "apiKey">;
 }
 
-const API_KEY_FIELDS = { id: true, name: true, prefix: true, createdBy: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
+const API_KEY_FIELDS = {
+  id: true,
+  name: true,
+  prefix: true,
+  scopes: true,
+  createdBy: true,
+  createdAt: true,
+  expiresAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+} as const;
 
-function toApiKey(row: {
-  id: string;
-  name: string;
-  prefix: string;
-  createdBy: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-}): ApiKey {
+function toApiKey(row: Prisma.ApiKeyGetPayload<{ select: typeof API_KEY_FIELDS }>): ApiKey {
   return {
     ...row,
     createdAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
   };
@@ -62,18 +87,20 @@ export function hashApiKey(key: string): string {
 }
 
 /**
- * Makes a key for `name`, recorded as created by `createdBy` (the admin's email). The returned
- * `secret` is the only copy of the key: only its hash is stored.
+ * Makes a key for `name` with its scopes and expiry, recorded as created by `createdBy` (the
+ * admin's email). The returned `secret` is the only copy of the key: only its hash is stored.
  */
 export async function createApiKey(
-  input: { name: string },
+  input: CreateApiKeyInput,
   createdBy: string,
   { db }: ApiKeyDeps,
+  now = new Date(),
 ): Promise<{ apiKey: ApiKey; secret: string }> {
-  const { name } = CreateApiKeyInputSchema.parse(input);
+  const { name, scopes, expiresInDays } = CreateApiKeyInputSchema.parse(input);
   const secret = `${KEY_PREFIX}${randomBytes(32).toString("base64url")}`;
+  const expiresAt = expiresInDays ? new Date(now.getTime() + expiresInDays * DAY_MS) : null;
   const row = await db.apiKey.create({
-    data: { name, prefix: secret.slice(0, SHOWN_PREFIX_LENGTH), keyHash: hashApiKey(secret), createdBy },
+    data: { name, prefix: secret.slice(0, SHOWN_PREFIX_LENGTH), keyHash: hashApiKey(secret), createdBy, scopes, expiresAt },
     select: API_KEY_FIELDS,
   });
   return { apiKey: toApiKey(row), secret };
@@ -96,8 +123,8 @@ export async function revokeApiKey(id: string, { db }: ApiKeyDeps): Promise<ApiK
 }
 
 export type ApiKeyCheck =
-  | { ok: true; apiKey: { id: string; name: string } }
-  | { ok: false; reason: "missing" | "invalid" | "revoked" };
+  | { ok: true; apiKey: { id: string; name: string; scopes: ApiKeyScope[] } }
+  | { ok: false; reason: "missing" | "invalid" | "revoked" | "expired" };
 
 /** The key in an `Authorization: Bearer <key>` header; undefined when there is no such header. */
 export function bearerToken(authorization: string | null): string | undefined {
@@ -106,10 +133,11 @@ export function bearerToken(authorization: string | null): string | undefined {
 }
 
 /**
- * Checks the key a request's `Authorization` header carries and, when it is valid (known and not
- * revoked), records the time it was used, in the same statement. `missing` also covers a header
- * of another scheme (`Basic …`); a key not even shaped like one of ours is refused without asking
- * the database.
+ * Checks the key a request's `Authorization` header carries and, when it is valid (known, not
+ * revoked, not expired), records the time it was used, in the same statement; the answer holds its
+ * scopes, for the procedure to check. `missing` also covers a header of another scheme (`Basic
+ * …`); a key not even shaped like one of ours is refused without asking the database. A key both
+ * revoked and expired is told it was revoked.
  */
 export async function authenticateApiKey(authorization: string | null, { db }: ApiKeyDeps, now = new Date()): Promise<ApiKeyCheck> {
   const key = bearerToken(authorization);
@@ -117,11 +145,12 @@ export async function authenticateApiKey(authorization: string | null, { db }: A
   if (!KEY_PATTERN.test(key)) return { ok: false, reason: "invalid" };
   const keyHash = hashApiKey(key);
   const [used] = await db.apiKey.updateManyAndReturn({
-    where: { keyHash, revokedAt: null },
+    where: { keyHash, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
     data: { lastUsedAt: now },
-    select: { id: true, name: true },
+    select: { id: true, name: true, scopes: true },
   });
   if (used) return { ok: true, apiKey: used };
   const known = await db.apiKey.findUnique({ where: { keyHash }, select: { revokedAt: true } });
-  return { ok: false, reason: known ? "revoked" : "invalid" };
+  if (!known) return { ok: false, reason: "invalid" };
+  return { ok: false, reason: known.revokedAt ? "revoked" : "expired" };
 }

@@ -5,6 +5,7 @@ import { createPublisher, type Publisher } from "@userstream/messaging";
 import { createTestVhost } from "@userstream/messaging/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actOnEmail, listEmails } from "./admin/email-log-service";
+import { authenticateApiKey, createApiKey } from "./api-key-service";
 import { getAdminOverview } from "./admin/overview-service";
 import { endAllAdminSessions, findAdminSession } from "./auth/admin-sessions";
 import { TEST_ADMIN_PASSWORD, testAdminAuth } from "./auth/testing";
@@ -34,7 +35,7 @@ describe("the web's services as the least-privilege app role", () => {
     await Promise.all([vhost?.drop(), database?.drop()]);
   });
 
-  it("reads users and progress, confirms an email, signs in with failure limits and sessions, lists and resends emails, requests reports", async () => {
+  it("reads users and progress, confirms an email, signs in with failure limits and sessions, lists and resends emails, requests reports, checks API keys", async () => {
     const registrationId = crypto.randomUUID();
     const user = await db.user.create({ data: { registrationId, firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" } });
     await db.registration.create({ data: { id: registrationId, userId: user.id, outcome: "created" } });
@@ -70,5 +71,8 @@ describe("the web's services as the least-privilege app role", () => {
 
     await requestReport({ kind: "users", filters: {} }, "admin@example.com", { db, publisher });
     expect(await listReports({ db })).toHaveLength(1);
+
+    const { secret } = await createApiKey({ name: "crm", scopes: ["read"], expiresInDays: 30 }, "admin@example.com", { db });
+    expect(await authenticateApiKey(`Bearer ${secret}`, { db })).toMatchObject({ ok: true, apiKey: { name: "crm", scopes: ["read"] } });
   });
 });

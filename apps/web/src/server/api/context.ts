@@ -27,6 +27,7 @@ function limiterPerMinute(perMinute: () => number | "off"): () => RateLimiter | 
 
 const getRegistrationLimiter = limiterPerMinute(() => env.REGISTRATION_RATE_LIMIT);
 const getUsersListLimiter = limiterPerMinute(() => env.USERS_LIST_RATE_LIMIT);
+const getApiKeyLimiter = limiterPerMinute(() => env.API_KEY_RATE_LIMIT);
 
 /**
  * The app's context for one request: the shared, lazily connected db client and publisher, and the
@@ -43,6 +44,7 @@ export async function createTRPCContext(opts: { headers: Headers }): Promise<TRP
     appOrigin: new URL(env.APP_URL).origin,
     clientAddress: clientLimitKey(opts.headers, env.TRUSTED_PROXIES),
     registrationLimiter: getRegistrationLimiter(),
+    apiKeyLimiter: getApiKeyLimiter(),
     usersListLimiter: getUsersListLimiter(),
     logger: getLogger(),
     auditLog: getAuditLogger(),

@@ -73,9 +73,9 @@ export function createOpenApiDocument(appUrl: string): OpenApiDocument {
         else if (Number(status) >= 400) responses[status] = jsonResponse("Error", messageSchema);
       }
       if (operation.security) {
-        responses["401"] = jsonResponse("No API key, or one that is not valid or has been revoked", messageSchema);
-        // API keys grant everything the API offers: there is no 403.
-        delete responses["403"];
+        responses["401"] = jsonResponse("No API key, or one that is not valid, has been revoked or has expired", messageSchema);
+        responses["403"] = jsonResponse("The API key lacks the scope this operation needs (see its description)", messageSchema);
+        responses["429"] = jsonResponse("Too many requests with this API key in a minute; wait as long as `Retry-After` says", messageSchema);
       }
       if (procedure === "registration.submit") {
         responses["503"] = jsonResponse("The broker did not confirm the registration: see `outcome`", publishFailureSchema);

@@ -9,6 +9,7 @@ import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
 import type { PrismaClient } from "@userstream/db";
 import { PublishError, type Logger, type PublishOutcome, type Publisher } from "@userstream/messaging";
+import type { ApiKeyScope } from "~/lib/api-keys";
 import { authenticateApiKey } from "../api-key-service";
 import type { AdminSession } from "../auth/admin-auth";
 import { CROSS_SITE_MESSAGE, isCrossSiteRequest } from "../cross-site";
@@ -32,6 +33,8 @@ export interface TRPCContext {
   registrationLimiter?: RateLimiter | null;
   /** Pages of the public users directory per client address; absent or null means no limit. */
   usersListLimiter?: RateLimiter | null;
+  /** Requests per API key (`API_KEY_RATE_LIMIT`); absent or null means no limit. */
+  apiKeyLimiter?: RateLimiter | null;
   /** The app's logger (absent in tests that do not look at logs). */
   logger?: Pick<Logger, "info" | "error">;
   /** The audit trail of changes (`audit-log.ts`; absent in tests that do not look at it). */
@@ -95,12 +98,17 @@ export const TOO_MANY_USERS_LIST_REQUESTS_MESSAGE = "Too many searches from your
  */
 function rateLimitedProcedure(limiterOf: (ctx: TRPCContext) => RateLimiter | null | undefined, message: string) {
   return procedure.use(({ ctx, next }) => {
-    const decision = limiterOf(ctx)?.take(ctx.clientAddress ?? "unknown");
-    if (decision && !decision.allowed) {
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message, cause: new RateLimitedError(decision.retryAfterMs) });
-    }
+    refuseOverLimit(limiterOf(ctx), ctx.clientAddress ?? "unknown", message);
     return next();
   });
+}
+
+/** Throws TOO_MANY_REQUESTS (429 with Retry-After) when `limiter` refuses one more request for `key`. */
+function refuseOverLimit(limiter: RateLimiter | null | undefined, key: string, message: string): void {
+  const decision = limiter?.take(key);
+  if (decision && !decision.allowed) {
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message, cause: new RateLimitedError(decision.retryAfterMs) });
+  }
 }
 
 /** Registrations, limited per client address (`REGISTRATION_RATE_LIMIT`). */
@@ -114,15 +122,29 @@ export const API_KEY_MESSAGES = {
   missing: "Send an API key as `Authorization: Bearer <key>`.",
   invalid: "The API key is not valid.",
   revoked: "The API key has been revoked.",
+  expired: "The API key has expired.",
 } as const;
 
+export const TOO_MANY_API_KEY_REQUESTS_MESSAGE = "Too many requests with this API key. Wait as long as Retry-After says, then try again.";
+
+/** What a key without the scope a procedure needs is told. */
+export function missingScopeMessage(scope: ApiKeyScope): string {
+  return `This API key does not have the "${scope}" scope. An admin can create a key that has it at /admin/api-keys.`;
+}
+
 /**
- * Only a request carrying a valid API key (`Authorization: Bearer <key>`, created by an admin and
- * not revoked) may call it; the key's last-used time is recorded. For other services calling the
- * REST API; procedures see `ctx.apiKey` (id and name).
+ * Only a request carrying a valid API key (`Authorization: Bearer <key>`, created by an admin, not
+ * revoked, not expired) that has `scope` may call it; the key's last-used time is recorded. Each
+ * key is limited to API_KEY_RATE_LIMIT requests a minute. For other services calling the REST
+ * API; procedures see `ctx.apiKey` (id and name). Refused: 401 for the key itself, then 429 over
+ * the limit, then 403 without the scope.
  */
-export const apiKeyProcedure = procedure.use(async ({ ctx, next }) => {
-  const check = await authenticateApiKey(ctx.headers.get("authorization"), ctx);
-  if (!check.ok) throw new TRPCError({ code: "UNAUTHORIZED", message: API_KEY_MESSAGES[check.reason] });
-  return next({ ctx: { apiKey: check.apiKey } });
-});
+export function apiKeyProcedure(scope: ApiKeyScope) {
+  return procedure.use(async ({ ctx, next }) => {
+    const check = await authenticateApiKey(ctx.headers.get("authorization"), ctx);
+    if (!check.ok) throw new TRPCError({ code: "UNAUTHORIZED", message: API_KEY_MESSAGES[check.reason] });
+    refuseOverLimit(ctx.apiKeyLimiter, check.apiKey.id, TOO_MANY_API_KEY_REQUESTS_MESSAGE);
+    if (!check.apiKey.scopes.includes(scope)) throw new TRPCError({ code: "FORBIDDEN", message: missingScopeMessage(scope) });
+    return next({ ctx: { apiKey: { id: check.apiKey.id, name: check.apiKey.name } } });
+  });
+}

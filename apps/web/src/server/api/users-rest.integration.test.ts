@@ -1,12 +1,15 @@
-import { SEARCH_WORD_TOO_SHORT_MESSAGE } from "@userstream/contracts";
+import { SEARCH_WORD_TOO_SHORT_MESSAGE, fieldErrors } from "@userstream/contracts";
 import type { PrismaClient } from "@userstream/db";
+import type { TRPCError } from "@trpc/server";
+import type { ZodError } from "zod";
 import type { Publisher } from "@userstream/messaging";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AdminSession } from "../auth/admin-auth";
 import { handleRestRequest } from "./rest-handler";
 import { createCaller } from "./root";
 import { usersTestDatabase } from "./testing";
-import { API_KEY_MESSAGES } from "./trpc";
+import { API_KEY_SCOPES, type ApiKeyScope } from "~/lib/api-keys";
+import { API_KEY_MESSAGES, missingScopeMessage } from "./trpc";
 
 const ORIGIN = "http://127.0.0.1:3000";
 const ADMIN: AdminSession = { email: "admin@example.com", expiresAt: Date.now() + 3_600_000 };
@@ -20,6 +23,9 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
   });
 
   const admin = () => createCaller({ headers: new Headers(), db, publisher, adminSession: ADMIN });
+  /** A key made on the admin page, with every scope unless told. */
+  const createKey = (name: string, scopes: ApiKeyScope[] = [...API_KEY_SCOPES], expiresInDays?: number) =>
+    admin().apiKeys.create({ name, scopes, expiresInDays });
 
   /**
    * A request to /api/v1 as the route handler makes it. `adminSession` stands for a signed-in
@@ -50,11 +56,13 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
     return db.user.findMany({ orderBy: { createdAt: "asc" } });
   }
 
-  it("answers 401 with a clear JSON error for a missing, malformed, wrong or revoked key, and changes nothing", async () => {
+  it("answers 401 with a clear JSON error for a missing, malformed, wrong, revoked or expired key, and changes nothing", async () => {
     const [anna] = await createUsers("Anna");
-    const { apiKey, secret } = await admin().apiKeys.create({ name: "crm sync" });
-    const revoked = await admin().apiKeys.create({ name: "old crm" });
+    const { apiKey, secret } = await createKey("crm sync");
+    const revoked = await createKey("old crm");
     await admin().apiKeys.revoke({ id: revoked.apiKey.id });
+    const expired = await createKey("last year's crm", [...API_KEY_SCOPES], 1);
+    await db.apiKey.update({ where: { id: expired.apiKey.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     const wrong = `usk_${"A".repeat(43)}`;
 
     const cases: [string, RequestInit & { key?: string }, string][] = [
@@ -65,6 +73,7 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
       ["a wrong key", { key: wrong }, API_KEY_MESSAGES.invalid],
       ["a key with one character changed", { key: `${secret.slice(0, -1)}${secret.endsWith("A") ? "B" : "A"}` }, API_KEY_MESSAGES.invalid],
       ["a revoked key", { key: revoked.secret }, API_KEY_MESSAGES.revoked],
+      ["an expired key", { key: expired.secret }, "The API key has expired."],
     ];
     const before = await db.user.findMany();
     for (const [what, init, message] of cases) {
@@ -83,6 +92,7 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
     expect(await db.user.findMany()).toEqual(before);
     // Refused keys record nothing; the unused valid key has never been used.
     expect((await admin().apiKeys.list()).map((key) => [key.name, key.lastUsedAt])).toEqual([
+      ["last year's crm", null],
       ["old crm", null],
       ["crm sync", null],
     ]);
@@ -91,7 +101,7 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
 
   it("serves the users to a valid key and records when it was last used", async () => {
     await createUsers("Anna", "Annabel", "Bob");
-    const { apiKey, secret } = await admin().apiKeys.create({ name: "crm sync" });
+    const { apiKey, secret } = await createKey("crm sync", ["read"]);
 
     const first = await call("/users?search=ANN&limit=1", { key: secret });
     expect(first.status).toBe(200);
@@ -121,7 +131,7 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
 
   it("gives a key the full addresses, searched by address too, and refuses a search word under 3 characters", async () => {
     await createUsers("Anna", "Annabel", "Bob");
-    const { secret } = await admin().apiKeys.create({ name: "crm sync" });
+    const { secret } = await createKey("crm sync", ["read"]);
 
     const byAddress = await call("/users?search=bob%40example.com", { key: secret });
     expect(byAddress.status).toBe(200);
@@ -136,7 +146,7 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
 
   it("gets, renames and deletes one user with a valid key", async () => {
     const [anna] = await createUsers("Anna");
-    const { secret } = await admin().apiKeys.create({ name: "crm sync" });
+    const { secret } = await createKey("crm sync");
     const path = `/users/${anna!.id}`;
 
     const got = await call(path, { key: secret });
@@ -180,10 +190,50 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
     expect((await call("/users/not-a-uuid", { key: secret })).status).toBe(400);
   });
 
+  it("refuses a key without the scope an operation needs with 403, and changes nothing", async () => {
+    const [anna] = await createUsers("Anna");
+    const path = `/users/${anna!.id}`;
+    const keys = {
+      read: (await createKey("reader", ["read"])).secret,
+      write: (await createKey("renamer", ["write"])).secret,
+      delete: (await createKey("remover", ["delete"])).secret,
+    };
+    const operations: [ApiKeyScope, string, RequestInit][] = [
+      ["read", "/users", {}],
+      ["read", path, {}],
+      ["write", path, { method: "PATCH", body: JSON.stringify({ firstName: "Eve" }) }],
+      ["delete", path, { method: "DELETE" }],
+    ];
+    const before = await db.user.findMany();
+    for (const [needed, target, init] of operations) {
+      for (const [scope, key] of Object.entries(keys)) {
+        if (scope === needed) continue;
+        const response = await call(target, { ...init, key });
+        expect(response.status, `${init.method ?? "GET"} ${target} with a ${scope} key`).toBe(403);
+        expect(await response.json()).toEqual({ message: missingScopeMessage(needed), code: "FORBIDDEN" });
+      }
+    }
+    expect(await db.user.findMany()).toEqual(before);
+    expect(missingScopeMessage("delete")).toBe('This API key does not have the "delete" scope. An admin can create a key that has it at /admin/api-keys.');
+    // Each key still does what its scope allows.
+    expect((await call("/users", { key: keys.read })).status).toBe(200);
+    expect((await call(path, { key: keys.write, method: "PATCH", body: JSON.stringify({ firstName: "Eve" }) })).status).toBe(200);
+    expect((await call(path, { key: keys.delete, method: "DELETE" })).status).toBe(200);
+  });
+
   it("lets an admin create, list and revoke keys; the secret is shown once and only its hash stored", async () => {
-    const { apiKey, secret } = await admin().apiKeys.create({ name: "  reporting  " });
+    const { apiKey, secret } = await createKey("  reporting  ", ["delete", "read", "read"]);
     expect(secret).toMatch(/^usk_[A-Za-z0-9_-]{43}$/);
-    expect(apiKey).toMatchObject({ name: "reporting", prefix: secret.slice(0, 12), createdBy: ADMIN.email, lastUsedAt: null, revokedAt: null });
+    expect(apiKey).toMatchObject({
+      name: "reporting",
+      prefix: secret.slice(0, 12),
+      // Each scope once, in the order read, write, delete.
+      scopes: ["read", "delete"],
+      createdBy: ADMIN.email,
+      expiresAt: null,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     const stored = await db.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
     expect(JSON.stringify(stored)).not.toContain(secret.slice(12));
     expect(JSON.stringify(await admin().apiKeys.list())).not.toContain(secret.slice(12));
@@ -196,10 +246,30 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
     expect((await admin().apiKeys.revoke({ id: apiKey.id })).revokedAt).toBe(revoked.revokedAt);
     expect((await call("/users", { key: secret })).status).toBe(401);
 
-    await expect(admin().apiKeys.create({ name: "   " })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(admin().apiKeys.create({ name: "tab\there" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const refused = [
+      [{ name: "   ", scopes: ["read"] }, { name: "Name is required" }],
+      [{ name: "tab\there", scopes: ["read"] }, { name: "Name must not contain control characters" }],
+      [{ name: "no scope", scopes: [] }, { scopes: "Choose at least one scope" }],
+      [{ name: "admin scope", scopes: ["admin"] }, { scopes: "Scopes are read, write and delete" }],
+      [{ name: "today", scopes: ["read"], expiresInDays: 0 }, { expiresInDays: "Expiry must be at least 1 day" }],
+      [{ name: "half", scopes: ["read"], expiresInDays: 1.5 }, { expiresInDays: "Expiry must be a whole number of days" }],
+      [{ name: "forever", scopes: ["read"], expiresInDays: 3651 }, { expiresInDays: "Expiry must be at most 3650 days" }],
+    ] as const;
+    for (const [input, errors] of refused) {
+      const error = (await admin().apiKeys.create(input as never).catch((caught: unknown) => caught)) as TRPCError;
+      // What the admin page shows beside each field (the error formatter's `fieldErrors`).
+      expect([error.code, fieldErrors(error.cause as ZodError)], JSON.stringify(input)).toEqual(["BAD_REQUEST", errors]);
+    }
     await expect(admin().apiKeys.revoke({ id: crypto.randomUUID() })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await db.apiKey.count()).toBe(1);
+
+    // An expiry in days becomes a time that many days from now, shown in the list.
+    const made = Date.now();
+    const { apiKey: monthly } = await createKey("monthly export", ["read"], 30);
+    const expiresAt = new Date(monthly.expiresAt ?? "").getTime();
+    expect(expiresAt - made).toBeGreaterThanOrEqual(30 * 86_400_000 - 1000);
+    expect(expiresAt - made).toBeLessThanOrEqual(30 * 86_400_000 + 5000);
+    expect((await admin().apiKeys.list())[0]).toMatchObject({ name: "monthly export", scopes: ["read"], expiresAt: monthly.expiresAt });
   });
 
   it("keeps registrations public", async () => {

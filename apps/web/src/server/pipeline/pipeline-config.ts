@@ -7,7 +7,10 @@ export function pipelineConfig(): PipelineConfig {
   const broker = new URL(env.AMQP_URL);
   return {
     amqpUrl: env.AMQP_URL,
-    managementUrl: env.RABBITMQ_MANAGEMENT_URL,
+    // env.ts refuses a management URL without RABBITMQ_MANAGEMENT_USER and RABBITMQ_MANAGEMENT_PASSWORD.
+    management: env.RABBITMQ_MANAGEMENT_URL
+      ? { url: env.RABBITMQ_MANAGEMENT_URL, user: env.RABBITMQ_MANAGEMENT_USER ?? "", password: env.RABBITMQ_MANAGEMENT_PASSWORD ?? "" }
+      : undefined,
     managementUiUrl: env.RABBITMQ_MANAGEMENT_PUBLIC_URL ?? `http://${broker.hostname}:15672/`,
     processes: [
       { name: "receiver", url: env.RECEIVER_URL },

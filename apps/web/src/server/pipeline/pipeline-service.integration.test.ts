@@ -76,7 +76,7 @@ describe("queue statistics over AMQP (no management API)", () => {
 describe("queue statistics from the management API", () => {
   // RabbitMQ's management plugin is not installed on the test machine: this stand-in answers
   // GET /api/queues/{vhost} the way the plugin documents it.
-  it("reads depth, consumers and rates with the URL's credentials, for the AMQP URL's vhost", async () => {
+  it("reads depth, consumers and rates as the management user, for the AMQP URL's vhost", async () => {
     const requests: { path: string; authorization?: string }[] = [];
     const { url, server } = await serve((request, response) => {
       requests.push({ path: request.url ?? "", authorization: request.headers.authorization });
@@ -88,8 +88,7 @@ describe("queue statistics from the management API", () => {
       );
     });
     try {
-      const managementUrl = url.replace("http://", "http://ops:s%3Acret@");
-      const stats = await readQueueStats({ amqpUrl: "amqp://x:y@broker:5672/prod%2Fa", managementUrl });
+      const stats = await readQueueStats({ amqpUrl: "amqp://x:y@broker:5672/prod%2Fa", management: { url, user: "ops", password: "s:cret" } });
       expect(stats.source).toBe("management");
       expect(requests[0]?.path).toBe("/api/queues/prod%2Fa?columns=name,messages,consumers,message_stats");
       expect(requests[0]?.authorization).toBe(`Basic ${Buffer.from("ops:s:cret").toString("base64")}`);
@@ -105,7 +104,7 @@ describe("queue statistics from the management API", () => {
   it("falls back to AMQP when the management API refuses, and says why", async () => {
     const { url, server } = await serve((_, response) => response.writeHead(401).end());
     try {
-      const stats = await readQueueStats({ amqpUrl: vhost.url, managementUrl: url });
+      const stats = await readQueueStats({ amqpUrl: vhost.url, management: { url, user: "ops", password: "wrong" } });
       expect(stats.source).toBe("amqp");
       expect(stats.error).toMatch(/management API answered 401/);
     } finally {

@@ -40,15 +40,20 @@ export function vhostOf(amqpUrl: string): string {
   return path ? decodeURIComponent(path) : "/";
 }
 
+/** RabbitMQ's management API: its address (no credentials in it) and the user it is called as. */
+export interface ManagementApi {
+  url: string;
+  user: string;
+  password: string;
+}
+
 /**
  * Reads the queues from RabbitMQ's management API (`GET /api/queues/{vhost}`): depth, consumers
- * and the publish / deliver rates the broker measures. Credentials come from the URL's user info.
+ * and the publish / deliver rates the broker measures.
  */
-export async function queueStatsFromManagement(managementUrl: string, vhost: string): Promise<QueueStats[]> {
-  const url = new URL(managementUrl);
-  const authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`;
-  url.username = "";
-  url.password = "";
+export async function queueStatsFromManagement(management: ManagementApi, vhost: string): Promise<QueueStats[]> {
+  const url = new URL(management.url);
+  const authorization = `Basic ${Buffer.from(`${management.user}:${management.password}`).toString("base64")}`;
   url.pathname = `${url.pathname.replace(/\/+$/, "")}/api/queues/${encodeURIComponent(vhost)}`;
   url.search = "columns=name,messages,consumers,message_stats";
   const response = await fetch(url, { headers: { authorization }, signal: AbortSignal.timeout(TIMEOUT_MS) });
@@ -93,15 +98,15 @@ export async function queueStatsFromAmqp(amqpUrl: string): Promise<QueueStats[]>
 }
 
 /** The management API when configured and answering, else AMQP, else nothing (the view says so). */
-export async function readQueueStats(options: { amqpUrl: string; managementUrl?: string }): Promise<{
+export async function readQueueStats(options: { amqpUrl: string; management?: ManagementApi }): Promise<{
   source: QueueStatsSource;
   queues: QueueStats[];
   error?: string;
 }> {
   const errors: string[] = [];
-  if (options.managementUrl) {
+  if (options.management) {
     try {
-      return { source: "management", queues: await queueStatsFromManagement(options.managementUrl, vhostOf(options.amqpUrl)) };
+      return { source: "management", queues: await queueStatsFromManagement(options.management, vhostOf(options.amqpUrl)) };
     } catch (error) {
       errors.push(`management API: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -54,7 +54,7 @@ describe("admin users and API keys procedures (admin only)", () => {
 
   it("answers UNAUTHORIZED to every procedure without an admin session, and changes nothing", async () => {
     const ada = await createUser("Ada", "Lovelace", "ada@example.com");
-    const key = await caller(ADMIN).apiKeys.create({ name: "billing" });
+    const key = await caller(ADMIN).apiKeys.create({ name: "billing", scopes: ["read"] });
     const before = await everything();
     const anonymous = caller(null);
     const refusals = [
@@ -63,7 +63,7 @@ describe("admin users and API keys procedures (admin only)", () => {
       anonymous.adminUsers.update({ id: ada.id, firstName: "Eve" }),
       anonymous.adminUsers.delete({ id: ada.id }),
       anonymous.apiKeys.list(),
-      anonymous.apiKeys.create({ name: "sneaky" }),
+      anonymous.apiKeys.create({ name: "sneaky", scopes: ["read"] }),
       anonymous.apiKeys.revoke({ id: key.apiKey.id }),
       // Invalid input is refused for the missing session first: nothing about the API leaks.
       anonymous.adminUsers.update({ id: "not-a-uuid", firstName: "<b>" }),
@@ -84,7 +84,7 @@ describe("admin users and API keys procedures (admin only)", () => {
       ["POST", "adminUsers.update", { id: ada.id, firstName: "Eve" }],
       ["POST", "adminUsers.delete", { id: ada.id }],
       ["GET", "apiKeys.list", undefined],
-      ["POST", "apiKeys.create", { name: "sneaky" }],
+      ["POST", "apiKeys.create", { name: "sneaky", scopes: ["delete"] }],
       ["POST", "apiKeys.revoke", { id: crypto.randomUUID() }],
     ] as const;
 

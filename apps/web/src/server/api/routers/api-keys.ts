@@ -14,7 +14,8 @@ export const apiKeysRouter = {
     .output(z.object({ apiKey: ApiKeySchema, secret: z.string() }))
     .mutation(async ({ ctx, input }) => {
       const created = await createApiKey(input, ctx.adminSession.email, ctx);
-      logAction(ctx, "api key created", { apiKeyId: created.apiKey.id, apiKey: created.apiKey.name, admin: ctx.adminSession.email });
+      const { id, name, scopes, expiresAt } = created.apiKey;
+      logAction(ctx, "api key created", { apiKeyId: id, apiKey: name, scopes: scopes.join(","), expiresAt: expiresAt ?? "never", admin: ctx.adminSession.email });
       return created;
     }),
 

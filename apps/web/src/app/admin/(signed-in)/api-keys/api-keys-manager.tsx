@@ -3,44 +3,27 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useState } from "react";
+import { isApiKeyExpired } from "~/lib/api-keys";
 import { formatUtc } from "~/lib/reports";
 import type { AppRouter } from "~/server/api/root";
 import { useTRPC } from "~/trpc/react";
 import { LoadError, SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
 import { ConfirmDialog } from "../../components/modal-dialog";
+import { CreateApiKeyForm } from "./create-api-key-form";
 
 type ApiKeyRow = inferRouterOutputs<AppRouter>["apiKeys"]["list"][number];
 
 const never = <span className="muted">Never</span>;
 
-/** Create a key (its secret shown once), list the keys, revoke one after confirming. */
+/** Create a key (its secret shown once), list the keys with their scopes and expiry, revoke one after confirming. */
 export function ApiKeysManager() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const keys = useQuery(trpc.apiKeys.list.queryOptions());
-  const [name, setName] = useState("");
-  const [nameError, setNameError] = useState<string | null>(null);
-  const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiKeyRow | null>(null);
   const [revokeError, setRevokeError] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries(trpc.apiKeys.list.queryFilter());
 
-  const create = useMutation(
-    trpc.apiKeys.create.mutationOptions({
-      onSuccess: ({ apiKey, secret }) => {
-        setCreated({ name: apiKey.name, secret });
-        setName("");
-        // Listed at once; the refetch then brings whatever else changed.
-        queryClient.setQueryData(trpc.apiKeys.list.queryKey(), (keys) => [apiKey, ...(keys ?? [])]);
-        void refresh();
-      },
-      onError: (error) =>
-        setNameError(
-          (error.data?.fieldErrors as Record<string, string> | null | undefined)?.name ??
-            (error.data?.code === "UNAUTHORIZED" ? SESSION_ENDED_MESSAGE : "The key could not be created. Please try again."),
-        ),
-    }),
-  );
   const revoke = useMutation(
     trpc.apiKeys.revoke.mutationOptions({
       onSuccess: () => {
@@ -52,52 +35,11 @@ export function ApiKeysManager() {
     }),
   );
 
-  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setCreated(null);
-    if (!name.trim()) {
-      setNameError("Name is required");
-      return;
-    }
-    setNameError(null);
-    create.mutate({ name });
-  }
-
   return (
     <>
       <section aria-labelledby="create-key-heading">
         <h2 id="create-key-heading">Create a key</h2>
-        <form className="form" noValidate onSubmit={onSubmit} aria-labelledby="create-key-heading">
-          <div className="field">
-            <label htmlFor="api-key-name">Name (which service uses it)</label>
-            <input
-              id="api-key-name"
-              value={name}
-              maxLength={100}
-              autoComplete="off"
-              aria-invalid={nameError ? true : undefined}
-              aria-describedby={nameError ? "api-key-name-error" : undefined}
-              onChange={(event) => setName(event.target.value)}
-            />
-            {nameError ? (
-              <p id="api-key-name-error" className="field-error">
-                {nameError}
-              </p>
-            ) : null}
-          </div>
-          <button type="submit" className="button" disabled={create.isPending}>
-            {create.isPending ? "Creating…" : "Create key"}
-          </button>
-        </form>
-        <div aria-live="polite" className="created-key">
-          {created ? (
-            <div className="notice" data-testid="new-api-key">
-              <h3>Key “{created.name}” created</h3>
-              <p>Copy it now: it is not stored and will not be shown again.</p>
-              <code className="secret">{created.secret}</code>
-            </div>
-          ) : null}
-        </div>
+        <CreateApiKeyForm />
       </section>
 
       <section aria-labelledby="keys-heading">
@@ -112,8 +54,10 @@ export function ApiKeysManager() {
                 <tr>
                   <th scope="col">Name</th>
                   <th scope="col">Key starts with</th>
+                  <th scope="col">Scopes</th>
                   <th scope="col">Created</th>
                   <th scope="col">Created by</th>
+                  <th scope="col">Expires</th>
                   <th scope="col">Last used</th>
                   <th scope="col">Status</th>
                 </tr>
@@ -125,12 +69,16 @@ export function ApiKeysManager() {
                     <td>
                       <code>{key.prefix}…</code>
                     </td>
+                    <td>{key.scopes.join(", ")}</td>
                     <td className="nowrap">{formatUtc(new Date(key.createdAt))}</td>
                     <td>{key.createdBy}</td>
+                    <td className="nowrap">{key.expiresAt ? formatUtc(new Date(key.expiresAt)) : never}</td>
                     <td className="nowrap">{key.lastUsedAt ? formatUtc(new Date(key.lastUsedAt)) : never}</td>
                     <td>
                       {key.revokedAt ? (
                         <span className="muted">Revoked {formatUtc(new Date(key.revokedAt))}</span>
+                      ) : isApiKeyExpired(key.expiresAt) ? (
+                        <span className="muted">Expired</span>
                       ) : (
                         <>
                           <span className="verified">Active</span>{" "}

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { env } from "~/env";
 import { requireAdminSession } from "~/server/auth/admin-session";
 import { HydrateClient, prefetch, trpc } from "~/trpc/server";
 import { ApiKeysManager } from "./api-keys-manager";
@@ -13,7 +14,9 @@ export default async function ApiKeysPage() {
       <h1>API keys</h1>
       <p className="lead">
         Other services send a key as <code>Authorization: Bearer &lt;key&gt;</code> to <code>/api/v1/users</code> (see{" "}
-        <a href="/api/openapi.json">the OpenAPI document</a>). A key is shown once, when it is created; only its hash is kept.
+        <a href="/api/openapi.json">the OpenAPI document</a>). A key may do only what its scopes allow (a request outside them
+        is refused with 403), until it expires or is revoked, and at most {env.API_KEY_RATE_LIMIT === "off" ? "any number of" : env.API_KEY_RATE_LIMIT}{" "}
+        requests a minute. A key is shown once, when it is created; only its hash is kept.
       </p>
       <ApiKeysManager />
     </HydrateClient>
