@@ -37,13 +37,13 @@ async function seed(client: pg.Client) {
 }
 
 /**
- * An API key for the email search, stored as the admin page stores one (its SHA-256, see
+ * A read-only API key for the email search, stored as the admin page stores one (its SHA-256, see
  * apps/web/src/server/api-key-service.ts); returns the key.
  */
 async function createApiKey(client: pg.Client): Promise<string> {
   const key = `usk_${randomBytes(32).toString("base64url")}`;
   const hash = createHash("sha256").update(key, "utf8").digest("hex");
-  await client.query("INSERT INTO api_keys (name, prefix, key_hash, created_by) VALUES ('bench', $1, $2, 'bench@userstream.local')", [key.slice(0, 12), hash]);
+  await client.query("INSERT INTO api_keys (name, prefix, key_hash, created_by, scopes) VALUES ('bench', $1, $2, 'bench@userstream.local', '{read}')", [key.slice(0, 12), hash]);
   return key;
 }
 
