@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { QUEUES } from "@userstream/contracts";
+import { DEFAULT_RETRY_POLICY, QUEUES, retryPolicy } from "@userstream/contracts";
 import { createPrismaClient, type PrismaClient } from "@userstream/db";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { assertQueueTopology } from "@userstream/messaging";
@@ -45,7 +45,7 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ url
 
 describe("queue statistics over AMQP (no management API)", () => {
   it("answers each queue's depth and consumers, and null for queues that do not exist yet", async () => {
-    const before = await readQueueStats({ amqpUrl: vhost.url });
+    const before = await readQueueStats({ amqpUrl: vhost.url, retryPolicy: DEFAULT_RETRY_POLICY });
     expect(before.source).toBe("amqp");
     expect(before.queues.find((queue) => queue.name === QUEUES.registration)?.messages).toBeNull();
 
@@ -54,7 +54,7 @@ describe("queue statistics over AMQP (no management API)", () => {
     await channel.consume(`${QUEUES.registration}.dead`, () => {});
     await publish(QUEUES.registration, 3);
 
-    const after = await readQueueStats({ amqpUrl: vhost.url });
+    const after = await readQueueStats({ amqpUrl: vhost.url, retryPolicy: DEFAULT_RETRY_POLICY });
     const byName = new Map(after.queues.map((queue) => [queue.name, queue]));
     expect(byName.get(QUEUES.registration)).toMatchObject({ kind: "work", messages: 3, consumers: 0, inRate: null, outRate: null });
     expect(byName.get(`${QUEUES.registration}.retry.1`)).toMatchObject({ kind: "retry", messages: 0 });
@@ -65,8 +65,24 @@ describe("queue statistics over AMQP (no management API)", () => {
     await channel.close();
   });
 
+  it("lists the delay queues of the workers' retry policy (RETRY_DELAYS_MS), as the workers declare them", async () => {
+    const policy = retryPolicy([50, 250]);
+    const channel = await broker.createChannel();
+    await assertQueueTopology(channel, QUEUES.emailSend, policy);
+    await channel.close();
+    const stats = await readQueueStats({ amqpUrl: vhost.url, retryPolicy: policy });
+    const emailQueues = stats.queues.filter((queue) => queue.workQueue === QUEUES.emailSend);
+    expect(emailQueues.map((queue) => [queue.name, queue.kind, queue.delayMs, queue.messages])).toEqual([
+      [QUEUES.emailSend, "work", undefined, 0],
+      [`${QUEUES.emailSend}.retry.1`, "retry", 50, 0],
+      [`${QUEUES.emailSend}.retry.2`, "retry", 250, 0],
+      [`${QUEUES.emailSend}.dead`, "dead", undefined, 0],
+    ]);
+    expect(stats.queues).toHaveLength(12);
+  });
+
   it("says the broker is unavailable when it does not answer", async () => {
-    const stats = await readQueueStats({ amqpUrl: "amqp://guest:guest@127.0.0.1:1/" });
+    const stats = await readQueueStats({ amqpUrl: "amqp://guest:guest@127.0.0.1:1/", retryPolicy: DEFAULT_RETRY_POLICY });
     expect(stats.source).toBe("unavailable");
     expect(stats.error).toMatch(/broker/);
     expect(stats.queues.every((queue) => queue.messages === null)).toBe(true);
@@ -88,7 +104,7 @@ describe("queue statistics from the management API", () => {
       );
     });
     try {
-      const stats = await readQueueStats({ amqpUrl: "amqp://x:y@broker:5672/prod%2Fa", management: { url, user: "ops", password: "s:cret" } });
+      const stats = await readQueueStats({ amqpUrl: "amqp://x:y@broker:5672/prod%2Fa", management: { url, user: "ops", password: "s:cret" }, retryPolicy: DEFAULT_RETRY_POLICY });
       expect(stats.source).toBe("management");
       expect(requests[0]?.path).toBe("/api/queues/prod%2Fa?columns=name,messages,consumers,message_stats");
       expect(requests[0]?.authorization).toBe(`Basic ${Buffer.from("ops:s:cret").toString("base64")}`);
@@ -104,7 +120,7 @@ describe("queue statistics from the management API", () => {
   it("falls back to AMQP when the management API refuses, and says why", async () => {
     const { url, server } = await serve((_, response) => response.writeHead(401).end());
     try {
-      const stats = await readQueueStats({ amqpUrl: vhost.url, management: { url, user: "ops", password: "wrong" } });
+      const stats = await readQueueStats({ amqpUrl: vhost.url, management: { url, user: "ops", password: "wrong" }, retryPolicy: DEFAULT_RETRY_POLICY });
       expect(stats.source).toBe("amqp");
       expect(stats.error).toMatch(/management API answered 401/);
     } finally {
@@ -135,6 +151,7 @@ describe("the pipeline snapshot", () => {
     try {
       const snapshot = await getPipelineSnapshot(db, {
         amqpUrl: vhost.url,
+        retryPolicy: DEFAULT_RETRY_POLICY,
         managementUiUrl: "http://localhost:15672/",
         processes: [
           { name: "receiver", url: ready.url },

@@ -15,6 +15,14 @@ const SOURCE_LABELS = {
   unavailable: "nothing: the broker does not answer",
 } as const;
 
+/** `retry after 5 s`: how long a message waits in a delay queue (the workers' RETRY_DELAYS_MS). */
+function kindOf(queue: { kind: keyof typeof KIND_LABELS; delayMs?: number }): string {
+  if (queue.delayMs === undefined) return KIND_LABELS[queue.kind];
+  const ms = queue.delayMs;
+  const wait = ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+  return `${KIND_LABELS[queue.kind]} after ${wait}`;
+}
+
 const rate = (value: number | null) => (value === null ? "—" : `${value.toFixed(1)}/s`);
 const count = (value: number | null) => (value === null ? "—" : String(value));
 
@@ -105,7 +113,7 @@ export function PipelineDashboard() {
               {data.queues.map((queue) => (
                 <tr key={queue.name} data-queue={queue.name}>
                   <th scope="row">{queue.name}</th>
-                  <td>{KIND_LABELS[queue.kind]}</td>
+                  <td>{kindOf(queue)}</td>
                   <td className={`${styles.number} ${queue.kind === "dead" && (queue.messages ?? 0) > 0 ? styles.deadWaiting : ""}`} data-messages>
                     {count(queue.messages)}
                   </td>

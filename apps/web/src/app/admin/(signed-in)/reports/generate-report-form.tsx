@@ -1,19 +1,17 @@
 "use client";
 
-import { ReportRequestSchema, type ReportKind, type ReportRequest } from "@userstream/contracts";
+import { NotificationStatusSchema, ReportRequestSchema, type NotificationStatus, type ReportKind, type ReportRequest } from "@userstream/contracts";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { REPORT_KIND_LABELS } from "~/lib/reports";
 import { useTRPC } from "~/trpc/react";
-
-const NOTIFICATION_STATUSES = ["queued", "sending", "sent", "failed", "dead"] as const;
 
 interface FormValues {
   kind: ReportKind;
   registeredFrom: string;
   registeredTo: string;
   verifiedOnly: boolean;
-  status: "" | (typeof NOTIFICATION_STATUSES)[number];
+  status: "" | NotificationStatus;
 }
 
 const INITIAL: FormValues = { kind: "users", registeredFrom: "", registeredTo: "", verifiedOnly: false, status: "" };
@@ -144,7 +142,7 @@ export function GenerateReportForm({ onQueued }: { onQueued: () => void }) {
               onChange={(event) => update({ status: event.target.value as FormValues["status"] })}
             >
               <option value="">Any</option>
-              {NOTIFICATION_STATUSES.map((status) => (
+              {NotificationStatusSchema.options.map((status) => (
                 <option key={status} value={status}>
                   {status}
                 </option>
