@@ -1,9 +1,8 @@
 import { createPrismaClient, type PrismaClient } from "@userstream/db";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
-import { SEARCH_WORD_TOO_SHORT_MESSAGE, type UserListItem } from "@userstream/contracts";
+import { SEARCH_WORD_TOO_SHORT_MESSAGE, type UserListItem, type UserSort } from "@userstream/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import type { UserSort } from "./user-cursor";
 import { listPublicUsers, listUsers } from "./users-service";
 
 const BASE_TIME = Date.parse("2026-01-01T00:00:00.000Z");
