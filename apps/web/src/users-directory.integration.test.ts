@@ -1,11 +1,10 @@
 import { SEARCH_WORD_TOO_SHORT_MESSAGE } from "@userstream/contracts";
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPC_MAX_BATCH_SIZE } from "./lib/trpc-limits";
 import { createApiKey } from "./server/api-key-service";
 import { startApi, stop } from "./server/api/testing";
 import { TOO_MANY_USERS_LIST_REQUESTS_MESSAGE } from "./server/api/trpc";
+import { setupTestDatabase } from "./server/testing";
 
 const ADA = { firstName: "Ada", lastName: "Lovelace", email: "ada.lovelace@analytical.example" };
 const GRACE = { firstName: "Grace", lastName: "Hopper", email: "grace@navy.example" };
@@ -19,8 +18,7 @@ function usersList(url: string, input: object = {}, count?: number) {
 }
 
 describe("the public users directory over HTTP (start:api, against PostgreSQL)", () => {
-  let database: TestDatabase;
-  let db: PrismaClient;
+  const database = setupTestDatabase("userstream_web_directory");
   let key: string;
   let api: ReturnType<typeof startApi>;
   let url: string;
@@ -30,18 +28,14 @@ describe("the public users directory over HTTP (start:api, against PostgreSQL)",
     startApi({ DATABASE_URL: database.url, AMQP_URL: "amqp://guest:guest@127.0.0.1:1", ...env });
 
   beforeAll(async () => {
-    database = await createTestDatabase("userstream_web_directory");
-    db = createPrismaClient(database.url);
-    await db.user.createMany({ data: [ADA, GRACE].map((person) => ({ ...person, registrationId: crypto.randomUUID() })) });
-    key = (await createApiKey({ name: "directory test", scopes: ["read"] }, "admin@example.com", { db })).secret;
+    await database.db.user.createMany({ data: [ADA, GRACE].map((person) => ({ ...person, registrationId: crypto.randomUUID() })) });
+    key = (await createApiKey({ name: "directory test", scopes: ["read"] }, "admin@example.com", { db: database.db })).secret;
     api = startFor({ USERS_LIST_RATE_LIMIT: "off", DATABASE_STATEMENT_TIMEOUT_MS: "1000" });
     url = await api.listening;
   });
 
   afterAll(async () => {
     if (api) await stop(api.child);
-    await db?.$disconnect();
-    await database?.drop();
   });
 
   /** The full list as an API key gets it over REST. */
@@ -88,7 +82,7 @@ describe("the public users directory over HTTP (start:api, against PostgreSQL)",
 
   it("cuts off a database statement after DATABASE_STATEMENT_TIMEOUT_MS instead of holding the request", async () => {
     // A transaction elsewhere locks the users table: the list's query waits on it until the timeout.
-    await db.$transaction(
+    await database.db.$transaction(
       async (tx) => {
         await tx.$executeRaw`LOCK TABLE users IN ACCESS EXCLUSIVE MODE`;
         const started = Date.now();

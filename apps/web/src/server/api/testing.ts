@@ -2,13 +2,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
+import type { PrismaClient } from "@userstream/db";
 import { createPublisher, type Publisher } from "@userstream/messaging";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { AdminAuthConfig } from "../auth/admin-auth";
 import { DEVELOPMENT_ADMIN } from "../auth/development-admin";
+import { UNREACHABLE_AMQP_URL, setupTestDatabase } from "../testing";
 
 /** The tRPC error code a call failed with; throws when it succeeded or failed otherwise. */
 export async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -22,23 +22,19 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 /**
- * Registers the hooks that give a test file its own migrated database, emptied of users, their
- * registrations and notifications, and API keys before each test, and a publisher pointing at a
- * broker that is not there (these procedures never publish; one that tried would fail). Read
- * `db` and `publisher` from the returned object once `beforeAll` has run.
+ * Registers the hooks that give a test file its own migrated database (`setupTestDatabase`), emptied
+ * of users, their registrations and notifications, and API keys before each test, and a publisher
+ * pointing at a broker that is not there (these procedures never publish; one that tried would
+ * fail). Read `db` and `publisher` from the returned object once `beforeAll` has run.
  */
 export function usersTestDatabase(name: string): { db: PrismaClient; publisher: Publisher } {
+  const database = setupTestDatabase(name);
   const deps = {} as { db: PrismaClient; publisher: Publisher };
-  let database: TestDatabase | undefined;
-  beforeAll(async () => {
-    database = await createTestDatabase(name);
-    deps.db = createPrismaClient(database.url);
-    deps.publisher = createPublisher("amqp://guest:guest@127.0.0.1:1", { confirmTimeoutMs: 1_000 });
+  beforeAll(() => {
+    deps.db = database.db;
+    deps.publisher = createPublisher(UNREACHABLE_AMQP_URL, { confirmTimeoutMs: 1_000 });
   });
-  afterAll(async () => {
-    await Promise.all([deps.publisher?.close(), deps.db?.$disconnect()]);
-    await database?.drop();
-  });
+  afterAll(() => deps.publisher?.close());
   beforeEach(async () => {
     await deps.db.notificationLog.deleteMany();
     await deps.db.registration.deleteMany();
