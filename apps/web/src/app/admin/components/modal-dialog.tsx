@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef } from "react";
+import { Alert } from "~/app/components/form-messages";
 
 /**
  * A modal `<dialog>`, open while rendered: the browser traps focus in it, Escape closes it
@@ -64,11 +65,7 @@ export function ConfirmDialog({
       {() => (
         <>
           {children}
-          {error ? (
-            <p role="alert" className="alert">
-              {error}
-            </p>
-          ) : null}
+          <Alert message={error} />
           <div className="dialog-actions">
             <button type="button" className="button danger" onClick={onConfirm} disabled={pending}>
               {pending ? "Working…" : confirmLabel}

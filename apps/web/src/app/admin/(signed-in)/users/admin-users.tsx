@@ -3,6 +3,7 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import type { UserListItem } from "@userstream/contracts";
 import { useState } from "react";
+import { SelectField } from "~/app/components/select-field";
 import { useSettingsInAddress } from "~/lib/use-debounced-value";
 import { retryUnlessRefused, useUserSearch } from "~/lib/use-user-search";
 import { USER_SORT_LABELS, nextUsersPageParam, usersListInput, type UserSortOption } from "~/lib/users-list-input";
@@ -59,16 +60,13 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
     <>
       <div className="list-controls">
         <UserSearchBox id="admin-user-search" label="Search by name or email" value={search} error={problem} onChange={setSearch} />
-        <div className="field">
-          <label htmlFor="admin-user-sort">Order</label>
-          <select id="admin-user-sort" value={sort} onChange={(event) => setSort(event.target.value as UserSortOption)}>
-            {Object.entries(USER_SORT_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="admin-user-sort"
+          label="Order"
+          options={USER_SORT_LABELS}
+          value={sort}
+          onChange={(event) => setSort(event.target.value as UserSortOption)}
+        />
       </div>
 
       <p className="notice-line" aria-live="polite">
