@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ApiKeyScope } from "./lib/api-keys";
 import { createApiKey } from "./server/api-key-service";
-import { startApi, stop } from "./server/api/testing";
+import { setupApiServer } from "./server/api/testing";
 import { TOO_MANY_API_KEY_REQUESTS_MESSAGE, missingScopeMessage } from "./server/api/trpc";
 import { setupTestBroker, setupTestDatabase } from "./server/testing";
 
@@ -11,17 +11,7 @@ const LIMIT = 5;
 describe("API keys on the REST API on its own (start:api): scopes, expiry and the per-key limit, against PostgreSQL", () => {
   const database = setupTestDatabase("userstream_web_api_keys");
   const broker = setupTestBroker("userstream-web-api-keys");
-  let api: ReturnType<typeof startApi>;
-  let url: string;
-
-  beforeAll(async () => {
-    api = startApi({ DATABASE_URL: database.url, AMQP_URL: broker.url, API_KEY_RATE_LIMIT: String(LIMIT) });
-    url = await api.listening;
-  });
-
-  afterAll(async () => {
-    if (api) await stop(api.child);
-  });
+  const api = setupApiServer(() => ({ DATABASE_URL: database.url, AMQP_URL: broker.url, API_KEY_RATE_LIMIT: String(LIMIT) }));
 
   /** A key as the admin page makes one; returns the key itself. */
   async function key(name: string, scopes: ApiKeyScope[], expiresInDays?: number) {
@@ -31,7 +21,7 @@ describe("API keys on the REST API on its own (start:api): scopes, expiry and th
 
   function users(secret: string, path = "", init: RequestInit = {}) {
     const headers = { authorization: `Bearer ${secret}`, ...(init.body ? { "content-type": "application/json" } : {}) };
-    return fetch(`${url}/api/v1/users${path}`, { ...init, headers });
+    return fetch(`${api.url}/api/v1/users${path}`, { ...init, headers });
   }
 
   async function createUser(lastName: string) {
@@ -54,7 +44,7 @@ describe("API keys on the REST API on its own (start:api): scopes, expiry and th
     expect(renamed.status).toBe(403);
     expect(await renamed.json()).toEqual({ message: missingScopeMessage("write"), code: "FORBIDDEN" });
     // The same procedure over tRPC, with the same key.
-    const overTrpc = await fetch(`${url}/api/trpc/serviceUsers.delete`, {
+    const overTrpc = await fetch(`${api.url}/api/trpc/serviceUsers.delete`, {
       method: "POST",
       headers: { authorization: `Bearer ${reader.secret}`, "content-type": "application/json" },
       body: JSON.stringify({ json: { id: ada.id } }),
@@ -102,7 +92,7 @@ describe("API keys on the REST API on its own (start:api): scopes, expiry and th
   });
 
   it("documents each operation's scope and its 401, 403 and 429 answers in /api/openapi.json", async () => {
-    const document = (await (await fetch(`${url}/api/openapi.json`)).json()) as {
+    const document = (await (await fetch(`${api.url}/api/openapi.json`)).json()) as {
       openapi: string;
       paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown> }>>;
     };

@@ -1,9 +1,9 @@
 import { once } from "node:events";
 import { EXIT_CONFIG } from "@userstream/contracts/load-env-files";
 import { QUEUES } from "@userstream/contracts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "./server/api/limited-body";
-import { startApi, stop } from "./server/api/testing";
+import { setupApiServer, startApi, stop } from "./server/api/testing";
 import { setupTestBroker, setupTestDatabase } from "./server/testing";
 import { runTrustedProxyScenario, TRUSTED_PROXY_SCENARIO_ENV } from "./server/trusted-proxy-scenario";
 
@@ -12,24 +12,14 @@ const registration = { firstName: "Ada", lastName: "Lovelace", email: "ada@examp
 describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ", () => {
   const database = setupTestDatabase("userstream_web_api_server");
   const broker = setupTestBroker("userstream-web-api-server");
-  let api: ReturnType<typeof startApi>;
-  let url: string;
-
-  beforeAll(async () => {
-    api = startApi({ DATABASE_URL: database.url, AMQP_URL: broker.url, REGISTRATION_RATE_LIMIT: "off", APP_URL: "http://api.test" });
-    url = await api.listening;
-  });
-
-  afterAll(async () => {
-    await stop(api.child);
-  });
+  const api = setupApiServer(() => ({ DATABASE_URL: database.url, AMQP_URL: broker.url, REGISTRATION_RATE_LIMIT: "off", APP_URL: "http://api.test" }));
 
   /** The registrations waiting in the vhost's queue, taken off it. */
   async function takeQueued(): Promise<Array<{ id: string; payload: { email: string } }>> {
     return (await broker.take(QUEUES.registration)).map((message) => JSON.parse(message.content.toString()) as { id: string; payload: { email: string } });
   }
 
-  function post(body: string, headers: Record<string, string> = {}, to = url) {
+  function post(body: string, headers: Record<string, string> = {}, to = api.url) {
     return fetch(`${to}/api/v1/registrations`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
   }
 
@@ -40,7 +30,7 @@ describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ",
 
     const queued = await takeQueued();
     expect(queued.map((message) => [message.id, message.payload.email])).toEqual([[registrationId, "ada@example.com"]]);
-    const status = await fetch(`${url}/api/v1/registrations/${registrationId}`);
+    const status = await fetch(`${api.url}/api/v1/registrations/${registrationId}`);
     expect(await status.json()).toEqual({ registrationId, status: "queued" });
   });
 
@@ -91,21 +81,21 @@ describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ",
   });
 
   it("serves the users only with an API key, the OpenAPI document and the health check", async () => {
-    const users = await fetch(`${url}/api/v1/users`);
+    const users = await fetch(`${api.url}/api/v1/users`);
     expect(users.status).toBe(401);
     expect(users.headers.get("www-authenticate")).toBe('Bearer realm="userstream"');
 
-    const document = (await (await fetch(`${url}/api/openapi.json`)).json()) as { openapi: string; servers: Array<{ url: string }> };
+    const document = (await (await fetch(`${api.url}/api/openapi.json`)).json()) as { openapi: string; servers: Array<{ url: string }> };
     expect(document.openapi).toMatch(/^3\./);
     expect(document.servers[0]?.url).toContain("http://api.test");
 
-    const health = await fetch(`${url}/api/health`);
+    const health = await fetch(`${api.url}/api/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok", checks: { database: "up", broker: "up" } });
   });
 
   it("serves the same procedures over tRPC", async () => {
-    const response = await fetch(`${url}/api/trpc/registration.submit`, {
+    const response = await fetch(`${api.url}/api/trpc/registration.submit`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ json: { ...registration, email: "trpc@example.com" } }),
@@ -116,11 +106,11 @@ describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ",
   });
 
   it("answers an unknown path with 404 and a method a route lacks with 405 and Allow", async () => {
-    const missing = await fetch(`${url}/admin`);
+    const missing = await fetch(`${api.url}/admin`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ message: "Not found", code: "NOT_FOUND" });
 
-    const wrongMethod = await fetch(`${url}/api/health`, { method: "DELETE" });
+    const wrongMethod = await fetch(`${api.url}/api/health`, { method: "DELETE" });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get("allow")).toBe("GET");
   });

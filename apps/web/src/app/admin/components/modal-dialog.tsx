@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useRef } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { Alert } from "~/app/components/form-messages";
 
 /**
@@ -37,6 +37,25 @@ export function ModalDialog({
       {children(titleId)}
     </dialog>
   );
+}
+
+/**
+ * What waits for a `ConfirmDialog` (null: none is open) and why the last try failed. `ask` opens
+ * it for an item, without the error of an earlier one; `close` closes it.
+ */
+export function useConfirmation<T>() {
+  const [target, setTarget] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  return {
+    target,
+    error,
+    setError,
+    ask(item: T) {
+      setError(null);
+      setTarget(item);
+    },
+    close: () => setTarget(null),
+  };
 }
 
 /**

@@ -1,11 +1,9 @@
 import { EmailSendV1, QUEUES, createEnvelope, deadLetterQueue, type NotificationStatus } from "@userstream/contracts";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { AdminSession } from "../../auth/admin-auth";
-import { createCaller } from "../root";
 import { setupTestBroker, setupTestDatabase } from "../../testing";
-import { codeOf } from "../testing";
+import { TEST_ADMIN_SESSION, codeOf, procedureCaller } from "../testing";
 
-const ADMIN: AdminSession = { email: "admin@example.com", expiresAt: Date.now() + 3_600_000 };
+const ADMIN = TEST_ADMIN_SESSION;
 
 describe("emails and admin routers (delivery log, resend, replay, overview)", () => {
   const database = setupTestDatabase("userstream_web_emails");
@@ -22,9 +20,7 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
     await channel.close();
   });
 
-  function caller(adminSession: AdminSession | null, state: "up" | "down" = "up") {
-    return createCaller({ headers: new Headers(), db: database.db, publisher: state === "up" ? broker.publisher : broker.unreachable, adminSession });
-  }
+  const caller = procedureCaller(database, broker);
 
   /** A user with a welcome email in the given state. */
   async function emailIn(status: NotificationStatus, options: { email?: string; createdAt?: Date; lastError?: string } = {}) {

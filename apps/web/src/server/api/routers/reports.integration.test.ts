@@ -1,12 +1,10 @@
 import { QUEUES } from "@userstream/contracts";
 import { TRPCError } from "@trpc/server";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createCaller } from "../root";
 import { setupTestBroker, setupTestDatabase } from "../../testing";
-import { codeOf } from "../testing";
-import type { AdminSession } from "../../auth/admin-auth";
+import { TEST_ADMIN_SESSION, codeOf, procedureCaller } from "../testing";
 
-const ADMIN: AdminSession = { email: "admin@example.com", expiresAt: Date.now() + 3_600_000 };
+const ADMIN = TEST_ADMIN_SESSION;
 
 describe("reports router (admin only)", () => {
   const database = setupTestDatabase("userstream_web_reports_api");
@@ -16,9 +14,7 @@ describe("reports router (admin only)", () => {
     await database.db.reportLog.deleteMany();
   });
 
-  function caller(adminSession: AdminSession | null, state: "up" | "down" = "up") {
-    return createCaller({ headers: new Headers(), db: database.db, publisher: state === "up" ? broker.publisher : broker.unreachable, adminSession });
-  }
+  const caller = procedureCaller(database, broker);
 
   const queuedMessages = () => broker.queued(QUEUES.reportGenerate);
 

@@ -2,14 +2,14 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import { useState } from "react";
 import { isApiKeyExpired } from "~/lib/api-keys";
 import { formatUtc } from "~/lib/reports";
 import type { AppRouter } from "~/server/api/root";
 import { DataTable } from "~/app/components/data-table";
 import { useTRPC } from "~/trpc/react";
 import { LoadError, SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
-import { ConfirmDialog } from "../../components/modal-dialog";
+import { ConfirmDialog, useConfirmation } from "../../components/modal-dialog";
+import { RowButton } from "../../components/row-button";
 import { CreateApiKeyForm } from "./create-api-key-form";
 
 type ApiKeyRow = inferRouterOutputs<AppRouter>["apiKeys"]["list"][number];
@@ -22,14 +22,13 @@ export function ApiKeysManager() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const keys = useQuery(trpc.apiKeys.list.queryOptions());
-  const [revoking, setRevoking] = useState<ApiKeyRow | null>(null);
-  const [revokeError, setRevokeError] = useState<string | null>(null);
+  const { target: revoking, error: revokeError, setError: setRevokeError, ask: askToRevoke, close: closeRevoke } = useConfirmation<ApiKeyRow>();
   const refresh = () => queryClient.invalidateQueries(trpc.apiKeys.list.queryFilter());
 
   const revoke = useMutation(
     trpc.apiKeys.revoke.mutationOptions({
       onSuccess: () => {
-        setRevoking(null);
+        closeRevoke();
         void refresh();
       },
       onError: (error) =>
@@ -69,16 +68,7 @@ export function ApiKeysManager() {
                   ) : (
                     <>
                       <span className="verified">Active</span>{" "}
-                      <button
-                        type="button"
-                        className="link-button danger"
-                        onClick={() => {
-                          setRevokeError(null);
-                          setRevoking(key);
-                        }}
-                      >
-                        Revoke<span className="visually-hidden"> {key.name}</span>
-                      </button>
+                      <RowButton label="Revoke" name={key.name} danger onClick={() => askToRevoke(key)} />
                     </>
                   )}
                 </td>
@@ -95,7 +85,7 @@ export function ApiKeysManager() {
           pending={revoke.isPending}
           error={revokeError}
           onConfirm={() => revoke.mutate({ id: revoking.id })}
-          onClose={() => setRevoking(null)}
+          onClose={closeRevoke}
         >
           <p>
             Requests with the key <strong>{revoking.name}</strong> (<code>{revoking.prefix}…</code>) will be refused from now on.

@@ -9,7 +9,8 @@ import { retryUnlessRefused, useUserSearch } from "~/lib/use-user-search";
 import { USER_SORT_LABELS, nextUsersPageParam, usersListInput, type UserSortOption } from "~/lib/users-list-input";
 import { useTRPC } from "~/trpc/react";
 import { LoadError, SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
-import { ConfirmDialog } from "../../components/modal-dialog";
+import { ConfirmDialog, useConfirmation } from "../../components/modal-dialog";
+import { RowButton } from "../../components/row-button";
 import { UserSearchBox, UsersListFooter, UsersTotal } from "../../../users/users-list-parts";
 import { UsersTable } from "../../../users/users-table";
 import { EditUserDialog } from "./edit-user-dialog";
@@ -21,8 +22,7 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
   const { search, setSearch, debouncedSearch, problem } = useUserSearch(initialSearch);
   const [sort, setSort] = useState<UserSortOption>(initialSort);
   const [editing, setEditing] = useState<UserListItem | null>(null);
-  const [deleting, setDeleting] = useState<UserListItem | null>(null);
-  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const { target: deleting, error: deleteError, setError: setDeleteError, ask: askToDelete, close: closeDelete } = useConfirmation<UserListItem>();
   const [announcement, setAnnouncement] = useState("");
   useSettingsInAddress({ q: debouncedSearch, sort: sort === "created_desc" ? "" : sort });
 
@@ -40,7 +40,7 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
     trpc.adminUsers.delete.mutationOptions({
       onSuccess: () => {
         setAnnouncement(`Deleted ${deleting ? `${deleting.firstName} ${deleting.lastName}` : "the user"}.`);
-        setDeleting(null);
+        closeDelete();
         void refresh();
       },
       onError: (error) => {
@@ -87,19 +87,8 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
               users={items}
               actions={(user) => (
                 <>
-                  <button type="button" className="link-button" onClick={() => setEditing(user)}>
-                    Edit<span className="visually-hidden"> {user.email}</span>
-                  </button>
-                  <button
-                    type="button"
-                    className="link-button danger"
-                    onClick={() => {
-                      setDeleteError(null);
-                      setDeleting(user);
-                    }}
-                  >
-                    Delete<span className="visually-hidden"> {user.email}</span>
-                  </button>
+                  <RowButton label="Edit" name={user.email} onClick={() => setEditing(user)} />
+                  <RowButton label="Delete" name={user.email} danger onClick={() => askToDelete(user)} />
                 </>
               )}
             />
@@ -128,7 +117,7 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
           pending={remove.isPending}
           error={deleteError}
           onConfirm={() => remove.mutate({ id: deleting.id })}
-          onClose={() => setDeleting(null)}
+          onClose={closeDelete}
         >
           <p>
             <strong>
