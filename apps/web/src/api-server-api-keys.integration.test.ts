@@ -1,48 +1,31 @@
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
-import { createTestVhost } from "@userstream/messaging/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ApiKeyScope } from "./lib/api-keys";
 import { createApiKey } from "./server/api-key-service";
-import { startApi, stop } from "./server/api/testing";
+import { setupApiServer } from "./server/api/testing";
 import { TOO_MANY_API_KEY_REQUESTS_MESSAGE, missingScopeMessage } from "./server/api/trpc";
+import { setupTestBroker, setupTestDatabase } from "./server/testing";
 
 /** Requests one key may make per minute on the server below. */
 const LIMIT = 5;
 
 describe("API keys on the REST API on its own (start:api): scopes, expiry and the per-key limit, against PostgreSQL", () => {
-  let database: TestDatabase;
-  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
-  let db: PrismaClient;
-  let api: ReturnType<typeof startApi>;
-  let url: string;
-
-  beforeAll(async () => {
-    [database, vhost] = await Promise.all([createTestDatabase("userstream_web_api_keys"), createTestVhost("userstream-web-api-keys")]);
-    db = createPrismaClient(database.url);
-    api = startApi({ DATABASE_URL: database.url, AMQP_URL: vhost.url, API_KEY_RATE_LIMIT: String(LIMIT) });
-    url = await api.listening;
-  });
-
-  afterAll(async () => {
-    if (api) await stop(api.child);
-    await db?.$disconnect();
-    await Promise.all([vhost?.drop(), database?.drop()]);
-  });
+  const database = setupTestDatabase("userstream_web_api_keys");
+  const broker = setupTestBroker("userstream-web-api-keys");
+  const api = setupApiServer(() => ({ DATABASE_URL: database.url, AMQP_URL: broker.url, API_KEY_RATE_LIMIT: String(LIMIT) }));
 
   /** A key as the admin page makes one; returns the key itself. */
   async function key(name: string, scopes: ApiKeyScope[], expiresInDays?: number) {
-    const { apiKey, secret } = await createApiKey({ name, scopes, expiresInDays }, "admin@example.com", { db });
+    const { apiKey, secret } = await createApiKey({ name, scopes, expiresInDays }, "admin@example.com", { db: database.db });
     return { id: apiKey.id, secret };
   }
 
   function users(secret: string, path = "", init: RequestInit = {}) {
     const headers = { authorization: `Bearer ${secret}`, ...(init.body ? { "content-type": "application/json" } : {}) };
-    return fetch(`${url}/api/v1/users${path}`, { ...init, headers });
+    return fetch(`${api.url}/api/v1/users${path}`, { ...init, headers });
   }
 
   async function createUser(lastName: string) {
-    return db.user.create({ data: { registrationId: crypto.randomUUID(), firstName: "Ada", lastName, email: `${crypto.randomUUID()}@example.com` } });
+    return database.db.user.create({ data: { registrationId: crypto.randomUUID(), firstName: "Ada", lastName, email: `${crypto.randomUUID()}@example.com` } });
   }
 
   it("lets a read-only key list and get users, but not delete or rename one (403, the user stays), over REST and tRPC", async () => {
@@ -61,24 +44,24 @@ describe("API keys on the REST API on its own (start:api): scopes, expiry and th
     expect(renamed.status).toBe(403);
     expect(await renamed.json()).toEqual({ message: missingScopeMessage("write"), code: "FORBIDDEN" });
     // The same procedure over tRPC, with the same key.
-    const overTrpc = await fetch(`${url}/api/trpc/serviceUsers.delete`, {
+    const overTrpc = await fetch(`${api.url}/api/trpc/serviceUsers.delete`, {
       method: "POST",
       headers: { authorization: `Bearer ${reader.secret}`, "content-type": "application/json" },
       body: JSON.stringify({ json: { id: ada.id } }),
     });
     expect(overTrpc.status).toBe(403);
     expect(await overTrpc.json()).toMatchObject({ error: { json: { message: missingScopeMessage("delete"), data: { code: "FORBIDDEN" } } } });
-    expect(await db.user.findUnique({ where: { id: ada.id } })).toMatchObject({ firstName: "Ada", lastName: "Readonly" });
+    expect(await database.db.user.findUnique({ where: { id: ada.id } })).toMatchObject({ firstName: "Ada", lastName: "Readonly" });
 
     // A key with the delete scope may.
     const remover = await key("gdpr erasure", ["delete"]);
     expect((await users(remover.secret, `/${ada.id}`, { method: "DELETE" })).status).toBe(200);
-    expect(await db.user.findUnique({ where: { id: ada.id } })).toBeNull();
+    expect(await database.db.user.findUnique({ where: { id: ada.id } })).toBeNull();
   });
 
   it("refuses an expired key with 401 and records no use of it", async () => {
     const expired = await key("last year's export", ["read", "write", "delete"], 1);
-    await db.apiKey.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await database.db.apiKey.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
 
     for (const [path, method] of [["", "GET"], [`/${crypto.randomUUID()}`, "DELETE"]] as const) {
       const response = await users(expired.secret, path, { method });
@@ -86,7 +69,7 @@ describe("API keys on the REST API on its own (start:api): scopes, expiry and th
       expect(response.headers.get("www-authenticate")).toBe('Bearer realm="userstream"');
       expect(await response.json()).toEqual({ message: "The API key has expired.", code: "UNAUTHORIZED" });
     }
-    expect((await db.apiKey.findUniqueOrThrow({ where: { id: expired.id } })).lastUsedAt).toBeNull();
+    expect((await database.db.apiKey.findUniqueOrThrow({ where: { id: expired.id } })).lastUsedAt).toBeNull();
 
     // Until its expiry a key works.
     const current = await key("this year's export", ["read"], 365);
@@ -109,7 +92,7 @@ describe("API keys on the REST API on its own (start:api): scopes, expiry and th
   });
 
   it("documents each operation's scope and its 401, 403 and 429 answers in /api/openapi.json", async () => {
-    const document = (await (await fetch(`${url}/api/openapi.json`)).json()) as {
+    const document = (await (await fetch(`${api.url}/api/openapi.json`)).json()) as {
       openapi: string;
       paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown> }>>;
     };

@@ -1,12 +1,10 @@
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
-import { createTestVhost } from "@userstream/messaging/testing";
 import { Registry } from "prom-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createApiKey } from "./server/api-key-service";
 import { MAX_BODY_BYTES } from "./server/api/limited-body";
 import { startApi, stop } from "./server/api/testing";
 import { sampleValue } from "@userstream/test-support";
+import { setupTestBroker, setupTestDatabase } from "./server/testing";
 
 const person = () => ({ firstName: "Ada", lastName: "Lovelace", email: `${crypto.randomUUID()}@example.com` });
 const invalid = { firstName: "Ada", lastName: "", email: "ada@" };
@@ -42,22 +40,11 @@ function expectTimeAndService(line: Record<string, unknown> | undefined) {
 }
 
 describe("the API server's /metrics and log lines (start:api, against PostgreSQL and RabbitMQ)", () => {
-  let database: TestDatabase;
-  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
-  let db: PrismaClient;
-
-  beforeAll(async () => {
-    [database, vhost] = await Promise.all([createTestDatabase("userstream_web_api_metrics"), createTestVhost("userstream-web-api-metrics")]);
-    db = createPrismaClient(database.url);
-  });
-
-  afterAll(async () => {
-    await db?.$disconnect();
-    await Promise.all([vhost?.drop(), database?.drop()]);
-  });
+  const database = setupTestDatabase("userstream_web_api_metrics");
+  const broker = setupTestBroker("userstream-web-api-metrics");
 
   it("counts registrations accepted and refused (400, 413, 429) on both surfaces, times each route, and the broker's confirms", async () => {
-    const api = startApi({ DATABASE_URL: database.url, AMQP_URL: vhost.url, REGISTRATION_RATE_LIMIT: "4" });
+    const api = startApi({ DATABASE_URL: database.url, AMQP_URL: broker.url, REGISTRATION_RATE_LIMIT: "4" });
     try {
       const url = await api.listening;
       // The limit (4 a minute) counts invalid attempts too, not bodies refused as too large.
@@ -94,13 +81,13 @@ describe("the API server's /metrics and log lines (start:api, against PostgreSQL
   });
 
   it("writes the audit trail as JSON lines with time and service, tagged log: audit", async () => {
-    const api = startApi({ DATABASE_URL: database.url, AMQP_URL: vhost.url });
+    const api = startApi({ DATABASE_URL: database.url, AMQP_URL: broker.url });
     try {
       const url = await api.listening;
-      const user = await db.user.create({
+      const user = await database.db.user.create({
         data: { registrationId: crypto.randomUUID(), firstName: "Ada", lastName: "Lovelace", email: `${crypto.randomUUID()}@example.com` },
       });
-      const { apiKey, secret } = await createApiKey({ name: "audit test", scopes: ["read", "write"] }, "admin@example.com", { db });
+      const { apiKey, secret } = await createApiKey({ name: "audit test", scopes: ["read", "write"] }, "admin@example.com", { db: database.db });
       const renamed = await fetch(`${url}/api/v1/users/${user.id}`, {
         method: "PATCH",
         headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },

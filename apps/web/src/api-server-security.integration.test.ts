@@ -1,28 +1,23 @@
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
-import { createTestVhost } from "@userstream/messaging/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "./server/api-key-service";
 import { API_ADMIN_AUTH, startApi, stop } from "./server/api/testing";
 import { sessionCookieName } from "./server/auth/admin-auth";
 import { startAdminSession } from "./server/auth/admin-sessions";
 import { hashPassword } from "./server/auth/password";
+import { setupTestBroker, setupTestDatabase } from "./server/testing";
 
 const APP_URL = "http://api.test";
 const EVIL = "https://evil.example";
 
 describe("the API server on its own (start:api): admin sessions, cross-site mutations, security headers", () => {
-  let database: TestDatabase;
-  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
-  let db: PrismaClient;
+  const database = setupTestDatabase("userstream_web_api_security");
+  const broker = setupTestBroker("userstream-web-api-security");
   const servers: Array<ReturnType<typeof startApi>> = [];
   /** APP_URL http; APP_URL https; and one started after the admin changed the password. */
   let [plain, https, newPassword] = ["", "", ""];
 
   beforeAll(async () => {
-    [database, vhost] = await Promise.all([createTestDatabase("userstream_web_api_security"), createTestVhost("userstream-web-api-security")]);
-    db = createPrismaClient(database.url);
-    const common = { DATABASE_URL: database.url, AMQP_URL: vhost.url };
+    const common = { DATABASE_URL: database.url, AMQP_URL: broker.url };
     const changedHash = await hashPassword("the admin's new password", { N: 2 ** 10, r: 8, p: 1 });
     const started = [
       startApi({ ...common, APP_URL }),
@@ -35,17 +30,15 @@ describe("the API server on its own (start:api): admin sessions, cross-site muta
 
   afterAll(async () => {
     await Promise.all(servers.map((server) => stop(server.child)));
-    await db?.$disconnect();
-    await Promise.all([vhost?.drop(), database?.drop()]);
   });
 
   /** A `Cookie` header holding a new session of the server's admin. */
-  const signedIn = async () => `${sessionCookieName(API_ADMIN_AUTH)}=${(await startAdminSession(db, API_ADMIN_AUTH)).token}`;
+  const signedIn = async () => `${sessionCookieName(API_ADMIN_AUTH)}=${(await startAdminSession(database.db, API_ADMIN_AUTH)).token}`;
   const overview = (cookie: string, to = plain) => fetch(`${to}/api/trpc/admin.overview`, { headers: { cookie } });
   /** A tRPC mutation as a browser page would send it. */
   const mutate = (path: string, input: unknown, headers: Record<string, string>) =>
     fetch(`${plain}/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ json: input }) });
-  const userNamed = (id: string) => db.user.findUnique({ where: { id }, select: { firstName: true } });
+  const userNamed = (id: string) => database.db.user.findUnique({ where: { id }, select: { firstName: true } });
 
   it("sends the web's security headers with every answer, and HSTS only when APP_URL is https", async () => {
     for (const path of ["/api/health", "/api/v1/users", "/api/trpc/admin.overview", "/no-such-path"]) {
@@ -62,9 +55,9 @@ describe("the API server on its own (start:api): admin sessions, cross-site muta
   });
 
   it("refuses a cross-site mutation with 403 over tRPC and REST, changing nothing; same-origin ones and programs go through", async () => {
-    const user = await db.user.create({ data: { registrationId: crypto.randomUUID(), firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" } });
+    const user = await database.db.user.create({ data: { registrationId: crypto.randomUUID(), firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" } });
     const cookie = await signedIn();
-    const { secret } = await createApiKey({ name: "billing", scopes: ["delete"] }, API_ADMIN_AUTH.adminEmail, { db });
+    const { secret } = await createApiKey({ name: "billing", scopes: ["delete"] }, API_ADMIN_AUTH.adminEmail, { db: database.db });
     const rename = (headers: Record<string, string>) => mutate("adminUsers.update", { id: user.id, firstName: "Eve" }, { cookie, ...headers });
 
     const crossSiteHeaders: Array<Record<string, string>> = [
@@ -106,7 +99,7 @@ describe("the API server on its own (start:api): admin sessions, cross-site muta
   it("refuses a session idle for SESSION_IDLE_MINUTES", async () => {
     const cookie = await signedIn();
     expect((await overview(cookie)).status).toBe(200);
-    await db.$executeRaw`UPDATE admin_sessions SET last_seen_at = now() - make_interval(mins => ${API_ADMIN_AUTH.sessionIdleMinutes}::int)`;
+    await database.db.$executeRaw`UPDATE admin_sessions SET last_seen_at = now() - make_interval(mins => ${API_ADMIN_AUTH.sessionIdleMinutes}::int)`;
     expect((await overview(cookie)).status).toBe(401);
   });
 

@@ -1,48 +1,25 @@
 import { once } from "node:events";
-import { connect, type ChannelModel } from "amqplib";
 import { EXIT_CONFIG } from "@userstream/contracts/load-env-files";
 import { QUEUES } from "@userstream/contracts";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
-import { createTestVhost } from "@userstream/messaging/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "./server/api/limited-body";
-import { startApi, stop } from "./server/api/testing";
+import { setupApiServer, startApi, stop } from "./server/api/testing";
+import { setupTestBroker, setupTestDatabase } from "./server/testing";
 import { runTrustedProxyScenario, TRUSTED_PROXY_SCENARIO_ENV } from "./server/trusted-proxy-scenario";
 
 const registration = { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" };
 
 describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ", () => {
-  let database: TestDatabase;
-  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
-  let broker: ChannelModel;
-  let api: ReturnType<typeof startApi>;
-  let url: string;
-
-  beforeAll(async () => {
-    [database, vhost] = await Promise.all([createTestDatabase("userstream_web_api_server"), createTestVhost("userstream-web-api-server")]);
-    broker = await connect(vhost.url);
-    api = startApi({ DATABASE_URL: database.url, AMQP_URL: vhost.url, REGISTRATION_RATE_LIMIT: "off", APP_URL: "http://api.test" });
-    url = await api.listening;
-  });
-
-  afterAll(async () => {
-    await stop(api.child);
-    await broker.close();
-    await Promise.all([vhost.drop(), database.drop()]);
-  });
+  const database = setupTestDatabase("userstream_web_api_server");
+  const broker = setupTestBroker("userstream-web-api-server");
+  const api = setupApiServer(() => ({ DATABASE_URL: database.url, AMQP_URL: broker.url, REGISTRATION_RATE_LIMIT: "off", APP_URL: "http://api.test" }));
 
   /** The registrations waiting in the vhost's queue, taken off it. */
   async function takeQueued(): Promise<Array<{ id: string; payload: { email: string } }>> {
-    const channel = await broker.createChannel();
-    const taken = [];
-    for (let message = await channel.get(QUEUES.registration, { noAck: true }); message; message = await channel.get(QUEUES.registration, { noAck: true })) {
-      taken.push(JSON.parse(message.content.toString()) as { id: string; payload: { email: string } });
-    }
-    await channel.close();
-    return taken;
+    return (await broker.take(QUEUES.registration)).map((message) => JSON.parse(message.content.toString()) as { id: string; payload: { email: string } });
   }
 
-  function post(body: string, headers: Record<string, string> = {}, to = url) {
+  function post(body: string, headers: Record<string, string> = {}, to = api.url) {
     return fetch(`${to}/api/v1/registrations`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
   }
 
@@ -53,7 +30,7 @@ describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ",
 
     const queued = await takeQueued();
     expect(queued.map((message) => [message.id, message.payload.email])).toEqual([[registrationId, "ada@example.com"]]);
-    const status = await fetch(`${url}/api/v1/registrations/${registrationId}`);
+    const status = await fetch(`${api.url}/api/v1/registrations/${registrationId}`);
     expect(await status.json()).toEqual({ registrationId, status: "queued" });
   });
 
@@ -70,7 +47,7 @@ describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ",
   });
 
   it("limits registrations per connection address, whatever address headers the client makes up", async () => {
-    const limited = startApi({ DATABASE_URL: database.url, AMQP_URL: vhost.url, REGISTRATION_RATE_LIMIT: "1" });
+    const limited = startApi({ DATABASE_URL: database.url, AMQP_URL: broker.url, REGISTRATION_RATE_LIMIT: "1" });
     try {
       const limitedUrl = await limited.listening;
       const madeUp = (address: string) => ({ "x-userstream-client-address": address, "x-forwarded-for": address });
@@ -85,7 +62,7 @@ describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ",
   });
 
   it("reads X-Forwarded-For only from the proxies in TRUSTED_PROXIES, and counts IPv6 clients by /64", async () => {
-    const proxied = startApi({ DATABASE_URL: database.url, AMQP_URL: vhost.url, ...TRUSTED_PROXY_SCENARIO_ENV });
+    const proxied = startApi({ DATABASE_URL: database.url, AMQP_URL: broker.url, ...TRUSTED_PROXY_SCENARIO_ENV });
     try {
       const { got, expected } = await runTrustedProxyScenario(await proxied.listening);
       expect(got).toEqual(expected);
@@ -95,7 +72,7 @@ describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ",
   });
 
   it("refuses to start with an invalid TRUSTED_PROXIES or the old TRUSTED_PROXY_HOPS, naming them", async () => {
-    const refused = startApi({ DATABASE_URL: database.url, AMQP_URL: vhost.url, TRUSTED_PROXIES: "10.0.0.0/8, 10.0.0.0/33, proxy.internal", TRUSTED_PROXY_HOPS: "1" });
+    const refused = startApi({ DATABASE_URL: database.url, AMQP_URL: broker.url, TRUSTED_PROXIES: "10.0.0.0/8, 10.0.0.0/33, proxy.internal", TRUSTED_PROXY_HOPS: "1" });
     refused.listening.catch(() => undefined);
     const [code] = (await once(refused.child, "exit")) as [number | null];
     expect(code).toBe(EXIT_CONFIG);
@@ -104,21 +81,21 @@ describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ",
   });
 
   it("serves the users only with an API key, the OpenAPI document and the health check", async () => {
-    const users = await fetch(`${url}/api/v1/users`);
+    const users = await fetch(`${api.url}/api/v1/users`);
     expect(users.status).toBe(401);
     expect(users.headers.get("www-authenticate")).toBe('Bearer realm="userstream"');
 
-    const document = (await (await fetch(`${url}/api/openapi.json`)).json()) as { openapi: string; servers: Array<{ url: string }> };
+    const document = (await (await fetch(`${api.url}/api/openapi.json`)).json()) as { openapi: string; servers: Array<{ url: string }> };
     expect(document.openapi).toMatch(/^3\./);
     expect(document.servers[0]?.url).toContain("http://api.test");
 
-    const health = await fetch(`${url}/api/health`);
+    const health = await fetch(`${api.url}/api/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok", checks: { database: "up", broker: "up" } });
   });
 
   it("serves the same procedures over tRPC", async () => {
-    const response = await fetch(`${url}/api/trpc/registration.submit`, {
+    const response = await fetch(`${api.url}/api/trpc/registration.submit`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ json: { ...registration, email: "trpc@example.com" } }),
@@ -129,17 +106,17 @@ describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ",
   });
 
   it("answers an unknown path with 404 and a method a route lacks with 405 and Allow", async () => {
-    const missing = await fetch(`${url}/admin`);
+    const missing = await fetch(`${api.url}/admin`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ message: "Not found", code: "NOT_FOUND" });
 
-    const wrongMethod = await fetch(`${url}/api/health`, { method: "DELETE" });
+    const wrongMethod = await fetch(`${api.url}/api/health`, { method: "DELETE" });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get("allow")).toBe("GET");
   });
 
   it("stops on SIGTERM with exit code 0, closing its keep-alive connections, the publisher and the pool", async () => {
-    const other = startApi({ DATABASE_URL: database.url, AMQP_URL: vhost.url, REGISTRATION_RATE_LIMIT: "off" });
+    const other = startApi({ DATABASE_URL: database.url, AMQP_URL: broker.url, REGISTRATION_RATE_LIMIT: "off" });
     // A registration opens the broker and database connections and leaves a keep-alive socket open.
     expect((await post(JSON.stringify(registration), {}, await other.listening)).status).toBe(202);
     expect(await stop(other.child)).toBe(0);

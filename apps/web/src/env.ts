@@ -3,6 +3,7 @@ import { readFileVariables } from "@userstream/contracts/env-files";
 import { LOG_FORMATS, LOG_LEVELS } from "@userstream/messaging/logging";
 import { z } from "zod";
 import { publishedSecretProblems, SECRETS, secretHint } from "@userstream/contracts/published-secrets";
+import { RetryDelaysMsSchema } from "@userstream/contracts";
 import { parsePasswordHash } from "./server/auth/password";
 import { parseTrustedProxies } from "./server/client-address";
 import { resolveFromRepoRoot } from "./server/repo-root";
@@ -121,6 +122,8 @@ const server = {
   RECEIVER_URL: z.url().default("http://127.0.0.1:8081"),
   SENDER_URL: z.url().default("http://127.0.0.1:8082"),
   REPORTER_URL: z.url().default("http://127.0.0.1:8084"),
+  /** The workers' retry delays (the same variable): the queues the web declares and the pipeline view lists. */
+  RETRY_DELAYS_MS: RetryDelaysMsSchema,
   PUBLISH_CONFIRM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
   /**
    * Longest any one statement of the web's database sessions may run before PostgreSQL cancels it

@@ -6,7 +6,7 @@ import type { QueueName } from "./topology";
  * message type and version (consumers parse the payload with the schema of that exact pair),
  * when it happened, and the payload.
  */
-export function envelopeSchema<Type extends string, Version extends number, Payload extends z.ZodType>(
+function envelopeSchema<Type extends string, Version extends number, Payload extends z.ZodType>(
   type: Type,
   version: Version,
   payload: Payload,

@@ -100,3 +100,14 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
  */
 export const RegistrationStatusSchema = z.enum(["queued", "stored", "email_sent", "email_confirmed", "email_failed"]);
 export type RegistrationStatus = z.infer<typeof RegistrationStatusSchema>;
+
+/** `POST /api/v1/registrations` → 202: the id a registration's progress is asked by. */
+export const RegistrationAcceptedSchema = z.object({ registrationId: z.uuid() });
+export type RegistrationAccepted = z.infer<typeof RegistrationAcceptedSchema>;
+
+/** `GET /api/v1/registrations/{registrationId}`: which registration. */
+export const RegistrationIdInputSchema = z.object({ registrationId: z.uuid("Registration id must be a UUID") });
+
+/** The answer to it: the registration's progress. */
+export const RegistrationProgressSchema = z.object({ registrationId: z.uuid(), status: RegistrationStatusSchema });
+export type RegistrationProgress = z.infer<typeof RegistrationProgressSchema>;

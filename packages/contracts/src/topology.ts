@@ -1,3 +1,5 @@
+import type { RetryPolicy } from "./retry-policy";
+
 /** Queue names that tools outside the code rely on: keep them stable. */
 export const QUEUES = {
   registration: "user.registration",
@@ -8,12 +10,6 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 /** Exchange the broker dead-letters into when a quorum queue's delivery limit is reached. */
 export const DEAD_LETTER_EXCHANGE = "userstream.dead-letter";
-
-/** Waits before each retry of a failed message; after the last one the message is dead-lettered. */
-export const DEFAULT_RETRY_DELAYS_MS = [1_000, 5_000, 30_000] as const;
-
-/** Deliveries after which the broker itself dead-letters a message (a guard against crash loops). */
-export const DELIVERY_LIMIT = 20;
 
 /** Headers a dead-lettered message carries, so an operator can see why it was parked. */
 export const DEAD_LETTER_HEADERS = {
@@ -26,6 +22,7 @@ export const DEAD_LETTER_HEADERS = {
 /** Header on a retried message: how many attempts have failed so far. */
 export const ATTEMPTS_HEADER = "x-userstream-attempts";
 
+/** The queue where messages of `queue` that can never succeed are parked, with their reason. */
 export function deadLetterQueue(queue: QueueName): string {
   return `${queue}.dead`;
 }
@@ -33,4 +30,23 @@ export function deadLetterQueue(queue: QueueName): string {
 /** One delay queue per retry level, so messages with different delays never wait behind each other. */
 export function retryQueue(queue: QueueName, level: number): string {
   return `${queue}.retry.${level}`;
+}
+
+/** One queue of the topology, as the broker holds it and the pipeline view lists it. */
+export interface TopologyQueue {
+  name: string;
+  /** The work queue it belongs to. */
+  workQueue: QueueName;
+  kind: "work" | "retry" | "dead";
+  /** For a delay queue: how long a message waits there before it goes back to the work queue. */
+  delayMs?: number;
+}
+
+/** The queues one work queue needs under `policy`, in order: itself, one delay queue per retry, its dead letters. */
+export function queueTopology(queue: QueueName, policy: RetryPolicy): TopologyQueue[] {
+  return [
+    { name: queue, workQueue: queue, kind: "work" },
+    ...policy.delaysMs.map((delayMs, i) => ({ name: retryQueue(queue, i + 1), workQueue: queue, kind: "retry" as const, delayMs })),
+    { name: deadLetterQueue(queue), workQueue: queue, kind: "dead" },
+  ];
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { UserUpdateSchema } from "./registration";
 
 /**
  * The users list as other processes see it: the public directory (`users.list`, anyone, no full
@@ -40,6 +41,46 @@ export function userSearchProblem(search: string): string | undefined {
   const result = UserSearchSchema.safeParse(search);
   return result.success ? undefined : result.error.issues[0]?.message;
 }
+
+/**
+ * The orders the list offers (`sort`), newest first by default. The public directory offers all
+ * but the email orders, whose cursor would carry the last row's address (and whose order would
+ * tell addresses apart).
+ */
+export const UserSortSchema = z.enum(["created_desc", "created_asc", "last_name_asc", "last_name_desc", "email_asc", "email_desc"]);
+export type UserSort = z.infer<typeof UserSortSchema>;
+export const PublicUserSortSchema = UserSortSchema.exclude(["email_asc", "email_desc"]);
+export type PublicUserSort = z.infer<typeof PublicUserSortSchema>;
+
+export const USERS_PAGE_DEFAULT = 20;
+export const USERS_PAGE_MAX = 100;
+
+/** What both lists take besides their order: search, the cursor a page returned, and the page size. */
+const LIST_QUERY_FIELDS = {
+  search: UserSearchSchema,
+  cursor: z.string().max(1000).nullish(),
+  limit: z.number().int().min(1).max(USERS_PAGE_MAX).default(USERS_PAGE_DEFAULT),
+};
+
+/** Query of the full list (admins, `GET /api/v1/users`). The server also checks that a cursor is one it made for this order. */
+export const UserListQuerySchema = z.object({ ...LIST_QUERY_FIELDS, sort: UserSortSchema.default("created_desc") });
+/** Query of the public directory (`users.list`): the same, without the email orders. */
+export const PublicUserListQuerySchema = z.object({ ...LIST_QUERY_FIELDS, sort: PublicUserSortSchema.default("created_desc") });
+
+export const UserIdSchema = z.uuid("User id must be a UUID");
+/** `{ id }`: one user (`GET`/`DELETE /api/v1/users/{id}`). */
+export const UserIdInputSchema = z.object({ id: UserIdSchema });
+
+/** `{ id, firstName?, lastName? }`: the user and the names to change, at least one (`PATCH /api/v1/users/{id}`). */
+export const UpdateUserInputSchema = UserUpdateSchema.extend({ id: UserIdSchema }).refine(
+  (input) => input.firstName !== undefined || input.lastName !== undefined,
+  "Send firstName, lastName or both",
+);
+export type UpdateUserInput = z.output<typeof UpdateUserInputSchema>;
+
+/** The answer to a delete. */
+export const DeletedUserSchema = z.object({ id: z.uuid(), deleted: z.literal(true) });
+export type DeletedUser = z.infer<typeof DeletedUserSchema>;
 
 /** A user as a list shows them, with `address` (the email, or its masked form) between the names and the rest. */
 function listedUserSchema<A extends z.ZodRawShape>(address: A) {

@@ -2,8 +2,8 @@ import type { ConfirmChannel, ConsumeMessage } from "amqplib";
 import type { MessageContract } from "@userstream/contracts";
 import type { z } from "zod";
 import { consumeQueue } from "./consume-queue";
-import { consumerDefaults, type Consumer, type ConsumerOptions } from "./consumer";
-import { createSettler, type Outcome } from "./settle";
+import { consumerParts, type Consumer, type ConsumerOptions } from "./consumer";
+import type { Outcome } from "./settle";
 
 export interface BatchConsumerOptions<Contract extends MessageContract> extends ConsumerOptions<Contract> {
   /**
@@ -49,12 +49,11 @@ interface Batch {
 export async function startBatchConsumer<Contract extends MessageContract>(
   options: BatchConsumerOptions<Contract>,
 ): Promise<Consumer> {
-  const { retryDelaysMs, confirmTimeoutMs, logger } = consumerDefaults(options);
-  const queue = options.contract.queue;
+  const { logger, settler, consumption } = consumerParts(options);
+  const { queue } = consumption;
   const maxBatch = options.maxBatch ?? options.prefetch;
   const lingerMs = options.lingerMs ?? 5;
   const concurrency = options.concurrency ?? 1;
-  const settler = createSettler({ ...options, retryDelaysMs, confirmTimeoutMs, logger });
   // Channels with a delivery left unacknowledged (to be redelivered): a `multiple` ack would take it too.
   const leftUnacked = new WeakSet<ConfirmChannel>();
   let pending: Pending | undefined;
@@ -146,12 +145,7 @@ export async function startBatchConsumer<Contract extends MessageContract>(
   }
 
   return consumeQueue({
-    url: options.url,
-    queue,
-    prefetch: options.prefetch,
-    retryLevels: retryDelaysMs.length,
-    confirmTimeoutMs,
-    logger,
+    ...consumption,
     onMessage(channel, message) {
       options.onDelivered?.();
       if (pending && pending.channel !== channel) flush();

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from "amqplib";
-import type { QueueName } from "@userstream/contracts";
+import type { QueueName, RetryPolicy } from "@userstream/contracts";
 import { connectToBroker } from "./connection";
 import type { Logger } from "./logger";
 import { assertQueueTopology } from "./topology";
@@ -15,7 +15,8 @@ interface QueueConsumptionOptions {
   url: string;
   queue: QueueName;
   prefetch: number;
-  retryLevels: number;
+  /** Its delay queues are declared with the queue. */
+  retryPolicy: RetryPolicy;
   confirmTimeoutMs: number;
   logger: Logger;
   /** Called for every delivery, with the channel to settle it on. */
@@ -52,7 +53,7 @@ export async function consumeQueue(options: QueueConsumptionOptions) {
       // A channel closed by the broker (e.g. a queue-level error) is recovered by reconnecting.
       channel.on("close", () => connection.close().catch(() => undefined));
       // Topology and prefetch are applied on every (re)connect: a restarted broker may have lost neither, or both.
-      await assertQueueTopology(channel, queue, options.retryLevels);
+      await assertQueueTopology(channel, queue, options.retryPolicy);
       await channel.prefetch(prefetch);
       // stop() was called while this connection was being opened: it must not start consuming.
       if (stopping) throw new Error("stopping");

@@ -1,5 +1,5 @@
 import type { ConfirmChannel, ConsumeMessage } from "amqplib";
-import { DEFAULT_RETRY_DELAYS_MS, type MessageContract } from "@userstream/contracts";
+import { retryPolicy, type MessageContract } from "@userstream/contracts";
 import type { z } from "zod";
 import { consumeQueue } from "./consume-queue";
 import { silentLogger, type Logger } from "./logger";
@@ -14,7 +14,7 @@ export interface ConsumerOptions<Contract extends MessageContract> {
   prefetch: number;
   /** The handler: acked when it resolves; retried later when it throws; dead-lettered on PermanentError. */
   handle: Handler<Contract>;
-  /** Wait before each retry; after the last one a failing message is dead-lettered. */
+  /** Wait before each retry (RETRY_DELAYS_MS, the queue's `RetryPolicy`); after the last one a failing message is dead-lettered. */
   retryDelaysMs?: readonly number[];
   confirmTimeoutMs?: number;
   logger?: Logger;
@@ -35,12 +35,18 @@ export interface Consumer {
   stop(): Promise<void>;
 }
 
-/** The options both consumers share, with their defaults filled in. */
-export function consumerDefaults<Contract extends MessageContract>(options: ConsumerOptions<Contract>) {
+/**
+ * What both consumers build from their options: the logger, the settler that handles, retries or
+ * parks each delivery, and the options of the queue's consumption (both under one retry policy).
+ */
+export function consumerParts<Contract extends MessageContract>(options: ConsumerOptions<Contract>) {
+  const policy = retryPolicy(options.retryDelaysMs);
+  const confirmTimeoutMs = options.confirmTimeoutMs ?? 5_000;
+  const logger = options.logger ?? silentLogger;
   return {
-    retryDelaysMs: options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
-    confirmTimeoutMs: options.confirmTimeoutMs ?? 5_000,
-    logger: options.logger ?? silentLogger,
+    logger,
+    settler: createSettler({ ...options, retryPolicy: policy, confirmTimeoutMs, logger }),
+    consumption: { url: options.url, queue: options.contract.queue, prefetch: options.prefetch, retryPolicy: policy, confirmTimeoutMs, logger },
   };
 }
 
@@ -52,9 +58,7 @@ export function consumerDefaults<Contract extends MessageContract>(options: Cons
  * connection is re-opened with backoff when it drops.
  */
 export async function startConsumer<Contract extends MessageContract>(options: ConsumerOptions<Contract>): Promise<Consumer> {
-  const { retryDelaysMs, confirmTimeoutMs, logger } = consumerDefaults(options);
-  const queue = options.contract.queue;
-  const settler = createSettler({ ...options, retryDelaysMs, confirmTimeoutMs, logger });
+  const { logger, settler, consumption } = consumerParts(options);
   const inFlight = new Set<Promise<void>>();
 
   async function deliver(channel: ConfirmChannel, message: ConsumeMessage) {
@@ -67,17 +71,12 @@ export async function startConsumer<Contract extends MessageContract>(options: C
       options.onSettled?.(outcome, (performance.now() - started) / 1_000);
     } catch (err) {
       // Not acked: the broker redelivers it, on this channel or, after a reconnect, on the next.
-      logger.error({ err, messageId: message.properties.messageId, queue }, "message left unacknowledged");
+      logger.error({ err, messageId: message.properties.messageId, queue: consumption.queue }, "message left unacknowledged");
     }
   }
 
   return consumeQueue({
-    url: options.url,
-    queue,
-    prefetch: options.prefetch,
-    retryLevels: retryDelaysMs.length,
-    confirmTimeoutMs,
-    logger,
+    ...consumption,
     onMessage(channel, message) {
       const work = deliver(channel, message);
       inFlight.add(work);

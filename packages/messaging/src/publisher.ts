@@ -1,5 +1,12 @@
 import type { ChannelModel, ConfirmChannel, GetMessage } from "amqplib";
-import { ATTEMPTS_HEADER, DEAD_LETTER_HEADERS, deadLetterQueue, type MessageContract, type QueueName } from "@userstream/contracts";
+import {
+  ATTEMPTS_HEADER,
+  DEAD_LETTER_HEADERS,
+  deadLetterQueue,
+  retryPolicy,
+  type MessageContract,
+  type QueueName,
+} from "@userstream/contracts";
 import type { z } from "zod";
 import { sendConfirmed } from "./confirm";
 import { connectToBroker } from "./connection";
@@ -11,6 +18,8 @@ export interface PublisherOptions {
   /** How long to wait for the broker's confirm before reporting failure. */
   confirmTimeoutMs?: number;
   logger?: Logger;
+  /** The consumers' retry delays (RETRY_DELAYS_MS): the topology is declared with one delay queue per retry. */
+  retryDelaysMs?: readonly number[];
   /**
    * Told of each message sent: how long the broker took to confirm it (`confirmed`), or until it
    * was given up (not confirmed in time, or refused). For metrics.
@@ -87,7 +96,7 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
         forget();
         connection.close().catch(() => undefined);
       });
-      await assertTopology(channel);
+      await assertTopology(channel, retryPolicy(options.retryDelaysMs));
       open = { connection, channel, blockedBecause: () => blocked };
       return open;
     } catch (err) {

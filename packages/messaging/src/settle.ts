@@ -3,8 +3,10 @@ import {
   ATTEMPTS_HEADER,
   DEAD_LETTER_HEADERS,
   deadLetterQueue,
+  retryDelayAfter,
   retryQueue,
   type MessageContract,
+  type RetryPolicy,
 } from "@userstream/contracts";
 import type { z } from "zod";
 import { sendConfirmed } from "./confirm";
@@ -29,7 +31,7 @@ export type Handler<Contract extends MessageContract> = (
 interface SettlerOptions<Contract extends MessageContract> {
   contract: Contract;
   handle: Handler<Contract>;
-  retryDelaysMs: readonly number[];
+  retryPolicy: RetryPolicy;
   confirmTimeoutMs: number;
   logger: Logger;
   /** Fields added to every log line about a parsed message, e.g. its registration id. */
@@ -43,7 +45,7 @@ function describe(err: unknown): string {
 }
 
 /** 1 for a first delivery; the retry path counts the attempts in a header. */
-export function attemptOf(message: ConsumeMessage): number {
+function attemptOf(message: ConsumeMessage): number {
   return Number(message.properties.headers?.[ATTEMPTS_HEADER] ?? 0) + 1;
 }
 
@@ -54,7 +56,7 @@ export function attemptOf(message: ConsumeMessage): number {
  * on a PermanentError, to the dead-letter queue.
  */
 export function createSettler<Contract extends MessageContract>(options: SettlerOptions<Contract>) {
-  const { contract, handle, retryDelaysMs, confirmTimeoutMs, logger } = options;
+  const { contract, handle, retryPolicy, confirmTimeoutMs, logger } = options;
   const queue = contract.queue;
 
   /** What every log line about `message` carries: its id and, once parsed, the caller's fields. */
@@ -111,7 +113,7 @@ export function createSettler<Contract extends MessageContract>(options: Settler
     const attempt = attemptOf(message);
     const log = logOf(message, parsed);
     try {
-      const retriesLeft = Math.max(0, retryDelaysMs.length - attempt + 1);
+      const retriesLeft = Math.max(0, retryPolicy.attempts - attempt);
       await handle(parsed, { attempt, retriesLeft, messageId: message.properties.messageId as string | undefined });
       return "acked";
     } catch (err) {
@@ -119,7 +121,7 @@ export function createSettler<Contract extends MessageContract>(options: Settler
         await park(channel, message, log, "rejected", describe(err));
         return "dead-lettered";
       }
-      const backoffMs = retryDelaysMs[attempt - 1];
+      const backoffMs = retryDelayAfter(retryPolicy, attempt);
       if (backoffMs === undefined) {
         await park(channel, message, log, "retries-exhausted", describe(err));
         return "dead-lettered";

@@ -10,6 +10,7 @@ import {
 import { useMutation } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { registrationFailureMessage } from "~/lib/registration-messages";
+import { Alert, FieldError, invalidWhen } from "~/app/components/form-messages";
 import { useTRPC } from "~/trpc/react";
 import { RegistrationProgress } from "./registration-progress";
 
@@ -91,11 +92,7 @@ export function RegistrationForm() {
 
   return (
     <form className="form" noValidate onSubmit={onSubmit} aria-label="Registration">
-      {formError ? (
-        <p role="alert" className="alert">
-          {formError}
-        </p>
-      ) : null}
+      <Alert message={formError} />
       {FIELDS.map((field) => {
         const error = errors[field.name];
         const errorId = `${field.name}-error`;
@@ -112,15 +109,10 @@ export function RegistrationForm() {
               autoComplete={field.autoComplete}
               required
               value={values[field.name]}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? errorId : undefined}
+              {...invalidWhen(error, errorId)}
               onChange={(event) => onChange(field.name, event.target.value)}
             />
-            {error ? (
-              <p id={errorId} className="field-error">
-                {error}
-              </p>
-            ) : null}
+            <FieldError id={errorId} error={error} />
           </div>
         );
       })}

@@ -1,8 +1,8 @@
-import { NotificationStatusSchema } from "@userstream/contracts";
+import { NotificationStatusSchema, type NotificationStatus } from "@userstream/contracts";
 import { z } from "zod";
 
 /** Rows per page of the delivery log. */
-export const EMAIL_LOG_PAGE_SIZE = 50;
+const EMAIL_LOG_PAGE_SIZE = 50;
 
 const day = z.iso.date("Use a date such as 2026-11-28");
 
@@ -26,10 +26,10 @@ export const EmailLogInputSchema = z
 export type EmailLogInput = z.input<typeof EmailLogInputSchema>;
 export type EmailLogFilters = z.output<typeof EmailLogInputSchema>;
 
-export const EMAIL_STATUS_LABELS = {
+export const EMAIL_STATUS_LABELS: Record<NotificationStatus, string> = {
   queued: "Queued",
   sending: "Sending",
   sent: "Sent",
   failed: "Failed",
   dead: "Dead-lettered",
-} as const;
+};

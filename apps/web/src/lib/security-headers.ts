@@ -14,7 +14,7 @@ export const SECURITY_HEADERS = [
 ] as const;
 
 /** Two years, subdomains included (what browsers' preload lists ask for, without opting into them). */
-export const STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains";
+const STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains";
 
 /**
  * The Strict-Transport-Security value when the public address (APP_URL) is https, else null: a

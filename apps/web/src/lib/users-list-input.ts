@@ -1,7 +1,7 @@
-import type { UserSort } from "~/server/user-cursor";
+import type { UserSort } from "@userstream/contracts";
 
 /** Users shown per page on /users. */
-export const USERS_PAGE_SIZE = 20;
+const USERS_PAGE_SIZE = 20;
 
 /** The orders the admin's users page offers, with their labels; the first is the default. */
 export const USER_SORT_LABELS = {

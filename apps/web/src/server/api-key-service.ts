@@ -14,7 +14,7 @@ const API_KEYS_LISTED = 200;
 
 const CONTROL_PATTERN = /[\p{Cc}\u2028\u2029]/u;
 
-export const ApiKeyNameSchema = z
+const ApiKeyNameSchema = z
   .string({ error: "Name is required" })
   .trim()
   .min(1, "Name is required")
@@ -22,7 +22,7 @@ export const ApiKeyNameSchema = z
   .refine((name) => !CONTROL_PATTERN.test(name), "Name must not contain control characters");
 
 /** What a key may do with the users: `read` (list, get one), `write` (rename), `delete`. */
-export const ApiKeyScopeSchema = z.enum(API_KEY_SCOPES, { error: "Scopes are read, write and delete" });
+const ApiKeyScopeSchema = z.enum(API_KEY_SCOPES, { error: "Scopes are read, write and delete" });
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const CreateApiKeyInputSchema = z.object({
@@ -82,7 +82,7 @@ function toApiKey(row: Prisma.ApiKeyGetPayload<{ select: typeof API_KEY_FIELDS }
 }
 
 /** What is stored for a key: its SHA-256. The key is 256 random bits, so no salt or slow hash is needed. */
-export function hashApiKey(key: string): string {
+function hashApiKey(key: string): string {
   return createHash("sha256").update(key, "utf8").digest("hex");
 }
 
@@ -127,7 +127,7 @@ export type ApiKeyCheck =
   | { ok: false; reason: "missing" | "invalid" | "revoked" | "expired" };
 
 /** The key in an `Authorization: Bearer <key>` header; undefined when there is no such header. */
-export function bearerToken(authorization: string | null): string | undefined {
+function bearerToken(authorization: string | null): string | undefined {
   const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(authorization ?? "");
   return match?.[1];
 }

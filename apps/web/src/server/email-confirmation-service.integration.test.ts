@@ -1,36 +1,24 @@
 import { createConfirmationToken } from "@userstream/contracts/confirmation-token";
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { confirmEmail } from "./email-confirmation-service";
+import { setupTestDatabase } from "./testing";
 
 const SECRET = "test-confirmation-secret-0123456789-abcdefghij";
 const DAY_MS = 24 * 60 * 60 * 1000;
 const T0 = new Date("2026-03-01T10:00:00.000Z");
 
 describe("confirmEmail against PostgreSQL", () => {
-  let database: TestDatabase;
-  let db: PrismaClient;
-
-  beforeAll(async () => {
-    database = await createTestDatabase("userstream_web_confirm");
-    db = createPrismaClient(database.url);
-  });
-
-  afterAll(async () => {
-    await db.$disconnect();
-    await database.drop();
-  });
+  const database = setupTestDatabase("userstream_web_confirm");
 
   async function createUser(name: string): Promise<string> {
-    const user = await db.user.create({
+    const user = await database.db.user.create({
       data: { registrationId: crypto.randomUUID(), firstName: "Ada", lastName: name, email: `${name.toLowerCase()}@example.com` },
     });
     return user.id;
   }
 
   async function verifiedAt(userId: string): Promise<Date | null | undefined> {
-    return (await db.user.findUnique({ where: { id: userId } }))?.emailVerifiedAt;
+    return (await database.db.user.findUnique({ where: { id: userId } }))?.emailVerifiedAt;
   }
 
   it("confirms once: the first open sets email_verified_at, a second open answers already-confirmed and keeps it", async () => {
@@ -38,11 +26,11 @@ describe("confirmEmail against PostgreSQL", () => {
     const other = await createUser("Byron");
     const token = createConfirmationToken(userId, SECRET, 3 * DAY_MS, T0.getTime());
 
-    expect(await confirmEmail(token, { db, secret: SECRET, now: T0 })).toBe("confirmed");
+    expect(await confirmEmail(token, { db: database.db, secret: SECRET, now: T0 })).toBe("confirmed");
     expect(await verifiedAt(userId)).toEqual(T0);
 
     const later = new Date(T0.getTime() + 60 * 60 * 1000);
-    expect(await confirmEmail(token, { db, secret: SECRET, now: later })).toBe("already-confirmed");
+    expect(await confirmEmail(token, { db: database.db, secret: SECRET, now: later })).toBe("already-confirmed");
     expect(await verifiedAt(userId)).toEqual(T0);
     expect(await verifiedAt(other)).toBeNull();
   });
@@ -52,7 +40,7 @@ describe("confirmEmail against PostgreSQL", () => {
     const token = createConfirmationToken(userId, SECRET, DAY_MS, T0.getTime());
 
     const afterExpiry = new Date(T0.getTime() + DAY_MS + 1_000);
-    expect(await confirmEmail(token, { db, secret: SECRET, now: afterExpiry })).toBe("expired");
+    expect(await confirmEmail(token, { db: database.db, secret: SECRET, now: afterExpiry })).toBe("expired");
     expect(await verifiedAt(userId)).toBeNull();
   });
 
@@ -76,7 +64,7 @@ describe("confirmEmail against PostgreSQL", () => {
       `${token}.extra`,
     ];
     for (const candidate of bad) {
-      expect(await confirmEmail(candidate, { db, secret: SECRET, now: T0 }), candidate).toBe("invalid");
+      expect(await confirmEmail(candidate, { db: database.db, secret: SECRET, now: T0 }), candidate).toBe("invalid");
     }
     expect(await verifiedAt(userId)).toBeNull();
     expect(await verifiedAt(otherUserId)).toBeNull();
@@ -85,16 +73,16 @@ describe("confirmEmail against PostgreSQL", () => {
   it("answers invalid for a valid link whose user was deleted", async () => {
     const userId = await createUser("Hamilton");
     const token = createConfirmationToken(userId, SECRET, DAY_MS, T0.getTime());
-    await db.user.delete({ where: { id: userId } });
+    await database.db.user.delete({ where: { id: userId } });
 
-    expect(await confirmEmail(token, { db, secret: SECRET, now: T0 })).toBe("invalid");
+    expect(await confirmEmail(token, { db: database.db, secret: SECRET, now: T0 })).toBe("invalid");
   });
 
   it("lets only one of two simultaneous opens count as the first", async () => {
     const userId = await createUser("Johnson");
     const token = createConfirmationToken(userId, SECRET, DAY_MS, T0.getTime());
 
-    const results = await Promise.all([1, 2, 3].map(() => confirmEmail(token, { db, secret: SECRET, now: T0 })));
+    const results = await Promise.all([1, 2, 3].map(() => confirmEmail(token, { db: database.db, secret: SECRET, now: T0 })));
     expect(results.sort()).toEqual(["already-confirmed", "already-confirmed", "confirmed"]);
   });
 });

@@ -15,6 +15,7 @@ export function getPublisher(): Publisher {
   globalForPublisher.userstreamPublisher ??= createPublisher(env.AMQP_URL, {
     confirmTimeoutMs: env.PUBLISH_CONFIRM_TIMEOUT_MS,
     logger: getLogger(),
+    retryDelaysMs: env.RETRY_DELAYS_MS,
     onConfirm: ({ queue, seconds, confirmed }) => {
       getWebMetrics().publishConfirm.observe({ queue, result: confirmed ? "confirmed" : "failed" }, seconds);
     },

@@ -2,9 +2,12 @@ import {
   RegistrationInputSchema,
   UserRegistrationV1,
   createEnvelope,
+  type NotificationStatus,
+  type RegistrationAccepted,
+  type RegistrationProgress,
   type RegistrationStatus,
 } from "@userstream/contracts";
-import type { NotificationStatus, PrismaClient } from "@userstream/db";
+import type { PrismaClient } from "@userstream/db";
 import type { Logger, Publisher } from "@userstream/messaging";
 import { getWebMetrics } from "./metrics";
 
@@ -24,7 +27,7 @@ export interface SubmitRegistrationDeps {
 export async function submitRegistration(
   input: unknown,
   { publisher, logger }: SubmitRegistrationDeps,
-): Promise<{ registrationId: string }> {
+): Promise<RegistrationAccepted> {
   const registration = RegistrationInputSchema.parse(input);
   const registrationId = crypto.randomUUID();
   const envelope = createEnvelope(UserRegistrationV1, { ...registration, registrationId }, registrationId);
@@ -62,7 +65,7 @@ function progressOfNewUser(
 export async function getRegistrationStatus(
   registrationId: string,
   { db }: RegistrationStatusDeps,
-): Promise<{ registrationId: string; status: RegistrationStatus }> {
+): Promise<RegistrationProgress> {
   const row = await db.registration.findUnique({
     where: { id: registrationId },
     select: {

@@ -1,19 +1,18 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
+import type { PrismaClient } from "@userstream/db";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { sessionCookieName, type AdminAuthConfig } from "./auth/admin-auth";
 import { endAdminSession, startAdminSession } from "./auth/admin-sessions";
 import { reportFilePath, serveReportDownload, type ReportDownloadDeps } from "./report-download";
+import { setupTestDatabase } from "./testing";
 
 const CSV = '"id","email"\n"1","ada@example.com"\n';
 const SECRET_TEXT = "root:x:0:0:do not serve me";
 
 describe("GET /api/admin/reports/{id}/download (serveReportDownload)", () => {
-  let database: TestDatabase;
-  let db: PrismaClient;
+  const database = setupTestDatabase("userstream_web_download");
   let root: string;
   let reportsDir: string;
   let deps: ReportDownloadDeps;
@@ -29,11 +28,9 @@ describe("GET /api/admin/reports/{id}/download (serveReportDownload)", () => {
   let adminCookie: string;
   /** The Cookie header of a new session, signed in `at` as `email`. */
   const sessionCookie = async (email = auth.adminEmail, at = new Date()) =>
-    `${sessionCookieName(auth)}=${(await startAdminSession(db, { ...auth, adminEmail: email }, at)).token}`;
+    `${sessionCookieName(auth)}=${(await startAdminSession(database.db, { ...auth, adminEmail: email }, at)).token}`;
 
   beforeAll(async () => {
-    database = await createTestDatabase("userstream_web_download");
-    db = createPrismaClient(database.url);
     adminCookie = await sessionCookie();
     // REPORTS_DIR inside a folder that also holds a file outside it, which must never be served.
     root = await mkdtemp(path.join(tmpdir(), "userstream-download-"));
@@ -43,16 +40,14 @@ describe("GET /api/admin/reports/{id}/download (serveReportDownload)", () => {
   });
 
   afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
     if (root) await rm(root, { recursive: true, force: true });
   });
 
   beforeEach(async () => {
-    await db.reportLog.deleteMany();
+    await database.db.reportLog.deleteMany();
     // Counts lookups, so a test can tell that a request was refused before anything was read.
-    findUnique = vi.fn((args: Parameters<PrismaClient["reportLog"]["findUnique"]>[0]) => db.reportLog.findUnique(args));
-    deps = { db: { reportLog: { findUnique }, adminSession: db.adminSession } as unknown as ReportDownloadDeps["db"], reportsDir, auth };
+    findUnique = vi.fn((args: Parameters<PrismaClient["reportLog"]["findUnique"]>[0]) => database.db.reportLog.findUnique(args));
+    deps = { db: { reportLog: { findUnique }, adminSession: database.db.adminSession } as unknown as ReportDownloadDeps["db"], reportsDir, auth };
   });
 
   function get(id: string, cookie: string | null = adminCookie) {
@@ -62,7 +57,7 @@ describe("GET /api/admin/reports/{id}/download (serveReportDownload)", () => {
 
   async function succeededReport(fileName: string, content?: string) {
     if (content !== undefined) await writeFile(path.join(reportsDir, fileName), content);
-    return db.reportLog.create({
+    return database.db.reportLog.create({
       data: { kind: "users", trigger: "manual", status: "succeeded", fileName, rowCount: 1, byteSize: BigInt(content?.length ?? 0) },
     });
   }
@@ -84,7 +79,7 @@ describe("GET /api/admin/reports/{id}/download (serveReportDownload)", () => {
     const otherAdmin = await sessionCookie("old-admin@example.com");
     const expired = await sessionCookie(auth.adminEmail, new Date(Date.now() - auth.sessionTtlHours * 3_600_000));
     const signedOut = await sessionCookie();
-    await endAdminSession(db, signedOut.slice(signedOut.indexOf("=") + 1), auth);
+    await endAdminSession(database.db, signedOut.slice(signedOut.indexOf("=") + 1), auth);
     for (const cookie of [null, `${sessionCookieName(auth)}=forged.value`, otherAdmin, expired, signedOut]) {
       const response = await get(report.id, cookie);
       expect(response.status, String(cookie)).toBe(401);
@@ -108,10 +103,10 @@ describe("GET /api/admin/reports/{id}/download (serveReportDownload)", () => {
     for (const status of ["queued", "running", "failed"] as const) {
       const fileName = `report_users_2026112${["queued", "running", "failed"].indexOf(status)}T000000000Z.csv`;
       await writeFile(path.join(reportsDir, fileName), CSV);
-      const row = await db.reportLog.create({ data: { kind: "users", trigger: "manual", status, fileName } });
+      const row = await database.db.reportLog.create({ data: { kind: "users", trigger: "manual", status, fileName } });
       expect((await get(row.id)).status, status).toBe(404);
     }
-    const noFile = await db.reportLog.create({ data: { kind: "users", trigger: "manual", status: "succeeded" } });
+    const noFile = await database.db.reportLog.create({ data: { kind: "users", trigger: "manual", status: "succeeded" } });
     expect((await get(noFile.id)).status).toBe(404);
   });
 
@@ -122,8 +117,8 @@ describe("GET /api/admin/reports/{id}/download (serveReportDownload)", () => {
 
   it("never serves a file name altered in the database to leave REPORTS_DIR or not be a report's", async () => {
     for (const fileName of ["../x.csv", "report_users_1.csv/../../x.csv", path.join(root, "x.csv"), "x.csv", "report_users_1.csv\n", "report_admins_1.csv"]) {
-      await db.reportLog.deleteMany();
-      const row = await db.reportLog.create({ data: { kind: "users", trigger: "manual", status: "succeeded", fileName } });
+      await database.db.reportLog.deleteMany();
+      const row = await database.db.reportLog.create({ data: { kind: "users", trigger: "manual", status: "succeeded", fileName } });
       const response = await get(row.id);
       expect(response.status, fileName).toBe(404);
       expect(await response.text()).not.toContain(SECRET_TEXT);

@@ -8,7 +8,7 @@ import type { AdminAuthConfig } from "./auth/admin-auth";
 import { adminSessionFromHeaders } from "./auth/admin-sessions";
 
 /** The only names the reporter writes (`report_users_20261128T020000123Z.csv`); anything else is never served. */
-export const REPORT_FILE_NAME = /^report_(users|notifications)_[0-9TZ-]+\.csv$/;
+const REPORT_FILE_NAME = /^report_(users|notifications)_[0-9TZ-]+\.csv$/;
 
 const ReportIdSchema = z.uuid();
 

@@ -1,58 +1,28 @@
 import { QUEUES, ReportGenerateV1 } from "@userstream/contracts";
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
-import { PublishError, createPublisher, type Publisher } from "@userstream/messaging";
-import { createTestVhost } from "@userstream/messaging/testing";
-import { connect, type ChannelModel } from "amqplib";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { PublishError } from "@userstream/messaging";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import { REPORT_LIST_LIMIT, getReport, listReports, requestReport } from "./report-service";
+import { setupTestBroker, setupTestDatabase } from "./testing";
 
 describe("report service against PostgreSQL and RabbitMQ", () => {
-  let database: TestDatabase;
-  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
-  let db: PrismaClient;
-  let publisher: Publisher;
-  let inspector: ChannelModel;
-
-  beforeAll(async () => {
-    [database, vhost] = await Promise.all([createTestDatabase("userstream_web_reports"), createTestVhost("userstream-web-reports")]);
-    db = createPrismaClient(database.url);
-    publisher = createPublisher(vhost.url, { confirmTimeoutMs: 5_000 });
-    inspector = await connect(vhost.url);
-  });
-
-  afterAll(async () => {
-    await Promise.all([publisher?.close(), inspector?.close(), db?.$disconnect()]);
-    await Promise.all([vhost?.drop(), database?.drop()]);
-  });
+  const database = setupTestDatabase("userstream_web_reports");
+  const broker = setupTestBroker("userstream-web-reports");
 
   beforeEach(async () => {
-    await db.reportLog.deleteMany();
+    await database.db.reportLog.deleteMany();
   });
 
-  /** Takes every message waiting in report.generate. */
-  async function takeMessages() {
-    const channel = await inspector.createChannel();
-    try {
-      const messages = [];
-      for (let message = await channel.get(QUEUES.reportGenerate, { noAck: true }); message; message = await channel.get(QUEUES.reportGenerate, { noAck: true })) {
-        messages.push(message);
-      }
-      return messages;
-    } finally {
-      await channel.close();
-    }
-  }
+  const takeMessages = () => broker.take(QUEUES.reportGenerate);
 
   it("records a queued manual report and publishes a persistent report.generate v1 for it", async () => {
     const report = await requestReport(
       { kind: "users", filters: { registeredFrom: "2026-01-01", registeredTo: "2026-06-30", verifiedOnly: true } },
       "admin@example.com",
-      { db, publisher },
+      { db: database.db, publisher: broker.publisher },
     );
 
-    const row = await db.reportLog.findUniqueOrThrow({ where: { id: report.id } });
+    const row = await database.db.reportLog.findUniqueOrThrow({ where: { id: report.id } });
     expect(row).toMatchObject({
       kind: "users",
       trigger: "manual",
@@ -83,10 +53,10 @@ describe("report service against PostgreSQL and RabbitMQ", () => {
   });
 
   it("stores no filters as {} and a notifications status filter as given", async () => {
-    const all = await requestReport({ kind: "notifications" }, "admin@example.com", { db, publisher });
-    const failed = await requestReport({ kind: "notifications", filters: { status: "failed" } }, "admin@example.com", { db, publisher });
-    expect((await db.reportLog.findUniqueOrThrow({ where: { id: all.id } })).filters).toEqual({});
-    expect((await db.reportLog.findUniqueOrThrow({ where: { id: failed.id } })).filters).toEqual({ status: "failed" });
+    const all = await requestReport({ kind: "notifications" }, "admin@example.com", { db: database.db, publisher: broker.publisher });
+    const failed = await requestReport({ kind: "notifications", filters: { status: "failed" } }, "admin@example.com", { db: database.db, publisher: broker.publisher });
+    expect((await database.db.reportLog.findUniqueOrThrow({ where: { id: all.id } })).filters).toEqual({});
+    expect((await database.db.reportLog.findUniqueOrThrow({ where: { id: failed.id } })).filters).toEqual({ status: "failed" });
     const payloads = (await takeMessages()).map((m) => ReportGenerateV1.schema.parse(JSON.parse(m.content.toString())).payload);
     expect(payloads.map((p) => p.request)).toEqual([
       { kind: "notifications", filters: {} },
@@ -103,21 +73,15 @@ describe("report service against PostgreSQL and RabbitMQ", () => {
       { kind: "users", filters: { status: "sent" } },
       { kind: "notifications", filters: { status: "lost" } },
     ]) {
-      await expect(requestReport(input, "admin@example.com", { db, publisher })).rejects.toBeInstanceOf(ZodError);
+      await expect(requestReport(input, "admin@example.com", { db: database.db, publisher: broker.publisher })).rejects.toBeInstanceOf(ZodError);
     }
-    expect(await db.reportLog.count()).toBe(0);
+    expect(await database.db.reportLog.count()).toBe(0);
     expect(await takeMessages()).toHaveLength(0);
   });
 
   it("marks the report failed, with the reason, when the broker does not confirm", async () => {
-    // Port 1 refuses connections at once on this machine's loopback.
-    const unreachable = createPublisher("amqp://guest:guest@127.0.0.1:1", { confirmTimeoutMs: 2_000 });
-    try {
-      await expect(requestReport({ kind: "users" }, "admin@example.com", { db, publisher: unreachable })).rejects.toBeInstanceOf(PublishError);
-    } finally {
-      await unreachable.close();
-    }
-    const [row, ...more] = await db.reportLog.findMany();
+    await expect(requestReport({ kind: "users" }, "admin@example.com", { db: database.db, publisher: broker.unreachable })).rejects.toBeInstanceOf(PublishError);
+    const [row, ...more] = await database.db.reportLog.findMany();
     expect(more).toHaveLength(0);
     expect(row).toMatchObject({ status: "failed", trigger: "manual" });
     expect(row?.error).toMatch(/^Could not queue the report: /);
@@ -126,8 +90,8 @@ describe("report service against PostgreSQL and RabbitMQ", () => {
 
   it("lists the newest reports first, with durations and byte sizes as numbers, and gets one by id", async () => {
     const at = (minute: number) => new Date(Date.UTC(2026, 10, 28, 2, minute));
-    await db.reportLog.create({ data: { kind: "users", trigger: "schedule", status: "queued", scheduledFor: at(0), createdAt: at(0) } });
-    const done = await db.reportLog.create({
+    await database.db.reportLog.create({ data: { kind: "users", trigger: "schedule", status: "queued", scheduledFor: at(0), createdAt: at(0) } });
+    const done = await database.db.reportLog.create({
       data: {
         kind: "users",
         trigger: "manual",
@@ -143,9 +107,9 @@ describe("report service against PostgreSQL and RabbitMQ", () => {
         finishedAt: new Date(at(1).getTime() + 1_250),
       },
     });
-    await db.reportLog.create({ data: { kind: "notifications", trigger: "manual", status: "failed", error: "boom", createdAt: at(2) } });
+    await database.db.reportLog.create({ data: { kind: "notifications", trigger: "manual", status: "failed", error: "boom", createdAt: at(2) } });
 
-    const list = await listReports({ db });
+    const list = await listReports({ db: database.db });
     expect(list.map((r) => r.createdAt)).toEqual([at(2), at(1), at(0)]);
     expect(list[1]).toMatchObject({
       id: done.id,
@@ -158,14 +122,14 @@ describe("report service against PostgreSQL and RabbitMQ", () => {
     });
     expect(list[0]).toMatchObject({ status: "failed", error: "boom", durationMs: null, byteSize: null });
 
-    expect(await getReport(done.id, { db })).toEqual(list[1]);
-    expect(await getReport(crypto.randomUUID(), { db })).toBeNull();
+    expect(await getReport(done.id, { db: database.db })).toEqual(list[1]);
+    expect(await getReport(crypto.randomUUID(), { db: database.db })).toBeNull();
   });
 
   it(`lists at most ${REPORT_LIST_LIMIT}`, async () => {
-    await db.reportLog.createMany({
+    await database.db.reportLog.createMany({
       data: Array.from({ length: REPORT_LIST_LIMIT + 5 }, () => ({ kind: "users" as const, trigger: "manual" as const, status: "queued" as const })),
     });
-    expect(await listReports({ db })).toHaveLength(REPORT_LIST_LIMIT);
+    expect(await listReports({ db: database.db })).toHaveLength(REPORT_LIST_LIMIT);
   });
 });

@@ -9,7 +9,7 @@ import { getWebMetrics } from "./metrics";
  * `other`. `request-metrics.test.ts` checks that every page and route of `src/app`, and every REST
  * path of the OpenAPI document, has its template here.
  */
-export const ROUTE_TEMPLATES = [
+const ROUTE_TEMPLATES = [
   "/",
   "/users",
   "/confirm",

@@ -1,8 +1,9 @@
+import { UserSortSchema, type UserSort } from "@userstream/contracts";
 import { z } from "zod";
 
 /**
- * The orders the users list offers. Each ends in a unique column, so every row has exactly one
- * position and keyset pages never overlap or skip rows.
+ * The columns of each order the users list offers (`UserSortSchema` in the contracts). Each ends in
+ * a unique column, so every row has exactly one position and keyset pages never overlap or skip rows.
  */
 export const USER_SORTS = {
   created_desc: [{ field: "createdAt", direction: "desc" }, { field: "id", direction: "desc" }],
@@ -11,10 +12,7 @@ export const USER_SORTS = {
   last_name_desc: [{ field: "lastName", direction: "desc" }, { field: "firstName", direction: "desc" }, { field: "id", direction: "desc" }],
   email_asc: [{ field: "email", direction: "asc" }],
   email_desc: [{ field: "email", direction: "desc" }],
-} as const satisfies Record<string, readonly SortColumn[]>;
-
-export type UserSort = keyof typeof USER_SORTS;
-export const UserSortSchema = z.enum(Object.keys(USER_SORTS) as [UserSort, ...UserSort[]]);
+} as const satisfies Record<UserSort, readonly SortColumn[]>;
 
 export type SortField = "createdAt" | "id" | "lastName" | "firstName" | "email";
 export interface SortColumn {

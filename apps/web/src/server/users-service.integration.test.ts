@@ -1,10 +1,8 @@
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
-import { SEARCH_WORD_TOO_SHORT_MESSAGE, type UserListItem } from "@userstream/contracts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SEARCH_WORD_TOO_SHORT_MESSAGE, type UserListItem, type UserSort } from "@userstream/contracts";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import type { UserSort } from "./user-cursor";
 import { listPublicUsers, listUsers } from "./users-service";
+import { setupTestDatabase } from "./testing";
 
 const BASE_TIME = Date.parse("2026-01-01T00:00:00.000Z");
 
@@ -19,14 +17,11 @@ const PEOPLE = [
 ] as const;
 
 describe("listUsers and listPublicUsers against PostgreSQL", () => {
-  let database: TestDatabase;
-  let db: PrismaClient;
+  const database = setupTestDatabase("userstream_web_test");
 
   beforeAll(async () => {
-    database = await createTestDatabase("userstream_web_test");
-    db = createPrismaClient(database.url);
     const people = PEOPLE;
-    await db.user.createMany({
+    await database.db.user.createMany({
       data: people.map(([firstName, lastName, email], index) => ({
         registrationId: crypto.randomUUID(),
         firstName,
@@ -39,16 +34,11 @@ describe("listUsers and listPublicUsers against PostgreSQL", () => {
     });
   });
 
-  afterAll(async () => {
-    await db.$disconnect();
-    await database.drop();
-  });
-
   async function allPages(limit: number, search?: string, sort?: UserSort): Promise<UserListItem[][]> {
     const pages: UserListItem[][] = [];
     let cursor: string | null = null;
     do {
-      const page = await listUsers({ search, sort, cursor, limit }, { db });
+      const page = await listUsers({ search, sort, cursor, limit }, { db: database.db });
       pages.push(page.items);
       cursor = page.nextCursor;
     } while (cursor && pages.length < 20);
@@ -56,7 +46,7 @@ describe("listUsers and listPublicUsers against PostgreSQL", () => {
   }
 
   it("lists newest first with the total and the exposed fields only", async () => {
-    const page = await listUsers({}, { db });
+    const page = await listUsers({}, { db: database.db });
     expect(page.total).toBe(7);
     expect(page.nextCursor).toBeNull();
     for (const [newer, older] of page.items.slice(0, -1).map((user, i) => [user, page.items[i + 1]!] as const)) {
@@ -79,31 +69,31 @@ describe("listUsers and listPublicUsers against PostgreSQL", () => {
     const ids = pages.flat().map((user) => user.id);
     expect(ids).toHaveLength(7);
     expect(new Set(ids).size).toBe(7);
-    expect(ids).toEqual((await listUsers({ limit: 100 }, { db })).items.map((user) => user.id));
+    expect(ids).toEqual((await listUsers({ limit: 100 }, { db: database.db })).items.map((user) => user.id));
     expect(pages.slice(0, -1).every((page) => page.length === limit)).toBe(true);
   });
 
   it("searches first name, last name and email case-insensitively, with the matching total", async () => {
-    const byFirstName = await listUsers({ search: "gRaC" }, { db });
+    const byFirstName = await listUsers({ search: "gRaC" }, { db: database.db });
     expect(byFirstName.items.map((user) => user.lastName)).toEqual(["Hopper"]);
     expect(byFirstName.total).toBe(1);
 
-    const byLastName = await listUsers({ search: "  ham " }, { db });
+    const byLastName = await listUsers({ search: "  ham " }, { db: database.db });
     expect(byLastName.items.map((user) => user.lastName)).toEqual(["Hamilton"]);
 
-    const byEmail = await listUsers({ search: "NASA.EX" }, { db });
+    const byEmail = await listUsers({ search: "NASA.EX" }, { db: database.db });
     expect(byEmail.items.map((user) => user.lastName)).toEqual(["Johnson"]);
 
     // Several matches, paged one at a time: the search holds across pages.
     const several = await allPages(1, "ace");
     expect(several.flat().map((user) => user.firstName).sort()).toEqual(["Ada", "Grace"]);
-    expect((await listUsers({ search: "ace", limit: 1 }, { db })).total).toBe(2);
+    expect((await listUsers({ search: "ace", limit: 1 }, { db: database.db })).total).toBe(2);
   });
 
   it("finds a person by several words of their name, each matching some field", async () => {
-    expect((await listUsers({ search: "ada love" }, { db })).items.map((user) => user.email)).toEqual(["ada@analytical.example"]);
-    expect((await listUsers({ search: "hopper navy" }, { db })).items.map((user) => user.lastName)).toEqual(["Hopper"]);
-    expect((await listUsers({ search: "ada hopper" }, { db })).total).toBe(0);
+    expect((await listUsers({ search: "ada love" }, { db: database.db })).items.map((user) => user.email)).toEqual(["ada@analytical.example"]);
+    expect((await listUsers({ search: "hopper navy" }, { db: database.db })).items.map((user) => user.lastName)).toEqual(["Hopper"]);
+    expect((await listUsers({ search: "ada hopper" }, { db: database.db })).total).toBe(0);
   });
 
   it.each<[UserSort, string[]]>([
@@ -124,27 +114,27 @@ describe("listUsers and listPublicUsers against PostgreSQL", () => {
   });
 
   it("refuses a cursor made for another order", async () => {
-    const { nextCursor } = await listUsers({ sort: "email_asc", limit: 1 }, { db });
-    await expect(listUsers({ sort: "last_name_asc", cursor: nextCursor }, { db })).rejects.toBeInstanceOf(ZodError);
+    const { nextCursor } = await listUsers({ sort: "email_asc", limit: 1 }, { db: database.db });
+    await expect(listUsers({ sort: "last_name_asc", cursor: nextCursor }, { db: database.db })).rejects.toBeInstanceOf(ZodError);
   });
 
   it("treats LIKE wildcards in the search as plain characters", async () => {
-    expect((await listUsers({ search: "%%%" }, { db })).total).toBe(0);
-    expect((await listUsers({ search: "___" }, { db })).total).toBe(0);
-    expect((await listUsers({ search: "\\\\\\" }, { db })).total).toBe(0);
-    expect((await listUsers({ search: "a_a" }, { db })).total).toBe(0);
+    expect((await listUsers({ search: "%%%" }, { db: database.db })).total).toBe(0);
+    expect((await listUsers({ search: "___" }, { db: database.db })).total).toBe(0);
+    expect((await listUsers({ search: "\\\\\\" }, { db: database.db })).total).toBe(0);
+    expect((await listUsers({ search: "a_a" }, { db: database.db })).total).toBe(0);
   });
 
   it("rejects a forged cursor and an out-of-range limit", async () => {
-    await expect(listUsers({ cursor: "bm90LWEtY3Vyc29y" }, { db })).rejects.toBeInstanceOf(ZodError);
-    await expect(listUsers({ limit: 0 }, { db })).rejects.toBeInstanceOf(ZodError);
-    await expect(listUsers({ limit: 101 }, { db })).rejects.toBeInstanceOf(ZodError);
+    await expect(listUsers({ cursor: "bm90LWEtY3Vyc29y" }, { db: database.db })).rejects.toBeInstanceOf(ZodError);
+    await expect(listUsers({ limit: 0 }, { db: database.db })).rejects.toBeInstanceOf(ZodError);
+    await expect(listUsers({ limit: 101 }, { db: database.db })).rejects.toBeInstanceOf(ZodError);
   });
 
   it("refuses a search word shorter than 3 characters with a message on `search`, in both lists", async () => {
     for (const list of [listUsers, listPublicUsers]) {
       for (const search of ["ad", "ada lo", "%"]) {
-        const refusal = await list({ search }, { db }).then(
+        const refusal = await list({ search }, { db: database.db }).then(
           () => null,
           (error: unknown) => error,
         );
@@ -158,12 +148,12 @@ describe("listUsers and listPublicUsers against PostgreSQL", () => {
     const pages = [];
     let cursor: string | null = null;
     do {
-      const page = await listPublicUsers({ cursor, limit: 2 }, { db });
+      const page = await listPublicUsers({ cursor, limit: 2 }, { db: database.db });
       pages.push(page);
       cursor = page.nextCursor;
     } while (cursor);
     const items = pages.flatMap((page) => page.items);
-    expect(items.map((user) => user.id)).toEqual((await listUsers({}, { db })).items.map((user) => user.id));
+    expect(items.map((user) => user.id)).toEqual((await listUsers({}, { db: database.db })).items.map((user) => user.id));
     expect(items.find((user) => user.firstName === "Ada")).toEqual({
       id: expect.any(String),
       firstName: "Ada",
@@ -181,21 +171,21 @@ describe("listUsers and listPublicUsers against PostgreSQL", () => {
   });
 
   it("searches anyone's list by name only: an address or a part only an address holds finds nobody", async () => {
-    expect((await listPublicUsers({ search: "ada@analytical.example" }, { db })).total).toBe(0);
-    expect((await listPublicUsers({ search: "nasa" }, { db })).total).toBe(0);
-    expect((await listUsers({ search: "nasa" }, { db })).total).toBe(1);
-    const byName = await listPublicUsers({ search: "ada love" }, { db });
+    expect((await listPublicUsers({ search: "ada@analytical.example" }, { db: database.db })).total).toBe(0);
+    expect((await listPublicUsers({ search: "nasa" }, { db: database.db })).total).toBe(0);
+    expect((await listUsers({ search: "nasa" }, { db: database.db })).total).toBe(1);
+    const byName = await listPublicUsers({ search: "ada love" }, { db: database.db });
     expect(byName.items.map((user) => [user.lastName, user.maskedEmail])).toEqual([["Lovelace", "a•••@a•••.example"]]);
-    expect((await listPublicUsers({ search: "ace" }, { db })).total).toBe(2);
+    expect((await listPublicUsers({ search: "ace" }, { db: database.db })).total).toBe(2);
   });
 
   it("offers anyone the orders by date and name, not by email", async () => {
-    const byName = await listPublicUsers({ sort: "last_name_asc", limit: 3 }, { db });
+    const byName = await listPublicUsers({ sort: "last_name_asc", limit: 3 }, { db: database.db });
     expect(byName.items.map((user) => user.lastName)).toEqual(["Dijkstra", "Hamilton", "Hopper"]);
-    const next = await listPublicUsers({ sort: "last_name_asc", cursor: byName.nextCursor, limit: 3 }, { db });
+    const next = await listPublicUsers({ sort: "last_name_asc", cursor: byName.nextCursor, limit: 3 }, { db: database.db });
     expect(next.items.map((user) => user.lastName)).toEqual(["Johnson", "Liskov", "Lovelace"]);
     for (const sort of ["email_asc", "email_desc"]) {
-      await expect(listPublicUsers({ sort: sort as "created_desc" }, { db })).rejects.toBeInstanceOf(ZodError);
+      await expect(listPublicUsers({ sort: sort as "created_desc" }, { db: database.db })).rejects.toBeInstanceOf(ZodError);
     }
   });
 });

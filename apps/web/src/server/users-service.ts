@@ -1,36 +1,26 @@
 import {
-  UserSearchSchema,
+  PublicUserListQuerySchema,
+  UpdateUserInputSchema,
+  UserIdSchema,
+  UserListQuerySchema,
   UserUpdateSchema,
   maskEmail,
   userSearchWords,
+  type DeletedUser,
   type PublicUserListItem,
   type PublicUserListPage,
+  type UpdateUserInput,
   type UserListItem,
   type UserListPage,
-  type UserUpdate,
+  type UserSort,
 } from "@userstream/contracts";
 import { Prisma, type PrismaClient } from "@userstream/db";
-import { z } from "zod";
-import { UserSortSchema, decodeUserCursor, encodeUserCursor, isUserCursor, type SortKey, type UserSort } from "./user-cursor";
-
-export const USERS_PAGE_DEFAULT = 20;
-export const USERS_PAGE_MAX = 100;
+import type { z } from "zod";
+import { logAction, type AuditDeps } from "./audit-log";
+import { decodeUserCursor, encodeUserCursor, isUserCursor, type SortKey } from "./user-cursor";
 
 /** Words of a search beyond this many are ignored: each word is one more condition on every row. */
 const SEARCH_MAX_WORDS = 5;
-
-/**
- * The orders anyone may ask for: not by email, whose cursor would carry the last row's address
- * (and whose order would tell addresses apart).
- */
-export const PublicUserSortSchema = UserSortSchema.extract(["created_desc", "created_asc", "last_name_asc", "last_name_desc"]);
-
-/** What both lists take besides their order: search, cursor and page size. */
-const LIST_QUERY_FIELDS = {
-  search: UserSearchSchema,
-  cursor: z.string().max(1000).nullish(),
-  limit: z.number().int().min(1).max(USERS_PAGE_MAX).default(USERS_PAGE_DEFAULT),
-};
 
 /**
  * Checked in the schema, so that a forged cursor (or one made for another order) is a 400 with a
@@ -41,23 +31,19 @@ const CURSOR_MATCHES_ORDER: [(input: { cursor?: string | null; sort: UserSort })
   { path: ["cursor"], message: "The cursor is not valid; start again from the first page." },
 ];
 
-/** Query of the full users list (admins, API keys); also the tRPC/REST input (strings in a query string are coerced). */
-export const ListUsersInputSchema = z
-  .object({ ...LIST_QUERY_FIELDS, sort: UserSortSchema.default("created_desc") })
-  .refine(...CURSOR_MATCHES_ORDER);
+/** Query of the full users list (admins, API keys): the contract's, with cursors this app made for the order. */
+export const ListUsersInputSchema = UserListQuerySchema.refine(...CURSOR_MATCHES_ORDER);
 export type ListUsersInput = z.input<typeof ListUsersInputSchema>;
 
 /** Query of the public directory: the same, without the email orders. */
-export const ListPublicUsersInputSchema = z
-  .object({ ...LIST_QUERY_FIELDS, sort: PublicUserSortSchema.default("created_desc") })
-  .refine(...CURSOR_MATCHES_ORDER);
+export const ListPublicUsersInputSchema = PublicUserListQuerySchema.refine(...CURSOR_MATCHES_ORDER);
 export type ListPublicUsersInput = z.input<typeof ListPublicUsersInputSchema>;
 
 /**
- * Prisma puts `contains` into `ILIKE '%…%'` without escaping, so a `%` or `_` typed into the
- * search box would act as a wildcard. Backslash is PostgreSQL's default LIKE escape character.
+ * A search word as an ILIKE pattern's text: `%` and `_` typed into the search box must match
+ * themselves, not act as wildcards. Backslash is PostgreSQL's default LIKE escape character.
  */
-export function escapeLikePattern(text: string): string {
+function escapeLikePattern(text: string): string {
   return text.replace(/[\\%_]/g, "\\$&");
 }
 
@@ -66,7 +52,7 @@ export interface ListUsersDeps {
 }
 
 /** Above this many users, the unfiltered total is PostgreSQL's estimate rather than a count. */
-export const EXACT_TOTAL_LIMIT = 100_000;
+const EXACT_TOTAL_LIMIT = 100_000;
 
 /**
  * Every user, counted exactly up to {@link EXACT_TOTAL_LIMIT}; beyond it, the planner's estimate
@@ -216,17 +202,15 @@ async function countMatching(db: ListUsersDeps["db"], matches: Prisma.Sql): Prom
   return row?.n ?? 0;
 }
 
-export const UserIdSchema = z.uuid("User id must be a UUID");
-
-/** `{ id, firstName?, lastName? }`: the user and the names to change, at least one. */
-export const UpdateUserInputSchema = UserUpdateSchema.extend({ id: UserIdSchema }).refine(
-  (input) => input.firstName !== undefined || input.lastName !== undefined,
-  "Send firstName, lastName or both",
-);
-
-export interface UserDeps {
+export interface UserDeps extends AuditDeps {
   db: Pick<PrismaClient, "user" | "notificationLog" | "$transaction">;
 }
+
+/** Who changed a user, as the audit trail names them: the admin's email, or the API key's name and id. */
+export type Actor = Record<string, string>;
+
+/** What a caller is told for an id that names no user (any more). */
+export const NO_SUCH_USER = "No such user.";
 
 /** One user, or null when there is none with that id. */
 export async function getUser(id: string, { db }: Pick<UserDeps, "db">): Promise<UserListItem | null> {
@@ -234,26 +218,29 @@ export async function getUser(id: string, { db }: Pick<UserDeps, "db">): Promise
   return user ? toUserListItem(user) : null;
 }
 
-/** Changes a user's names (validated like a registration); null when there is no such user. */
-export async function updateUser(id: string, changes: UserUpdate, { db }: Pick<UserDeps, "db">): Promise<UserListItem | null> {
-  const data = UserUpdateSchema.parse(changes);
-  const [user] = await db.user.updateManyAndReturn({ where: { id: UserIdSchema.parse(id) }, data, select: USER_FIELDS });
-  return user ? toUserListItem(user) : null;
+/** Changes a user's names (validated like a registration) and logs who did; null when there is no such user. */
+export async function updateUser(input: UpdateUserInput, deps: UserDeps, by: Actor): Promise<UserListItem | null> {
+  const { id, ...changes } = UpdateUserInputSchema.parse(input);
+  const [user] = await deps.db.user.updateManyAndReturn({ where: { id }, data: UserUpdateSchema.parse(changes), select: USER_FIELDS });
+  if (!user) return null;
+  logAction(deps, "user renamed", { userId: id, ...by });
+  return toUserListItem(user);
 }
 
 /** What a deleted user's queued welcome email records, instead of being sent. */
 export const DELETED_USER_ERROR = "the user was deleted";
 
 /**
- * Deletes a user, in one transaction: the `users` row (names, email, verification) is removed,
- * and their `notification_logs` rows are kept anonymised for the delivery counts: no user id, no
- * error text (an SMTP error may quote the address), no provider message id (it leads to the
- * provider's copy); kind, status, provider, attempts and times stay. A welcome email still queued
- * is marked failed rather than sent. `registrations` rows lose their user id (the foreign key)
- * and hold nothing personal. False when there is no such user.
+ * Deletes a user, in one transaction, and logs who did: the `users` row (names, email,
+ * verification) is removed, and their `notification_logs` rows are kept anonymised for the
+ * delivery counts: no user id, no error text (an SMTP error may quote the address), no provider
+ * message id (it leads to the provider's copy); kind, status, provider, attempts and times stay. A
+ * welcome email still queued is marked failed rather than sent. `registrations` rows lose their
+ * user id (the foreign key) and hold nothing personal. Null when there is no such user.
  */
-export async function deleteUser(id: string, { db }: UserDeps): Promise<boolean> {
+export async function deleteUser(id: string, deps: UserDeps, by: Actor): Promise<DeletedUser | null> {
   const userId = UserIdSchema.parse(id);
+  const { db } = deps;
   const [, , deleted] = await db.$transaction([
     db.notificationLog.updateMany({
       where: { userId, status: "queued" },
@@ -262,5 +249,7 @@ export async function deleteUser(id: string, { db }: UserDeps): Promise<boolean>
     db.notificationLog.updateMany({ where: { userId }, data: { userId: null, lastError: null, providerMessageId: null } }),
     db.user.deleteMany({ where: { id: userId } }),
   ]);
-  return deleted.count === 1;
+  if (deleted.count !== 1) return null;
+  logAction(deps, "user deleted", { userId, ...by });
+  return { id: userId, deleted: true };
 }

@@ -1,3 +1,4 @@
+import { RetryDelaysMsSchema } from "@userstream/contracts";
 import { readFileVariables } from "@userstream/contracts/env-files";
 import { publishedSecretProblems, type SecretName } from "@userstream/contracts/published-secrets";
 import { LOG_FORMATS, LOG_LEVELS } from "@userstream/messaging/logging";
@@ -14,11 +15,7 @@ export const commonEnv = {
   /** 1: the local trial, which may run in production with the published development secrets. */
   USERSTREAM_LOCAL_TRIAL: z.string().optional(),
   /** Waits before each retry of a failed message, in milliseconds, comma-separated. */
-  RETRY_DELAYS_MS: z
-    .string()
-    .regex(/^\d+(,\d+)*$/, "must be comma-separated milliseconds, e.g. 1000,5000,30000")
-    .default("1000,5000,30000")
-    .transform((value) => value.split(",").map(Number)),
+  RETRY_DELAYS_MS: RetryDelaysMsSchema,
   /** How long graceful shutdown may take before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 };

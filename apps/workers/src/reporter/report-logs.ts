@@ -1,4 +1,4 @@
-import type { ReportKind } from "@userstream/contracts";
+import type { ReportKind, ReportStatus, ReportTrigger } from "@userstream/contracts";
 import type pg from "pg";
 
 /*
@@ -13,8 +13,8 @@ type Queryable = Pick<pg.Pool, "query"> | Pick<pg.PoolClient, "query">;
 export interface ReportLogRow {
   id: string;
   kind: ReportKind;
-  trigger: "schedule" | "manual";
-  status: "queued" | "running" | "succeeded" | "failed";
+  trigger: ReportTrigger;
+  status: ReportStatus;
   filters: unknown;
 }
 

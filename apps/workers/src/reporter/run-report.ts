@@ -37,7 +37,7 @@ export function createReportPool(databaseUrl: string, logger: Logger): pg.Pool {
 const lockKey = (kind: ReportKind) => `userstream:report:${kind}`;
 
 /** `report_users_20261128T020000123Z.csv`: UTC, to the millisecond, so names never collide. */
-export function reportFileName(kind: ReportKind, at: Date): string {
+function reportFileName(kind: ReportKind, at: Date): string {
   return `report_${kind}_${at.toISOString().replace(/[-:.]/g, "")}.csv`;
 }
 

@@ -10,7 +10,7 @@ import { insertScheduledReport, recordFailed } from "./report-logs";
  * unique per (kind, slot), so with several reporter instances each slot runs once: only the
  * instance whose insert wins publishes. Returns the report id, or undefined if another won.
  */
-export async function enqueueScheduledReport(db: pg.Pool, publisher: Publisher, slot: Date): Promise<string | undefined> {
+async function enqueueScheduledReport(db: pg.Pool, publisher: Publisher, slot: Date): Promise<string | undefined> {
   const reportId = await insertScheduledReport(db, slot);
   if (!reportId) return undefined;
   try {

@@ -11,7 +11,7 @@ export function escapeHtml(text: string): string {
  * is shown as typed but matches no client's URL, domain or address pattern. A no-link wrapper (a span)
  * would not do: clients link text inside any element but `<a>`.
  */
-export function unlinkableHtml(text: string): string {
+function unlinkableHtml(text: string): string {
   return escapeHtml(text).replace(/[.:/@]/g, "&#8203;$&&#8203;");
 }
 

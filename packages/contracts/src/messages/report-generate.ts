@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineMessage } from "../envelope";
 import { QUEUES } from "../topology";
+import { NotificationStatusSchema } from "./email-send";
 
 export const ReportKindSchema = z.enum(["users", "notifications"]);
 export type ReportKind = z.infer<typeof ReportKindSchema>;
@@ -28,7 +29,7 @@ export type UsersReportFilters = z.infer<typeof UsersReportFiltersSchema>;
 
 /** Filters of a notifications report. */
 export const NotificationsReportFiltersSchema = z
-  .object({ status: z.enum(["queued", "sending", "sent", "failed", "dead"]).optional() })
+  .object({ status: NotificationStatusSchema.optional() })
   .strict();
 export type NotificationsReportFilters = z.infer<typeof NotificationsReportFiltersSchema>;
 

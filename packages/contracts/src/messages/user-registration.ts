@@ -3,6 +3,13 @@ import { defineMessage } from "../envelope";
 import { RegistrationInputSchema } from "../registration";
 import { QUEUES } from "../topology";
 
+/**
+ * What the receiver recorded for a registration (`registrations.outcome`), which the web reads for
+ * the registration's progress: `created` a new user, or `duplicate` (the address was known).
+ */
+export const RegistrationOutcomeSchema = z.enum(["created", "duplicate"]);
+export type RegistrationOutcome = z.infer<typeof RegistrationOutcomeSchema>;
+
 export const UserRegistrationPayloadSchema = RegistrationInputSchema.extend({
   registrationId: z.uuid(),
 });

@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { Alert } from "~/app/components/form-messages";
 import { useSettingsInAddress } from "~/lib/use-debounced-value";
 import { retryUnlessRefused, useUserSearch } from "~/lib/use-user-search";
 import { nextUsersPageParam, usersListInput } from "~/lib/users-list-input";
@@ -41,9 +42,7 @@ export function UsersDirectory({ initialSearch }: { initialSearch: string }) {
           <UsersTotal total={total} />
 
           {users.isError ? (
-            <p role="alert" className="alert">
-              {users.error.data?.code === "TOO_MANY_REQUESTS" ? users.error.message : "We could not load the users right now. Please try again."}
-            </p>
+            <Alert message={users.error.data?.code === "TOO_MANY_REQUESTS" ? users.error.message : "We could not load the users right now. Please try again."} />
           ) : null}
 
           {total === 0 ? (

@@ -1,5 +1,6 @@
 /* The parts the public users directory and the admin's users page share. */
 import { USER_SEARCH_MAX_LENGTH } from "@userstream/contracts";
+import { FieldError, invalidWhen } from "~/app/components/form-messages";
 
 /** "Load more" (the next keyset page) while there is one, and how many of the matching users are shown. */
 export function UsersListFooter({
@@ -55,15 +56,10 @@ export function UserSearchBox({
         value={value}
         maxLength={USER_SEARCH_MAX_LENGTH}
         autoComplete="off"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? errorId : undefined}
+        {...invalidWhen(error, errorId)}
         onChange={(event) => onChange(event.target.value)}
       />
-      {error ? (
-        <p id={errorId} className="field-error">
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={errorId} error={error} />
     </div>
   );
 }

@@ -1,4 +1,7 @@
 import type { PublicUserListItem, UserListItem } from "@userstream/contracts";
+import { DataTable } from "~/app/components/data-table";
+
+const USER_COLUMNS = ["Name", "Email", "Verified", "Registered at"];
 
 // A fixed locale and time zone, so the server-rendered HTML and the browser's render agree.
 const registeredAt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
@@ -12,46 +15,32 @@ type ListedUser = PublicUserListItem | UserListItem;
  */
 export function UsersTable<T extends ListedUser>({ users, actions }: { users: T[]; actions?: (user: T) => React.ReactNode }) {
   return (
-    <div className="table-wrap">
-      <table>
-        <caption className="visually-hidden">Registered users</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Verified</th>
-            <th scope="col">Registered at</th>
-            {actions ? <th scope="col">Actions</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {users.map((user) => (
-            <tr key={user.id} data-testid="user-row">
-              <td>
-                {user.firstName} {user.lastName}
-              </td>
-              <td>{"email" in user ? user.email : user.maskedEmail}</td>
-              <td>
-                {user.emailVerified ? (
-                  <span className="verified">
-                    <span aria-hidden="true">✓ </span>Verified
-                  </span>
-                ) : (
-                  <span className="muted">Not verified</span>
-                )}
-              </td>
-              <td>
-                <time dateTime={user.createdAt}>{registeredAt.format(new Date(user.createdAt))} UTC</time>
-              </td>
-              {actions ? (
-                <td>
-                  <span className="row-actions">{actions(user)}</span>
-                </td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption="Registered users" columns={[...USER_COLUMNS, Boolean(actions) && "Actions"]}>
+      {users.map((user) => (
+        <tr key={user.id} data-testid="user-row">
+          <td>
+            {user.firstName} {user.lastName}
+          </td>
+          <td>{"email" in user ? user.email : user.maskedEmail}</td>
+          <td>
+            {user.emailVerified ? (
+              <span className="verified">
+                <span aria-hidden="true">✓ </span>Verified
+              </span>
+            ) : (
+              <span className="muted">Not verified</span>
+            )}
+          </td>
+          <td>
+            <time dateTime={user.createdAt}>{registeredAt.format(new Date(user.createdAt))} UTC</time>
+          </td>
+          {actions ? (
+            <td>
+              <span className="row-actions">{actions(user)}</span>
+            </td>
+          ) : null}
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -2,7 +2,7 @@ import type { NotificationStatus } from "@userstream/contracts";
 import type { PrismaClient } from "@userstream/db";
 
 /** Days the overview's registrations chart covers, today (UTC) included. */
-export const OVERVIEW_DAYS = 30;
+const OVERVIEW_DAYS = 30;
 
 export interface AdminOverview {
   users: number;
@@ -16,7 +16,7 @@ export interface AdminOverview {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** `YYYY-MM-DD` of the UTC days from `OVERVIEW_DAYS - 1` days before `now` to `now`. */
-export function overviewDays(now: Date): string[] {
+function overviewDays(now: Date): string[] {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   return Array.from({ length: OVERVIEW_DAYS }, (_, i) => new Date(today - (OVERVIEW_DAYS - 1 - i) * DAY_MS).toISOString().slice(0, 10));
 }

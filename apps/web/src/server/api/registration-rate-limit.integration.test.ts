@@ -1,12 +1,10 @@
 import { QUEUES } from "@userstream/contracts";
 import type { PrismaClient } from "@userstream/db";
-import { assertTopology, createPublisher, type Publisher } from "@userstream/messaging";
-import { createTestVhost } from "@userstream/messaging/testing";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { connect, type ChannelModel } from "amqplib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CLIENT_ADDRESS_HEADER, clientLimitKey, parseTrustedProxies } from "../client-address";
 import { createRateLimiter } from "../rate-limiter";
+import { setupTestBroker } from "../testing";
 import { handleRestRequest } from "./rest-handler";
 import { appRouter } from "./root";
 import { TOO_MANY_REGISTRATIONS_MESSAGE, type TRPCContext } from "./trpc";
@@ -14,32 +12,8 @@ import { TOO_MANY_REGISTRATIONS_MESSAGE, type TRPCContext } from "./trpc";
 const ORIGIN = "http://127.0.0.1:3000";
 
 describe("registration rate limit per client address (REST and tRPC share it)", () => {
-  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
-  let publisher: Publisher;
-  let inspector: ChannelModel;
-
-  beforeAll(async () => {
-    vhost = await createTestVhost("userstream-web-rate-limit");
-    publisher = createPublisher(vhost.url);
-    inspector = await connect(vhost.url);
-    const channel = await inspector.createChannel();
-    await assertTopology(channel);
-    await channel.close();
-  });
-
-  afterAll(async () => {
-    await Promise.all([publisher?.close(), inspector?.close()]);
-    await vhost?.drop();
-  });
-
-  async function queued(): Promise<number> {
-    const channel = await inspector.createChannel();
-    try {
-      return (await channel.checkQueue(QUEUES.registration)).messageCount;
-    } finally {
-      await channel.close();
-    }
-  }
+  const broker = setupTestBroker("userstream-web-rate-limit");
+  const queued = () => broker.queued(QUEUES.registration);
 
   /** The context the app builds (context.ts), with the given proxies trusted (none by default) and a limit of 2 a minute. */
   function contextFactory(trustedProxies = "") {
@@ -48,7 +22,7 @@ describe("registration rate limit per client address (REST and tRPC share it)", 
     return ({ headers }: { headers: Headers }): TRPCContext => ({
       headers,
       db: {} as PrismaClient, // submitting never reads the database
-      publisher,
+      publisher: broker.publisher,
       adminSession: null,
       clientAddress: clientLimitKey(headers, proxies),
       registrationLimiter: limiter,

@@ -1,50 +1,35 @@
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { createPublisher, type Publisher } from "@userstream/messaging";
-import { createTestVhost } from "@userstream/messaging/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { REGISTRATION_UNAVAILABLE_MESSAGE } from "~/lib/registration-messages";
+import { setupTestBroker, setupTestDatabase } from "../testing";
 import { handleRestRequest } from "./rest-handler";
 
 const ORIGIN = "http://127.0.0.1:3000";
 
 describe("REST surface (/api/v1) against PostgreSQL and RabbitMQ", () => {
-  let database: TestDatabase;
-  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
-  let db: PrismaClient;
-  let publisher: Publisher;
-  let unreachable: Publisher;
+  const database = setupTestDatabase("userstream_web_rest");
+  const broker = setupTestBroker("userstream-web-rest");
   let closed: Publisher;
 
   beforeAll(async () => {
-    [database, vhost] = await Promise.all([createTestDatabase("userstream_web_rest"), createTestVhost("userstream-web-rest")]);
-    db = createPrismaClient(database.url);
-    publisher = createPublisher(vhost.url);
-    // Port 1 refuses connections at once: the broker is "down".
-    unreachable = createPublisher("amqp://guest:guest@127.0.0.1:1", { confirmTimeoutMs: 2_000 });
     // As on SIGTERM: the shutdown closes the app's publisher first.
-    closed = createPublisher(vhost.url);
+    closed = createPublisher(broker.url);
     await closed.close();
   });
 
-  afterAll(async () => {
-    await Promise.all([publisher.close(), unreachable.close(), db.$disconnect()]);
-    await Promise.all([vhost.drop(), database.drop()]);
-  });
-
   type Broker = "up" | "down" | "shutting down";
-  function call(path: string, init: RequestInit = {}, broker: Broker = "up") {
+  function call(path: string, init: RequestInit = {}, state: Broker = "up") {
     return handleRestRequest(new Request(`${ORIGIN}/api/v1${path}`, init), ({ headers }) => ({
       headers,
-      db,
-      publisher: { up: publisher, down: unreachable, "shutting down": closed }[broker],
+      db: database.db,
+      publisher: { up: broker.publisher, down: broker.unreachable, "shutting down": closed }[state],
       adminSession: null,
     }));
   }
 
-  function postJson(path: string, body: unknown, broker: Broker = "up") {
+  function postJson(path: string, body: unknown, state: Broker = "up") {
     const init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
-    return call(path, init, broker);
+    return call(path, init, state);
   }
 
   it("accepts a registration with 202 and its id, then reports it queued", async () => {
@@ -59,17 +44,17 @@ describe("REST surface (/api/v1) against PostgreSQL and RabbitMQ", () => {
 
   it("reports the stored registration's progress with the contract's status names", async () => {
     const registrationId = crypto.randomUUID();
-    const user = await db.user.create({
+    const user = await database.db.user.create({
       data: { registrationId, firstName: "Ada", lastName: "Lovelace", email: "ada.status@example.com" },
     });
-    await db.registration.create({ data: { id: registrationId, userId: user.id, outcome: "created" } });
+    await database.db.registration.create({ data: { id: registrationId, userId: user.id, outcome: "created" } });
     expect(await (await call(`/registrations/${registrationId}`)).json()).toEqual({ registrationId, status: "stored" });
 
-    await db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "sent", sentAt: new Date() } });
+    await database.db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "sent", sentAt: new Date() } });
     expect(await (await call(`/registrations/${registrationId}`)).json()).toEqual({ registrationId, status: "email_sent" });
 
     const duplicateId = crypto.randomUUID();
-    await db.registration.create({ data: { id: duplicateId, userId: user.id, outcome: "duplicate" } });
+    await database.db.registration.create({ data: { id: duplicateId, userId: user.id, outcome: "duplicate" } });
     expect(await (await call(`/registrations/${duplicateId}`)).json()).toEqual({ registrationId: duplicateId, status: "email_sent" });
   });
 

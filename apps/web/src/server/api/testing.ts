@@ -2,13 +2,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
+import type { PrismaClient } from "@userstream/db";
 import { createPublisher, type Publisher } from "@userstream/messaging";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import type { AdminAuthConfig } from "../auth/admin-auth";
+import type { AdminAuthConfig, AdminSession } from "../auth/admin-auth";
 import { DEVELOPMENT_ADMIN } from "../auth/development-admin";
+import { UNREACHABLE_AMQP_URL, setupTestDatabase, type TestBroker, type TestDatabaseHandle } from "../testing";
+import { createCaller } from "./root";
 
 /** The tRPC error code a call failed with; throws when it succeeded or failed otherwise. */
 export async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -21,24 +22,32 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
   throw new Error("expected the call to fail");
 }
 
+/** A signed-in admin's session, for the admin procedures. */
+export const TEST_ADMIN_SESSION: AdminSession = { email: "admin@example.com", expiresAt: Date.now() + 3_600_000 };
+
 /**
- * Registers the hooks that give a test file its own migrated database, emptied of users, their
- * registrations and notifications, and API keys before each test, and a publisher pointing at a
- * broker that is not there (these procedures never publish; one that tried would fail). Read
- * `db` and `publisher` from the returned object once `beforeAll` has run.
+ * Calls the procedures in-process as `adminSession` (null: nobody signed in), against the file's
+ * database, publishing on its vhost, or (`broker` "down") on a broker that is not there.
+ */
+export function procedureCaller(database: TestDatabaseHandle, broker: TestBroker) {
+  return (adminSession: AdminSession | null, state: "up" | "down" = "up") =>
+    createCaller({ headers: new Headers(), db: database.db, publisher: state === "up" ? broker.publisher : broker.unreachable, adminSession });
+}
+
+/**
+ * Registers the hooks that give a test file its own migrated database (`setupTestDatabase`), emptied
+ * of users, their registrations and notifications, and API keys before each test, and a publisher
+ * pointing at a broker that is not there (these procedures never publish; one that tried would
+ * fail). Read `db` and `publisher` from the returned object once `beforeAll` has run.
  */
 export function usersTestDatabase(name: string): { db: PrismaClient; publisher: Publisher } {
+  const database = setupTestDatabase(name);
   const deps = {} as { db: PrismaClient; publisher: Publisher };
-  let database: TestDatabase | undefined;
-  beforeAll(async () => {
-    database = await createTestDatabase(name);
-    deps.db = createPrismaClient(database.url);
-    deps.publisher = createPublisher("amqp://guest:guest@127.0.0.1:1", { confirmTimeoutMs: 1_000 });
+  beforeAll(() => {
+    deps.db = database.db;
+    deps.publisher = createPublisher(UNREACHABLE_AMQP_URL, { confirmTimeoutMs: 1_000 });
   });
-  afterAll(async () => {
-    await Promise.all([deps.publisher?.close(), deps.db?.$disconnect()]);
-    await database?.drop();
-  });
+  afterAll(() => deps.publisher?.close());
   beforeEach(async () => {
     await deps.db.notificationLog.deleteMany();
     await deps.db.registration.deleteMany();
@@ -107,6 +116,23 @@ export function startApi(env: Record<string, string>) {
         .filter((line) => line.startsWith("{"))
         .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
+}
+
+/**
+ * Registers the hooks that start `start:api` with the environment `env()` gives (called once the
+ * hooks registered before this one ran: the file's database and vhost exist) and stop it after
+ * the file's tests. Read `url` and `server` once `beforeAll` has run.
+ */
+export function setupApiServer(env: () => Record<string, string>): { url: string; server: ReturnType<typeof startApi> } {
+  const api = {} as { url: string; server: ReturnType<typeof startApi> };
+  beforeAll(async () => {
+    api.server = startApi(env());
+    api.url = await api.server.listening;
+  });
+  afterAll(async () => {
+    if (api.server) await stop(api.server.child);
+  });
+  return api;
 }
 
 /** SIGTERMs the process and resolves with its exit code. */

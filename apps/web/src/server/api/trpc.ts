@@ -76,6 +76,12 @@ const procedure = t.procedure.use(({ ctx, type, next }) => {
   return next();
 });
 
+/** `value`, or NOT_FOUND (404) with `message` when the service found nothing (null). */
+export function orNotFound<T>(value: T | null | undefined, message: string): T {
+  if (value === null || value === undefined) throw new TRPCError({ code: "NOT_FOUND", message });
+  return value;
+}
+
 /** Anyone may call it. */
 export const publicProcedure = procedure;
 

@@ -1,9 +1,7 @@
 import { SEARCH_WORD_TOO_SHORT_MESSAGE, fieldErrors } from "@userstream/contracts";
-import type { PrismaClient } from "@userstream/db";
 import type { TRPCError } from "@trpc/server";
 import type { ZodError } from "zod";
-import type { Publisher } from "@userstream/messaging";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AdminSession } from "../auth/admin-auth";
 import { handleRestRequest } from "./rest-handler";
 import { createCaller } from "./root";
@@ -16,13 +14,8 @@ const ADMIN: AdminSession = { email: "admin@example.com", expiresAt: Date.now() 
 
 describe("/api/v1/users with API keys, against PostgreSQL", () => {
   const deps = usersTestDatabase("userstream_web_users_rest");
-  let db: PrismaClient;
-  let publisher: Publisher;
-  beforeAll(() => {
-    ({ db, publisher } = deps);
-  });
 
-  const admin = () => createCaller({ headers: new Headers(), db, publisher, adminSession: ADMIN });
+  const admin = () => createCaller({ headers: new Headers(), db: deps.db, publisher: deps.publisher, adminSession: ADMIN });
   /** A key made on the admin page, with every scope unless told. */
   const createKey = (name: string, scopes: ApiKeyScope[] = [...API_KEY_SCOPES], expiresInDays?: number) =>
     admin().apiKeys.create({ name, scopes, expiresInDays });
@@ -37,14 +30,14 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
     if (init.body) headers.set("content-type", "application/json");
     return handleRestRequest(new Request(`${ORIGIN}/api/v1${path}`, { ...init, headers }), ({ headers: requestHeaders }) => ({
       headers: requestHeaders,
-      db,
-      publisher,
+      db: deps.db,
+      publisher: deps.publisher,
       adminSession,
     }));
   }
 
   async function createUsers(...firstNames: string[]) {
-    await db.user.createMany({
+    await deps.db.user.createMany({
       data: firstNames.map((firstName, index) => ({
         registrationId: crypto.randomUUID(),
         firstName,
@@ -53,7 +46,7 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
         createdAt: new Date(Date.UTC(2026, 0, 1, 0, index)),
       })),
     });
-    return db.user.findMany({ orderBy: { createdAt: "asc" } });
+    return deps.db.user.findMany({ orderBy: { createdAt: "asc" } });
   }
 
   it("answers 401 with a clear JSON error for a missing, malformed, wrong, revoked or expired key, and changes nothing", async () => {
@@ -62,7 +55,7 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
     const revoked = await createKey("old crm");
     await admin().apiKeys.revoke({ id: revoked.apiKey.id });
     const expired = await createKey("last year's crm", [...API_KEY_SCOPES], 1);
-    await db.apiKey.update({ where: { id: expired.apiKey.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await deps.db.apiKey.update({ where: { id: expired.apiKey.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     const wrong = `usk_${"A".repeat(43)}`;
 
     const cases: [string, RequestInit & { key?: string }, string][] = [
@@ -75,7 +68,7 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
       ["a revoked key", { key: revoked.secret }, API_KEY_MESSAGES.revoked],
       ["an expired key", { key: expired.secret }, "The API key has expired."],
     ];
-    const before = await db.user.findMany();
+    const before = await deps.db.user.findMany();
     for (const [what, init, message] of cases) {
       for (const [path, method, body] of [
         ["/users", "GET", undefined],
@@ -89,7 +82,7 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
         expect(await response.json()).toEqual({ message, code: "UNAUTHORIZED" });
       }
     }
-    expect(await db.user.findMany()).toEqual(before);
+    expect(await deps.db.user.findMany()).toEqual(before);
     // Refused keys record nothing; the unused valid key has never been used.
     expect((await admin().apiKeys.list()).map((key) => [key.name, key.lastUsedAt])).toEqual([
       ["last year's crm", null],
@@ -108,17 +101,17 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
     const page1 = (await first.json()) as { items: { firstName: string }[]; nextCursor: string; total: number };
     expect(page1.items.map((user) => user.firstName)).toEqual(["Annabel"]);
     expect(page1.total).toBe(2);
-    const usedOnce = (await db.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt;
+    const usedOnce = (await deps.db.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt;
     expect(usedOnce).toBeInstanceOf(Date);
 
     // Every use moves the time on: set it back, use the key again.
     const longAgo = new Date("2026-01-01T00:00:00.000Z");
-    await db.apiKey.update({ where: { id: apiKey.id }, data: { lastUsedAt: longAgo } });
+    await deps.db.apiKey.update({ where: { id: apiKey.id }, data: { lastUsedAt: longAgo } });
     const second = await call(`/users?search=ANN&limit=1&cursor=${page1.nextCursor}`, { key: secret });
     const page2 = (await second.json()) as { items: { firstName: string }[]; nextCursor: string | null };
     expect(page2.items.map((user) => user.firstName)).toEqual(["Anna"]);
     expect(page2.nextCursor).toBeNull();
-    const usedAgain = (await db.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt;
+    const usedAgain = (await deps.db.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt;
     expect(usedAgain!.getTime()).toBeGreaterThan(longAgo.getTime());
 
     const sorted = await call("/users?sort=last_name_desc&limit=100", { key: secret });
@@ -174,12 +167,12 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
       expect(response.status, body).toBe(400);
       expect(await response.json()).toEqual({ errors });
     }
-    expect(await db.user.findUniqueOrThrow({ where: { id: anna!.id } })).toMatchObject({ firstName: "Anna", lastName: "Smith", email: "anna@example.com" });
+    expect(await deps.db.user.findUniqueOrThrow({ where: { id: anna!.id } })).toMatchObject({ firstName: "Anna", lastName: "Smith", email: "anna@example.com" });
 
     const deleted = await call(path, { key: secret, method: "DELETE" });
     expect(deleted.status).toBe(200);
     expect(await deleted.json()).toEqual({ id: anna!.id, deleted: true });
-    expect(await db.user.count()).toBe(0);
+    expect(await deps.db.user.count()).toBe(0);
 
     for (const method of ["GET", "DELETE"]) {
       const gone = await call(path, { key: secret, method });
@@ -204,7 +197,7 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
       ["write", path, { method: "PATCH", body: JSON.stringify({ firstName: "Eve" }) }],
       ["delete", path, { method: "DELETE" }],
     ];
-    const before = await db.user.findMany();
+    const before = await deps.db.user.findMany();
     for (const [needed, target, init] of operations) {
       for (const [scope, key] of Object.entries(keys)) {
         if (scope === needed) continue;
@@ -213,7 +206,7 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
         expect(await response.json()).toEqual({ message: missingScopeMessage(needed), code: "FORBIDDEN" });
       }
     }
-    expect(await db.user.findMany()).toEqual(before);
+    expect(await deps.db.user.findMany()).toEqual(before);
     expect(missingScopeMessage("delete")).toBe('This API key does not have the "delete" scope. An admin can create a key that has it at /admin/api-keys.');
     // Each key still does what its scope allows.
     expect((await call("/users", { key: keys.read })).status).toBe(200);
@@ -234,7 +227,7 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
       lastUsedAt: null,
       revokedAt: null,
     });
-    const stored = await db.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
+    const stored = await deps.db.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
     expect(JSON.stringify(stored)).not.toContain(secret.slice(12));
     expect(JSON.stringify(await admin().apiKeys.list())).not.toContain(secret.slice(12));
 
@@ -261,7 +254,7 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
       expect([error.code, fieldErrors(error.cause as ZodError)], JSON.stringify(input)).toEqual(["BAD_REQUEST", errors]);
     }
     await expect(admin().apiKeys.revoke({ id: crypto.randomUUID() })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect(await db.apiKey.count()).toBe(1);
+    expect(await deps.db.apiKey.count()).toBe(1);
 
     // An expiry in days becomes a time that many days from now, shown in the list.
     const made = Date.now();

@@ -1,43 +1,34 @@
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AdminAuthConfig } from "./admin-auth";
 import { endAdminSession, endAllAdminSessions, findAdminSession, startAdminSession } from "./admin-sessions";
 import { hashPassword } from "./password";
 import { sessionIdOf, verifySessionToken } from "./session";
 import { testAdminAuth } from "./testing";
+import { setupTestDatabase } from "../testing";
 
 const NOW = new Date(Date.UTC(2026, 10, 28, 12, 0, 0));
 const MINUTE = 60_000;
 const later = (minutes: number) => new Date(NOW.getTime() + minutes * MINUTE);
 
 describe("admin sessions in PostgreSQL", () => {
-  let database: TestDatabase;
-  let db: PrismaClient;
+  const database = setupTestDatabase("userstream_web_sessions");
   let config: AdminAuthConfig;
 
   beforeAll(async () => {
-    database = await createTestDatabase("userstream_web_sessions");
-    db = createPrismaClient(database.url);
     config = await testAdminAuth();
   });
 
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-  });
-
   beforeEach(async () => {
-    await db.adminSession.deleteMany();
+    await database.db.adminSession.deleteMany();
   });
 
-  const start = (at = NOW, auth = config) => startAdminSession(db, auth, at).then((started) => started.token);
-  const find = (cookie: string, at: Date, auth = config) => findAdminSession(db, cookie, auth, at);
+  const start = (at = NOW, auth = config) => startAdminSession(database.db, auth, at).then((started) => started.token);
+  const find = (cookie: string, at: Date, auth = config) => findAdminSession(database.db, cookie, auth, at);
 
   it("stores a session under the SHA-256 of its token, never the token, and finds it from the cookie", async () => {
     const cookie = await start();
     const token = verifySessionToken(cookie, config.sessionSecret) ?? "";
-    const [record] = await db.adminSession.findMany();
+    const [record] = await database.db.adminSession.findMany();
     expect(record).toMatchObject({ id: sessionIdOf(token), email: "admin@example.com", lastSeenAt: NOW, expiresAt: later(8 * 60), revokedAt: null });
     expect(JSON.stringify(record)).not.toContain(token);
     expect(await find(cookie, later(1))).toEqual({ email: "admin@example.com", expiresAt: later(8 * 60).getTime() });
@@ -45,15 +36,15 @@ describe("admin sessions in PostgreSQL", () => {
 
   it("refuses the cookie of a session that was signed out, while another session goes on", async () => {
     const [signedOut, other] = [await start(), await start()];
-    await endAdminSession(db, signedOut, config, later(1));
+    await endAdminSession(database.db, signedOut, config, later(1));
     expect(await find(signedOut, later(2))).toBeNull();
     expect(await find(other, later(2))).not.toBeNull();
-    expect((await db.adminSession.findUnique({ where: { id: sessionIdOf(verifySessionToken(signedOut, config.sessionSecret) ?? "") } }))?.revokedAt).toEqual(later(1));
+    expect((await database.db.adminSession.findUnique({ where: { id: sessionIdOf(verifySessionToken(signedOut, config.sessionSecret) ?? "") } }))?.revokedAt).toEqual(later(1));
   });
 
   it("signs out everywhere: every session of the admin ends", async () => {
     const sessions = [await start(), await start(), await start()];
-    expect(await endAllAdminSessions(db, "admin@example.com", later(1))).toBe(3);
+    expect(await endAllAdminSessions(database.db, "admin@example.com", later(1))).toBe(3);
     for (const cookie of sessions) expect(await find(cookie, later(2))).toBeNull();
     // A new sign-in afterwards works.
     expect(await find(await start(later(3)), later(4))).not.toBeNull();
@@ -88,7 +79,7 @@ describe("admin sessions in PostgreSQL", () => {
 
   it("records use at most once a minute", async () => {
     const cookie = await start();
-    const lastSeen = async () => (await db.adminSession.findFirstOrThrow()).lastSeenAt;
+    const lastSeen = async () => (await database.db.adminSession.findFirstOrThrow()).lastSeenAt;
     await find(cookie, new Date(NOW.getTime() + 59_000));
     expect(await lastSeen()).toEqual(NOW);
     await find(cookie, later(1));
@@ -100,9 +91,9 @@ describe("admin sessions in PostgreSQL", () => {
   it("deletes sessions past their absolute end when someone signs in", async () => {
     const old = await start();
     const revoked = await start(later(60));
-    await endAdminSession(db, revoked, config, later(61));
+    await endAdminSession(database.db, revoked, config, later(61));
     await start(later(8 * 60));
-    const remaining = await db.adminSession.findMany({ orderBy: { createdAt: "asc" } });
+    const remaining = await database.db.adminSession.findMany({ orderBy: { createdAt: "asc" } });
     expect(remaining.map((record) => record.createdAt)).toEqual([later(60), later(8 * 60)]);
     expect(await find(old, later(8 * 60))).toBeNull();
   });

@@ -16,7 +16,7 @@ const HOUR_MS = 60 * MINUTE_MS;
  * `last_seen_at` is written only when it is older than this, so a busy admin costs one write a
  * minute, not one per request; the idle timeout is therefore exact to within a minute.
  */
-export const LAST_SEEN_RESOLUTION_MS = MINUTE_MS;
+const LAST_SEEN_RESOLUTION_MS = MINUTE_MS;
 
 /**
  * Starts a session for the admin: stores its record and returns the cookie value (`token`) and

@@ -58,7 +58,7 @@ export function throttleKeys(email: string, address: string, config: SignInThrot
  * `slowDownAfter`, then one step more for each failure, capped, so that no one can make an
  * attempt wait longer than `slowDownMaxMs`.
  */
-export function slowDownMs(failures: number, config: SignInThrottleConfig): number {
+function slowDownMs(failures: number, config: SignInThrottleConfig): number {
   if (failures < config.slowDownAfter) return 0;
   return Math.min(config.slowDownMaxMs, (failures - config.slowDownAfter + 1) * config.slowDownStepMs);
 }

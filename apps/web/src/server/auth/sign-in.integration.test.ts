@@ -1,13 +1,13 @@
 import { Writable } from "node:stream";
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
+import { createPrismaClient } from "@userstream/db";
 import pino from "pino";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AdminAuthConfig } from "./admin-auth";
 import { findAdminSession } from "./admin-sessions";
 import { hashPassword } from "./password";
 import { attemptSignIn, type SignInDeps } from "./sign-in";
 import type { SignInThrottleConfig } from "./sign-in-throttle";
+import { setupTestDatabase } from "../testing";
 
 const NOW = new Date(Date.UTC(2026, 10, 28, 12, 0, 0));
 const MINUTE = 60_000;
@@ -28,15 +28,12 @@ const THROTTLE: SignInThrottleConfig = {
 };
 
 describe("admin sign-in with failure limits in PostgreSQL", () => {
-  let database: TestDatabase;
-  let db: PrismaClient;
+  const database = setupTestDatabase("userstream_web_sign_in");
   let deps: SignInDeps;
   /** The audit trail's lines, as the app's pino logger writes them. */
   let audit: Array<Record<string, unknown>>;
 
   beforeAll(async () => {
-    database = await createTestDatabase("userstream_web_sign_in");
-    db = createPrismaClient(database.url);
     const auth: AdminAuthConfig = {
       adminEmail: ADMIN,
       passwordHash: await hashPassword(PASSWORD, { N: 2 ** 10, r: 8, p: 1 }),
@@ -51,16 +48,11 @@ describe("admin sign-in with failure limits in PostgreSQL", () => {
         done();
       },
     });
-    deps = { db, auth, throttle: THROTTLE, auditLog: pino({ base: { log: "audit" } }, lines) };
-  });
-
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
+    deps = { db: database.db, auth, throttle: THROTTLE, auditLog: pino({ base: { log: "audit" } }, lines) };
   });
 
   beforeEach(async () => {
-    await db.signInThrottle.deleteMany();
+    await database.db.signInThrottle.deleteMany();
     audit = [];
   });
 
@@ -70,7 +62,7 @@ describe("admin sign-in with failure limits in PostgreSQL", () => {
   it("signs in with the right password and starts a session that the cookie value finds", async () => {
     const result = await attempt("Admin@Example.com", PASSWORD);
     if (!result.ok) throw new Error(`refused: ${result.reason}`);
-    expect(await findAdminSession(db, result.token, deps.auth, NOW)).toEqual(result.session);
+    expect(await findAdminSession(database.db, result.token, deps.auth, NOW)).toEqual(result.session);
   });
 
   it("answers a wrong password and an unknown account the same way", async () => {
@@ -127,8 +119,8 @@ describe("admin sign-in with failure limits in PostgreSQL", () => {
     } finally {
       await deps2.db.$disconnect();
     }
-    expect(await db.signInThrottle.findUnique({ where: { key: `pair:203.0.113.7 ${ADMIN}` } })).toMatchObject({ failures: 3 });
-    expect(await db.signInThrottle.findUnique({ where: { key: `account:${ADMIN}` } })).toMatchObject({ failures: 3 });
+    expect(await database.db.signInThrottle.findUnique({ where: { key: `pair:203.0.113.7 ${ADMIN}` } })).toMatchObject({ failures: 3 });
+    expect(await database.db.signInThrottle.findUnique({ where: { key: `account:${ADMIN}` } })).toMatchObject({ failures: 3 });
     expect(await attempt(ADMIN, PASSWORD)).toEqual(LOCKED);
   });
 

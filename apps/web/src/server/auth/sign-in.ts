@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { PrismaClient } from "@userstream/db";
-import { logAction, type AuditDeps } from "../api/audit-log";
+import { logAction, type AuditDeps } from "../audit-log";
 import { checkAdminCredentials, type AdminAuthConfig, type AdminSession } from "./admin-auth";
 import { startAdminSession } from "./admin-sessions";
 import { clearFailures, normaliseEmail, recordFailure, throttleKeys, throttleState, type SignInThrottleConfig } from "./sign-in-throttle";

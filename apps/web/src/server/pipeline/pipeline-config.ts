@@ -1,4 +1,5 @@
 import "server-only";
+import { retryPolicy } from "@userstream/contracts";
 import { env } from "~/env";
 import type { PipelineConfig } from "./pipeline-service";
 
@@ -11,6 +12,8 @@ export function pipelineConfig(): PipelineConfig {
     management: env.RABBITMQ_MANAGEMENT_URL
       ? { url: env.RABBITMQ_MANAGEMENT_URL, user: env.RABBITMQ_MANAGEMENT_USER ?? "", password: env.RABBITMQ_MANAGEMENT_PASSWORD ?? "" }
       : undefined,
+    // The workers' RETRY_DELAYS_MS, which the web reads too: one delay queue per retry.
+    retryPolicy: retryPolicy(env.RETRY_DELAYS_MS),
     managementUiUrl: env.RABBITMQ_MANAGEMENT_PUBLIC_URL ?? `http://${broker.hostname}:15672/`,
     processes: [
       { name: "receiver", url: env.RECEIVER_URL },

@@ -1,36 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { QUEUES } from "@userstream/contracts";
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
+import { DEFAULT_RETRY_POLICY, QUEUES, retryPolicy } from "@userstream/contracts";
 import { assertQueueTopology } from "@userstream/messaging";
-import { createTestVhost } from "@userstream/messaging/testing";
-import { connect, type ChannelModel } from "amqplib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { setupTestBroker, setupTestDatabase } from "../testing";
 import { getPipelineSnapshot, readPerMinute } from "./pipeline-service";
 import { readQueueStats, vhostOf } from "./queue-stats";
 
-let database: TestDatabase;
-let db: PrismaClient;
-let vhost: Awaited<ReturnType<typeof createTestVhost>>;
-let broker: ChannelModel;
-
-beforeAll(async () => {
-  [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost("userstream-pipeline-test")]);
-  db = createPrismaClient(database.url);
-  broker = await connect(vhost.url);
-});
-
-afterAll(async () => {
-  await broker?.close();
-  await db?.$disconnect();
-  await vhost?.drop();
-  await database?.drop();
-});
+const database = setupTestDatabase("userstream_web_pipeline");
+// No topology yet: the view must list the queues no process declared so far.
+const broker = setupTestBroker("userstream-pipeline-test", { declareTopology: false });
 
 async function publish(queue: string, count: number) {
-  const channel = await broker.createConfirmChannel();
+  const channel = await broker.connection.createConfirmChannel();
   for (let i = 0; i < count; i++) channel.sendToQueue(queue, Buffer.from("{}"), { persistent: true });
   await channel.waitForConfirms();
   await channel.close();
@@ -45,16 +28,16 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ url
 
 describe("queue statistics over AMQP (no management API)", () => {
   it("answers each queue's depth and consumers, and null for queues that do not exist yet", async () => {
-    const before = await readQueueStats({ amqpUrl: vhost.url });
+    const before = await readQueueStats({ amqpUrl: broker.url, retryPolicy: DEFAULT_RETRY_POLICY });
     expect(before.source).toBe("amqp");
     expect(before.queues.find((queue) => queue.name === QUEUES.registration)?.messages).toBeNull();
 
-    const channel = await broker.createChannel();
+    const channel = await broker.connection.createChannel();
     await assertQueueTopology(channel, QUEUES.registration);
     await channel.consume(`${QUEUES.registration}.dead`, () => {});
     await publish(QUEUES.registration, 3);
 
-    const after = await readQueueStats({ amqpUrl: vhost.url });
+    const after = await readQueueStats({ amqpUrl: broker.url, retryPolicy: DEFAULT_RETRY_POLICY });
     const byName = new Map(after.queues.map((queue) => [queue.name, queue]));
     expect(byName.get(QUEUES.registration)).toMatchObject({ kind: "work", messages: 3, consumers: 0, inRate: null, outRate: null });
     expect(byName.get(`${QUEUES.registration}.retry.1`)).toMatchObject({ kind: "retry", messages: 0 });
@@ -65,8 +48,24 @@ describe("queue statistics over AMQP (no management API)", () => {
     await channel.close();
   });
 
+  it("lists the delay queues of the workers' retry policy (RETRY_DELAYS_MS), as the workers declare them", async () => {
+    const policy = retryPolicy([50, 250]);
+    const channel = await broker.connection.createChannel();
+    await assertQueueTopology(channel, QUEUES.emailSend, policy);
+    await channel.close();
+    const stats = await readQueueStats({ amqpUrl: broker.url, retryPolicy: policy });
+    const emailQueues = stats.queues.filter((queue) => queue.workQueue === QUEUES.emailSend);
+    expect(emailQueues.map((queue) => [queue.name, queue.kind, queue.delayMs, queue.messages])).toEqual([
+      [QUEUES.emailSend, "work", undefined, 0],
+      [`${QUEUES.emailSend}.retry.1`, "retry", 50, 0],
+      [`${QUEUES.emailSend}.retry.2`, "retry", 250, 0],
+      [`${QUEUES.emailSend}.dead`, "dead", undefined, 0],
+    ]);
+    expect(stats.queues).toHaveLength(12);
+  });
+
   it("says the broker is unavailable when it does not answer", async () => {
-    const stats = await readQueueStats({ amqpUrl: "amqp://guest:guest@127.0.0.1:1/" });
+    const stats = await readQueueStats({ amqpUrl: "amqp://guest:guest@127.0.0.1:1/", retryPolicy: DEFAULT_RETRY_POLICY });
     expect(stats.source).toBe("unavailable");
     expect(stats.error).toMatch(/broker/);
     expect(stats.queues.every((queue) => queue.messages === null)).toBe(true);
@@ -88,7 +87,7 @@ describe("queue statistics from the management API", () => {
       );
     });
     try {
-      const stats = await readQueueStats({ amqpUrl: "amqp://x:y@broker:5672/prod%2Fa", management: { url, user: "ops", password: "s:cret" } });
+      const stats = await readQueueStats({ amqpUrl: "amqp://x:y@broker:5672/prod%2Fa", management: { url, user: "ops", password: "s:cret" }, retryPolicy: DEFAULT_RETRY_POLICY });
       expect(stats.source).toBe("management");
       expect(requests[0]?.path).toBe("/api/queues/prod%2Fa?columns=name,messages,consumers,message_stats");
       expect(requests[0]?.authorization).toBe(`Basic ${Buffer.from("ops:s:cret").toString("base64")}`);
@@ -104,7 +103,7 @@ describe("queue statistics from the management API", () => {
   it("falls back to AMQP when the management API refuses, and says why", async () => {
     const { url, server } = await serve((_, response) => response.writeHead(401).end());
     try {
-      const stats = await readQueueStats({ amqpUrl: vhost.url, management: { url, user: "ops", password: "wrong" } });
+      const stats = await readQueueStats({ amqpUrl: broker.url, management: { url, user: "ops", password: "wrong" }, retryPolicy: DEFAULT_RETRY_POLICY });
       expect(stats.source).toBe("amqp");
       expect(stats.error).toMatch(/management API answered 401/);
     } finally {
@@ -121,20 +120,21 @@ describe("queue statistics from the management API", () => {
 describe("the pipeline snapshot", () => {
   it("counts registrations and emails per minute, and reports each process's readiness", async () => {
     const now = new Date();
-    const user = await db.user.create({ data: { registrationId: randomUUID(), firstName: "Ada", lastName: "L", email: `ada-${randomUUID()}@example.com` } });
-    await db.registration.createMany({
+    const user = await database.db.user.create({ data: { registrationId: randomUUID(), firstName: "Ada", lastName: "L", email: `ada-${randomUUID()}@example.com` } });
+    await database.db.registration.createMany({
       data: [1, 2, 3].map(() => ({ id: randomUUID(), outcome: "created" as const, userId: user.id, receivedAt: now })),
     });
-    await db.registration.create({ data: { id: randomUUID(), outcome: "created", receivedAt: new Date(now.getTime() - 5 * 60_000) } });
-    await db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "sent", sentAt: now } });
+    await database.db.registration.create({ data: { id: randomUUID(), outcome: "created", receivedAt: new Date(now.getTime() - 5 * 60_000) } });
+    await database.db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "sent", sentAt: now } });
 
     const ready = await serve((_, response) => response.writeHead(200).end(JSON.stringify({ status: "ready", checks: { database: "up" } })));
     const unready = await serve((_, response) => response.writeHead(503).end(JSON.stringify({ status: "unready", checks: { broker: "down" } })));
     const gone = await serve(() => {});
     gone.server.close();
     try {
-      const snapshot = await getPipelineSnapshot(db, {
-        amqpUrl: vhost.url,
+      const snapshot = await getPipelineSnapshot(database.db, {
+        amqpUrl: broker.url,
+        retryPolicy: DEFAULT_RETRY_POLICY,
         managementUiUrl: "http://localhost:15672/",
         processes: [
           { name: "receiver", url: ready.url },
@@ -151,7 +151,7 @@ describe("the pipeline snapshot", () => {
       expect(snapshot.perMinute.registrations.reduce((a, b) => a + b)).toBe(4);
 
       // Per minute, as of the moment the rows were written.
-      const perMinute = await readPerMinute(db, now);
+      const perMinute = await readPerMinute(database.db, now);
       expect(perMinute.registrations).toHaveLength(30);
       expect(perMinute.registrations.at(-1)).toBe(3);
       expect(perMinute.registrations.at(-6)).toBe(1);
@@ -164,7 +164,7 @@ describe("the pipeline snapshot", () => {
   });
 
   it("leaves out what is older than half an hour", async () => {
-    const series = await readPerMinute(db, new Date(Date.now() + 60 * 60_000));
+    const series = await readPerMinute(database.db, new Date(Date.now() + 60 * 60_000));
     expect(series.registrations.every((value) => value === 0)).toBe(true);
   });
 });

@@ -1,11 +1,12 @@
 import type { PrismaClient } from "@userstream/db";
-import { readQueueStats, type ManagementApi, type QueueStats, type QueueStatsSource } from "./queue-stats";
+import { readQueueStats, type QueueStats, type QueueStatsOptions, type QueueStatsSource } from "./queue-stats";
 
-/** Where the pipeline view looks: the broker, its management API, and each worker's HTTP port. */
-export interface PipelineConfig {
-  amqpUrl: string;
-  /** The management API (http://rabbitmq:15672) and its user; unset → AMQP only. */
-  management?: ManagementApi;
+/**
+ * Where the pipeline view looks: the broker (`amqpUrl`), its management API (`management`, e.g.
+ * http://rabbitmq:15672 and its user; unset → AMQP only), the queues the workers' `retryPolicy`
+ * makes, and each worker's HTTP port.
+ */
+export interface PipelineConfig extends QueueStatsOptions {
   /** The management UI as an admin's browser reaches it (the link on the page). */
   managementUiUrl: string;
   processes: { name: string; url: string }[];
@@ -86,7 +87,7 @@ export async function readPerMinute(db: PrismaClient, now = new Date()): Promise
 /** Everything `/admin/pipeline` shows, read fresh on each call (nothing kept between calls). */
 export async function getPipelineSnapshot(db: PrismaClient, config: PipelineConfig): Promise<PipelineSnapshot> {
   const [queueStats, processes, perMinute] = await Promise.all([
-    readQueueStats({ amqpUrl: config.amqpUrl, management: config.management }),
+    readQueueStats(config),
     Promise.all(config.processes.map(readiness)),
     readPerMinute(db),
   ]);

@@ -1,11 +1,8 @@
 import { connect } from "amqplib";
-import { QUEUES, deadLetterQueue, retryQueue, DEFAULT_RETRY_DELAYS_MS, type QueueName } from "@userstream/contracts";
+import { QUEUES, queueTopology, type RetryPolicy, type TopologyQueue } from "@userstream/contracts";
 
 /** One queue as the pipeline view shows it. Rates are messages per second; null where unknown. */
-export interface QueueStats {
-  name: string;
-  workQueue: QueueName;
-  kind: "work" | "retry" | "dead";
+export interface QueueStats extends TopologyQueue {
   /** Messages waiting (ready + unacknowledged); null when the queue does not exist yet. */
   messages: number | null;
   consumers: number | null;
@@ -16,13 +13,9 @@ export interface QueueStats {
 /** Where the numbers came from: the management API (with rates), AMQP passive declares (no rates), or nowhere. */
 export type QueueStatsSource = "management" | "amqp" | "unavailable";
 
-/** Every queue of the topology, in display order: each work queue, its retry levels, its dead letters. */
-export function pipelineQueues(retryLevels = DEFAULT_RETRY_DELAYS_MS.length) {
-  return Object.values(QUEUES).flatMap((queue) => [
-    { name: queue, workQueue: queue, kind: "work" as const },
-    ...Array.from({ length: retryLevels }, (_, i) => ({ name: retryQueue(queue, i + 1), workQueue: queue, kind: "retry" as const })),
-    { name: deadLetterQueue(queue), workQueue: queue, kind: "dead" as const },
-  ]);
+/** Every queue of the topology under the workers' retry policy, in display order: each work queue, its retry levels, its dead letters. */
+function pipelineQueues(policy: RetryPolicy): TopologyQueue[] {
+  return Object.values(QUEUES).flatMap((queue) => queueTopology(queue, policy));
 }
 
 const TIMEOUT_MS = 3_000;
@@ -51,7 +44,7 @@ export interface ManagementApi {
  * Reads the queues from RabbitMQ's management API (`GET /api/queues/{vhost}`): depth, consumers
  * and the publish / deliver rates the broker measures.
  */
-export async function queueStatsFromManagement(management: ManagementApi, vhost: string): Promise<QueueStats[]> {
+async function queueStatsFromManagement(management: ManagementApi, vhost: string, policy: RetryPolicy): Promise<QueueStats[]> {
   const url = new URL(management.url);
   const authorization = `Basic ${Buffer.from(`${management.user}:${management.password}`).toString("base64")}`;
   url.pathname = `${url.pathname.replace(/\/+$/, "")}/api/queues/${encodeURIComponent(vhost)}`;
@@ -59,7 +52,7 @@ export async function queueStatsFromManagement(management: ManagementApi, vhost:
   const response = await fetch(url, { headers: { authorization }, signal: AbortSignal.timeout(TIMEOUT_MS) });
   if (!response.ok) throw new Error(`management API answered ${response.status}`);
   const byName = new Map(((await response.json()) as ManagementQueue[]).map((queue) => [queue.name, queue]));
-  return pipelineQueues().map((queue) => {
+  return pipelineQueues(policy).map((queue) => {
     const found = byName.get(queue.name);
     return {
       ...queue,
@@ -75,12 +68,12 @@ export async function queueStatsFromManagement(management: ManagementApi, vhost:
  * What AMQP itself tells: a passive declare of each queue answers its ready messages and consumers
  * (no rates). A queue that does not exist closes the channel, so each gets its own.
  */
-export async function queueStatsFromAmqp(amqpUrl: string): Promise<QueueStats[]> {
+async function queueStatsFromAmqp(amqpUrl: string, policy: RetryPolicy): Promise<QueueStats[]> {
   const connection = await connect(amqpUrl, { timeout: TIMEOUT_MS });
   connection.on("error", () => {});
   try {
     return await Promise.all(
-      pipelineQueues().map(async (queue) => {
+      pipelineQueues(policy).map(async (queue) => {
         const channel = await connection.createChannel();
         channel.on("error", () => {});
         try {
@@ -97,8 +90,15 @@ export async function queueStatsFromAmqp(amqpUrl: string): Promise<QueueStats[]>
   }
 }
 
+/** Where the queue statistics are read, and which queues there are (the workers' retry policy). */
+export interface QueueStatsOptions {
+  amqpUrl: string;
+  management?: ManagementApi;
+  retryPolicy: RetryPolicy;
+}
+
 /** The management API when configured and answering, else AMQP, else nothing (the view says so). */
-export async function readQueueStats(options: { amqpUrl: string; management?: ManagementApi }): Promise<{
+export async function readQueueStats(options: QueueStatsOptions): Promise<{
   source: QueueStatsSource;
   queues: QueueStats[];
   error?: string;
@@ -106,16 +106,16 @@ export async function readQueueStats(options: { amqpUrl: string; management?: Ma
   const errors: string[] = [];
   if (options.management) {
     try {
-      return { source: "management", queues: await queueStatsFromManagement(options.management, vhostOf(options.amqpUrl)) };
+      return { source: "management", queues: await queueStatsFromManagement(options.management, vhostOf(options.amqpUrl), options.retryPolicy) };
     } catch (error) {
       errors.push(`management API: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   try {
-    return { source: "amqp", queues: await queueStatsFromAmqp(options.amqpUrl), ...(errors.length ? { error: errors.join("; ") } : {}) };
+    return { source: "amqp", queues: await queueStatsFromAmqp(options.amqpUrl, options.retryPolicy), ...(errors.length ? { error: errors.join("; ") } : {}) };
   } catch (error) {
     errors.push(`broker: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const queues = pipelineQueues().map((queue) => ({ ...queue, messages: null, consumers: null, inRate: null, outRate: null }));
+  const queues = pipelineQueues(options.retryPolicy).map((queue) => ({ ...queue, messages: null, consumers: null, inRate: null, outRate: null }));
   return { source: "unavailable", queues, error: errors.join("; ") };
 }

@@ -19,7 +19,7 @@ LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
 LOOPBACK.addAddress("::1", "ipv6");
 
 /** 127.0.0.0/8, ::1 (also ::ffff:127.x.x.x) and localhost: traffic that never leaves the machine. */
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   if (isIPv4(host)) return LOOPBACK.check(host, "ipv4");
   if (isIPv6(host)) return LOOPBACK.check(host, "ipv6");

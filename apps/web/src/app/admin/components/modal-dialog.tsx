@@ -1,6 +1,7 @@
 "use client";
 
-import { useEffect, useId, useRef } from "react";
+import { useEffect, useId, useRef, useState } from "react";
+import { Alert } from "~/app/components/form-messages";
 
 /**
  * A modal `<dialog>`, open while rendered: the browser traps focus in it, Escape closes it
@@ -39,6 +40,25 @@ export function ModalDialog({
 }
 
 /**
+ * What waits for a `ConfirmDialog` (null: none is open) and why the last try failed. `ask` opens
+ * it for an item, without the error of an earlier one; `close` closes it.
+ */
+export function useConfirmation<T>() {
+  const [target, setTarget] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  return {
+    target,
+    error,
+    setError,
+    ask(item: T) {
+      setError(null);
+      setTarget(item);
+    },
+    close: () => setTarget(null),
+  };
+}
+
+/**
  * Asks before something that cannot be undone. The confirm button says what it does ("Delete
  * user"); the error, if the action failed, is shown inside the dialog.
  */
@@ -64,11 +84,7 @@ export function ConfirmDialog({
       {() => (
         <>
           {children}
-          {error ? (
-            <p role="alert" className="alert">
-              {error}
-            </p>
-          ) : null}
+          <Alert message={error} />
           <div className="dialog-actions">
             <button type="button" className="button danger" onClick={onConfirm} disabled={pending}>
               {pending ? "Working…" : confirmLabel}

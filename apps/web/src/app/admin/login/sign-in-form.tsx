@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { Alert } from "~/app/components/form-messages";
 import { signIn, type SignInState } from "../actions";
 
 const INITIAL: SignInState = { error: null, email: "", attempt: 0 };
@@ -10,11 +11,7 @@ export function SignInForm() {
   const [state, action, pending] = useActionState(signIn, INITIAL);
   return (
     <form key={state.attempt} className="form" action={action} aria-label="Admin sign-in">
-      {state.error ? (
-        <p role="alert" className="alert">
-          {state.error}
-        </p>
-      ) : null}
+      <Alert message={state.error} />
       <div className="field">
         <label htmlFor="admin-email">Email</label>
         <input id="admin-email" name="email" type="email" autoComplete="username" required defaultValue={state.email} />

@@ -1,9 +1,4 @@
-import { checkHealth } from "~/server/health";
+/** `/api/health` (`server/api/request-handlers.ts`, shared with the API server on its own). */
+export { handleHealthRequest as GET } from "~/server/api/request-handlers";
 
 export const dynamic = "force-dynamic";
-
-/** 200 when the database answers and the broker accepts a connection; 503 otherwise. */
-export async function GET() {
-  const health = await checkHealth();
-  return Response.json(health, { status: health.status === "ok" ? 200 : 503, headers: { "cache-control": "no-store" } });
-}

@@ -1,12 +1,5 @@
-import { env } from "~/env";
-import { createOpenApiDocument } from "~/server/api/openapi";
+/** `/api/openapi.json` (`server/api/request-handlers.ts`, shared with the API server on its own). */
+export { handleOpenApiRequest as GET } from "~/server/api/request-handlers";
 
 // Built at request time from APP_URL, which is only known at run time, not at `next build`.
 export const dynamic = "force-dynamic";
-
-let cached: ReturnType<typeof createOpenApiDocument> | undefined;
-
-export function GET() {
-  cached ??= createOpenApiDocument(env.APP_URL);
-  return Response.json(cached);
-}

@@ -1,8 +1,6 @@
-import type { PrismaClient } from "@userstream/db";
-import type { Publisher } from "@userstream/messaging";
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sessionCookieName, type AdminAuthConfig, type AdminSession } from "../../auth/admin-auth";
 import { adminSessionFromHeaders, startAdminSession } from "../../auth/admin-sessions";
 import { newSessionToken, signSessionToken } from "../../auth/session";
@@ -24,30 +22,25 @@ const COOKIE = sessionCookieName(AUTH);
 
 describe("admin users and API keys procedures (admin only)", () => {
   const deps = usersTestDatabase("userstream_web_admin_users");
-  let db: PrismaClient;
-  let publisher: Publisher;
-  beforeAll(() => {
-    ({ db, publisher } = deps);
-  });
 
   function caller(adminSession: AdminSession | null) {
-    return createCaller({ headers: new Headers(), db, publisher, adminSession });
+    return createCaller({ headers: new Headers(), db: deps.db, publisher: deps.publisher, adminSession });
   }
 
   async function createUser(firstName: string, lastName: string, email: string) {
     const registrationId = crypto.randomUUID();
-    const user = await db.user.create({ data: { registrationId, firstName, lastName, email } });
-    await db.registration.create({ data: { id: registrationId, userId: user.id, outcome: "created" } });
+    const user = await deps.db.user.create({ data: { registrationId, firstName, lastName, email } });
+    await deps.db.registration.create({ data: { id: registrationId, userId: user.id, outcome: "created" } });
     return user;
   }
 
   /** A snapshot of everything in the database, to show a refused call changed nothing. */
   async function everything() {
     const [users, notifications, registrations, apiKeys] = await Promise.all([
-      db.user.findMany({ orderBy: { id: "asc" } }),
-      db.notificationLog.findMany({ orderBy: { id: "asc" } }),
-      db.registration.findMany({ orderBy: { id: "asc" } }),
-      db.apiKey.findMany({ orderBy: { id: "asc" } }),
+      deps.db.user.findMany({ orderBy: { id: "asc" } }),
+      deps.db.notificationLog.findMany({ orderBy: { id: "asc" } }),
+      deps.db.registration.findMany({ orderBy: { id: "asc" } }),
+      deps.db.apiKey.findMany({ orderBy: { id: "asc" } }),
     ]);
     return { users, notifications, registrations, apiKeys };
   }
@@ -76,8 +69,8 @@ describe("admin users and API keys procedures (admin only)", () => {
     const ada = await createUser("Ada", "Lovelace", "ada@example.com");
     const before = await everything();
     const forged = signSessionToken(newSessionToken(), "not-the-session-secret-but-just-as-long-as-one");
-    const expired = (await startAdminSession(db, AUTH, new Date(Date.now() - AUTH.sessionTtlHours * 3_600_000))).token;
-    const otherAdmin = (await startAdminSession(db, { ...AUTH, adminEmail: "someone@example.com" })).token;
+    const expired = (await startAdminSession(deps.db, AUTH, new Date(Date.now() - AUTH.sessionTtlHours * 3_600_000))).token;
+    const otherAdmin = (await startAdminSession(deps.db, { ...AUTH, adminEmail: "someone@example.com" })).token;
     const requests = [
       ["GET", "adminUsers.list", { search: "ada" }],
       ["GET", "adminUsers.get", { id: ada.id }],
@@ -103,7 +96,7 @@ describe("admin users and API keys procedures (admin only)", () => {
           router: appRouter,
           req: new Request(url, { method, headers, body: method === "POST" ? encoded : undefined }),
           // As the app's context does: the session comes from the cookie alone.
-          createContext: async ({ req }) => ({ headers: req.headers, db, publisher, adminSession: await adminSessionFromHeaders(req.headers, db, AUTH) }),
+          createContext: async ({ req }) => ({ headers: req.headers, db: deps.db, publisher: deps.publisher, adminSession: await adminSessionFromHeaders(req.headers, deps.db, AUTH) }),
         });
         expect(response.status, `${path} with ${cookie ?? "no cookie"}`).toBe(401);
       }
@@ -111,14 +104,14 @@ describe("admin users and API keys procedures (admin only)", () => {
     expect(await everything()).toEqual(before);
 
     // The same request with the real session is let through.
-    const signedIn = new Headers({ cookie: `${COOKIE}=${(await startAdminSession(db, AUTH)).token}` });
+    const signedIn = new Headers({ cookie: `${COOKIE}=${(await startAdminSession(deps.db, AUTH)).token}` });
     const allowed = await fetchRequestHandler({
       endpoint: "/api/trpc",
       router: appRouter,
       req: new Request(`http://127.0.0.1/api/trpc/adminUsers.get?input=${encodeURIComponent(JSON.stringify({ json: { id: ada.id } }))}`, {
         headers: signedIn,
       }),
-      createContext: async ({ req }) => ({ headers: req.headers, db, publisher, adminSession: await adminSessionFromHeaders(req.headers, db, AUTH) }),
+      createContext: async ({ req }) => ({ headers: req.headers, db: deps.db, publisher: deps.publisher, adminSession: await adminSessionFromHeaders(req.headers, deps.db, AUTH) }),
     });
     expect(allowed.status).toBe(200);
   });
@@ -177,7 +170,7 @@ describe("admin users and API keys procedures (admin only)", () => {
     const ada = await createUser("Ada", "Lovelace", "ada@example.com");
     const grace = await createUser("Grace", "Hopper", "grace@example.com");
     const sentAt = new Date("2026-11-28T10:00:00.000Z");
-    await db.notificationLog.create({
+    await deps.db.notificationLog.create({
       data: {
         userId: ada.id,
         kind: "welcome",
@@ -189,22 +182,22 @@ describe("admin users and API keys procedures (admin only)", () => {
         sentAt,
       },
     });
-    await db.notificationLog.create({ data: { userId: grace.id, kind: "welcome", status: "queued" } });
+    await deps.db.notificationLog.create({ data: { userId: grace.id, kind: "welcome", status: "queued" } });
     const admin = caller(ADMIN);
 
     expect(await admin.adminUsers.delete({ id: ada.id })).toEqual({ id: ada.id, deleted: true });
-    expect(await db.user.findUnique({ where: { id: ada.id } })).toBeNull();
-    expect(await db.user.count({ where: { email: "ada@example.com" } })).toBe(0);
-    const [kept] = await db.notificationLog.findMany({ where: { status: "sent" } });
+    expect(await deps.db.user.findUnique({ where: { id: ada.id } })).toBeNull();
+    expect(await deps.db.user.count({ where: { email: "ada@example.com" } })).toBe(0);
+    const [kept] = await deps.db.notificationLog.findMany({ where: { status: "sent" } });
     expect(kept).toMatchObject({ userId: null, kind: "welcome", status: "sent", provider: "smtp", attempts: 2, sentAt, providerMessageId: null, lastError: null });
     // Her name, address or message id anywhere (a bare "ada" would also match the hex of a random UUID).
     expect(JSON.stringify(await everything())).not.toMatch(/"ada"|ada@|lovelace|welcome\.1@/i);
     // Her registration stays, without a user: its progress reads as before the email.
-    expect(await db.registration.count({ where: { userId: null } })).toBe(1);
+    expect(await deps.db.registration.count({ where: { userId: null } })).toBe(1);
 
     // A welcome email still waiting is not sent to a deleted user.
     await admin.adminUsers.delete({ id: grace.id });
-    expect(await db.notificationLog.findFirst({ where: { kind: "welcome", provider: null } })).toMatchObject({
+    expect(await deps.db.notificationLog.findFirst({ where: { kind: "welcome", provider: null } })).toMatchObject({
       userId: null,
       status: "failed",
       lastError: DELETED_USER_ERROR,

@@ -1,16 +1,7 @@
 import type { TRPCRouterRecord } from "@trpc/server";
-import { UserListPageSchema } from "@userstream/contracts";
-import { ListUsersInputSchema, listUsers } from "../../users-service";
-import { adminProcedure } from "../trpc";
-import {
-  DeletedUserSchema,
-  UpdateUserInputSchema,
-  UserIdInputSchema,
-  UserListItemSchema,
-  deleteUserOrThrow,
-  getUserOrThrow,
-  updateUserOrThrow,
-} from "./users";
+import { DeletedUserSchema, UpdateUserInputSchema, UserIdInputSchema, UserListItemSchema, UserListPageSchema } from "@userstream/contracts";
+import { ListUsersInputSchema, NO_SUCH_USER, deleteUser, getUser, listUsers, updateUser } from "../../users-service";
+import { adminProcedure, orNotFound } from "../trpc";
 
 /** The admin's users page: search, sort, pages, rename, delete (tRPC only; signed-in admins). */
 export const adminUsersRouter = {
@@ -22,15 +13,15 @@ export const adminUsersRouter = {
   get: adminProcedure
     .input(UserIdInputSchema)
     .output(UserListItemSchema)
-    .query(({ ctx, input }) => getUserOrThrow(input.id, ctx)),
+    .query(async ({ ctx, input }) => orNotFound(await getUser(input.id, ctx), NO_SUCH_USER)),
 
   update: adminProcedure
     .input(UpdateUserInputSchema)
     .output(UserListItemSchema)
-    .mutation(({ ctx, input }) => updateUserOrThrow(input, ctx, { admin: ctx.adminSession.email })),
+    .mutation(async ({ ctx, input }) => orNotFound(await updateUser(input, ctx, { admin: ctx.adminSession.email }), NO_SUCH_USER)),
 
   delete: adminProcedure
     .input(UserIdInputSchema)
     .output(DeletedUserSchema)
-    .mutation(({ ctx, input }) => deleteUserOrThrow(input.id, ctx, { admin: ctx.adminSession.email })),
+    .mutation(async ({ ctx, input }) => orNotFound(await deleteUser(input.id, ctx, { admin: ctx.adminSession.email }), NO_SUCH_USER)),
 } satisfies TRPCRouterRecord;

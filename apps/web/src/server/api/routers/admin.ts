@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { getAdminOverview } from "../../admin/overview-service";
 import { endAllAdminSessions } from "../../auth/admin-sessions";
-import { logAction } from "../audit-log";
+import { logAction } from "../../audit-log";
 import { adminProcedure } from "../trpc";
 
 /** The admin overview's counts, and ending the admin's sessions (tRPC only). */

@@ -1,8 +1,8 @@
-import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { ApiKeySchema, CreateApiKeyInputSchema, createApiKey, listApiKeys, revokeApiKey } from "../../api-key-service";
-import { logAction } from "../audit-log";
-import { adminProcedure } from "../trpc";
+import { logAction } from "../../audit-log";
+import { adminProcedure, orNotFound } from "../trpc";
 
 /** API keys for other services, managed by admins (tRPC only). */
 export const apiKeysRouter = {
@@ -23,8 +23,7 @@ export const apiKeysRouter = {
     .input(z.object({ id: z.uuid("API key id must be a UUID") }))
     .output(ApiKeySchema)
     .mutation(async ({ ctx, input }) => {
-      const apiKey = await revokeApiKey(input.id, ctx);
-      if (!apiKey) throw new TRPCError({ code: "NOT_FOUND", message: "No such API key." });
+      const apiKey = orNotFound(await revokeApiKey(input.id, ctx), "No such API key.");
       logAction(ctx, "api key revoked", { apiKeyId: apiKey.id, apiKey: apiKey.name, admin: ctx.adminSession.email });
       return apiKey;
     }),

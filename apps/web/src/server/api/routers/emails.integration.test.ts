@@ -1,59 +1,31 @@
 import { EmailSendV1, QUEUES, createEnvelope, deadLetterQueue, type NotificationStatus } from "@userstream/contracts";
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
-import { assertTopology, createPublisher, type Publisher } from "@userstream/messaging";
-import { createTestVhost } from "@userstream/messaging/testing";
-import { connect, type ChannelModel } from "amqplib";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { AdminSession } from "../../auth/admin-auth";
-import { createCaller } from "../root";
-import { codeOf } from "../testing";
+import { beforeEach, describe, expect, it } from "vitest";
+import { setupTestBroker, setupTestDatabase } from "../../testing";
+import { TEST_ADMIN_SESSION, codeOf, procedureCaller } from "../testing";
 
-const ADMIN: AdminSession = { email: "admin@example.com", expiresAt: Date.now() + 3_600_000 };
+const ADMIN = TEST_ADMIN_SESSION;
 
 describe("emails and admin routers (delivery log, resend, replay, overview)", () => {
-  let database: TestDatabase;
-  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
-  let db: PrismaClient;
-  let publisher: Publisher;
-  let unreachable: Publisher;
-  let inspector: ChannelModel;
-
-  beforeAll(async () => {
-    [database, vhost] = await Promise.all([createTestDatabase("userstream_web_emails"), createTestVhost("userstream-web-emails")]);
-    db = createPrismaClient(database.url);
-    publisher = createPublisher(vhost.url, { confirmTimeoutMs: 5_000 });
-    unreachable = createPublisher("amqp://guest:guest@127.0.0.1:1", { confirmTimeoutMs: 2_000 });
-    inspector = await connect(vhost.url);
-    const channel = await inspector.createChannel();
-    await assertTopology(channel);
-    await channel.close();
-  });
-
-  afterAll(async () => {
-    await Promise.all([publisher?.close(), unreachable?.close(), inspector?.close(), db?.$disconnect()]);
-    await Promise.all([vhost?.drop(), database?.drop()]);
-  });
+  const database = setupTestDatabase("userstream_web_emails");
+  const broker = setupTestBroker("userstream-web-emails");
 
   beforeEach(async () => {
-    await db.registration.deleteMany();
-    await db.user.deleteMany();
-    await db.notificationLog.deleteMany();
-    await db.reportLog.deleteMany();
-    const channel = await inspector.createChannel();
+    await database.db.registration.deleteMany();
+    await database.db.user.deleteMany();
+    await database.db.notificationLog.deleteMany();
+    await database.db.reportLog.deleteMany();
+    const channel = await broker.connection.createChannel();
     await channel.purgeQueue(QUEUES.emailSend);
     await channel.purgeQueue(deadLetterQueue(QUEUES.emailSend));
     await channel.close();
   });
 
-  function caller(adminSession: AdminSession | null, broker: "up" | "down" = "up") {
-    return createCaller({ headers: new Headers(), db, publisher: broker === "up" ? publisher : unreachable, adminSession });
-  }
+  const caller = procedureCaller(database, broker);
 
   /** A user with a welcome email in the given state. */
   async function emailIn(status: NotificationStatus, options: { email?: string; createdAt?: Date; lastError?: string } = {}) {
     const registrationId = crypto.randomUUID();
-    const user = await db.user.create({
+    const user = await database.db.user.create({
       data: {
         registrationId,
         firstName: "Ada",
@@ -61,7 +33,7 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
         email: options.email ?? `${crypto.randomUUID()}@example.com`,
       },
     });
-    const notification = await db.notificationLog.create({
+    const notification = await database.db.notificationLog.create({
       data: {
         userId: user.id,
         kind: "welcome",
@@ -76,7 +48,7 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
 
   /** The `email.send` messages now waiting in `queue`, taken off it. */
   async function drain(queue: string): Promise<{ payload: { notificationId: string }; id: string }[]> {
-    const channel = await inspector.createChannel();
+    const channel = await broker.connection.createChannel();
     const messages = [];
     try {
       for (;;) {
@@ -98,8 +70,8 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
     expect(await codeOf(anonymous.admin.overview())).toBe("UNAUTHORIZED");
     // Invalid input is refused for the missing session first.
     expect(await codeOf(anonymous.emails.resend({ id: "not-a-uuid" }))).toBe("UNAUTHORIZED");
-    expect((await db.notificationLog.findUniqueOrThrow({ where: { id: notification.id } })).status).toBe("failed");
-    expect(await db.emailAction.count()).toBe(0);
+    expect((await database.db.notificationLog.findUniqueOrThrow({ where: { id: notification.id } })).status).toBe("failed");
+    expect(await database.db.emailAction.count()).toBe(0);
     expect(await drain(QUEUES.emailSend)).toEqual([]);
   });
 
@@ -136,12 +108,12 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
     expect(results.map((result) => result.outcome).sort()).toEqual(["queued", "unchanged"]);
     expect(await admin.emails.resend({ id: notification.id })).toEqual({ outcome: "unchanged", status: "queued" });
 
-    const row = await db.notificationLog.findUniqueOrThrow({ where: { id: notification.id } });
+    const row = await database.db.notificationLog.findUniqueOrThrow({ where: { id: notification.id } });
     expect(row.status).toBe("queued");
     const messages = await drain(QUEUES.emailSend);
     expect(messages).toHaveLength(1);
     expect(messages[0]?.payload).toEqual({ notificationId: notification.id, kind: "welcome", registrationId });
-    const actions = await db.emailAction.findMany();
+    const actions = await database.db.emailAction.findMany();
     expect(actions).toEqual([
       expect.objectContaining({ notificationId: notification.id, action: "resend", fromStatus: "failed", adminEmail: ADMIN.email, messageId: messages[0]?.id }),
     ]);
@@ -156,12 +128,12 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
     expect(await admin.emails.replay({ id: failed.notification.id })).toEqual({ outcome: "unchanged", status: "failed" });
     expect(await codeOf(admin.emails.resend({ id: crypto.randomUUID() }))).toBe("NOT_FOUND");
     expect(await drain(QUEUES.emailSend)).toEqual([]);
-    expect(await db.emailAction.count()).toBe(0);
+    expect(await database.db.emailAction.count()).toBe(0);
   });
 
   it("refuses to resend an email whose user was deleted", async () => {
     const { notification, user } = await emailIn("failed");
-    await db.user.delete({ where: { id: user.id } });
+    await database.db.user.delete({ where: { id: user.id } });
     expect(await codeOf(caller(ADMIN).emails.resend({ id: notification.id }))).toBe("PRECONDITION_FAILED");
     expect(await drain(QUEUES.emailSend)).toEqual([]);
   });
@@ -169,7 +141,7 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
   it("replays a dead email's parked message, leaving other parked messages where they are", async () => {
     const dead = await emailIn("dead");
     const other = await emailIn("dead");
-    const channel = await inspector.createConfirmChannel();
+    const channel = await broker.connection.createConfirmChannel();
     const park = async (notificationId: string, registrationId: string) => {
       const envelope = createEnvelope(EmailSendV1, { notificationId, kind: "welcome", registrationId });
       channel.sendToQueue(deadLetterQueue(QUEUES.emailSend), Buffer.from(JSON.stringify(envelope)), {
@@ -190,7 +162,7 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
 
     expect(await drain(QUEUES.emailSend)).toEqual([parked]);
     expect((await drain(deadLetterQueue(QUEUES.emailSend))).map((message) => message.payload.notificationId)).toEqual([other.notification.id]);
-    expect(await db.emailAction.findMany({ select: { action: true, fromStatus: true, messageId: true } })).toEqual([
+    expect(await database.db.emailAction.findMany({ select: { action: true, fromStatus: true, messageId: true } })).toEqual([
       { action: "replay", fromStatus: "dead", messageId: parked.id },
     ]);
   });
@@ -204,19 +176,19 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
   it("leaves the email failed and records nothing when the broker does not confirm", async () => {
     const { notification } = await emailIn("failed");
     expect(await codeOf(caller(ADMIN, "down").emails.resend({ id: notification.id }))).toBe("SERVICE_UNAVAILABLE");
-    expect((await db.notificationLog.findUniqueOrThrow({ where: { id: notification.id } })).status).toBe("failed");
-    expect(await db.emailAction.count()).toBe(0);
+    expect((await database.db.notificationLog.findUniqueOrThrow({ where: { id: notification.id } })).status).toBe("failed");
+    expect(await database.db.emailAction.count()).toBe(0);
   });
 
   it("counts users, verified users, emails by status, reports and registrations per day for 30 days", async () => {
     await emailIn("sent");
     await emailIn("failed");
     const { user } = await emailIn("dead");
-    await db.user.update({ where: { id: user.id }, data: { emailVerifiedAt: new Date() } });
-    await db.reportLog.create({ data: { kind: "users", trigger: "manual", status: "succeeded" } });
+    await database.db.user.update({ where: { id: user.id }, data: { emailVerifiedAt: new Date() } });
+    await database.db.reportLog.create({ data: { kind: "users", trigger: "manual", status: "succeeded" } });
     const today = new Date();
     const daysAgo = (n: number) => new Date(today.getTime() - n * 24 * 3_600_000);
-    await db.registration.createMany({
+    await database.db.registration.createMany({
       data: [0, 0, 1, 29, 30].map((n) => ({ id: crypto.randomUUID(), outcome: "created" as const, receivedAt: daysAgo(n) })),
     });
 

@@ -6,7 +6,7 @@ import { EmailNotFoundError, RecipientDeletedError, actOnEmail, listEmails } fro
 import { InvalidCursorError } from "../../user-cursor";
 import { adminProcedure } from "../trpc";
 
-export const EMAIL_ACTION_UNAVAILABLE_MESSAGE = "We could not queue the email right now. Please try again.";
+const EMAIL_ACTION_UNAVAILABLE_MESSAGE = "We could not queue the email right now. Please try again.";
 
 const EmailIdSchema = z.object({ id: z.uuid("Email id must be a UUID") });
 

@@ -1,7 +1,6 @@
-import { RegistrationInputSchema, RegistrationStatusSchema } from "@userstream/contracts";
+import { RegistrationAcceptedSchema, RegistrationIdInputSchema, RegistrationInputSchema, RegistrationProgressSchema } from "@userstream/contracts";
 import { PublishError } from "@userstream/messaging";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
-import { z } from "zod";
 import { REGISTRATION_UNAVAILABLE_MESSAGE, REGISTRATION_UNCONFIRMED_MESSAGE } from "~/lib/registration-messages";
 import { getRegistrationStatus, submitRegistration } from "../../registration-service";
 import { publicProcedure, registrationRateLimitedProcedure } from "../trpc";
@@ -20,7 +19,7 @@ export const registrationRouter = {
       },
     })
     .input(RegistrationInputSchema)
-    .output(z.object({ registrationId: z.uuid() }))
+    .output(RegistrationAcceptedSchema)
     .mutation(async ({ ctx, input }) => {
       try {
         return await submitRegistration(input, ctx);
@@ -49,7 +48,7 @@ export const registrationRouter = {
         protect: false,
       },
     })
-    .input(z.object({ registrationId: z.uuid("Registration id must be a UUID") }))
-    .output(z.object({ registrationId: z.uuid(), status: RegistrationStatusSchema }))
+    .input(RegistrationIdInputSchema)
+    .output(RegistrationProgressSchema)
     .query(({ ctx, input }) => getRegistrationStatus(input.registrationId, ctx)),
 } satisfies TRPCRouterRecord;

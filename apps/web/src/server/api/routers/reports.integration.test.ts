@@ -1,57 +1,22 @@
 import { QUEUES } from "@userstream/contracts";
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
-import { assertTopology, createPublisher, type Publisher } from "@userstream/messaging";
-import { createTestVhost } from "@userstream/messaging/testing";
 import { TRPCError } from "@trpc/server";
-import { connect, type ChannelModel } from "amqplib";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createCaller } from "../root";
-import { codeOf } from "../testing";
-import type { AdminSession } from "../../auth/admin-auth";
+import { beforeEach, describe, expect, it } from "vitest";
+import { setupTestBroker, setupTestDatabase } from "../../testing";
+import { TEST_ADMIN_SESSION, codeOf, procedureCaller } from "../testing";
 
-const ADMIN: AdminSession = { email: "admin@example.com", expiresAt: Date.now() + 3_600_000 };
+const ADMIN = TEST_ADMIN_SESSION;
 
 describe("reports router (admin only)", () => {
-  let database: TestDatabase;
-  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
-  let db: PrismaClient;
-  let publisher: Publisher;
-  let unreachable: Publisher;
-  let inspector: ChannelModel;
-
-  beforeAll(async () => {
-    [database, vhost] = await Promise.all([createTestDatabase("userstream_web_reports_api"), createTestVhost("userstream-web-reports-api")]);
-    db = createPrismaClient(database.url);
-    publisher = createPublisher(vhost.url, { confirmTimeoutMs: 5_000 });
-    unreachable = createPublisher("amqp://guest:guest@127.0.0.1:1", { confirmTimeoutMs: 2_000 });
-    inspector = await connect(vhost.url);
-    const channel = await inspector.createChannel();
-    await assertTopology(channel);
-    await channel.close();
-  });
-
-  afterAll(async () => {
-    await Promise.all([publisher?.close(), unreachable?.close(), inspector?.close(), db?.$disconnect()]);
-    await Promise.all([vhost?.drop(), database?.drop()]);
-  });
+  const database = setupTestDatabase("userstream_web_reports_api");
+  const broker = setupTestBroker("userstream-web-reports-api");
 
   beforeEach(async () => {
-    await db.reportLog.deleteMany();
+    await database.db.reportLog.deleteMany();
   });
 
-  function caller(adminSession: AdminSession | null, broker: "up" | "down" = "up") {
-    return createCaller({ headers: new Headers(), db, publisher: broker === "up" ? publisher : unreachable, adminSession });
-  }
+  const caller = procedureCaller(database, broker);
 
-  async function queuedMessages(): Promise<number> {
-    const channel = await inspector.createChannel();
-    try {
-      return (await channel.checkQueue(QUEUES.reportGenerate)).messageCount;
-    } finally {
-      await channel.close();
-    }
-  }
+  const queuedMessages = () => broker.queued(QUEUES.reportGenerate);
 
   it("answers UNAUTHORIZED to every procedure without an admin session, and changes nothing", async () => {
     const anonymous = caller(null);
@@ -60,7 +25,7 @@ describe("reports router (admin only)", () => {
     expect(await codeOf(anonymous.reports.get({ id: crypto.randomUUID() }))).toBe("UNAUTHORIZED");
     // Even invalid input is refused for the missing session first: nothing about the API leaks.
     expect(await codeOf(anonymous.reports.get({ id: "not-a-uuid" }))).toBe("UNAUTHORIZED");
-    expect(await db.reportLog.count()).toBe(0);
+    expect(await database.db.reportLog.count()).toBe(0);
     expect(await queuedMessages()).toBe(0);
   });
 
@@ -80,7 +45,7 @@ describe("reports router (admin only)", () => {
     expect(await codeOf(admin.reports.generate({ kind: "users", filters: { registeredFrom: "2026-13-01" } }))).toBe("BAD_REQUEST");
     expect(await codeOf(admin.reports.get({ id: "../../etc/passwd" }))).toBe("BAD_REQUEST");
     expect(await codeOf(admin.reports.get({ id: crypto.randomUUID() }))).toBe("NOT_FOUND");
-    expect(await db.reportLog.count()).toBe(0);
+    expect(await database.db.reportLog.count()).toBe(0);
   });
 
   it("answers SERVICE_UNAVAILABLE with a clear message when the broker does not confirm, and lists the report as failed", async () => {

@@ -3,9 +3,9 @@ import { PublishError } from "@userstream/messaging";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { getReport, listReports, requestReport } from "../../report-service";
-import { adminProcedure } from "../trpc";
+import { adminProcedure, orNotFound } from "../trpc";
 
-export const REPORT_UNAVAILABLE_MESSAGE = "We could not queue the report right now. Please try again.";
+const REPORT_UNAVAILABLE_MESSAGE = "We could not queue the report right now. Please try again.";
 
 /** CSV reports, for admins only (tRPC only: no REST route). */
 export const reportsRouter = {
@@ -23,9 +23,7 @@ export const reportsRouter = {
 
   list: adminProcedure.query(({ ctx }) => listReports(ctx)),
 
-  get: adminProcedure.input(z.object({ id: z.uuid("Report id must be a UUID") })).query(async ({ ctx, input }) => {
-    const report = await getReport(input.id, ctx);
-    if (!report) throw new TRPCError({ code: "NOT_FOUND", message: "No such report." });
-    return report;
-  }),
+  get: adminProcedure
+    .input(z.object({ id: z.uuid("Report id must be a UUID") }))
+    .query(async ({ ctx, input }) => orNotFound(await getReport(input.id, ctx), "No such report.")),
 } satisfies TRPCRouterRecord;

@@ -1,23 +1,19 @@
 import type { TRPCRouterRecord } from "@trpc/server";
-import { UserListPageSchema } from "@userstream/contracts";
-import { ListUsersInputSchema, listUsers } from "../../users-service";
+import { DeletedUserSchema, UpdateUserInputSchema, UserIdInputSchema, UserListItemSchema, UserListPageSchema } from "@userstream/contracts";
 import type { ApiKeyScope } from "~/lib/api-keys";
-import { apiKeyProcedure } from "../trpc";
-import {
-  DeletedUserSchema,
-  UpdateUserInputSchema,
-  UserIdInputSchema,
-  UserListItemSchema,
-  deleteUserOrThrow,
-  getUserOrThrow,
-  updateUserOrThrow,
-} from "./users";
+import { ListUsersInputSchema, NO_SUCH_USER, deleteUser, getUser, listUsers, updateUser, type Actor } from "../../users-service";
+import { apiKeyProcedure, orNotFound } from "../trpc";
 
 const openapi = { tags: ["users"], protect: true };
 
 /** The operation's description, ending with the scope its key needs (the OpenAPI document shows it). */
 function needs(scope: ApiKeyScope, description = ""): string {
   return `${description}${description ? " " : ""}Needs an API key with the \`${scope}\` scope.`;
+}
+
+/** The API key, as the audit trail names who acted. */
+function byKey(apiKey: { id: string; name: string }): Actor {
+  return { apiKey: apiKey.name, apiKeyId: apiKey.id };
 }
 
 /**
@@ -48,7 +44,7 @@ export const serviceUsersRouter = {
     .meta({ openapi: { ...openapi, method: "GET", path: "/users/{id}", summary: "One user", description: needs("read") } })
     .input(UserIdInputSchema)
     .output(UserListItemSchema)
-    .query(({ ctx, input }) => getUserOrThrow(input.id, ctx)),
+    .query(async ({ ctx, input }) => orNotFound(await getUser(input.id, ctx), NO_SUCH_USER)),
 
   update: apiKeyProcedure("write")
     .meta({
@@ -62,7 +58,7 @@ export const serviceUsersRouter = {
     })
     .input(UpdateUserInputSchema)
     .output(UserListItemSchema)
-    .mutation(({ ctx, input }) => updateUserOrThrow(input, ctx, { apiKey: ctx.apiKey.name, apiKeyId: ctx.apiKey.id })),
+    .mutation(async ({ ctx, input }) => orNotFound(await updateUser(input, ctx, byKey(ctx.apiKey)), NO_SUCH_USER)),
 
   delete: apiKeyProcedure("delete")
     .meta({
@@ -80,5 +76,5 @@ export const serviceUsersRouter = {
     })
     .input(UserIdInputSchema)
     .output(DeletedUserSchema)
-    .mutation(({ ctx, input }) => deleteUserOrThrow(input.id, ctx, { apiKey: ctx.apiKey.name, apiKeyId: ctx.apiKey.id })),
+    .mutation(async ({ ctx, input }) => orNotFound(await deleteUser(input.id, ctx, byKey(ctx.apiKey)), NO_SUCH_USER)),
 } satisfies TRPCRouterRecord;

@@ -1,17 +1,6 @@
-import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
-import { PublicUserListPageSchema, UserListItemSchema } from "@userstream/contracts";
-import { z } from "zod";
-import {
-  ListPublicUsersInputSchema,
-  UpdateUserInputSchema,
-  UserIdSchema,
-  deleteUser,
-  getUser,
-  listPublicUsers,
-  updateUser,
-  type UserDeps,
-} from "../../users-service";
-import { logAction, type AuditDeps } from "../audit-log";
+import type { TRPCRouterRecord } from "@trpc/server";
+import { PublicUserListPageSchema } from "@userstream/contracts";
+import { ListPublicUsersInputSchema, listPublicUsers } from "../../users-service";
 import { usersListRateLimitedProcedure } from "../trpc";
 
 /**
@@ -25,33 +14,3 @@ export const usersRouter = {
     .output(PublicUserListPageSchema)
     .query(({ ctx, input }) => listPublicUsers(input, ctx)),
 } satisfies TRPCRouterRecord;
-
-/*
- * What reading, renaming and deleting a user does, for the admin procedures and the API-key ones
- * alike; each router puts its own guard in front. `by` names who acted, for the log.
- */
-
-export const UserIdInputSchema = z.object({ id: UserIdSchema });
-export const DeletedUserSchema = z.object({ id: z.uuid(), deleted: z.literal(true) });
-
-function noSuchUser(): never {
-  throw new TRPCError({ code: "NOT_FOUND", message: "No such user." });
-}
-
-export async function getUserOrThrow(id: string, deps: UserDeps) {
-  return (await getUser(id, deps)) ?? noSuchUser();
-}
-
-export async function updateUserOrThrow({ id, ...changes }: z.output<typeof UpdateUserInputSchema>, deps: UserDeps & AuditDeps, by: Record<string, string>) {
-  const user = (await updateUser(id, changes, deps)) ?? noSuchUser();
-  logAction(deps, "user renamed", { userId: id, ...by });
-  return user;
-}
-
-export async function deleteUserOrThrow(id: string, deps: UserDeps & AuditDeps, by: Record<string, string>) {
-  if (!(await deleteUser(id, deps))) noSuchUser();
-  logAction(deps, "user deleted", { userId: id, ...by });
-  return { id, deleted: true as const };
-}
-
-export { UpdateUserInputSchema, UserListItemSchema };

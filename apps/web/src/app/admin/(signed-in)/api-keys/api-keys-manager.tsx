@@ -2,32 +2,33 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import { useState } from "react";
 import { isApiKeyExpired } from "~/lib/api-keys";
 import { formatUtc } from "~/lib/reports";
 import type { AppRouter } from "~/server/api/root";
+import { DataTable } from "~/app/components/data-table";
 import { useTRPC } from "~/trpc/react";
 import { LoadError, SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
-import { ConfirmDialog } from "../../components/modal-dialog";
+import { ConfirmDialog, useConfirmation } from "../../components/modal-dialog";
+import { RowButton } from "../../components/row-button";
 import { CreateApiKeyForm } from "./create-api-key-form";
 
 type ApiKeyRow = inferRouterOutputs<AppRouter>["apiKeys"]["list"][number];
 
 const never = <span className="muted">Never</span>;
+const KEY_COLUMNS = ["Name", "Key starts with", "Scopes", "Created", "Created by", "Expires", "Last used", "Status"];
 
 /** Create a key (its secret shown once), list the keys with their scopes and expiry, revoke one after confirming. */
 export function ApiKeysManager() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const keys = useQuery(trpc.apiKeys.list.queryOptions());
-  const [revoking, setRevoking] = useState<ApiKeyRow | null>(null);
-  const [revokeError, setRevokeError] = useState<string | null>(null);
+  const { target: revoking, error: revokeError, setError: setRevokeError, ask: askToRevoke, close: closeRevoke } = useConfirmation<ApiKeyRow>();
   const refresh = () => queryClient.invalidateQueries(trpc.apiKeys.list.queryFilter());
 
   const revoke = useMutation(
     trpc.apiKeys.revoke.mutationOptions({
       onSuccess: () => {
-        setRevoking(null);
+        closeRevoke();
         void refresh();
       },
       onError: (error) =>
@@ -47,59 +48,33 @@ export function ApiKeysManager() {
         <LoadError error={keys.error} what="keys" />
         {keys.data?.length === 0 ? <p className="muted">No keys yet.</p> : null}
         {keys.data && keys.data.length > 0 ? (
-          <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">API keys, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Key starts with</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Created by</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {keys.data.map((key) => (
-                  <tr key={key.id} data-testid="api-key-row">
-                    <td>{key.name}</td>
-                    <td>
-                      <code>{key.prefix}…</code>
-                    </td>
-                    <td>{key.scopes.join(", ")}</td>
-                    <td className="nowrap">{formatUtc(new Date(key.createdAt))}</td>
-                    <td>{key.createdBy}</td>
-                    <td className="nowrap">{key.expiresAt ? formatUtc(new Date(key.expiresAt)) : never}</td>
-                    <td className="nowrap">{key.lastUsedAt ? formatUtc(new Date(key.lastUsedAt)) : never}</td>
-                    <td>
-                      {key.revokedAt ? (
-                        <span className="muted">Revoked {formatUtc(new Date(key.revokedAt))}</span>
-                      ) : isApiKeyExpired(key.expiresAt) ? (
-                        <span className="muted">Expired</span>
-                      ) : (
-                        <>
-                          <span className="verified">Active</span>{" "}
-                          <button
-                            type="button"
-                            className="link-button danger"
-                            onClick={() => {
-                              setRevokeError(null);
-                              setRevoking(key);
-                            }}
-                          >
-                            Revoke<span className="visually-hidden"> {key.name}</span>
-                          </button>
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption="API keys, newest first" columns={KEY_COLUMNS}>
+            {keys.data.map((key) => (
+              <tr key={key.id} data-testid="api-key-row">
+                <td>{key.name}</td>
+                <td>
+                  <code>{key.prefix}…</code>
+                </td>
+                <td>{key.scopes.join(", ")}</td>
+                <td className="nowrap">{formatUtc(new Date(key.createdAt))}</td>
+                <td>{key.createdBy}</td>
+                <td className="nowrap">{key.expiresAt ? formatUtc(new Date(key.expiresAt)) : never}</td>
+                <td className="nowrap">{key.lastUsedAt ? formatUtc(new Date(key.lastUsedAt)) : never}</td>
+                <td>
+                  {key.revokedAt ? (
+                    <span className="muted">Revoked {formatUtc(new Date(key.revokedAt))}</span>
+                  ) : isApiKeyExpired(key.expiresAt) ? (
+                    <span className="muted">Expired</span>
+                  ) : (
+                    <>
+                      <span className="verified">Active</span>{" "}
+                      <RowButton label="Revoke" name={key.name} danger onClick={() => askToRevoke(key)} />
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         ) : null}
       </section>
 
@@ -110,7 +85,7 @@ export function ApiKeysManager() {
           pending={revoke.isPending}
           error={revokeError}
           onConfirm={() => revoke.mutate({ id: revoking.id })}
-          onClose={() => setRevoking(null)}
+          onClose={closeRevoke}
         >
           <p>
             Requests with the key <strong>{revoking.name}</strong> (<code>{revoking.prefix}…</code>) will be refused from now on.

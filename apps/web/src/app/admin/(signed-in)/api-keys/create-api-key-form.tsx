@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { API_KEY_SCOPE_LABELS, API_KEY_SCOPES, MAX_API_KEY_DAYS, type ApiKeyScope } from "~/lib/api-keys";
 import { formatUtc } from "~/lib/reports";
+import { FieldError, invalidWhen } from "~/app/components/form-messages";
 import { useTRPC } from "~/trpc/react";
 import { SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
 
@@ -65,16 +66,8 @@ export function CreateApiKeyForm() {
     setScopes((current) => API_KEY_SCOPES.filter((s) => (s === scope ? on : current.includes(s))));
   }
 
-  const error = (field: Field | "form") =>
-    errors[field] ? (
-      <p id={`api-key-${field}-error`} className="field-error">
-        {errors[field]}
-      </p>
-    ) : null;
-  const invalid = (field: Field) => ({
-    "aria-invalid": errors[field] ? true : undefined,
-    "aria-describedby": errors[field] ? `api-key-${field}-error` : undefined,
-  });
+  const error = (field: Field | "form") => <FieldError id={`api-key-${field}-error`} error={errors[field]} />;
+  const invalid = (field: Field) => invalidWhen(errors[field], `api-key-${field}-error`);
 
   return (
     <>

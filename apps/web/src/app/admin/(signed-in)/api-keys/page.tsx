@@ -1,17 +1,14 @@
 import type { Metadata } from "next";
 import { env } from "~/env";
-import { requireAdminSession } from "~/server/auth/admin-session";
-import { HydrateClient, prefetch, trpc } from "~/trpc/server";
+import { trpc } from "~/trpc/server";
+import { PrefetchedAdminPage } from "../../components/prefetched-admin-page";
 import { ApiKeysManager } from "./api-keys-manager";
 
 export const metadata: Metadata = { title: "API keys · Admin" };
 
-export default async function ApiKeysPage() {
-  await requireAdminSession();
-  await prefetch(trpc.apiKeys.list.queryOptions());
+export default function ApiKeysPage() {
   return (
-    <HydrateClient>
-      <h1>API keys</h1>
+    <PrefetchedAdminPage title="API keys" queries={[trpc.apiKeys.list.queryOptions()]}>
       <p className="lead">
         Other services send a key as <code>Authorization: Bearer &lt;key&gt;</code> to <code>/api/v1/users</code> (see{" "}
         <a href="/api/openapi.json">the OpenAPI document</a>). A key may do only what its scopes allow (a request outside them
@@ -19,6 +16,6 @@ export default async function ApiKeysPage() {
         requests a minute. A key is shown once, when it is created; only its hash is kept.
       </p>
       <ApiKeysManager />
-    </HydrateClient>
+    </PrefetchedAdminPage>
   );
 }

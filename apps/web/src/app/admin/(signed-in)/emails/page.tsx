@@ -5,9 +5,22 @@ import { EMAIL_STATUS_LABELS, EmailLogInputSchema } from "~/lib/email-log-input"
 import { formatUtc } from "~/lib/reports";
 import { requireAdminSession } from "~/server/auth/admin-session";
 import { serverCaller } from "~/trpc/server";
+import { DataTable } from "~/app/components/data-table";
+import { SelectField } from "~/app/components/select-field";
 import { EmailAction } from "./email-action";
 
 export const metadata: Metadata = { title: "Email delivery" };
+
+const EMAIL_COLUMNS = [
+  "Created",
+  "To",
+  "Status",
+  "Attempts",
+  "Last error",
+  "Sent",
+  "Last action",
+  { key: "actions", label: <span className="visually-hidden">Actions</span> },
+];
 
 type SearchParams = Record<string, string | string[] | undefined>;
 const FILTER_NAMES = ["status", "email", "from", "to", "cursor"] as const;
@@ -35,17 +48,14 @@ export default async function EmailsPage({ searchParams }: { searchParams: Promi
     <>
       <h1>Email delivery</h1>
       <form className="filters" method="get" aria-label="Filter emails">
-        <div className="field">
-          <label htmlFor="filter-status">Status</label>
-          <select id="filter-status" name="status" defaultValue={filters.status ?? ""}>
-            <option value="">Any</option>
-            {Object.entries(EMAIL_STATUS_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="filter-status"
+          label="Status"
+          name="status"
+          any="Any"
+          options={EMAIL_STATUS_LABELS}
+          defaultValue={filters.status ?? ""}
+        />
         <div className="field">
           <label htmlFor="filter-email">Email contains</label>
           <input id="filter-email" name="email" type="search" defaultValue={filters.email ?? ""} maxLength={254} />
@@ -79,50 +89,31 @@ export default async function EmailsPage({ searchParams }: { searchParams: Promi
 
       {page && page.items.length === 0 ? <p>No emails match.</p> : null}
       {page && page.items.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Emails, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Created</th>
-                <th scope="col">To</th>
-                <th scope="col">Status</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last error</th>
-                <th scope="col">Sent</th>
-                <th scope="col">Last action</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((row) => (
-                <tr key={row.id} data-testid="email-row">
-                  <td className="nowrap">{formatUtc(row.createdAt)}</td>
-                  <td>{row.email ?? <span className="muted">deleted user</span>}</td>
-                  <td>
-                    <span className={`email-status ${row.status}`} data-testid="email-status">
-                      {EMAIL_STATUS_LABELS[row.status]}
-                    </span>
-                  </td>
-                  <td>{row.attempts}</td>
-                  <td className="report-error">{row.lastError ?? ""}</td>
-                  <td className="nowrap">{row.sentAt ? formatUtc(row.sentAt) : ""}</td>
-                  <td>
-                    {row.lastAction
-                      ? `${row.lastAction.action === "resend" ? "Resent" : "Replayed"} by ${row.lastAction.adminEmail}, ${formatUtc(row.lastAction.createdAt)}`
-                      : ""}
-                  </td>
-                  <td>
-                    {row.email && row.status === "failed" ? <EmailAction action="resend" id={row.id} email={row.email} /> : null}
-                    {row.email && row.status === "dead" ? <EmailAction action="replay" id={row.id} email={row.email} /> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Emails, newest first" columns={EMAIL_COLUMNS}>
+          {page.items.map((row) => (
+            <tr key={row.id} data-testid="email-row">
+              <td className="nowrap">{formatUtc(row.createdAt)}</td>
+              <td>{row.email ?? <span className="muted">deleted user</span>}</td>
+              <td>
+                <span className={`email-status ${row.status}`} data-testid="email-status">
+                  {EMAIL_STATUS_LABELS[row.status]}
+                </span>
+              </td>
+              <td>{row.attempts}</td>
+              <td className="report-error">{row.lastError ?? ""}</td>
+              <td className="nowrap">{row.sentAt ? formatUtc(row.sentAt) : ""}</td>
+              <td>
+                {row.lastAction
+                  ? `${row.lastAction.action === "resend" ? "Resent" : "Replayed"} by ${row.lastAction.adminEmail}, ${formatUtc(row.lastAction.createdAt)}`
+                  : ""}
+              </td>
+              <td>
+                {row.email && row.status === "failed" ? <EmailAction action="resend" id={row.id} email={row.email} /> : null}
+                {row.email && row.status === "dead" ? <EmailAction action="replay" id={row.id} email={row.email} /> : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {next ? (
         <p className="list-footer">

@@ -1,17 +1,14 @@
 import type { Metadata } from "next";
-import { requireAdminSession } from "~/server/auth/admin-session";
-import { HydrateClient, prefetch, trpc } from "~/trpc/server";
+import { trpc } from "~/trpc/server";
+import { PrefetchedAdminPage } from "../../components/prefetched-admin-page";
 import { PipelineDashboard } from "./pipeline-dashboard";
 
 export const metadata: Metadata = { title: "Pipeline" };
 
-export default async function PipelinePage() {
-  await requireAdminSession();
-  await prefetch(trpc.pipeline.snapshot.queryOptions());
+export default function PipelinePage() {
   return (
-    <HydrateClient>
-      <h1>Pipeline</h1>
+    <PrefetchedAdminPage title="Pipeline" queries={[trpc.pipeline.snapshot.queryOptions()]}>
       <PipelineDashboard />
-    </HydrateClient>
+    </PrefetchedAdminPage>
   );
 }

@@ -1,6 +1,8 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { DataTable } from "~/app/components/data-table";
+import { Alert } from "~/app/components/form-messages";
 import { useTRPC } from "~/trpc/react";
 import { MinuteChart } from "./minute-chart";
 import styles from "./pipeline.module.css";
@@ -15,6 +17,20 @@ const SOURCE_LABELS = {
   unavailable: "nothing: the broker does not answer",
 } as const;
 
+/** `retry after 5 s`: how long a message waits in a delay queue (the workers' RETRY_DELAYS_MS). */
+function kindOf(queue: { kind: keyof typeof KIND_LABELS; delayMs?: number }): string {
+  if (queue.delayMs === undefined) return KIND_LABELS[queue.kind];
+  const ms = queue.delayMs;
+  const wait = ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+  return `${KIND_LABELS[queue.kind]} after ${wait}`;
+}
+
+const QUEUE_COLUMNS = [
+  "Queue",
+  "Kind",
+  ...["Messages", "Consumers", "In", "Out"].map((label) => ({ key: label, label, className: styles.number })),
+];
+
 const rate = (value: number | null) => (value === null ? "—" : `${value.toFixed(1)}/s`);
 const count = (value: number | null) => (value === null ? "—" : String(value));
 
@@ -27,13 +43,7 @@ export function PipelineDashboard() {
     }),
   );
   if (!snapshot.data) {
-    return snapshot.isError ? (
-      <p role="alert" className="alert">
-        {snapshot.error.message}
-      </p>
-    ) : (
-      <p>Loading…</p>
-    );
+    return snapshot.isError ? <Alert message={snapshot.error.message} /> : <p>Loading…</p>;
   }
   const data = snapshot.data;
   return (
@@ -49,76 +59,43 @@ export function PipelineDashboard() {
 
       <section aria-labelledby="processes-heading">
         <h2 id="processes-heading">Processes</h2>
-        <div className="table-wrap">
-          <table aria-labelledby="processes-heading">
-            <thead>
-              <tr>
-                <th scope="col">Process</th>
-                <th scope="col">Readiness</th>
-                <th scope="col">Checks</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.processes.map((process) => (
-                <tr key={process.name} data-process={process.name}>
-                  <th scope="row">{process.name}</th>
-                  <td className={styles[process.state]} data-state={process.state}>
-                    {STATE_LABELS[process.state]}
-                  </td>
-                  <td className="muted">
-                    {process.checks
-                      ? Object.entries(process.checks)
-                          .map(([name, state]) => `${name} ${state}`)
-                          .join(", ")
-                      : process.url}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable labelledBy="processes-heading" columns={["Process", "Readiness", "Checks"]}>
+          {data.processes.map((process) => (
+            <tr key={process.name} data-process={process.name}>
+              <th scope="row">{process.name}</th>
+              <td className={styles[process.state]} data-state={process.state}>
+                {STATE_LABELS[process.state]}
+              </td>
+              <td className="muted">
+                {process.checks
+                  ? Object.entries(process.checks)
+                      .map(([name, state]) => `${name} ${state}`)
+                      .join(", ")
+                  : process.url}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
 
       <section aria-labelledby="queues-heading">
         <h2 id="queues-heading">Queues</h2>
-        <div className="table-wrap">
-          <table aria-labelledby="queues-heading">
-            <thead>
-              <tr>
-                <th scope="col">Queue</th>
-                <th scope="col">Kind</th>
-                <th scope="col" className={styles.number}>
-                  Messages
-                </th>
-                <th scope="col" className={styles.number}>
-                  Consumers
-                </th>
-                <th scope="col" className={styles.number}>
-                  In
-                </th>
-                <th scope="col" className={styles.number}>
-                  Out
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.queues.map((queue) => (
-                <tr key={queue.name} data-queue={queue.name}>
-                  <th scope="row">{queue.name}</th>
-                  <td>{KIND_LABELS[queue.kind]}</td>
-                  <td className={`${styles.number} ${queue.kind === "dead" && (queue.messages ?? 0) > 0 ? styles.deadWaiting : ""}`} data-messages>
-                    {count(queue.messages)}
-                  </td>
-                  <td className={styles.number} data-consumers>
-                    {count(queue.consumers)}
-                  </td>
-                  <td className={styles.number}>{rate(queue.inRate)}</td>
-                  <td className={styles.number}>{rate(queue.outRate)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable labelledBy="queues-heading" columns={QUEUE_COLUMNS}>
+          {data.queues.map((queue) => (
+            <tr key={queue.name} data-queue={queue.name}>
+              <th scope="row">{queue.name}</th>
+              <td>{kindOf(queue)}</td>
+              <td className={`${styles.number} ${queue.kind === "dead" && (queue.messages ?? 0) > 0 ? styles.deadWaiting : ""}`} data-messages>
+                {count(queue.messages)}
+              </td>
+              <td className={styles.number} data-consumers>
+                {count(queue.consumers)}
+              </td>
+              <td className={styles.number}>{rate(queue.inRate)}</td>
+              <td className={styles.number}>{rate(queue.outRate)}</td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
 
       <section aria-labelledby="rates-heading">

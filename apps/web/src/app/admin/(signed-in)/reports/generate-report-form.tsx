@@ -1,19 +1,20 @@
 "use client";
 
-import { ReportRequestSchema, type ReportKind, type ReportRequest } from "@userstream/contracts";
+import { ReportRequestSchema, type NotificationStatus, type ReportKind, type ReportRequest } from "@userstream/contracts";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
+import { SelectField } from "~/app/components/select-field";
+import { EMAIL_STATUS_LABELS } from "~/lib/email-log-input";
 import { REPORT_KIND_LABELS } from "~/lib/reports";
+import { FieldError, invalidWhen } from "~/app/components/form-messages";
 import { useTRPC } from "~/trpc/react";
-
-const NOTIFICATION_STATUSES = ["queued", "sending", "sent", "failed", "dead"] as const;
 
 interface FormValues {
   kind: ReportKind;
   registeredFrom: string;
   registeredTo: string;
   verifiedOnly: boolean;
-  status: "" | (typeof NOTIFICATION_STATUSES)[number];
+  status: "" | NotificationStatus;
 }
 
 const INITIAL: FormValues = { kind: "users", registeredFrom: "", registeredTo: "", verifiedOnly: false, status: "" };
@@ -80,51 +81,37 @@ export function GenerateReportForm({ onQueued }: { onQueued: () => void }) {
     if (request) generate.mutate(request);
   }
 
-  const fieldError = (name: string) =>
-    errors[name] ? (
-      <p id={`${name}-error`} className="field-error">
-        {errors[name]}
-      </p>
-    ) : null;
-  const describedBy = (name: string) => (errors[name] ? `${name}-error` : undefined);
+  const fieldError = (name: string) => <FieldError id={`${name}-error`} error={errors[name]} />;
+  /** A date input of the users report's filters, with its error. */
+  const dateField = (name: "registeredFrom" | "registeredTo", label: string) => (
+    <div className="field">
+      <label htmlFor={name}>{label}</label>
+      <input
+        id={name}
+        type="date"
+        value={values[name]}
+        {...invalidWhen(errors[name], `${name}-error`)}
+        onChange={(event) => update({ [name]: event.target.value })}
+      />
+      {fieldError(name)}
+    </div>
+  );
 
   return (
     <form className="form" noValidate onSubmit={onSubmit} aria-label="Generate a report">
-      <div className="field">
-        <label htmlFor="report-kind">Report</label>
-        <select id="report-kind" value={values.kind} onChange={(event) => update({ kind: event.target.value as ReportKind })}>
-          <option value="users">{REPORT_KIND_LABELS.users}</option>
-          <option value="notifications">{REPORT_KIND_LABELS.notifications}</option>
-        </select>
-      </div>
+      <SelectField
+        id="report-kind"
+        label="Report"
+        options={REPORT_KIND_LABELS}
+        value={values.kind}
+        onChange={(event) => update({ kind: event.target.value as ReportKind })}
+      />
       <fieldset className="fieldset">
         <legend>Filters</legend>
         {values.kind === "users" ? (
           <>
-            <div className="field">
-              <label htmlFor="registeredFrom">Registered from</label>
-              <input
-                id="registeredFrom"
-                type="date"
-                value={values.registeredFrom}
-                aria-invalid={errors.registeredFrom ? true : undefined}
-                aria-describedby={describedBy("registeredFrom")}
-                onChange={(event) => update({ registeredFrom: event.target.value })}
-              />
-              {fieldError("registeredFrom")}
-            </div>
-            <div className="field">
-              <label htmlFor="registeredTo">Registered to</label>
-              <input
-                id="registeredTo"
-                type="date"
-                value={values.registeredTo}
-                aria-invalid={errors.registeredTo ? true : undefined}
-                aria-describedby={describedBy("registeredTo")}
-                onChange={(event) => update({ registeredTo: event.target.value })}
-              />
-              {fieldError("registeredTo")}
-            </div>
+            {dateField("registeredFrom", "Registered from")}
+            {dateField("registeredTo", "Registered to")}
             <div className="checkbox">
               <input
                 id="verifiedOnly"
@@ -136,21 +123,14 @@ export function GenerateReportForm({ onQueued }: { onQueued: () => void }) {
             </div>
           </>
         ) : (
-          <div className="field">
-            <label htmlFor="notificationStatus">Email status</label>
-            <select
-              id="notificationStatus"
-              value={values.status}
-              onChange={(event) => update({ status: event.target.value as FormValues["status"] })}
-            >
-              <option value="">Any</option>
-              {NOTIFICATION_STATUSES.map((status) => (
-                <option key={status} value={status}>
-                  {status}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="notificationStatus"
+            label="Email status"
+            any="Any"
+            options={EMAIL_STATUS_LABELS}
+            value={values.status}
+            onChange={(event) => update({ status: event.target.value as FormValues["status"] })}
+          />
         )}
       </fieldset>
       {fieldError("form")}

@@ -8,6 +8,7 @@ import {
   formatUtc,
 } from "~/lib/reports";
 import type { AppRouter } from "~/server/api/root";
+import { DataTable } from "~/app/components/data-table";
 
 export type ReportRow = inferRouterOutputs<AppRouter>["reports"]["list"][number];
 
@@ -31,49 +32,32 @@ function FileCell({ report }: { report: ReportRow }) {
   return dash;
 }
 
+const REPORT_COLUMNS = ["Created", "Report", "Filters", "Trigger", "Requested by", "Status", "Rows", "Size", "Duration", "File"];
+
 /** The reports, newest first. React escapes every value (errors and emails included). */
 export function ReportsTable({ reports }: { reports: ReportRow[] }) {
   return (
-    <div className="table-wrap">
-      <table>
-        <caption className="visually-hidden">Reports, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Created</th>
-            <th scope="col">Report</th>
-            <th scope="col">Filters</th>
-            <th scope="col">Trigger</th>
-            <th scope="col">Requested by</th>
-            <th scope="col">Status</th>
-            <th scope="col">Rows</th>
-            <th scope="col">Size</th>
-            <th scope="col">Duration</th>
-            <th scope="col">File</th>
-          </tr>
-        </thead>
-        <tbody>
-          {reports.map((report) => (
-            <tr key={report.id} data-testid="report-row">
-              <td>{formatUtc(report.createdAt)}</td>
-              <td>{REPORT_KIND_LABELS[report.kind]}</td>
-              <td>{describeFilters(report.filters)}</td>
-              <td>{report.trigger === "manual" ? "Manual" : "Schedule"}</td>
-              <td>{report.requestedBy ?? dash}</td>
-              <td>
-                <span className={`report-status ${report.status}`} data-testid="report-status">
-                  {REPORT_STATUS_LABELS[report.status]}
-                </span>
-              </td>
-              <td className="nowrap">{report.rowCount ?? dash}</td>
-              <td className="nowrap">{report.byteSize === null ? dash : formatBytes(report.byteSize)}</td>
-              <td className="nowrap">{report.durationMs === null ? dash : formatDuration(report.durationMs)}</td>
-              <td>
-                <FileCell report={report} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption="Reports, newest first" columns={REPORT_COLUMNS}>
+      {reports.map((report) => (
+        <tr key={report.id} data-testid="report-row">
+          <td>{formatUtc(report.createdAt)}</td>
+          <td>{REPORT_KIND_LABELS[report.kind]}</td>
+          <td>{describeFilters(report.filters)}</td>
+          <td>{report.trigger === "manual" ? "Manual" : "Schedule"}</td>
+          <td>{report.requestedBy ?? dash}</td>
+          <td>
+            <span className={`report-status ${report.status}`} data-testid="report-status">
+              {REPORT_STATUS_LABELS[report.status]}
+            </span>
+          </td>
+          <td className="nowrap">{report.rowCount ?? dash}</td>
+          <td className="nowrap">{report.byteSize === null ? dash : formatBytes(report.byteSize)}</td>
+          <td className="nowrap">{report.durationMs === null ? dash : formatDuration(report.durationMs)}</td>
+          <td>
+            <FileCell report={report} />
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

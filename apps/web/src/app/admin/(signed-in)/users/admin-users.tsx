@@ -3,12 +3,14 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import type { UserListItem } from "@userstream/contracts";
 import { useState } from "react";
+import { SelectField } from "~/app/components/select-field";
 import { useSettingsInAddress } from "~/lib/use-debounced-value";
 import { retryUnlessRefused, useUserSearch } from "~/lib/use-user-search";
 import { USER_SORT_LABELS, nextUsersPageParam, usersListInput, type UserSortOption } from "~/lib/users-list-input";
 import { useTRPC } from "~/trpc/react";
 import { LoadError, SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
-import { ConfirmDialog } from "../../components/modal-dialog";
+import { ConfirmDialog, useConfirmation } from "../../components/modal-dialog";
+import { RowButton } from "../../components/row-button";
 import { UserSearchBox, UsersListFooter, UsersTotal } from "../../../users/users-list-parts";
 import { UsersTable } from "../../../users/users-table";
 import { EditUserDialog } from "./edit-user-dialog";
@@ -20,8 +22,7 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
   const { search, setSearch, debouncedSearch, problem } = useUserSearch(initialSearch);
   const [sort, setSort] = useState<UserSortOption>(initialSort);
   const [editing, setEditing] = useState<UserListItem | null>(null);
-  const [deleting, setDeleting] = useState<UserListItem | null>(null);
-  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const { target: deleting, error: deleteError, setError: setDeleteError, ask: askToDelete, close: closeDelete } = useConfirmation<UserListItem>();
   const [announcement, setAnnouncement] = useState("");
   useSettingsInAddress({ q: debouncedSearch, sort: sort === "created_desc" ? "" : sort });
 
@@ -39,7 +40,7 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
     trpc.adminUsers.delete.mutationOptions({
       onSuccess: () => {
         setAnnouncement(`Deleted ${deleting ? `${deleting.firstName} ${deleting.lastName}` : "the user"}.`);
-        setDeleting(null);
+        closeDelete();
         void refresh();
       },
       onError: (error) => {
@@ -59,16 +60,13 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
     <>
       <div className="list-controls">
         <UserSearchBox id="admin-user-search" label="Search by name or email" value={search} error={problem} onChange={setSearch} />
-        <div className="field">
-          <label htmlFor="admin-user-sort">Order</label>
-          <select id="admin-user-sort" value={sort} onChange={(event) => setSort(event.target.value as UserSortOption)}>
-            {Object.entries(USER_SORT_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="admin-user-sort"
+          label="Order"
+          options={USER_SORT_LABELS}
+          value={sort}
+          onChange={(event) => setSort(event.target.value as UserSortOption)}
+        />
       </div>
 
       <p className="notice-line" aria-live="polite">
@@ -89,19 +87,8 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
               users={items}
               actions={(user) => (
                 <>
-                  <button type="button" className="link-button" onClick={() => setEditing(user)}>
-                    Edit<span className="visually-hidden"> {user.email}</span>
-                  </button>
-                  <button
-                    type="button"
-                    className="link-button danger"
-                    onClick={() => {
-                      setDeleteError(null);
-                      setDeleting(user);
-                    }}
-                  >
-                    Delete<span className="visually-hidden"> {user.email}</span>
-                  </button>
+                  <RowButton label="Edit" name={user.email} onClick={() => setEditing(user)} />
+                  <RowButton label="Delete" name={user.email} danger onClick={() => askToDelete(user)} />
                 </>
               )}
             />
@@ -130,7 +117,7 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
           pending={remove.isPending}
           error={deleteError}
           onConfirm={() => remove.mutate({ id: deleting.id })}
-          onClose={() => setDeleting(null)}
+          onClose={closeDelete}
         >
           <p>
             <strong>

@@ -3,6 +3,7 @@
 import { UserUpdateSchema, fieldErrors, type UserListItem } from "@userstream/contracts";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
+import { Alert, FieldError, invalidWhen } from "~/app/components/form-messages";
 import { useTRPC } from "~/trpc/react";
 import { ModalDialog } from "../../components/modal-dialog";
 import { SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
@@ -59,22 +60,13 @@ export function EditUserDialog({ user, onClose, onSaved }: { user: UserListItem;
                 value={values[name]}
                 maxLength={200}
                 autoComplete="off"
-                aria-invalid={errors[name] ? true : undefined}
-                aria-describedby={errors[name] ? `edit-${name}-error` : undefined}
+                {...invalidWhen(errors[name], `edit-${name}-error`)}
                 onChange={(event) => setValues((current) => ({ ...current, [name]: event.target.value }))}
               />
-              {errors[name] ? (
-                <p id={`edit-${name}-error`} className="field-error">
-                  {errors[name]}
-                </p>
-              ) : null}
+              <FieldError id={`edit-${name}-error`} error={errors[name]} />
             </div>
           ))}
-          {errors.form ? (
-            <p role="alert" className="alert">
-              {errors.form}
-            </p>
-          ) : null}
+          <Alert message={errors.form} />
           <div className="dialog-actions">
             <button type="submit" className="button" disabled={save.isPending}>
               {save.isPending ? "Saving…" : "Save"}

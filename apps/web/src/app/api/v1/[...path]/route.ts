@@ -1,11 +1,11 @@
-import { createTRPCContext } from "~/server/api/context";
-import { handleRestRequest } from "~/server/api/rest-handler";
+/** `/api/v1/*`: the REST surface (`server/api/request-handlers.ts`, shared with the API server on its own). */
+export {
+  handleRestApiRequest as GET,
+  handleRestApiRequest as POST,
+  handleRestApiRequest as PUT,
+  handleRestApiRequest as PATCH,
+  handleRestApiRequest as DELETE,
+  handleRestApiRequest as HEAD,
+} from "~/server/api/request-handlers";
 
 export const dynamic = "force-dynamic";
-
-/** `/api/v1/*`: the REST surface, served from the same procedures as tRPC. */
-function handler(req: Request) {
-  return handleRestRequest(req, createTRPCContext);
-}
-
-export { handler as GET, handler as POST, handler as PUT, handler as PATCH, handler as DELETE, handler as HEAD };
