@@ -4,13 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { QUEUES, UserRegistrationV1, createEnvelope } from "@userstream/contracts";
+import { QUEUES, UserRegistrationV1 } from "@userstream/contracts";
 import { PublishError, createPublisher } from "@userstream/messaging";
+import { testRegistration } from "@userstream/messaging/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRabbit, type ChaosRabbit } from "../chaos/cluster";
 import { makeCertificates, type TestCertificates } from "./certificates";
-import { onFreePorts } from "@userstream/test-support";
-import { workersDir } from "./support";
+import { onFreePorts, startRabbit, workersDir, type PrivateRabbit } from "@userstream/test-support";
 
 const run = promisify(execFile);
 const roundTrip = fileURLToPath(new URL("amqps-round-trip.ts", import.meta.url));
@@ -20,7 +19,7 @@ describe("RabbitMQ over TLS (amqps://) with a private CA", () => {
   let dir: string;
   let certificates: TestCertificates;
   let otherCa: TestCertificates;
-  let rabbit: ChaosRabbit | undefined;
+  let rabbit: PrivateRabbit | undefined;
   let tlsUrl: string;
 
   beforeAll(async () => {
@@ -61,7 +60,7 @@ describe("RabbitMQ over TLS (amqps://) with a private CA", () => {
     expect(failure).toHaveProperty("stderr", expect.stringMatching(/certificate/i));
 
     const publisher = createPublisher(tlsUrl, { confirmTimeoutMs: 5_000 });
-    const envelope = createEnvelope(UserRegistrationV1, { registrationId: crypto.randomUUID(), firstName: "Ada", lastName: "Lovelace", email: "untrusted@example.com" });
+    const envelope = testRegistration({ email: "untrusted@example.com" });
     const error = await publisher.publish(UserRegistrationV1, envelope).catch((err: unknown) => err);
     await publisher.close();
     expect(error).toBeInstanceOf(PublishError);

@@ -7,9 +7,8 @@ import { promisify } from "node:util";
 import { createPrismaClient } from "@userstream/db";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPostgres, type ChaosPostgres } from "../chaos/cluster";
 import { makeCertificates, type TestCertificates } from "./certificates";
-import { onFreePort } from "@userstream/test-support";
+import { onFreePort, startPostgres, type PrivatePostgres } from "@userstream/test-support";
 
 const run = promisify(execFile);
 const dbPackageDir = fileURLToPath(new URL("../../../packages/db", import.meta.url));
@@ -20,7 +19,7 @@ describe("PostgreSQL over TLS (sslmode in DATABASE_URL) with a private CA", () =
   let dir: string;
   let certificates: TestCertificates;
   let otherCa: TestCertificates;
-  let postgres: ChaosPostgres | undefined;
+  let postgres: PrivatePostgres | undefined;
   let port: number;
 
   beforeAll(async () => {

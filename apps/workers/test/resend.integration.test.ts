@@ -1,30 +1,23 @@
 import { EmailSendV1, UserRegistrationV1, createEnvelope } from "@userstream/contracts";
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase } from "@userstream/db/testing";
-import { createPublisher, type Publisher } from "@userstream/messaging";
-import { createTestVhost } from "@userstream/messaging/testing";
+import { testRegistration } from "@userstream/messaging/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadReceiverEnv } from "../src/receiver/env";
 import { startReceiver } from "../src/receiver/receiver";
 import { loadSenderEnv } from "../src/sender/env";
 import { startSender } from "../src/sender/sender";
 import { startResendStandIn } from "./resend-stand-in";
-import { boundPort, metricValue, waitFor } from "./support";
+import { metricValue, waitFor } from "@userstream/test-support";
+import { boundPort, useTestBed } from "./support";
 
 describe("welcome emails through the Resend API (local stand-in)", () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
+  const bed = useTestBed();
   let resend: Awaited<ReturnType<typeof startResendStandIn>>;
-  let db: PrismaClient;
-  let publisher: Publisher;
   const stops: Array<() => Promise<unknown>> = [];
   let senderPort: number;
 
   beforeAll(async () => {
-    [database, vhost, resend] = await Promise.all([createTestDatabase(), createTestVhost(), startResendStandIn()]);
-    db = createPrismaClient(database.url);
-    publisher = createPublisher(vhost.url);
-    const common = { DATABASE_URL: database.url, AMQP_URL: vhost.url, LOG_LEVEL: "silent", RETRY_DELAYS_MS: "50,100" };
+    resend = await startResendStandIn();
+    const common = { DATABASE_URL: bed.database.url, AMQP_URL: bed.vhost.url, LOG_LEVEL: "silent", RETRY_DELAYS_MS: "50,100" };
     const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: "0" }));
     const sender = await startSender(
       loadSenderEnv({
@@ -45,22 +38,15 @@ describe("welcome emails through the Resend API (local stand-in)", () => {
   });
   afterAll(async () => {
     while (stops.length) await stops.pop()?.();
-    await publisher?.close();
-    await db?.$disconnect();
     await resend?.close();
-    await vhost?.drop();
-    await database?.drop();
   });
 
   async function register() {
-    const email = `${crypto.randomUUID()}@example.com`;
-    await publisher.publish(
-      UserRegistrationV1,
-      createEnvelope(UserRegistrationV1, { registrationId: crypto.randomUUID(), firstName: "Mary", lastName: "Jackson", email }),
-    );
-    return email;
+    const message = testRegistration({ firstName: "Mary", lastName: "Jackson" });
+    await bed.publisher.publish(UserRegistrationV1, message);
+    return message.payload.email;
   }
-  const row = (email: string) => db.notificationLog.findFirst({ where: { user: { email } } });
+  const row = (email: string) => bed.db.notificationLog.findFirst({ where: { user: { email } } });
   const settled = (email: string, status: string) => waitFor(async () => (await row(email))?.status === status && row(email));
 
   it("posts the email with its idempotency key and records Resend's id", async () => {
@@ -118,12 +104,12 @@ describe("welcome emails through the Resend API (local stand-in)", () => {
 
   it("takes over an email left mid-send by a dead sender only after its lease, with the same idempotency key", async () => {
     // As a sender that died after Resend accepted the email but before it recorded `sent` leaves it.
-    const user = await db.user.create({
+    const user = await bed.db.user.create({
       data: { registrationId: crypto.randomUUID(), firstName: "Dorothy", lastName: "Vaughan", email: `${crypto.randomUUID()}@example.com` },
     });
     const leaseExpiresAt = new Date(Date.now() + 1_500);
-    const left = await db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "sending", attempts: 1, leaseExpiresAt } });
-    await publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: left.id, kind: "welcome", registrationId: user.registrationId }));
+    const left = await bed.db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "sending", attempts: 1, leaseExpiresAt } });
+    await bed.publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: left.id, kind: "welcome", registrationId: user.registrationId }));
 
     const sent = await settled(user.email, "sent");
     const [request, ...more] = resend.emailRequests();

@@ -3,30 +3,13 @@ import {
   DEAD_LETTER_HEADERS,
   QUEUES,
   UserRegistrationV1,
-  createEnvelope,
   deadLetterQueue,
   type UserRegistrationMessage,
 } from "@userstream/contracts";
+import { waitFor } from "@userstream/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PermanentError, createPublisher, startBatchConsumer, type Consumer } from "./index";
-import { createTestVhost } from "./testing";
-
-function registration(firstName = "Ada") {
-  return createEnvelope(UserRegistrationV1, {
-    registrationId: crypto.randomUUID(),
-    firstName,
-    lastName: "Lovelace",
-    email: `${crypto.randomUUID()}@example.com`,
-  });
-}
-
-async function waitFor(probe: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { createTestVhost, testRegistration } from "./testing";
 
 describe("batch consumer against a real RabbitMQ", () => {
   let vhost: Awaited<ReturnType<typeof createTestVhost>>;
@@ -60,7 +43,7 @@ describe("batch consumer against a real RabbitMQ", () => {
   };
 
   it.each([1, 2])("hands queued messages over in batches, each once, and acks them all (%i at a time)", async (concurrency) => {
-    const messages = Array.from({ length: 30 }, () => registration());
+    const messages = Array.from({ length: 30 }, () => testRegistration());
     await publishAll(messages);
     const batches: string[][] = [];
     const oneByOne: string[] = [];
@@ -86,8 +69,8 @@ describe("batch consumer against a real RabbitMQ", () => {
   });
 
   it("dead-letters a poison message alone and settles the rest of its batch", async () => {
-    const good = Array.from({ length: 5 }, () => registration());
-    const poison = registration("Poison");
+    const good = Array.from({ length: 5 }, () => testRegistration());
+    const poison = testRegistration({ firstName: "Poison" });
     await publishAll([...good.slice(0, 2), poison, ...good.slice(2)]);
     channel.sendToQueue(QUEUES.registration, Buffer.from("{not json"), { messageId: "malformed-1", persistent: true });
     const stored = new Set<string>();

@@ -3,32 +3,13 @@ import {
   DEAD_LETTER_HEADERS,
   QUEUES,
   UserRegistrationV1,
-  createEnvelope,
   deadLetterQueue,
   type UserRegistrationMessage,
 } from "@userstream/contracts";
+import { waitFor } from "@userstream/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PermanentError, PublishError, createPublisher, sendConfirmed, startConsumer, type Consumer } from "./index";
-import { createTestVhost } from "./testing";
-
-function registration(email = `${crypto.randomUUID()}@example.com`) {
-  return createEnvelope(UserRegistrationV1, {
-    registrationId: crypto.randomUUID(),
-    firstName: "Ada",
-    lastName: "Lovelace",
-    email,
-  });
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { createTestVhost, testRegistration } from "./testing";
 
 describe("messaging against a real RabbitMQ", () => {
   let vhost: Awaited<ReturnType<typeof createTestVhost>>;
@@ -52,7 +33,7 @@ describe("messaging against a real RabbitMQ", () => {
 
   it("publishes a persistent message only after the broker confirms it", async () => {
     const pub = publisher();
-    const envelope = registration();
+    const envelope = testRegistration();
     await pub.publish(UserRegistrationV1, envelope);
     await pub.close();
 
@@ -66,7 +47,7 @@ describe("messaging against a real RabbitMQ", () => {
 
   it("reports a broker that cannot be reached as a PublishError: refused, nothing was sent", async () => {
     const pub = createPublisher("amqp://guest:guest@127.0.0.1:1", { confirmTimeoutMs: 1_000 });
-    const publish = pub.publish(UserRegistrationV1, registration());
+    const publish = pub.publish(UserRegistrationV1, testRegistration());
     await expect(publish).rejects.toBeInstanceOf(PublishError);
     await expect(publish).rejects.toHaveProperty("outcome", "refused");
   });
@@ -87,7 +68,7 @@ describe("messaging against a real RabbitMQ", () => {
 
   it("refuses to publish a message that breaks its contract", async () => {
     const pub = publisher();
-    const bad = { ...registration(), payload: { registrationId: crypto.randomUUID(), firstName: "", lastName: "x", email: "nope" } };
+    const bad = { ...testRegistration(), payload: { registrationId: crypto.randomUUID(), firstName: "", lastName: "x", email: "nope" } };
     await expect(pub.publish(UserRegistrationV1, bad)).rejects.toThrow();
     await pub.close();
     expect((await channel.checkQueue(QUEUES.registration)).messageCount).toBe(0);
@@ -98,7 +79,7 @@ describe("messaging against a real RabbitMQ", () => {
     const consumer = await consumeWith(async (message) => void handled.push(message.id));
     channel.sendToQueue(QUEUES.registration, Buffer.from("{not json"), { messageId: "raw-1" });
     channel.sendToQueue(QUEUES.registration, Buffer.from(JSON.stringify({ type: "user.registration", version: 9 })));
-    const good = registration();
+    const good = testRegistration();
     await publisher().publish(UserRegistrationV1, good);
 
     await waitFor(async () => handled.includes(good.id));
@@ -125,7 +106,7 @@ describe("messaging against a real RabbitMQ", () => {
         if (context.attempt < 3) throw new Error("database is away");
       },
     });
-    await publisher().publish(UserRegistrationV1, registration());
+    await publisher().publish(UserRegistrationV1, testRegistration());
     await waitFor(async () => attempts.length === 3);
     await consumer.stop();
     expect(attempts).toEqual([1, 2, 3]);
@@ -136,8 +117,8 @@ describe("messaging against a real RabbitMQ", () => {
     const consumer = await consumeWith(async (message) => {
       throw message.payload.firstName === "Permanent" ? new PermanentError("cannot ever work") : new Error("still failing");
     });
-    await publisher().publish(UserRegistrationV1, registration());
-    await publisher().publish(UserRegistrationV1, { ...registration(), payload: { ...registration().payload, firstName: "Permanent" } });
+    await publisher().publish(UserRegistrationV1, testRegistration());
+    await publisher().publish(UserRegistrationV1, { ...testRegistration(), payload: { ...testRegistration().payload, firstName: "Permanent" } });
     const dlq = deadLetterQueue(QUEUES.registration);
     await waitFor(async () => (await channel.checkQueue(dlq)).messageCount === 2);
     await consumer.stop();
@@ -155,7 +136,7 @@ describe("messaging against a real RabbitMQ", () => {
     const consumer = await consumeWith(async () => {
       throw new PermanentError("cannot ever work");
     });
-    const [wanted, other] = [registration("wanted@example.com"), registration("other@example.com")];
+    const [wanted, other] = [testRegistration({ email: "wanted@example.com" }), testRegistration({ email: "other@example.com" })];
     await publisher().publish(UserRegistrationV1, wanted);
     await publisher().publish(UserRegistrationV1, other);
     await waitFor(async () => (await channel.checkQueue(dlq)).messageCount === 2);

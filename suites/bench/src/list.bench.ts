@@ -4,14 +4,14 @@
 // cursor) and a search by name fragment, and `GET /api/v1/users` with an API key for a search by
 // email prefix (the public list searches names only). The baseline is the
 // same two statements (page + total) sent straight to PostgreSQL, in the same run. Prints the
-// query plans, a table, writes bench/results/list.json and docs/charts/list.svg.
+// query plans, a table, writes suites/bench/results/list.json and docs/charts/list.svg.
 import { createHash, randomBytes } from "node:crypto";
 import pg from "pg";
 import { createTestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";
 import { writeBarChart } from "./lib/chart";
+import { startApi, startWeb, type WebServer } from "@userstream/test-support";
 import { latencySummary, ratio, report, round, sizeArgs } from "./lib/results";
-import { startApi, startWeb } from "./lib/web";
 
 const { users, requests } = sizeArgs({ users: 1_000_000, requests: 300 });
 const PAGE = 20;
@@ -93,7 +93,7 @@ const [database, vhost] = await Promise.all([createTestDatabase("userstream_benc
 const client = new pg.Client({ connectionString: database.url });
 const rows = [];
 const plans: Record<string, string> = {};
-let servers: Array<Awaited<ReturnType<typeof startWeb>>> = [];
+let servers: WebServer[] = [];
 try {
   await client.connect();
   process.stdout.write(`seeding ${users} users… `);
@@ -102,7 +102,7 @@ try {
   console.log(`${((performance.now() - seeded) / 1000).toFixed(1)} s`);
   const services = { DATABASE_URL: database.url, AMQP_URL: vhost.url };
   servers = await Promise.all([startWeb(services), startApi(services)]);
-  const [web, api] = servers as [(typeof servers)[number], (typeof servers)[number]];
+  const [web, api] = servers as [WebServer, WebServer];
 
   const { rows: [deep] } = await client.query<{ created_at: Date; id: string }>(
     `SELECT created_at, id FROM users ORDER BY created_at DESC, id DESC OFFSET ${DEPTH - 1} LIMIT 1`,

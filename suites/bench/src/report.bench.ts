@@ -1,7 +1,7 @@
 // `pnpm bench:report [sizes]`: seeds users and writes the users report at each size, against the
 // baseline of PostgreSQL's own `COPY (SELECT …) TO STDOUT WITH CSV` for the same rows, measured in
 // the same run. Each figure is the median of RUNS runs. Prints a table and writes
-// bench/results/report.json.
+// suites/bench/results/report.json.
 import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

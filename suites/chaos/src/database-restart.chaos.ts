@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { createPrismaClient, type PrismaClient } from "@userstream/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPostgres, type ChaosPostgres } from "./cluster";
+import { startPostgres, type PrivatePostgres } from "@userstream/test-support";
 
 /** Resolves with `work`'s outcome, or "still waiting" if it has not settled within `ms`. */
 function within<T>(work: Promise<T>, ms: number): Promise<T | "still waiting"> {
@@ -9,7 +9,7 @@ function within<T>(work: Promise<T>, ms: number): Promise<T | "still waiting"> {
 }
 
 describe("the database client after PostgreSQL restarts under open transactions", () => {
-  let postgres: ChaosPostgres;
+  let postgres: PrivatePostgres;
   let db: PrismaClient;
 
   beforeAll(async () => {

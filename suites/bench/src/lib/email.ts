@@ -6,17 +6,16 @@ import pg from "pg";
 import { SMTPServer } from "smtp-server";
 import { EmailSendV1, QUEUES, createEnvelope } from "@userstream/contracts";
 import { assertTopology, createPublisher } from "@userstream/messaging";
-import { type BenchProcess, cpuSeconds, startNode, waitUntil } from "./processes";
+import { spawnWorker, waitFor, type WorkerProcess } from "@userstream/test-support";
+import { PLAIN_SMTP_SERVER } from "@userstream/test-support/smtp";
+import { cpuSeconds } from "./processes";
 import { latencySummary, round } from "./results";
 
 /** An SMTP server that accepts every message, discards it and notes when it arrived, by recipient. */
 export async function startSmtpSink() {
   const arrivals = new Map<string, number>();
   const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    disableReverseLookup: true,
-    logger: false,
+    ...PLAIN_SMTP_SERVER,
     onData(stream, session, callback) {
       stream.resume();
       stream.on("end", () => {
@@ -88,22 +87,18 @@ export async function measureSenders(options: { databaseUrl: string; amqpUrl: st
   await channel.purgeQueue(QUEUES.emailSend);
   options.sink.arrivals.clear();
   const seeded = await seedQueuedWelcomes(db, options.count);
-  const senders: BenchProcess[] = [];
+  const senders: WorkerProcess[] = [];
   const publisher = createPublisher(options.amqpUrl);
   try {
     for (let i = 0; i < options.senders; i++) {
-      senders.push(
-        startNode("src/sender/main.ts", {
-          DATABASE_URL: options.databaseUrl,
-          AMQP_URL: options.amqpUrl,
-          SENDER_PORT: "0",
-          EMAIL_PROVIDER: "smtp",
-          SMTP_URL: options.sink.url,
-          LOG_LEVEL: "info",
-        }),
-      );
+      const env = { DATABASE_URL: options.databaseUrl, AMQP_URL: options.amqpUrl, EMAIL_PROVIDER: "smtp", SMTP_URL: options.sink.url };
+      senders.push(spawnWorker("sender", env, { keepOutput: 20_000 }));
     }
-    await waitUntil(`${options.senders} sender(s)`, async () => (await channel.checkQueue(QUEUES.emailSend)).consumerCount >= options.senders, 60_000, 100);
+    await waitFor(async () => (await channel.checkQueue(QUEUES.emailSend)).consumerCount >= options.senders, {
+      what: `${options.senders} sender(s)`,
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
     const cpuBefore = await Promise.all(senders.map((s) => cpuSeconds(s.child.pid as number)));
     const handedAt = new Map<string, number>();
     const started = Date.now();
@@ -116,7 +111,7 @@ export async function measureSenders(options: { databaseUrl: string; amqpUrl: st
       void work.finally(() => inFlight.delete(work));
     }
     await Promise.all(inFlight);
-    await waitUntil(`${options.count} emails at the sink`, async () => options.sink.arrivals.size >= options.count, 600_000, 50);
+    await waitFor(async () => options.sink.arrivals.size >= options.count, { what: `${options.count} emails at the sink`, timeoutMs: 600_000 });
     const cpuAfter = await Promise.all(senders.map((s) => cpuSeconds(s.child.pid as number)));
     const cpu = cpuAfter.reduce((sum, after, i) => sum + after - (cpuBefore[i] ?? 0), 0);
     return summarise("sender", options.senders, options.sink.arrivals, handedAt, started, cpu);

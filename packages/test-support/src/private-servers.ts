@@ -4,12 +4,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
-import { testTemplateDatabase } from "@userstream/db/testing";
-import { ownedName, ownedPrefix } from "@userstream/test-support";
+import { inheritedEnv, postgresBinDir, rabbitBinDir } from "./env";
+import { ownedName, ownedPrefix } from "./owner";
+
+// A PostgreSQL cluster and a RabbitMQ node of a test's own, which it may stop, restart and
+// configure (TLS, alarms) without touching the shared servers: the chaos suite and the workers'
+// TLS and broker-alarm tests.
 
 const run = promisify(execFile);
-const PG_BIN = process.env.CHAOS_PG_BIN ?? "/usr/lib/postgresql/15/bin";
-const RABBIT_BIN = process.env.CHAOS_RABBIT_BIN ?? "/usr/lib/rabbitmq/bin";
+const PG_BIN = postgresBinDir();
+const RABBIT_BIN = rabbitBinDir();
 
 /**
  * PostgreSQL and RabbitMQ refuse to run as root; under root (as in CI) their commands run as
@@ -55,16 +59,23 @@ function copyTlsFiles(tls: TlsFiles, dir: string, user: string): TlsFiles {
   return copies;
 }
 
-async function runAs(user: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+async function runAs(user: string, command: string, args: string[], env: NodeJS.ProcessEnv = inheritedEnv()) {
   const [file, argv] = asUser(user, command, args);
   return run(file, argv, { env, cwd: tmpdir() });
 }
 
+/** A migrated database to copy into a new cluster: `testTemplateDatabase()` of @userstream/db/testing. */
+export interface TemplateDatabase {
+  name: string;
+  url: string;
+}
+
 /**
- * A PostgreSQL cluster of its own, in a temporary folder, that the suite may stop and start.
- * With `tls`, TCP connections must use TLS (`ssl = on`, `hostssl`) with that certificate.
+ * A PostgreSQL cluster of its own, in a temporary folder, that the caller may stop and start.
+ * With `tls`, TCP connections must use TLS (`ssl = on`, `hostssl`) with that certificate. With
+ * `template`, that database is copied in under its own name (see `copyTemplate`).
  */
-export async function startPostgres(port: number, config: { tls?: TlsFiles } = {}) {
+export async function startPostgres(port: number, config: { tls?: TlsFiles; template?: TemplateDatabase } = {}) {
   const dir = ownedTempDir("userstream-chaos-pg", "postgres");
   const data = join(dir, "data");
   await runAs("postgres", join(PG_BIN, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
@@ -84,7 +95,7 @@ export async function startPostgres(port: number, config: { tls?: TlsFiles } = {
     throw new Error(`PostgreSQL did not start on port ${port} (already taken?):\n${log}`, { cause: err });
   });
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
-  await copyTestTemplate(url, dir);
+  if (config.template) await copyTemplate(config.template, url, dir);
   return {
     url,
     /** A fast shutdown: open sessions are ended, as when the server goes away. */
@@ -96,17 +107,15 @@ export async function startPostgres(port: number, config: { tls?: TlsFiles } = {
     },
   };
 }
-export type ChaosPostgres = Awaited<ReturnType<typeof startPostgres>>;
+export type PrivatePostgres = Awaited<ReturnType<typeof startPostgres>>;
 
 /**
- * When the run has a migrated template database (`npm test` makes one), copies it under the same
- * name into the new cluster, so that `createTestDatabase()` on this cluster copies it too instead of
- * running the Prisma CLI: a dump and restore takes well under a second, a migration several
- * (docs/architecture.md, Testing). The template lives on the main test server.
+ * Copies the run's migrated template database (`npm test` makes one, on the main test server)
+ * under the same name into the new cluster, so that `createTestDatabase()` on this cluster copies
+ * it too instead of running the Prisma CLI: a dump and restore takes well under a second, a
+ * migration several (docs/architecture.md, Testing).
  */
-async function copyTestTemplate(clusterUrl: string, dir: string): Promise<void> {
-  const template = testTemplateDatabase();
-  if (!template) return;
+async function copyTemplate(template: TemplateDatabase, clusterUrl: string, dir: string): Promise<void> {
   const dump = join(dir, "template.sql");
   await run(join(PG_BIN, "pg_dump"), ["--dbname", template.url, "--file", dump]);
   const psql = (database: string, ...args: string[]) =>
@@ -118,7 +127,7 @@ async function copyTestTemplate(clusterUrl: string, dir: string): Promise<void> 
 
 /**
  * A RabbitMQ node of its own (own node name, ports, data and log folders, no plugins) that the
- * suite may stop and start; `rabbitmqctl -n <node>` only ever addresses this node. With `tls`, it
+ * caller may stop and start; `rabbitmqctl -n <node>` only ever addresses this node. With `tls`, it
  * also listens for `amqps://` on `tls.port` with that certificate (client certificates not asked).
  */
 export async function startRabbit(options: { nodePort: number; distPort: number; tls?: TlsFiles & { port: number } }) {
@@ -146,7 +155,7 @@ export async function startRabbit(options: { nodePort: number; distPort: number;
     for (const path of [...Object.values(files), join(dir, "mnesia"), join(dir, "log")]) chownSync(path, uid, gid);
   }
   const env = {
-    ...process.env,
+    ...inheritedEnv(),
     RABBITMQ_NODENAME: node,
     RABBITMQ_CONF_ENV_FILE: files.envConf,
     RABBITMQ_CONFIG_FILE: files.conf,
@@ -214,4 +223,4 @@ export async function startRabbit(options: { nodePort: number; distPort: number;
     },
   };
 }
-export type ChaosRabbit = Awaited<ReturnType<typeof startRabbit>>;
+export type PrivateRabbit = Awaited<ReturnType<typeof startRabbit>>;

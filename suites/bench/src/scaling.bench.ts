@@ -1,7 +1,7 @@
 // `pnpm bench:scaling [count] [emails]`: ingest with 1, 2 and 3 receivers and welcome emails with 1
 // and 2 senders, each a real process competing for one queue, with the CPU each part used (the
 // receivers or senders, RabbitMQ, PostgreSQL), to show which resource stops the scaling. Prints a
-// table, writes bench/results/scaling.json and docs/charts/scaling.svg.
+// table, writes suites/bench/results/scaling.json and docs/charts/scaling.svg.
 import os from "node:os";
 import { createTestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { repoRoot } from "./results";
+import { repoRoot } from "@userstream/test-support";
+import { resultsDir } from "./results";
 
 export interface BarGroup {
   /** What the group measures, e.g. "registrations/s". */
@@ -49,7 +50,7 @@ ${parts.join("\n")}
 </svg>
 `;
   const smoke = process.argv.includes("--smoke");
-  const dir = smoke ? path.join(repoRoot, "bench", "results") : path.join(repoRoot, "docs", "charts");
+  const dir = smoke ? resultsDir : path.join(repoRoot, "docs", "charts");
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, `${name}.svg`), svg);
 }

@@ -1,6 +1,17 @@
 import { once } from "node:events";
 import { simpleParser, type ParsedMail } from "mailparser";
-import { SMTPServer } from "smtp-server";
+import { SMTPServer, type SMTPServerOptions } from "smtp-server";
+
+/**
+ * The options of a plain local SMTP server: no authentication, no STARTTLS, no reverse DNS of the
+ * client (there is no resolver to ask here, and each lookup would wait it out), no logging.
+ */
+export const PLAIN_SMTP_SERVER = {
+  authOptional: true,
+  disabledCommands: ["STARTTLS"],
+  disableReverseLookup: true,
+  logger: false,
+} satisfies SMTPServerOptions;
 
 export interface ReceivedEmail {
   envelopeTo: string[];
@@ -44,14 +55,11 @@ export async function startTestSmtpServer(
   }
 
   const server = new SMTPServer({
-    authOptional: true,
+    ...PLAIN_SMTP_SERVER,
     // With a certificate: TLS from the first byte (smtps://), or offered by STARTTLS with
     // `starttls`; without: plain SMTP.
     ...(options.tls ? { secure: !options.starttls, key: options.tls.key, cert: options.tls.cert } : {}),
     disabledCommands: options.tls && options.starttls ? [] : ["STARTTLS"],
-    // No reverse DNS of the client: there is no resolver to ask here, and each lookup would wait it out.
-    disableReverseLookup: true,
-    logger: false,
     onClose(session) {
       closedSessions.add(session.id);
       heldData.get(session.id)?.();

@@ -1,7 +1,7 @@
 // `pnpm bench:email [count]`: welcome emails delivered by the project's sender (a real process) to a
 // local SMTP sink that accepts and discards, against nodemailer's pool sending straight to the same
 // sink, measured in the same run: REPEATS interleaved pairs, the ratio of the medians. Prints a table,
-// writes bench/results/email.json and docs/charts/email.svg.
+// writes suites/bench/results/email.json and docs/charts/email.svg.
 import { createTestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";
 import { writeBarChart } from "./lib/chart";

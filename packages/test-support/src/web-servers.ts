@@ -2,11 +2,13 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { onFreePort } from "@userstream/test-support";
-import { type BenchProcess, spawnProcess, waitUntil } from "./processes";
-import { repoRoot } from "./results";
+import { inheritedEnv } from "./env";
+import { webDir, repoRoot } from "./paths";
+import { onFreePort } from "./ports";
+import { startProcess, waitUntilServing, type StartedProcess } from "./processes";
 
-const webDir = path.join(repoRoot, "apps", "web");
+// The web's servers as separate processes, as production runs them, for the benchmarks and for
+// tests of the whole path (API server → broker → worker).
 
 /** Development values of the variables production requires (see .env.example). */
 const PRODUCTION_ENV = {
@@ -18,11 +20,11 @@ const PRODUCTION_ENV = {
   ADMIN_EMAIL: "admin@userstream.local",
   ADMIN_PASSWORD_HASH: "scrypt:32768:8:3:oecV45wDENBTOz90FWduJQ:Rl4zCRo1l29CFDh_xvE6ZGcoVzUlgHygbh9MmfTLe14",
   SESSION_SECRET: "development-session-secret-change-me-0123456789",
-  // The benchmark is one client sending thousands of registrations a second: no per-client limit.
+  // A benchmark is one client sending thousands of registrations a second: no per-client limit.
   REGISTRATION_RATE_LIMIT: "off",
   // Nor on the pages of the users list it times.
   USERS_LIST_RATE_LIMIT: "off",
-};
+} as const;
 
 /** The newest modification time of the files under `dir` (skipping dependencies and builds). */
 function newestChange(dir: string): number {
@@ -41,7 +43,7 @@ async function ensureBuild() {
   const sources = [path.join(webDir, "src"), ...["contracts", "db", "messaging"].map((name) => path.join(repoRoot, "packages", name, "src"))];
   if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...sources.map(newestChange))) return;
   console.log("building the web app (next build)…");
-  const build = spawn("pnpm", ["--filter", "@userstream/web", "build"], { cwd: repoRoot, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const build = spawn("pnpm", ["--filter", "@userstream/web", "build"], { cwd: repoRoot, stdio: "inherit", env: { ...inheritedEnv(), NEXT_TELEMETRY_DISABLED: "1" } });
   const [code] = await once(build, "exit");
   if (code !== 0) throw new Error(`next build failed (exit ${code})`);
 }
@@ -56,16 +58,17 @@ function startWebProcess(what: string, command: string, args: (port: number) => 
 
 async function startWebProcessOn(port: number, what: string, command: string, args: (port: number) => string[], env: Record<string, string>) {
   const url = `http://127.0.0.1:${port}`;
-  const server = spawnProcess(command, args(port), {
+  const server = startProcess(command, args(port), {
     cwd: webDir,
-    env: { ...process.env, ...PRODUCTION_ENV, APP_URL: url, PORT: String(port), API_PORT: String(port), API_HOST: "127.0.0.1", ...env },
+    env: { ...inheritedEnv(), ...PRODUCTION_ENV, APP_URL: url, PORT: String(port), API_PORT: String(port), API_HOST: "127.0.0.1", ...env },
+    // A benchmark's server runs long: its output matters only when it fails.
+    keepOutput: 20_000,
   });
   try {
-    // A server that exits (its port taken, say) fails at once rather than after the whole wait.
-    const exited = once(server.child, "exit").then(([code]) => Promise.reject(new Error(`${what} exited (${code})`)));
-    await Promise.race([waitUntil(what, async () => (await fetch(`${url}/api/health`)).ok, 90_000, 250), exited]);
+    await waitUntilServing(server, `${url}/api/health`, { what });
   } catch (err) {
     await server.stop();
+    // The server's own words (e.g. EADDRINUSE) tell onFreePort whether another port may help.
     throw new Error(`${(err as Error).message}\n${server.output()}`);
   }
   return { ...server, url };
@@ -74,15 +77,18 @@ async function startWebProcessOn(port: number, what: string, command: string, ar
 /** Where the server finds its database and broker, and any other setting of its environment. */
 type ServiceEnv = { DATABASE_URL: string; AMQP_URL: string } & Record<string, string>;
 
+/** A server of apps/web started by `startWeb` or `startApi`, and where it answers. */
+export type WebServer = StartedProcess & { url: string };
+
 /** The production build served by `next start` against the given database and broker. */
-export async function startWeb(env: ServiceEnv): Promise<BenchProcess & { url: string }> {
+export async function startWeb(env: ServiceEnv): Promise<WebServer> {
   await ensureBuild();
   const next = path.join(webDir, "node_modules", ".bin", "next");
   return startWebProcess("the web app", next, (port) => ["start", "--hostname", "127.0.0.1", "--port", String(port)], env);
 }
 
 /** The REST API on its own (`start:api`: the same route handlers without Next.js). */
-export function startApi(env: ServiceEnv): Promise<BenchProcess & { url: string }> {
+export function startApi(env: ServiceEnv): Promise<WebServer> {
   const args = () => ["--conditions=react-server", "--import", "tsx", "src/api-main.ts"];
   return startWebProcess("the REST API", process.execPath, args, env);
 }

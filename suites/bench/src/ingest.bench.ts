@@ -2,7 +2,7 @@
 // publisher and stored by the project's receiver (a real process), at full speed and paced, against
 // the plain batched consumer (raw amqplib + pg) measured in the same run on the same queue and table.
 // Each pair runs REPEATS times, interleaved, and the ratios compare medians: one run on a shared
-// machine can be off by a third either way. Prints a table, writes bench/results/ingest.json and
+// machine can be off by a third either way. Prints a table, writes suites/bench/results/ingest.json and
 // docs/charts/ingest.svg.
 import { createTestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";

@@ -3,7 +3,8 @@ import { connect, type Channel } from "amqplib";
 import pg from "pg";
 import { QUEUES, UserRegistrationV1, createEnvelope, type UserRegistrationMessage } from "@userstream/contracts";
 import { assertTopology, createPublisher } from "@userstream/messaging";
-import { type BenchProcess, cpuSeconds, cpuSecondsByName, machineBusySeconds, startNode, waitUntil } from "./processes";
+import { spawnWorker, waitFor, type StartedProcess } from "@userstream/test-support";
+import { cpuSeconds, cpuSecondsByName, machineBusySeconds, startScript } from "./processes";
 import { latencySummary, round } from "./results";
 
 export type IngestConsumer = "receiver" | "baseline";
@@ -20,14 +21,9 @@ export interface IngestRun {
 }
 
 /** Starts one consumer process: the project's receiver, or the baseline. */
-async function startConsumer(run: IngestRun): Promise<BenchProcess> {
-  if (run.consumer === "baseline") return startNode("bench/ingest-baseline-consumer.ts", {}, [run.amqpUrl, run.databaseUrl]);
-  return startNode("src/receiver/main.ts", {
-    DATABASE_URL: run.databaseUrl,
-    AMQP_URL: run.amqpUrl,
-    RECEIVER_PORT: "0",
-    LOG_LEVEL: "info",
-  });
+function startConsumer(run: IngestRun): StartedProcess {
+  if (run.consumer === "baseline") return startScript("src/ingest-baseline-consumer.ts", [run.amqpUrl, run.databaseUrl]);
+  return spawnWorker("receiver", { DATABASE_URL: run.databaseUrl, AMQP_URL: run.amqpUrl }, { keepOutput: 20_000 });
 }
 
 const NAMES = ["Ada", "Grace", "Edsger", "Barbara", "Donald", "Frances", "Alan", "Margaret"];
@@ -54,14 +50,14 @@ export async function measureIngest(run: IngestRun) {
   const db = new pg.Client({ connectionString: run.databaseUrl });
   await db.connect();
   const connection = await connect(run.amqpUrl);
-  const consumers: BenchProcess[] = [];
+  const consumers: StartedProcess[] = [];
   try {
     const channel = await connection.createChannel();
     await assertTopology(channel);
     await db.query("TRUNCATE users, registrations, notification_logs CASCADE");
     await channel.purgeQueue(QUEUES.registration);
     await channel.purgeQueue(QUEUES.emailSend);
-    for (let i = 0; i < run.processes; i++) consumers.push(await startConsumer(run));
+    for (let i = 0; i < run.processes; i++) consumers.push(startConsumer(run));
     return await publishAndWait(run, db, channel, consumers);
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${consumers.map((c) => c.output()).join("\n")}`, { cause: err });
@@ -72,18 +68,17 @@ export async function measureIngest(run: IngestRun) {
   }
 }
 
-async function publishAndWait(run: IngestRun, db: pg.Client, channel: Channel, consumers: BenchProcess[]) {
-  await waitUntil(
-    `${run.processes} ${run.consumer} consumer(s)`,
-    async () => (await channel.checkQueue(QUEUES.registration)).consumerCount >= run.processes,
-    60_000,
-    100,
-  );
+async function publishAndWait(run: IngestRun, db: pg.Client, channel: Channel, consumers: StartedProcess[]) {
+  await waitFor(async () => (await channel.checkQueue(QUEUES.registration)).consumerCount >= run.processes, {
+    what: `${run.processes} ${run.consumer} consumer(s)`,
+    timeoutMs: 60_000,
+    intervalMs: 100,
+  });
 
   const messages = registrations(run.count);
   const publisher = createPublisher(run.amqpUrl);
   await publisher.publish(UserRegistrationV1, registrations(1)[0] as UserRegistrationMessage); // connects
-  await waitUntil("the warm-up registration", async () => (await db.query("SELECT 1 FROM users LIMIT 1")).rowCount === 1);
+  await waitFor(async () => (await db.query("SELECT 1 FROM users LIMIT 1")).rowCount === 1, { what: "the warm-up registration", timeoutMs: 60_000, intervalMs: 20 });
   await db.query("TRUNCATE users, registrations, notification_logs CASCADE");
 
   const cpuBefore = await Promise.all(consumers.map((c) => cpuSeconds(c.child.pid as number)));
@@ -109,12 +104,11 @@ async function publishAndWait(run: IngestRun, db: pg.Client, channel: Channel, c
   }
   await Promise.all(inFlight);
   const published = Date.now();
-  await waitUntil(
-    `${run.count} stored registrations`,
-    async () => ((await db.query<{ n: number }>("SELECT count(*)::int AS n FROM users")).rows[0]?.n ?? 0) >= run.count,
-    300_000,
-    100,
-  );
+  await waitFor(async () => ((await db.query<{ n: number }>("SELECT count(*)::int AS n FROM users")).rows[0]?.n ?? 0) >= run.count, {
+    what: `${run.count} stored registrations`,
+    timeoutMs: 300_000,
+    intervalMs: 100,
+  });
   const cpuAfter = await Promise.all(consumers.map((c) => cpuSeconds(c.child.pid as number)));
   const brokerCpu = (await cpuSecondsByName("beam.smp", "-s rabbit")) - brokerBefore;
   const databaseCpu = (await cpuSecondsByName("postgres")) - databaseBefore;

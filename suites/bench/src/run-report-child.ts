@@ -3,8 +3,8 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { ReportRequest } from "@userstream/contracts";
+import { createReportPool, runReport } from "@userstream/workers/reporter/run-report";
 import pino from "pino";
-import { createReportPool, runReport } from "../src/reporter/run-report";
 import { percentile } from "./lib/results";
 
 const [databaseUrl = "", reportsDir = "", runs = "5"] = process.argv.slice(2);

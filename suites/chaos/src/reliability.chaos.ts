@@ -1,16 +1,16 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { connect } from "amqplib";
-import { DEAD_LETTER_HEADERS, QUEUES, UserRegistrationV1, createEnvelope, deadLetterQueue, retryQueue } from "@userstream/contracts";
-import { createTestDatabase } from "@userstream/db/testing";
+import { DEAD_LETTER_HEADERS, QUEUES, UserRegistrationV1, createEnvelope, deadLetterQueue } from "@userstream/contracts";
+import { createTestDatabase, testTemplateDatabase } from "@userstream/db/testing";
 import { PublishError, createPublisher, type Publisher } from "@userstream/messaging";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestSmtpServer, type TestSmtpServer } from "../test/smtp-test-server";
-import { startPostgres, startRabbit, type ChaosPostgres, type ChaosRabbit } from "./cluster";
+import { metricSample, startPostgres, startRabbit, waitFor, type PrivatePostgres, type PrivateRabbit } from "@userstream/test-support";
+import { startTestSmtpServer, type TestSmtpServer } from "@userstream/test-support/smtp";
 import { drainAndCount, formatCounts, readStored, type LedgerCounts } from "./ledger";
 import { startLoad, type Load } from "./load";
-import { metricSample, readiness, waitFor } from "../test/support";
-import { chaosLogDir, startWorker, type Role, type WorkerProcess } from "./workers";
+import { purgeDeadLetters, readyMessages } from "./queues";
+import { createFleet, type ChaosWorker } from "./workers";
 
 /**
  * The chaos suite: real worker processes, a PostgreSQL cluster and a RabbitMQ node of the suite's
@@ -24,45 +24,13 @@ const RATE = Number(process.env.CHAOS_RATE ?? 200);
 // database outage with room to spare on a busy machine, as the defaults (36 s) do in production.
 const RETRY_DELAYS_MS = "1000,2000,4000,8000,16000";
 
-let postgres: ChaosPostgres;
-let rabbit: ChaosRabbit;
+let postgres: PrivatePostgres;
+let rabbit: PrivateRabbit;
 let smtp: TestSmtpServer;
 let publisher: Publisher;
 let databaseUrl: string;
-let workerEnv: Record<string, string>;
-const workers = new Set<WorkerProcess>();
+let fleet: ReturnType<typeof createFleet>;
 const results: LedgerCounts[] = [];
-// Workers that exited without the suite stopping them: a fault must never end a process.
-const crashes: string[] = [];
-
-async function start(role: Role): Promise<WorkerProcess> {
-  const worker = await startWorker(role, workerEnv);
-  workers.add(worker);
-  void worker.exited.then((exit) => {
-    workers.delete(worker);
-    if (!worker.stopRequested) crashes.push(`${worker.name} exited (${exit}); see ${chaosLogDir}/${worker.name}.log`);
-  });
-  return worker;
-}
-
-function running(role: Role): WorkerProcess[] {
-  return [...workers].filter((worker) => worker.role === role);
-}
-
-function only(role: Role): WorkerProcess {
-  const [worker] = running(role);
-  if (!worker) throw new Error(`no ${role} running`);
-  return worker;
-}
-
-/** Waits until every running worker's `/readyz` says `dependency` is `state` (and the answer is 503 while down, 200 when all are up). */
-async function untilReadiness(dependency: "broker" | "database", state: "up" | "down") {
-  const matches = async (worker: WorkerProcess) => {
-    const { status, body } = await readiness(worker.port);
-    return body.checks[dependency] === state && status === (state === "down" ? 503 : 200);
-  };
-  await waitFor(async () => (await Promise.all([...workers].map(matches))).every(Boolean), 30_000);
-}
 
 async function sql<Row extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -74,33 +42,8 @@ async function sql<Row extends pg.QueryResultRow>(text: string, values: unknown[
   }
 }
 
-/** Empties the dead-letter queues before a scenario, so the dead letters it counts are its own. */
-async function purgeDeadLetters(): Promise<void> {
-  const connection = await connect(rabbit.url);
-  try {
-    const channel = await connection.createChannel();
-    for (const queue of Object.values(QUEUES)) await channel.purgeQueue(deadLetterQueue(queue));
-  } finally {
-    await connection.close();
-  }
-}
-
 function probeRegistration() {
   return { registrationId: crypto.randomUUID(), firstName: "Probe", lastName: "Outage", email: "probe@chaos.example.com" };
-}
-
-/** Messages waiting in the work queues and their delay queues (a cheap probe; unacknowledged ones not included). */
-async function readyMessages(): Promise<number> {
-  const connection = await connect(rabbit.url);
-  try {
-    const channel = await connection.createChannel();
-    const queues = Object.values(QUEUES).flatMap((queue) => [queue, ...RETRY_DELAYS_MS.split(",").map((_, level) => retryQueue(queue, level + 1))]);
-    let ready = 0;
-    for (const queue of queues) ready += (await channel.checkQueue(queue)).messageCount;
-    return ready;
-  } finally {
-    await connection.close();
-  }
 }
 
 /**
@@ -108,7 +51,7 @@ async function readyMessages(): Promise<number> {
  * and count. The ledger's counts are printed and must show nothing lost and nothing doubled.
  */
 async function scenario(name: string, fault: (load: Load) => Promise<void>, options: { seconds?: number; deadLetters?: number } = {}) {
-  await purgeDeadLetters();
+  await purgeDeadLetters(rabbit.url);
   const load = startLoad(name, publisher, RATE);
   try {
     // The stream flows before, during and after the fault: `seconds` in all, or until the fault is over.
@@ -124,12 +67,12 @@ async function scenario(name: string, fault: (load: Load) => Promise<void>, opti
     load,
     readStored: () => readStored(databaseUrl, load),
     deliveries: smtp.deliveries,
-    readyMessages,
+    readyMessages: () => readyMessages(rabbit.url, RETRY_DELAYS_MS.split(",").length),
     queueDepths: () => rabbit.queueDepths(),
   });
   results.push(counts);
   console.log(`chaos ledger: ${formatCounts(counts)}`);
-  expect(crashes).toEqual([]);
+  expect(fleet.crashes).toEqual([]);
   expect(counts.confirmed).toBeGreaterThan(0);
   expect(counts).toMatchObject({
     drainTimedOut: false,
@@ -152,14 +95,14 @@ describe("chaos: nothing lost, nothing doubled", () => {
     // outgoing connection's local end.
     const [pgPort, nodePort, distPort] = [25433, 25673, 25680];
     [postgres, rabbit, smtp] = await Promise.all([
-      startPostgres(Number(process.env.CHAOS_PG_PORT ?? pgPort)),
+      startPostgres(Number(process.env.CHAOS_PG_PORT ?? pgPort), { template: testTemplateDatabase() }),
       startRabbit({ nodePort: Number(process.env.CHAOS_AMQP_PORT ?? nodePort), distPort: Number(process.env.CHAOS_DIST_PORT ?? distPort) }),
       startTestSmtpServer({ parse: false }),
     ]);
     // The migrated test database is made on the suite's own cluster.
     process.env.TEST_DATABASE_URL = postgres.url;
     databaseUrl = (await createTestDatabase("userstream_chaos")).url;
-    workerEnv = {
+    fleet = createFleet({
       DATABASE_URL: databaseUrl,
       AMQP_URL: rabbit.url,
       LOG_LEVEL: "warn",
@@ -170,14 +113,14 @@ describe("chaos: nothing lost, nothing doubled", () => {
       EMAIL_FROM: "UserStream <welcome@userstream.test>",
       SEND_LEASE_MS: "2000",
       REPORT_CRON: "off",
-    };
+    });
     publisher = createPublisher(rabbit.url, { confirmTimeoutMs: 5_000 });
-    await Promise.all([start("receiver"), start("sender"), start("reporter")]);
+    await Promise.all([fleet.start("receiver"), fleet.start("sender"), fleet.start("reporter")]);
   }, 120_000);
 
   afterAll(async () => {
     await publisher?.close();
-    await Promise.all([...workers].map((worker) => worker.kill()));
+    await Promise.all((fleet?.running() ?? []).map((worker) => worker.kill()));
     await smtp?.close();
     await rabbit?.remove();
     await postgres?.remove();
@@ -192,26 +135,26 @@ describe("chaos: nothing lost, nothing doubled", () => {
       await locker.query("BEGIN; LOCK TABLE registrations IN SHARE ROW EXCLUSIVE MODE");
       try {
         await waitFor(async () => (await sql("SELECT 1 FROM pg_locks WHERE NOT granted")).length > 0, 30_000);
-        await only("receiver").kill();
+        await fleet.only("receiver").kill();
       } finally {
         await locker.query("COMMIT");
       }
-      await start("receiver");
+      await fleet.start("receiver");
     });
     await locker.end();
   });
 
   it("kill -9 the receiver after its commit, before its ack", async () => {
     // A memory alarm blocks publishers: receivers commit, then wait on the `email.send` hand-off.
-    const committedNotSettled = async (receiver: WorkerProcess) => {
+    const committedNotSettled = async (receiver: ChaosWorker) => {
       const text = await receiver.metrics();
       const stored = ["created", "duplicate", "redelivered"].map((result) => metricSample(text, `receiver_registrations_total{result="${result}"}`));
       const settled = ["acked", "retried", "dead-lettered"].map((outcome) => metricSample(text, `receiver_messages_total{outcome="${outcome}"}`));
       return stored.reduce((a, b) => a + b, 0) - settled.reduce((a, b) => a + b, 0);
     };
-    let restarted: WorkerProcess | undefined;
+    let restarted: ChaosWorker | undefined;
     await scenario("receiver-killed-after-commit", async () => {
-      const victim = only("receiver");
+      const victim = fleet.only("receiver");
       // Paused for a second, the receiver finds a backlog when it resumes under the alarm.
       victim.child.kill("SIGSTOP");
       await sleep(1_000);
@@ -223,7 +166,7 @@ describe("chaos: nothing lost, nothing doubled", () => {
       } finally {
         await rabbit.ctl("set_vm_memory_high_watermark", "0.4");
       }
-      restarted = await start("receiver");
+      restarted = await fleet.start("receiver");
     });
     // The committed registrations came back and were recognised, not stored again.
     const redelivered = restarted ? metricSample(await restarted.metrics(), 'receiver_registrations_total{result="redelivered"}') : 0;
@@ -235,12 +178,12 @@ describe("chaos: nothing lost, nothing doubled", () => {
       smtp.holdData();
       try {
         await waitFor(async () => smtp.heldDataCount() > 0, 30_000);
-        await only("sender").kill();
+        await fleet.only("sender").kill();
         await waitFor(async () => smtp.heldDataCount() === 0, 30_000);
       } finally {
         smtp.resumeData();
       }
-      await start("sender");
+      await fleet.start("sender");
     });
   });
 
@@ -252,7 +195,7 @@ describe("chaos: nothing lost, nothing doubled", () => {
         try {
           // What the web's registration endpoint gets while the broker is away: an error, never "accepted".
           await expect(publisher.publish(UserRegistrationV1, createEnvelope(UserRegistrationV1, probeRegistration()))).rejects.toBeInstanceOf(PublishError);
-          await untilReadiness("broker", "down");
+          await fleet.untilReadiness("broker", "down");
           await sleep(2_000);
         } finally {
           await rabbit.startApp();
@@ -261,13 +204,13 @@ describe("chaos: nothing lost, nothing doubled", () => {
       { seconds: 8 },
     );
     // Everything drained, so every consumer is back: /readyz says so again.
-    await untilReadiness("broker", "up");
+    await fleet.untilReadiness("broker", "up");
     // The stream's publishes while the broker was away were refused too.
     expect(counts.refused).toBeGreaterThan(0);
   });
 
   it("stop PostgreSQL for 10 s under load: /readyz unready meanwhile, stored after it returns, retries bounded", async () => {
-    const retried = async () => metricSample(await only("receiver").metrics(), 'receiver_messages_total{outcome="retried"}');
+    const retried = async () => metricSample(await fleet.only("receiver").metrics(), 'receiver_messages_total{outcome="retried"}');
     const before = await retried();
     const counts = await scenario(
       "postgres-stopped",
@@ -275,7 +218,7 @@ describe("chaos: nothing lost, nothing doubled", () => {
         await postgres.stop();
         const outage = sleep(10_000);
         try {
-          await untilReadiness("database", "down");
+          await fleet.untilReadiness("database", "down");
           await outage;
         } finally {
           await postgres.start();
@@ -283,7 +226,7 @@ describe("chaos: nothing lost, nothing doubled", () => {
       },
       { seconds: 12 },
     );
-    await untilReadiness("database", "up");
+    await fleet.untilReadiness("database", "up");
     // The outage made the receiver retry, and there is no hot requeue loop: each registration that
     // reached the queue (confirmed, or refused yet taken) is retried at most once per delay level.
     const levels = RETRY_DELAYS_MS.split(",").length;
@@ -329,20 +272,20 @@ describe("chaos: nothing lost, nothing doubled", () => {
 
   it("SIGTERM every worker under load, then restart them", async () => {
     await scenario("all-workers-terminated", async () => {
-      const exits = await Promise.all([...workers].map((worker) => worker.terminate()));
-      await Promise.all([start("receiver"), start("sender"), start("reporter")]);
+      const exits = await Promise.all(fleet.running().map((worker) => worker.terminate()));
+      await Promise.all([fleet.start("receiver"), fleet.start("sender"), fleet.start("reporter")]);
       // Exit code 0: each finished its in-flight work and closed in order, within its timeout.
-      expect(exits).toEqual(exits.map(() => 0));
+      expect(exits).toEqual(exits.map(() => ({ code: 0, signal: null })));
     });
   });
 
   it("three receivers and two senders compete; one receiver is killed mid-run", async () => {
-    await Promise.all([start("receiver"), start("receiver"), start("sender")]);
+    await Promise.all([fleet.start("receiver"), fleet.start("receiver"), fleet.start("sender")]);
     await scenario("competing-consumers", async () => {
-      const [victim] = running("receiver");
+      const [victim] = fleet.running("receiver");
       await victim?.kill();
     });
-    expect(running("receiver")).toHaveLength(2);
-    expect(running("sender")).toHaveLength(2);
+    expect(fleet.running("receiver")).toHaveLength(2);
+    expect(fleet.running("sender")).toHaveLength(2);
   });
 });

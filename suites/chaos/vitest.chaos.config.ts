@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 // cluster and one RabbitMQ node of its own.
 export default defineConfig({
   test: {
-    include: ["chaos/**/*.chaos.ts"],
+    include: ["src/**/*.chaos.ts"],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { countLedger, drainAndCount, type Stored, type StoredUser } from "./ledger";
 import { scenarioAddress, type Load } from "./load";
-import { metricSample } from "../test/support";
 
 // The chaos suite's checks, run on crafted evidence: each must fail on the fault it is there for.
 
@@ -120,18 +119,5 @@ describe("the chaos ledger", () => {
       timeoutMs: 60_000,
     });
     expect(counts).toMatchObject({ drainTimedOut: false, leftInQueues: 0, deadLetters: 2 });
-  });
-});
-
-describe("metricSample", () => {
-  const text = ['# TYPE receiver_messages_total counter', 'receiver_messages_total{outcome="acked"} 12', 'receiver_messages_total{outcome="retried"} 0'].join("\n");
-
-  it("reads a sample, 0 included", () => {
-    expect(metricSample(text, 'receiver_messages_total{outcome="acked"}')).toBe(12);
-    expect(metricSample(text, 'receiver_messages_total{outcome="retried"}')).toBe(0);
-  });
-
-  it("throws on a sample that is not there instead of reading it as 0", () => {
-    expect(() => metricSample(text, 'receiver_messages_total{outcome="retired"}')).toThrow(/not found/);
   });
 });

@@ -3,7 +3,7 @@
 // 8083 in a deployment) and by the production build of the web (`next start`), at full speed and
 // at a fixed 500 requests/s, against a bare Node http server publishing with confirms, measured in
 // the same run. Prints a table with the server's CPU per request and how many cores 1,500 req/s
-// would take at that cost, writes bench/results/accept.json and docs/charts/accept.svg.
+// would take at that cost, writes suites/bench/results/accept.json and docs/charts/accept.svg.
 import type { Readable } from "node:stream";
 import autocannon from "autocannon";
 import { connect } from "amqplib";
@@ -11,11 +11,10 @@ import { QUEUES } from "@userstream/contracts";
 import { createTestDatabase } from "@userstream/db/testing";
 import { assertTopology } from "@userstream/messaging";
 import { createTestVhost } from "@userstream/messaging/testing";
-import { reportedPort } from "@userstream/test-support";
+import { reportedPort, startApi, startWeb, type StartedProcess } from "@userstream/test-support";
 import { writeBarChart } from "./lib/chart";
-import { cpuSeconds, startNode, type BenchProcess } from "./lib/processes";
+import { cpuSeconds, startScript } from "./lib/processes";
 import { ratio, report, round, sizeArgs } from "./lib/results";
-import { startApi, startWeb } from "./lib/web";
 
 const { seconds, connections } = sizeArgs({ seconds: 10, connections: 50 });
 const PACED_RATE = 500;
@@ -26,7 +25,7 @@ interface Target {
   name: string;
   url: string;
   body: string;
-  server: BenchProcess;
+  server: StartedProcess;
 }
 
 async function load(target: Target, rate?: number) {
@@ -53,10 +52,10 @@ const [database, vhost] = await Promise.all([createTestDatabase("userstream_benc
 const connection = await connect(vhost.url);
 const channel = await connection.createChannel();
 await assertTopology(channel);
-const servers: BenchProcess[] = [];
+const servers: StartedProcess[] = [];
 const rows: Array<Awaited<ReturnType<typeof load>> & { serverCpuUsPerRequest: number; coresFor1500: number }> = [];
 try {
-  const baseline = startNode("bench/accept-baseline-server.ts", {}, [vhost.url]);
+  const baseline = startScript("src/accept-baseline-server.ts", [vhost.url]);
   servers.push(baseline);
   const baselinePort = await reportedPort(baseline.child.stdout as Readable, 30_000);
   const services = { DATABASE_URL: database.url, AMQP_URL: vhost.url };

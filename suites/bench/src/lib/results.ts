@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { repoRoot } from "@userstream/test-support";
 
-/** The repository root: results go to `bench/results/`, charts to `docs/charts/`. */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
+/** Where the results go (`suites/bench/results/<name>.json`, not committed); charts go to `docs/charts/`. */
+export const resultsDir = path.join(repoRoot, "suites", "bench", "results");
 
 /** The value below which `p` percent of the samples fall (nearest rank). */
 export function percentile(samples: readonly number[], p: number): number {
@@ -50,12 +50,11 @@ export function machine() {
   };
 }
 
-/** Prints a table and writes `bench/results/<name>.json` with the machine it ran on. */
+/** Prints a table and writes `suites/bench/results/<name>.json` with the machine it ran on. */
 export async function report(name: string, rows: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) {
   console.table(rows);
-  const dir = path.join(repoRoot, "bench", "results");
-  await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `${name}.json`);
+  await mkdir(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${name}.json`);
   await writeFile(file, `${JSON.stringify({ benchmark: name, machine: machine(), results: rows, ...extra }, null, 2)}\n`);
   console.log(`written ${path.relative(repoRoot, file)}`);
 }
