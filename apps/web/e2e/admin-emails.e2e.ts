@@ -1,17 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
 import { signIn } from "./admin-session";
 import { emailsTo, emailsWithStatus, required, uniqueName } from "./inspect";
+import { registerByForm } from "./register";
 
 // CVE-2025-29927: Next.js once skipped middleware for requests carrying this header.
 const FORGED_SUBREQUEST = { "x-middleware-subrequest": "src/proxy:src/proxy:src/proxy:src/proxy:src/proxy" };
-
-async function register(page: Page, lastName: string, email: string) {
-  await page.goto("/");
-  await page.getByLabel("First name").fill("Ada");
-  await page.getByLabel("Last name").fill(lastName);
-  await page.getByLabel("Email").fill(email);
-  await page.getByRole("button", { name: "Register" }).click();
-}
 
 /** The delivery log row of `email`, the page reloaded until its status reads `status`. */
 async function rowWithStatus(page: Page, email: string, status: string) {
@@ -26,7 +19,7 @@ async function rowWithStatus(page: Page, email: string, status: string) {
 test("an admin sees a refused welcome email in the delivery log, resends it once, and it arrives", async ({ page }) => {
   const lastName = uniqueName("Refused");
   const email = `refuse-once-${lastName.toLowerCase()}@example.com`;
-  await register(page, lastName, email);
+  await registerByForm(page, { firstName: "Ada", lastName, email });
   await expect(page.getByTestId("registration-status")).toHaveText(/email failed/i, { timeout: 30_000 });
 
   await signIn(page);

@@ -5,7 +5,7 @@ import { loadReceiverEnv } from "../src/receiver/env";
 import { startReceiver } from "../src/receiver/receiver";
 import { spawnWorker, waitFor, type WorkerProcess } from "@userstream/test-support";
 import { startTestSmtpServer, type TestSmtpServer } from "@userstream/test-support/smtp";
-import { useTestBed } from "./support";
+import { bedEnv, runUntilStopped, useTestBed } from "./support";
 
 const COUNT = 200;
 const SMTP_POOL_SIZE = 5;
@@ -17,10 +17,7 @@ describe("two sender processes on one queue", () => {
   let senders: WorkerProcess[] = [];
 
   beforeAll(async () => {
-    const receiver = await startReceiver(
-      loadReceiverEnv({ DATABASE_URL: bed.database.url, AMQP_URL: bed.vhost.url, RECEIVER_PORT: "0", LOG_LEVEL: "silent" }),
-    );
-    cleanups.push(() => receiver.shutdown.run("test"));
+    await runUntilStopped(startReceiver(loadReceiverEnv(bedEnv(bed))), cleanups);
   });
   afterEach(async () => {
     // Senders first: the SMTP server's close waits for their pooled connections to go.

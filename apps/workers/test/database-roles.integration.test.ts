@@ -13,7 +13,7 @@ import { loadSenderEnv } from "../src/sender/env";
 import { startSender } from "../src/sender/sender";
 import { waitFor } from "@userstream/test-support";
 import { startTestSmtpServer, type TestSmtpServer } from "@userstream/test-support/smtp";
-import { useTestBed } from "./support";
+import { TEST_SENDER_ENV, bedEnv, runUntilStopped, useTestBed } from "./support";
 
 /**
  * The workers connect as the least-privilege app role of packages/db/sql/roles.sql (the database
@@ -31,24 +31,10 @@ describe("workers as the least-privilege app role", () => {
 
   beforeAll(async () => {
     [smtp, reportsDir] = await Promise.all([startTestSmtpServer(), mkdtemp(path.join(tmpdir(), "userstream-roles-reports-"))]);
-    const common = { DATABASE_URL: bed.database.url, AMQP_URL: bed.vhost.url, LOG_LEVEL: "silent" };
-    const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: "0" }));
-    stops.push(() => receiver.shutdown.run("test"));
-    const sender = await startSender(
-      loadSenderEnv({
-        ...common,
-        SENDER_PORT: "0",
-        SMTP_URL: smtp.url,
-        APP_URL: "http://app.test:3000",
-        CONFIRMATION_TOKEN_SECRET: "a-confirmation-secret-for-tests-0123456789",
-        EMAIL_FROM: "UserStream <welcome@userstream.test>",
-      }),
-    );
-    stops.push(() => sender.shutdown.run("test"));
-    const reporter = await startReporter(
-      loadReporterEnv({ ...common, REPORTER_PORT: "0", REPORTS_DIR: reportsDir, REPORT_CRON: "off" }),
-    );
-    stops.push(() => reporter.shutdown.run("test"));
+    const env = bedEnv(bed);
+    await runUntilStopped(startReceiver(loadReceiverEnv(env)), stops);
+    await runUntilStopped(startSender(loadSenderEnv({ ...env, ...TEST_SENDER_ENV, SMTP_URL: smtp.url })), stops);
+    await runUntilStopped(startReporter(loadReporterEnv({ ...env, REPORTS_DIR: reportsDir, REPORT_CRON: "off" })), stops);
   });
 
   afterAll(async () => {

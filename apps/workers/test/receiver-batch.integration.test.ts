@@ -6,7 +6,7 @@ import { loadReceiverEnv } from "../src/receiver/env";
 import { startReceiver } from "../src/receiver/receiver";
 import { storeRegistrations } from "../src/receiver/store-registrations";
 import { metricValue, spawnWorker, waitFor } from "@userstream/test-support";
-import { boundPort, stopsAfterEach, untilWaitingOnLock, useTestBed, withUsersLocked } from "./support";
+import { bedEnv, runUntilStopped, stopsAfterEach, untilWaitingOnLock, useTestBed, withUsersLocked } from "./support";
 
 // Each test queues its registrations before a receiver starts, so the receiver finds them waiting
 // and takes them in batches.
@@ -26,19 +26,8 @@ describe("receiver storing registrations in batches", () => {
   afterAll(() => pool?.end());
 
   /** Starts a receiver in this process; returns its HTTP port. */
-  async function runReceiver() {
-    const env = loadReceiverEnv({
-      DATABASE_URL: bed.database.url,
-      AMQP_URL: bed.vhost.url,
-      RECEIVER_PORT: "0",
-      LOG_LEVEL: "silent",
-      RETRY_DELAYS_MS: "50,100",
-      RECEIVER_BATCH_LINGER_MS: "50",
-    });
-    const { shutdown, server } = await startReceiver(env);
-    stops.push(() => shutdown.run("test"));
-    return boundPort(server);
-  }
+  const runReceiver = () =>
+    runUntilStopped(startReceiver(loadReceiverEnv(bedEnv(bed, { RETRY_DELAYS_MS: "50,100", RECEIVER_BATCH_LINGER_MS: "50" }))), stops);
   /** Waits until the receiver on `port` has acknowledged `count` messages: their hand-offs are queued by then. */
   const acked = (port: number, count: number) =>
     waitFor(async () => (await metricValue(port, 'receiver_messages_total{outcome="acked"}')) === count);

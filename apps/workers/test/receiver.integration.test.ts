@@ -6,25 +6,14 @@ import { describe, expect, it } from "vitest";
 import { loadReceiverEnv } from "../src/receiver/env";
 import { startReceiver } from "../src/receiver/receiver";
 import { metricValue, readiness, spawnWorker, waitFor } from "@userstream/test-support";
-import { boundPort, stopsAfterEach, untilWaitingOnLock, useTestBed, withUsersLocked } from "./support";
+import { bedEnv, boundPort, runUntilStopped, stopsAfterEach, untilWaitingOnLock, useTestBed, withUsersLocked } from "./support";
 
 describe("receiver against real PostgreSQL and RabbitMQ", () => {
   const bed = useTestBed();
   const stops = stopsAfterEach();
 
-  async function runReceiver(overrides: Record<string, string> = {}) {
-    const env = loadReceiverEnv({
-      DATABASE_URL: bed.database.url,
-      AMQP_URL: bed.vhost.url,
-      RECEIVER_PORT: "0",
-      LOG_LEVEL: "silent",
-      RETRY_DELAYS_MS: "50,100",
-      ...overrides,
-    });
-    const { shutdown, server } = await startReceiver(env);
-    stops.push(() => shutdown.run("test"));
-    return boundPort(server);
-  }
+  const runReceiver = (overrides: Record<string, string> = {}) =>
+    runUntilStopped(startReceiver(loadReceiverEnv(bedEnv(bed, { RETRY_DELAYS_MS: "50,100", ...overrides }))), stops);
 
   const userCount = (email: string) => bed.db.user.count({ where: { email } });
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadReporterEnv } from "../src/reporter/env";
 import { startReporter } from "../src/reporter/reporter";
 import { metricValue, spawnWorker, waitFor } from "@userstream/test-support";
-import { boundPort, stopsAfterEach, useTestBed } from "./support";
+import { bedEnv, runUntilStopped, stopsAfterEach, useTestBed } from "./support";
 
 const DAY = 86_400_000;
 
@@ -36,20 +36,8 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
   afterAll(() => rm(reportsDir, { recursive: true, force: true }));
 
   /** Starts a reporter in this process; returns its HTTP port. */
-  async function runReporter(overrides: Record<string, string> = {}) {
-    const env = loadReporterEnv({
-      DATABASE_URL: bed.database.url,
-      AMQP_URL: bed.vhost.url,
-      REPORTER_PORT: "0",
-      REPORTS_DIR: reportsDir,
-      REPORT_CRON: "off",
-      LOG_LEVEL: "silent",
-      ...overrides,
-    });
-    const { shutdown, server } = await startReporter(env);
-    stops.push(() => shutdown.run("test"));
-    return boundPort(server);
-  }
+  const runReporter = (overrides: Record<string, string> = {}) =>
+    runUntilStopped(startReporter(loadReporterEnv(bedEnv(bed, { REPORTS_DIR: reportsDir, REPORT_CRON: "off", ...overrides }))), stops);
 
   async function requestReport(request: ReportRequest) {
     const row = await bed.db.reportLog.create({

@@ -7,7 +7,7 @@ import { loadSenderEnv } from "../src/sender/env";
 import { startSender } from "../src/sender/sender";
 import { startResendStandIn } from "./resend-stand-in";
 import { metricValue, waitFor } from "@userstream/test-support";
-import { boundPort, useTestBed } from "./support";
+import { TEST_SENDER_ENV, bedEnv, runUntilStopped, useTestBed } from "./support";
 
 describe("welcome emails through the Resend API (local stand-in)", () => {
   const bed = useTestBed();
@@ -17,21 +17,10 @@ describe("welcome emails through the Resend API (local stand-in)", () => {
 
   beforeAll(async () => {
     resend = await startResendStandIn();
-    const common = { DATABASE_URL: bed.database.url, AMQP_URL: bed.vhost.url, LOG_LEVEL: "silent", RETRY_DELAYS_MS: "50,100" };
-    const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: "0" }));
-    const sender = await startSender(
-      loadSenderEnv({
-        ...common,
-        SENDER_PORT: "0",
-        EMAIL_PROVIDER: "resend",
-        RESEND_API_KEY: "re_test_key_for_the_stand_in",
-        CONFIRMATION_TOKEN_SECRET: "a-confirmation-secret-for-tests-0123456789",
-        RESEND_BASE_URL: resend.url,
-        EMAIL_FROM: "UserStream <welcome@userstream.test>",
-      }),
-    );
-    senderPort = boundPort(sender.server);
-    stops.push(() => receiver.shutdown.run("test"), () => sender.shutdown.run("test"));
+    const env = bedEnv(bed, { RETRY_DELAYS_MS: "50,100" });
+    const resendEnv = { EMAIL_PROVIDER: "resend", RESEND_API_KEY: "re_test_key_for_the_stand_in", RESEND_BASE_URL: resend.url };
+    await runUntilStopped(startReceiver(loadReceiverEnv(env)), stops);
+    senderPort = await runUntilStopped(startSender(loadSenderEnv({ ...env, ...TEST_SENDER_ENV, ...resendEnv })), stops);
   });
   afterEach(() => {
     resend.requests.length = 0;

@@ -8,10 +8,7 @@ import { loadSenderEnv } from "../src/sender/env";
 import { startSender } from "../src/sender/sender";
 import { metricValue, waitFor } from "@userstream/test-support";
 import { startTestSmtpServer, type TestSmtpServer } from "@userstream/test-support/smtp";
-import { boundPort, refusingServer, stopsAfterEach, useTestBed } from "./support";
-
-const SECRET = "a-confirmation-secret-for-tests-0123456789";
-const APP_URL = "http://app.test:3000";
+import { TEST_SENDER_ENV, bedEnv, refusingServer, runUntilStopped, stopsAfterEach, useTestBed } from "./support";
 
 describe("welcome emails through a real SMTP server", () => {
   const bed = useTestBed();
@@ -25,22 +22,10 @@ describe("welcome emails through a real SMTP server", () => {
   afterAll(() => smtp?.close());
 
   async function runPipeline(senderEnv: Record<string, string> = {}) {
-    const common = { DATABASE_URL: bed.database.url, AMQP_URL: bed.vhost.url, LOG_LEVEL: "silent", RETRY_DELAYS_MS: "50,100" };
-    const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: "0" }));
-    stops.push(() => receiver.shutdown.run("test"));
-    const sender = await startSender(
-      loadSenderEnv({
-        ...common,
-        SENDER_PORT: "0",
-        SMTP_URL: smtp.url,
-        APP_URL,
-        CONFIRMATION_TOKEN_SECRET: SECRET,
-        EMAIL_FROM: "UserStream <welcome@userstream.test>",
-        ...senderEnv,
-      }),
-    );
-    stops.push(() => sender.shutdown.run("test"));
-    return { receiverPort: boundPort(receiver.server), senderPort: boundPort(sender.server) };
+    const env = bedEnv(bed, { RETRY_DELAYS_MS: "50,100" });
+    const receiverPort = await runUntilStopped(startReceiver(loadReceiverEnv(env)), stops);
+    const senderPort = await runUntilStopped(startSender(loadSenderEnv({ ...env, ...TEST_SENDER_ENV, SMTP_URL: smtp.url, ...senderEnv })), stops);
+    return { receiverPort, senderPort };
   }
 
   const welcomeRow = async (email: string) =>
@@ -65,11 +50,11 @@ describe("welcome emails through a real SMTP server", () => {
     expect(row?.sentAt).toBeInstanceOf(Date);
 
     const link = /https?:\/\/\S+/.exec(received?.mail.text ?? "")?.[0] ?? "";
-    expect(link.startsWith(`${APP_URL}/confirm?token=`)).toBe(true);
+    expect(link.startsWith(`${TEST_SENDER_ENV.APP_URL}/confirm?token=`)).toBe(true);
     expect(String(received?.mail.html)).toContain(`href="${link}"`);
     const token = new URL(link).searchParams.get("token") ?? "";
     const user = await bed.db.user.findUniqueOrThrow({ where: { email } });
-    expect(verifyConfirmationToken(token, SECRET)).toMatchObject({ ok: true, userId: user.id });
+    expect(verifyConfirmationToken(token, TEST_SENDER_ENV.CONFIRMATION_TOKEN_SECRET)).toMatchObject({ ok: true, userId: user.id });
 
     const metrics = await (await fetch(`http://127.0.0.1:${senderPort}/metrics`)).text();
     expect(metrics).toContain('sender_send_seconds_count{result="sent",provider="smtp"} 1');

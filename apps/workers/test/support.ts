@@ -71,6 +71,39 @@ export function useTestBed(createDatabase?: () => Promise<TestDatabase>): TestBe
   return bed;
 }
 
+/**
+ * The environment of a worker a test starts in this process on `bed`: its database and vhost, its
+ * health server on port 0, no logs; `overrides` on top.
+ */
+export function bedEnv(bed: TestBed, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: bed.database.url,
+    AMQP_URL: bed.vhost.url,
+    ...{ RECEIVER_PORT: "0", SENDER_PORT: "0", REPORTER_PORT: "0", LOG_LEVEL: "silent" },
+    ...overrides,
+  };
+}
+
+/** What the sender needs beyond the common settings to send welcome emails by SMTP in a test. */
+export const TEST_SENDER_ENV = {
+  APP_URL: "http://app.test:3000",
+  CONFIRMATION_TOKEN_SECRET: "a-confirmation-secret-for-tests-0123456789",
+  EMAIL_FROM: "UserStream <welcome@userstream.test>",
+};
+
+/** A worker started in this process (`startReceiver`, `startSender`, `startReporter`). */
+interface InProcessWorker {
+  server: { address(): unknown };
+  shutdown: { run(reason: string): Promise<unknown> };
+}
+
+/** Keeps a worker started in this process running until `stops` runs; resolves with its health server's port. */
+export async function runUntilStopped(started: Promise<InProcessWorker>, stops: Array<() => Promise<unknown>>): Promise<number> {
+  const { server, shutdown } = await started;
+  stops.push(() => shutdown.run("test"));
+  return boundPort(server);
+}
+
 /** Steps that stop what a test started (a worker in this process), run in reverse order after each test. */
 export function stopsAfterEach(): Array<() => Promise<unknown>> {
   const stops: Array<() => Promise<unknown>> = [];

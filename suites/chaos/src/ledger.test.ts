@@ -94,30 +94,22 @@ describe("the chaos ledger", () => {
     expect(countLedger(load(ids.slice(0, 2)), stored, deliveries)).toMatchObject({ confirmed: 2, storedUnconfirmed: 1, lost: 0 });
   });
 
+  /** Drains `stored` with the queues as `depths` says (the ready ones among them), giving up after `timeoutMs`. */
+  function drain(stored: Stored, deliveries: Map<string, number>, depths: Record<string, number>, timeoutMs: number) {
+    const readyMessages = async () => depths["email.send"] ?? 0;
+    return drainAndCount({ load: load(), readStored: async () => stored, deliveries, readyMessages, queueDepths: async () => depths, timeoutMs });
+  }
+
   it("says the drain timed out, with what was still pending", async () => {
     const { stored, deliveries } = settled();
     stored.users[1] = user(1, { sent_rows: 0 });
-    const counts = await drainAndCount({
-      load: load(),
-      readStored: async () => stored,
-      deliveries,
-      readyMessages: async () => 4,
-      queueDepths: async () => ({ "email.send": 4, "user.registration.dead": 0 }),
-      timeoutMs: 0,
-    });
+    const counts = await drain(stored, deliveries, { "email.send": 4, "user.registration.dead": 0 }, 0);
     expect(counts).toMatchObject({ drainTimedOut: true, unsent: 1, leftInQueues: 4 });
   });
 
   it("reports a drain that settled as not timed out", async () => {
     const { stored, deliveries } = settled();
-    const counts = await drainAndCount({
-      load: load(),
-      readStored: async () => stored,
-      deliveries,
-      readyMessages: async () => 0,
-      queueDepths: async () => ({ "email.send": 0, "user.registration.dead": 2 }),
-      timeoutMs: 60_000,
-    });
+    const counts = await drain(stored, deliveries, { "email.send": 0, "user.registration.dead": 2 }, 60_000);
     expect(counts).toMatchObject({ drainTimedOut: false, leftInQueues: 0, deadLetters: 2 });
   });
 });
