@@ -26,7 +26,7 @@ const amqp = createRequire(new URL("../packages/messaging/package.json", import.
 
 const SERVICES = "docker compose up -d postgres rabbitmq";
 // The defaults of packages/db/src/env.ts, packages/messaging/src/testing.ts, the Playwright
-// config and apps/workers/chaos/cluster.ts.
+// config and packages/test-support/src/env.ts.
 const TEST_DATABASE_URL = env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 const TEST_AMQP_URL = env.TEST_AMQP_URL || "amqp://guest:guest@127.0.0.1:5672";
 const CHROMIUM_PATH = env.CHROMIUM_PATH || "/usr/bin/chromium";

@@ -55,7 +55,7 @@ fi
 stop_if_a_step_failed
 
 # The chaos suite has a PostgreSQL cluster and a RabbitMQ node of its own: it runs beside the rest.
-in_background chaos step chaos pnpm --filter @userstream/workers test:chaos --reporter=default --reporter=json \
+in_background chaos step chaos pnpm --filter @userstream/chaos test:chaos --reporter=default --reporter=json \
   --outputFile.json="$ROOT/.test-output/chaos.json"
 step vitest pnpm vitest run --reporter=default --reporter=json --outputFile.json=.test-output/vitest.json
 # A small run of each benchmark keeps them working (their figures come from `pnpm bench`); beside

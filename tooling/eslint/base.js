@@ -2,7 +2,8 @@ import tseslint from "typescript-eslint";
 
 /**
  * Shared lint rules. `process.env` is read in one place per app (`src/env.ts`), where it is
- * validated; everywhere else it is banned so that no variable escapes validation.
+ * validated; everywhere else it is banned so that no variable escapes validation. Nothing imports
+ * the system suites (`suites/`), which sit on top of everything else.
  */
 export default tseslint.config(
   { ignores: ["**/dist/**", "**/.next/**", "**/generated/**", "**/node_modules/**"] },
@@ -14,10 +15,24 @@ export default tseslint.config(
         "error",
         { object: "process", property: "env", message: "Read configuration from the validated env.ts instead." },
       ],
+      // The layering: the system suites (suites/) sit on top and start the apps as processes;
+      // nothing below them (apps, packages, tooling) imports a suite. (typescript-eslint's rule,
+      // so that a package's own `no-restricted-imports`, as the web's, does not replace it.)
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@userstream/bench", "@userstream/bench/*", "@userstream/chaos", "@userstream/chaos/*", "**/suites/**"],
+              message: "Suites sit on top of the apps and packages: nothing imports them.",
+            },
+          ],
+        },
+      ],
     },
   },
   {
-    files: ["**/env.ts", "**/testing.ts", "**/*.test.ts", "**/test/**", "**/e2e/**", "**/chaos/**", "**/*.config.ts", "**/scripts/**", "**/bench/**", "**/test-global-setup.ts"],
+    files: ["**/env.ts", "**/testing.ts", "**/*.test.ts", "**/test/**", "**/e2e/**", "**/*.config.ts", "**/scripts/**", "**/test-global-setup.ts"],
     rules: { "no-restricted-properties": "off" },
   },
 );

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { signIn } from "./admin-session";
 import { emailsTo, emailsWithStatus, required, uniqueName } from "./inspect";
-import { registerInForm } from "./register-in-form";
+import { registerByForm } from "./register";
 
 // CVE-2025-29927: Next.js once skipped middleware for requests carrying this header.
 const FORGED_SUBREQUEST = { "x-middleware-subrequest": "src/proxy:src/proxy:src/proxy:src/proxy:src/proxy" };
@@ -19,7 +19,7 @@ async function rowWithStatus(page: Page, email: string, status: string) {
 test("an admin sees a refused welcome email in the delivery log, resends it once, and it arrives", async ({ page }) => {
   const lastName = uniqueName("Refused");
   const email = `refuse-once-${lastName.toLowerCase()}@example.com`;
-  await registerInForm(page, { firstName: "Ada", lastName, email });
+  await registerByForm(page, { firstName: "Ada", lastName, email });
   await expect(page.getByTestId("registration-status")).toHaveText(/email failed/i, { timeout: 30_000 });
 
   await signIn(page);

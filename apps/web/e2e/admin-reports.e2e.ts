@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { signIn } from "./admin-session";
 import { required, uniqueName } from "./inspect";
-import { registerInForm } from "./register-in-form";
+import { registerByForm } from "./register";
 
 test("admin pages, the reports API and downloads need a signed-in admin", async ({ page }) => {
   for (const path of ["/admin/reports", "/admin"]) {
@@ -35,7 +35,7 @@ test("a wrong password and an unknown email get the same answer", async ({ page 
 test("an admin generates a users report, sees it succeed, and downloads the CSV holding a new user", async ({ page }) => {
   const lastName = uniqueName("Report");
   const email = `${lastName.toLowerCase()}@example.com`;
-  await registerInForm(page, { firstName: "Ada", lastName, email });
+  await registerByForm(page, { firstName: "Ada", lastName, email });
   await expect(page.getByTestId("registration-status")).toHaveText("email sent", { timeout: 20_000 });
 
   await signIn(page);

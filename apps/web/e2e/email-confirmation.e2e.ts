@@ -1,8 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { createConfirmationToken } from "@userstream/contracts/confirmation-token";
 import { confirmationHref, emailsTo, required, setWelcomeEmailStatus, uniqueName, type CaughtEmail } from "./inspect";
-import { registerByApi } from "./register-by-api";
-import { registerInForm } from "./register-in-form";
+import { registerByApi, registerByForm } from "./register";
 
 /** Waits until exactly one email to `address` has arrived, and returns it. */
 async function theOnlyEmailTo(address: string): Promise<CaughtEmail> {
@@ -22,7 +21,7 @@ test("a person registers, gets one welcome email, confirms with its link and sho
   const lastName = uniqueName("Lovelace");
   const email = `${lastName.toLowerCase()}@example.com`;
 
-  await registerInForm(page, { firstName: "Ada", lastName, email });
+  await registerByForm(page, { firstName: "Ada", lastName, email });
 
   const status = page.getByTestId("registration-status");
   await expect(status).toHaveText("email sent", { timeout: 30_000 });
@@ -111,7 +110,7 @@ test("the progress stops polling after a while, checks again on request and show
   const lastName = uniqueName("Hamilton");
   const email = `${lastName.toLowerCase()}@example.com`;
 
-  await registerInForm(page, { firstName: "Margaret", lastName, email });
+  await registerByForm(page, { firstName: "Margaret", lastName, email });
   const status = page.getByTestId("registration-status");
   await expect(status).toHaveText("email sent", { timeout: 30_000 });
 

@@ -98,7 +98,7 @@ export default async function globalSetup(config: FullConfig) {
       ...["--filter", "@userstream/workers", "exec", "node", "--import", "tsx", "test/smtp-refusing-relay.ts"],
       ...["--port", "0", "--to", `smtp://127.0.0.1:${smtpPort}`],
     ]);
-    const relayPort = await reportedPort(relay.process.stdout as Readable);
+    const relayPort = await reportedPort(relay.child.stdout as Readable);
     const startReceiver = () =>
       start("receiver", "pnpm", ["--filter", "@userstream/workers", "start:receiver"], { RECEIVER_PORT: receiverPort });
     let receiver = startReceiver();
@@ -113,7 +113,7 @@ export default async function globalSetup(config: FullConfig) {
       REPORTER_PORT: "0",
       REPORT_CRON: "off",
     });
-    const [senderPort, reporterPort] = await Promise.all([sender, reporter].map((server) => reportedPort(server.process.stdout as Readable)));
+    const [senderPort, reporterPort] = await Promise.all([sender, reporter].map((server) => reportedPort(server.child.stdout as Readable)));
     const webEnv = {
       NODE_ENV: "production",
       HOSTNAME: "127.0.0.1",
@@ -151,8 +151,7 @@ export default async function globalSetup(config: FullConfig) {
       if (request.url === "/receiver/stop") {
         void receiver.stop().then(() => answer(204), () => answer(500));
       } else if (request.url === "/receiver/start") {
-        const running = receiver.process.exitCode === null && receiver.process.signalCode === null;
-        if (!running) receiver = startReceiver();
+        if (!receiver.running()) receiver = startReceiver();
         waitUntilReady(receiver, `http://127.0.0.1:${receiverPort}/readyz`).then(() => answer(204), () => answer(500));
       } else {
         answer(404);

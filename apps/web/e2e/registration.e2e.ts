@@ -1,12 +1,12 @@
 import { expect, test } from "@playwright/test";
 import { parkedRegistrations, storedWithLastName, uniqueName } from "./inspect";
-import { registerInForm } from "./register-in-form";
+import { registerByForm } from "./register";
 
 test("a person registers, sees the registration stored, then finds themselves on /users, not verified yet", async ({ page }) => {
   const lastName = uniqueName("Lovelace");
   const email = `${lastName.toLowerCase()}@example.com`;
 
-  await registerInForm(page, { firstName: "Ada", lastName, email: email.toUpperCase() });
+  await registerByForm(page, { firstName: "Ada", lastName, email: email.toUpperCase() });
 
   await expect(page.getByRole("heading", { name: "Registration accepted" })).toBeVisible();
   // The sender runs too, so "stored" may last only a moment: the step this registration must reach is "email sent".
@@ -29,7 +29,7 @@ test("an invalid email shows a field error and publishes nothing", async ({ page
   const lastName = uniqueName("Turing");
   const parkedBefore = await parkedRegistrations();
 
-  await registerInForm(page, { firstName: "Alan", lastName, email: "not-an-email" });
+  await registerByForm(page, { firstName: "Alan", lastName, email: "not-an-email" });
 
   const email = page.getByLabel("Email");
   await expect(email).toHaveAttribute("aria-invalid", "true");
@@ -62,7 +62,7 @@ test("a registration whose answer never came shows an alert that it may still go
   // have accepted it, so the alert says so, and that trying again is safe.
   await page.route("**/api/trpc/registration.submit**", (route) => route.abort("connectionrefused"));
 
-  await registerInForm(page, { firstName: "Grace", lastName: uniqueName("Hopper"), email: "grace@example.com" });
+  await registerByForm(page, { firstName: "Grace", lastName: uniqueName("Hopper"), email: "grace@example.com" });
 
   const alert = page.getByRole("form", { name: "Registration" }).getByRole("alert");
   await expect(alert).toContainText("It may still go through");

@@ -3,7 +3,7 @@ import { Registry } from "prom-client";
 import { MAX_BODY_BYTES } from "../src/server/api/limited-body";
 import { sampleValue } from "@userstream/test-support";
 import { createTestApiKey, parkedRegistrations, storedWithLastName, uniqueName } from "./inspect";
-import { registerByApi } from "./register-by-api";
+import { registerByApi } from "./register";
 
 async function scrape(request: APIRequestContext): Promise<string> {
   const response = await request.get("/metrics");

@@ -1,41 +1,33 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { QUEUES, UserRegistrationV1, createEnvelope } from "@userstream/contracts";
+import { QUEUES, UserRegistrationV1 } from "@userstream/contracts";
 import { PublishError, createPublisher } from "@userstream/messaging";
+import { testRegistration } from "@userstream/messaging/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRabbit, type ChaosRabbit } from "../chaos/cluster";
-import { makeCertificates, type TestCertificates } from "./certificates";
-import { onFreePorts } from "@userstream/test-support";
-import { workersDir } from "./support";
+import { makeServerAndOtherCertificates, type ServerAndOtherCertificates } from "./certificates";
+import { onFreePorts, startRabbit, workersDir, type PrivateRabbit } from "@userstream/test-support";
 
 const run = promisify(execFile);
 const roundTrip = fileURLToPath(new URL("amqps-round-trip.ts", import.meta.url));
 
 /** A RabbitMQ node of its own with a TLS listener whose certificate a CA made for this run signed. */
 describe("RabbitMQ over TLS (amqps://) with a private CA", () => {
-  let dir: string;
-  let certificates: TestCertificates;
-  let otherCa: TestCertificates;
-  let rabbit: ChaosRabbit | undefined;
+  let certs: ServerAndOtherCertificates;
+  let rabbit: PrivateRabbit | undefined;
   let tlsUrl: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "userstream-amqps-"));
-    for (const sub of ["server", "other"]) mkdirSync(join(dir, sub));
-    [certificates, otherCa] = await Promise.all([makeCertificates(join(dir, "server")), makeCertificates(join(dir, "other"))]);
+    certs = await makeServerAndOtherCertificates("userstream-amqps-");
     // RabbitMQ must be told its ports: another set is tried when one was taken meanwhile.
     rabbit = await onFreePorts(3, ([nodePort = 0, distPort = 0, tlsPort = 0]) =>
-      startRabbit({ nodePort, distPort, tls: { ...certificates, port: tlsPort } }),
+      startRabbit({ nodePort, distPort, tls: { ...certs.server, port: tlsPort } }),
     );
     tlsUrl = rabbit.tlsUrl ?? "";
   }, 120_000);
   afterAll(async () => {
     await rabbit?.remove();
-    rmSync(dir, { recursive: true, force: true });
+    certs?.remove();
   }, 60_000);
 
   /** The project's publisher and consumer in a process of their own, trusting `caFile` through NODE_EXTRA_CA_CERTS. */
@@ -49,19 +41,19 @@ describe("RabbitMQ over TLS (amqps://) with a private CA", () => {
 
   it("publishes and consumes over amqps://, trusting the private CA given in NODE_EXTRA_CA_CERTS", async () => {
     expect(tlsUrl).toMatch(/^amqps:/);
-    const { stdout } = await publishAndConsume(certificates.caFile);
+    const { stdout } = await publishAndConsume(certs.server.caFile);
     const { published, received } = JSON.parse(stdout) as { published: string; received: string };
     expect(received).toBe(published);
     expect((await rabbit!.queueDepths())[QUEUES.registration]).toBe(0);
   });
 
   it("refuses a broker whose certificate no trusted CA signed, and publishes nothing", async () => {
-    const failure = await publishAndConsume(otherCa.caFile).catch((error: unknown) => error as Error & { stderr: string });
+    const failure = await publishAndConsume(certs.other.caFile).catch((error: unknown) => error as Error & { stderr: string });
     expect(failure).toBeInstanceOf(Error);
     expect(failure).toHaveProperty("stderr", expect.stringMatching(/certificate/i));
 
     const publisher = createPublisher(tlsUrl, { confirmTimeoutMs: 5_000 });
-    const envelope = createEnvelope(UserRegistrationV1, { registrationId: crypto.randomUUID(), firstName: "Ada", lastName: "Lovelace", email: "untrusted@example.com" });
+    const envelope = testRegistration({ email: "untrusted@example.com" });
     const error = await publisher.publish(UserRegistrationV1, envelope).catch((err: unknown) => err);
     await publisher.close();
     expect(error).toBeInstanceOf(PublishError);

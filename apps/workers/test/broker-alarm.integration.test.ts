@@ -4,26 +4,23 @@
 // registering again afterwards makes no second user and no second welcome email.
 //
 // The alarm is raised on a private RabbitMQ node, never on the shared broker other tests use.
-import { UserRegistrationV1, createEnvelope } from "@userstream/contracts";
+import { UserRegistrationV1 } from "@userstream/contracts";
 import { createPrismaClient, type PrismaClient } from "@userstream/db";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { PublishError, createPublisher } from "@userstream/messaging";
+import { testRegistration } from "@userstream/messaging/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApi } from "../bench/lib/web";
-import type { BenchProcess } from "../bench/lib/processes";
-import { startRabbit, type ChaosRabbit } from "../chaos/cluster";
-import { onFreePorts } from "@userstream/test-support";
-import { readiness, spawnWorker, waitFor, type WorkerProcess } from "./support";
+import { onFreePorts, spawnWorker, startApi, startRabbit, waitFor, type PrivateRabbit, type WebServer, type WorkerProcess } from "@userstream/test-support";
 
 /** Short, so the test does not wait long; the refusal while blocked must come well before it. */
 const CONFIRM_TIMEOUT_MS = 3_000;
 
 describe("registrations while the broker is in a disk alarm", () => {
-  let rabbit: ChaosRabbit | undefined;
+  let rabbit: PrivateRabbit | undefined;
   let database: TestDatabase | undefined;
   let db: PrismaClient | undefined;
   let receiver: WorkerProcess | undefined;
-  let api: (BenchProcess & { url: string }) | undefined;
+  let api: WebServer | undefined;
 
   beforeAll(async () => {
     // One after the other, so that whatever started is known to afterAll even if the next fails.
@@ -31,8 +28,7 @@ describe("registrations while the broker is in a disk alarm", () => {
     database = await createTestDatabase("userstream_broker_alarm");
     db = createPrismaClient(database.url);
     receiver = spawnWorker("receiver", { DATABASE_URL: database.url, AMQP_URL: rabbit.url });
-    const receiverPort = await receiver.port;
-    await waitFor(async () => (await readiness(receiverPort)).status === 200, 60_000);
+    await receiver.ready();
     api = await startApi({
       DATABASE_URL: database.url,
       AMQP_URL: rabbit.url,
@@ -42,10 +38,7 @@ describe("registrations while the broker is in a disk alarm", () => {
 
   afterAll(async () => {
     await api?.stop();
-    if (receiver && receiver.child.exitCode === null) {
-      receiver.child.kill("SIGTERM");
-      await receiver.exited;
-    }
+    await receiver?.stop();
     await db?.$disconnect();
     await database?.drop();
     await rabbit?.remove();
@@ -139,8 +132,7 @@ describe("registrations while the broker is in a disk alarm", () => {
   it("closes a publisher promptly in an alarm, and nothing it refused is stored once the alarm clears", async () => {
     const publisher = createPublisher(rabbit?.url ?? "", { confirmTimeoutMs: 1_000 });
     const email = `closing-${crypto.randomUUID()}@example.com`;
-    const message = (address: string) =>
-      createEnvelope(UserRegistrationV1, { registrationId: crypto.randomUUID(), firstName: "Grace", lastName: "Hopper", email: address });
+    const message = (address: string) => testRegistration({ email: address });
     try {
       // Connected before the alarm.
       await publisher.publish(UserRegistrationV1, message(`warm-${crypto.randomUUID()}@example.com`));

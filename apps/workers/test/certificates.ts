@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
@@ -29,4 +30,24 @@ export async function makeCertificates(dir: string, ips: string[] = []): Promise
     key: readFileSync(file("server.key"), "utf8"),
     cert: readFileSync(file("server.pem"), "utf8"),
   };
+}
+
+/** A server's certificates and another CA's (see `makeServerAndOtherCertificates`). */
+export interface ServerAndOtherCertificates {
+  server: TestCertificates;
+  /** Another CA, which did not sign the server's certificate, and a certificate of its own. */
+  other: TestCertificates;
+  /** Deletes their folder. */
+  remove(): void;
+}
+
+/**
+ * In a temporary folder named after `prefix`: a server certificate with its CA (`server`), and
+ * another CA with its own (`other`), which did not sign the server's.
+ */
+export async function makeServerAndOtherCertificates(prefix: string): Promise<ServerAndOtherCertificates> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  for (const sub of ["server", "other"]) mkdirSync(join(dir, sub));
+  const [server, other] = await Promise.all([makeCertificates(join(dir, "server")), makeCertificates(join(dir, "other"))]);
+  return { server, other, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

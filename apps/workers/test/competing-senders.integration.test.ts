@@ -1,34 +1,23 @@
-import { UserRegistrationV1, createEnvelope } from "@userstream/contracts";
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase } from "@userstream/db/testing";
-import { createPublisher, type Publisher } from "@userstream/messaging";
-import { createTestVhost } from "@userstream/messaging/testing";
+import { UserRegistrationV1 } from "@userstream/contracts";
+import { testRegistration } from "@userstream/messaging/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadReceiverEnv } from "../src/receiver/env";
 import { startReceiver } from "../src/receiver/receiver";
-import { startTestSmtpServer, type TestSmtpServer } from "./smtp-test-server";
-import { readiness, spawnWorker, waitFor, type WorkerProcess } from "./support";
+import { spawnWorker, waitFor, type WorkerProcess } from "@userstream/test-support";
+import { startTestSmtpServer, type TestSmtpServer } from "@userstream/test-support/smtp";
+import { bedEnv, runUntilStopped, useTestBed } from "./support";
 
 const COUNT = 200;
 const SMTP_POOL_SIZE = 5;
 
 describe("two sender processes on one queue", () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
+  const bed = useTestBed();
   let smtp: TestSmtpServer;
-  let db: PrismaClient;
-  let publisher: Publisher;
   const cleanups: Array<() => Promise<unknown>> = [];
   let senders: WorkerProcess[] = [];
 
   beforeAll(async () => {
-    [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
-    db = createPrismaClient(database.url);
-    publisher = createPublisher(vhost.url);
-    const receiver = await startReceiver(
-      loadReceiverEnv({ DATABASE_URL: database.url, AMQP_URL: vhost.url, RECEIVER_PORT: "0", LOG_LEVEL: "silent" }),
-    );
-    cleanups.push(() => receiver.shutdown.run("test"));
+    await runUntilStopped(startReceiver(loadReceiverEnv(bedEnv(bed))), cleanups);
   });
   afterEach(async () => {
     // Senders first: the SMTP server's close waits for their pooled connections to go.
@@ -39,25 +28,20 @@ describe("two sender processes on one queue", () => {
   });
   afterAll(async () => {
     while (cleanups.length) await cleanups.pop()?.();
-    await publisher?.close();
-    await db?.$disconnect();
-    await vhost?.drop();
-    await database?.drop();
   });
 
   async function startSenders(count: number): Promise<WorkerProcess[]> {
     for (let i = 0; i < count; i++) {
       const sender = spawnWorker("sender", {
-        DATABASE_URL: database.url,
-        AMQP_URL: vhost.url,
+        DATABASE_URL: bed.database.url,
+        AMQP_URL: bed.vhost.url,
         SMTP_URL: smtp.url,
         SMTP_POOL_SIZE: String(SMTP_POOL_SIZE),
         // A short lease, so the emails a killed sender had claimed are taken over within the test.
         SEND_LEASE_MS: "2000",
         RETRY_DELAYS_MS: "200,500,1000,2000,3000",
       });
-      const port = await sender.port;
-      await waitFor(async () => (await readiness(port)).status === 200, 30_000);
+      await sender.ready(30_000);
       senders.push(sender);
     }
     return senders;
@@ -68,10 +52,7 @@ describe("two sender processes on one queue", () => {
     for (let i = 0; i < emails.length; i += 50) {
       await Promise.all(
         emails.slice(i, i + 50).map((email) =>
-          publisher.publish(
-            UserRegistrationV1,
-            createEnvelope(UserRegistrationV1, { registrationId: crypto.randomUUID(), firstName: "Competing", lastName: "Consumer", email }),
-          ),
+          bed.publisher.publish(UserRegistrationV1, testRegistration({ firstName: "Competing", lastName: "Consumer", email })),
         ),
       );
     }
@@ -79,7 +60,7 @@ describe("two sender processes on one queue", () => {
   }
 
   /** Welcome emails to these addresses recorded as sent. */
-  const recordedSent = (emails: string[]) => db.notificationLog.count({ where: { status: "sent", user: { email: { in: emails } } } });
+  const recordedSent = (emails: string[]) => bed.db.notificationLog.count({ where: { status: "sent", user: { email: { in: emails } } } });
 
   async function expectEachExactlyOnce(emails: string[]) {
     await waitFor(async () => (await recordedSent(emails)) === COUNT, 60_000);
@@ -111,6 +92,6 @@ describe("two sender processes on one queue", () => {
     smtp.resume();
     await expectEachExactlyOnce(emails);
     // The victim's emails held at RCPT (one per connection) were claimed, then taken over by the survivor.
-    expect(await db.notificationLog.count({ where: { user: { email: { in: emails } }, attempts: { gt: 1 } } })).toBeGreaterThanOrEqual(SMTP_POOL_SIZE);
+    expect(await bed.db.notificationLog.count({ where: { user: { email: { in: emails } }, attempts: { gt: 1 } } })).toBeGreaterThanOrEqual(SMTP_POOL_SIZE);
   });
 });

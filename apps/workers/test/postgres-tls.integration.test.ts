@@ -1,15 +1,11 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createPrismaClient } from "@userstream/db";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPostgres, type ChaosPostgres } from "../chaos/cluster";
-import { makeCertificates, type TestCertificates } from "./certificates";
-import { onFreePort } from "@userstream/test-support";
+import { makeServerAndOtherCertificates, type ServerAndOtherCertificates } from "./certificates";
+import { onFreePort, startPostgres, type PrivatePostgres } from "@userstream/test-support";
 
 const run = promisify(execFile);
 const dbPackageDir = fileURLToPath(new URL("../../../packages/db", import.meta.url));
@@ -17,25 +13,21 @@ const SSL_OF_THIS_SESSION = "SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg
 
 /** A PostgreSQL cluster of its own that takes TLS only, with a certificate signed by a CA made for this run. */
 describe("PostgreSQL over TLS (sslmode in DATABASE_URL) with a private CA", () => {
-  let dir: string;
-  let certificates: TestCertificates;
-  let otherCa: TestCertificates;
-  let postgres: ChaosPostgres | undefined;
+  let certs: ServerAndOtherCertificates;
+  let postgres: PrivatePostgres | undefined;
   let port: number;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "userstream-pg-tls-"));
-    for (const sub of ["server", "other"]) mkdirSync(join(dir, sub));
-    [certificates, otherCa] = await Promise.all([makeCertificates(join(dir, "server")), makeCertificates(join(dir, "other"))]);
+    certs = await makeServerAndOtherCertificates("userstream-pg-tls-");
     postgres = await onFreePort(async (candidate) => {
-      const started = await startPostgres(candidate, { tls: certificates });
+      const started = await startPostgres(candidate, { tls: certs.server });
       port = candidate;
       return started;
     });
   });
   afterAll(async () => {
     await postgres?.remove();
-    rmSync(dir, { recursive: true, force: true });
+    certs?.remove();
   });
 
   const url = (query: string, database = "postgres") => `postgresql://postgres@127.0.0.1:${port}/${database}?${query}`;
@@ -52,7 +44,7 @@ describe("PostgreSQL over TLS (sslmode in DATABASE_URL) with a private CA", () =
   const sslOfSession = async (connectionString: string) => (await query<{ ssl: boolean; version: string | null }>(connectionString, SSL_OF_THIS_SESSION))[0];
 
   it("connects the app's Prisma client with sslmode=verify-full and the CA in sslrootcert, encrypted", async () => {
-    const prisma = createPrismaClient(url(`sslmode=verify-full&sslrootcert=${certificates.caFile}`));
+    const prisma = createPrismaClient(url(`sslmode=verify-full&sslrootcert=${certs.server.caFile}`));
     try {
       const rows = await prisma.$queryRawUnsafe<{ ssl: boolean; version: string | null }[]>(SSL_OF_THIS_SESSION);
       expect(rows).toEqual([{ ssl: true, version: expect.stringMatching(/^TLSv1\.[23]$/) }]);
@@ -62,7 +54,7 @@ describe("PostgreSQL over TLS (sslmode in DATABASE_URL) with a private CA", () =
   });
 
   it("connects a pg client (as the reporter's COPY connection does) with sslmode=verify-full and the CA, encrypted", async () => {
-    expect(await sslOfSession(url(`sslmode=verify-full&sslrootcert=${certificates.caFile}`))).toEqual({ ssl: true, version: expect.stringMatching(/^TLSv1/) });
+    expect(await sslOfSession(url(`sslmode=verify-full&sslrootcert=${certs.server.caFile}`))).toEqual({ ssl: true, version: expect.stringMatching(/^TLSv1/) });
   });
 
   it("refuses a plain connection (no sslmode): the server takes TLS only, so every success here went over TLS", async () => {
@@ -70,7 +62,7 @@ describe("PostgreSQL over TLS (sslmode in DATABASE_URL) with a private CA", () =
   });
 
   it("refuses a server whose certificate was signed by another CA than sslrootcert", async () => {
-    const untrusted = url(`sslmode=verify-full&sslrootcert=${otherCa.caFile}`);
+    const untrusted = url(`sslmode=verify-full&sslrootcert=${certs.other.caFile}`);
     await expect(sslOfSession(untrusted)).rejects.toThrow(/certificate/i);
 
     const prisma = createPrismaClient(untrusted);
@@ -82,7 +74,7 @@ describe("PostgreSQL over TLS (sslmode in DATABASE_URL) with a private CA", () =
   });
 
   it("creates and migrates a database over TLS with `db:migrate`, as a deployment does", async () => {
-    const databaseUrl = url(`sslmode=verify-full&sslrootcert=${certificates.caFile}`, "userstream");
+    const databaseUrl = url(`sslmode=verify-full&sslrootcert=${certs.server.caFile}`, "userstream");
     await run("pnpm", ["run", "db:migrate"], { cwd: dbPackageDir, env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 120_000 });
     const tables = await query<{ tablename: string }>(databaseUrl, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
     expect(tables.map((row) => row.tablename)).toEqual(expect.arrayContaining(["_prisma_migrations", "registrations", "users"]));

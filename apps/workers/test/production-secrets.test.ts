@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EXIT_CONFIG } from "@userstream/contracts/load-env-files";
 import { afterAll, describe, expect, it } from "vitest";
-import { spawnWorker, workersDir } from "./support";
+import { repoRoot, spawnWorker } from "@userstream/test-support";
 
 // A folder holding only a copy of .env.example: what a deployment that copied it would read.
 const envDir = mkdtempSync(join(tmpdir(), "userstream-production-secrets-"));
-copyFileSync(join(workersDir, "../../.env.example"), join(envDir, ".env.example"));
+copyFileSync(join(repoRoot, ".env.example"), join(envDir, ".env.example"));
 afterAll(() => rmSync(envDir, { recursive: true, force: true }));
 
 const PRODUCTION = { NODE_ENV: "production", USERSTREAM_ENV_DIR: envDir, USERSTREAM_LOCAL_TRIAL: "", CONFIRMATION_TOKEN_SECRET: "" };

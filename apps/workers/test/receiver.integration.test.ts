@@ -1,137 +1,81 @@
-import { connect, type Channel, type ChannelModel } from "amqplib";
-import pg from "pg";
-import {
-  DEAD_LETTER_HEADERS,
-  EmailSendV1,
-  QUEUES,
-  UserRegistrationV1,
-  createEnvelope,
-  deadLetterQueue,
-} from "@userstream/contracts";
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
+import { DEAD_LETTER_HEADERS, EmailSendV1, QUEUES, UserRegistrationV1, deadLetterQueue } from "@userstream/contracts";
 import { createTestDatabase } from "@userstream/db/testing";
-import { createPublisher, type Publisher } from "@userstream/messaging";
-import { createTestVhost } from "@userstream/messaging/testing";
+import { createTestVhost, testRegistration } from "@userstream/messaging/testing";
 import { EXIT_CONFIG } from "@userstream/contracts/load-env-files";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadReceiverEnv } from "../src/receiver/env";
 import { startReceiver } from "../src/receiver/receiver";
-import { boundPort, metricValue, readiness, spawnWorker, waitFor } from "./support";
-
-type Database = Awaited<ReturnType<typeof createTestDatabase>>;
-type Vhost = Awaited<ReturnType<typeof createTestVhost>>;
-
-function registration(overrides: Partial<{ email: string; firstName: string }> = {}) {
-  return createEnvelope(UserRegistrationV1, {
-    registrationId: crypto.randomUUID(),
-    firstName: overrides.firstName ?? "Grace",
-    lastName: "Hopper",
-    email: overrides.email ?? `${crypto.randomUUID()}@example.com`,
-  });
-}
+import { metricValue, readiness, spawnWorker, waitFor } from "@userstream/test-support";
+import { bedEnv, boundPort, runUntilStopped, stopsAfterEach, untilWaitingOnLock, useTestBed, withUsersLocked } from "./support";
 
 describe("receiver against real PostgreSQL and RabbitMQ", () => {
-  let database: Database;
-  let vhost: Vhost;
-  let db: PrismaClient;
-  let publisher: Publisher;
-  let connection: ChannelModel;
-  let channel: Channel;
-  const stops: Array<() => Promise<unknown>> = [];
+  const bed = useTestBed();
+  const stops = stopsAfterEach();
 
-  beforeAll(async () => {
-    [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
-    db = createPrismaClient(database.url);
-    publisher = createPublisher(vhost.url);
-    connection = await connect(vhost.url);
-    channel = await connection.createChannel();
-  });
-  afterEach(async () => {
-    while (stops.length) await stops.pop()?.();
-  });
-  afterAll(async () => {
-    await publisher?.close();
-    await connection?.close();
-    await db?.$disconnect();
-    await vhost?.drop();
-    await database?.drop();
-  });
+  const runReceiver = (overrides: Record<string, string> = {}) =>
+    runUntilStopped(startReceiver(loadReceiverEnv(bedEnv(bed, { RETRY_DELAYS_MS: "50,100", ...overrides }))), stops);
 
-  async function runReceiver(overrides: Record<string, string> = {}) {
-    const env = loadReceiverEnv({
-      DATABASE_URL: database.url,
-      AMQP_URL: vhost.url,
-      RECEIVER_PORT: "0",
-      LOG_LEVEL: "silent",
-      RETRY_DELAYS_MS: "50,100",
-      ...overrides,
-    });
-    const { shutdown, server } = await startReceiver(env);
-    stops.push(() => shutdown.run("test"));
-    return boundPort(server);
-  }
-
-  const userCount = (email: string) => db.user.count({ where: { email } });
+  const userCount = (email: string) => bed.db.user.count({ where: { email } });
 
   it("stores a registration once, however often the message is delivered", async () => {
     const port = await runReceiver();
-    const message = registration();
-    await publisher.publish(UserRegistrationV1, message);
+    const message = testRegistration();
+    await bed.publisher.publish(UserRegistrationV1, message);
     await waitFor(async () => (await userCount(message.payload.email)) === 1);
 
-    await publisher.publish(UserRegistrationV1, message);
+    await bed.publisher.publish(UserRegistrationV1, message);
     await waitFor(async () => (await metricValue(port, 'receiver_registrations_total{result="redelivered"}')) === 1);
     expect(await userCount(message.payload.email)).toBe(1);
-    const user = await db.user.findUniqueOrThrow({ where: { email: message.payload.email } });
-    expect(user).toMatchObject({ registrationId: message.payload.registrationId, firstName: "Grace", lastName: "Hopper" });
+    const user = await bed.db.user.findUniqueOrThrow({ where: { email: message.payload.email } });
+    expect(user).toMatchObject({ registrationId: message.payload.registrationId, firstName: "Ada", lastName: "Lovelace" });
   });
 
   it("records the welcome email with the user and hands it to the sender after the commit", async () => {
     await runReceiver();
-    await channel.purgeQueue(QUEUES.emailSend); // hand-offs of earlier tests' registrations
-    const message = registration();
-    await publisher.publish(UserRegistrationV1, message);
-    const handOff = await waitFor(() => channel.get(QUEUES.emailSend, { noAck: true }));
+    await bed.channel.purgeQueue(QUEUES.emailSend); // hand-offs of earlier tests' registrations
+    const message = testRegistration();
+    await bed.publisher.publish(UserRegistrationV1, message);
+    const handOff = await waitFor(() => bed.channel.get(QUEUES.emailSend, { noAck: true }));
     const email = EmailSendV1.schema.parse(JSON.parse(handOff.content.toString()));
-    const row = await db.notificationLog.findUniqueOrThrow({ where: { id: email.payload.notificationId }, include: { user: true } });
+    const row = await bed.db.notificationLog.findUniqueOrThrow({ where: { id: email.payload.notificationId }, include: { user: true } });
     expect(row).toMatchObject({ kind: "welcome", status: "queued", attempts: 0 });
     expect(row.user?.email).toBe(message.payload.email);
     expect(email.payload.registrationId).toBe(message.payload.registrationId);
 
     // A redelivery (say the ack was lost) hands a still-queued email over again, and adds no row.
-    await publisher.publish(UserRegistrationV1, message);
-    const again = await waitFor(() => channel.get(QUEUES.emailSend, { noAck: true }));
+    await bed.publisher.publish(UserRegistrationV1, message);
+    const again = await waitFor(() => bed.channel.get(QUEUES.emailSend, { noAck: true }));
     expect(EmailSendV1.schema.parse(JSON.parse(again.content.toString())).payload.notificationId).toBe(row.id);
-    expect(await db.notificationLog.count({ where: { user: { email: message.payload.email } } })).toBe(1);
+    expect(await bed.db.notificationLog.count({ where: { user: { email: message.payload.email } } })).toBe(1);
   });
 
   it("never creates a second user for an address already registered, yet records the registration", async () => {
     await runReceiver();
-    const first = registration({ email: "repeat@example.com" });
-    const again = registration({ email: "repeat@example.com", firstName: "Impostor" });
-    await publisher.publish(UserRegistrationV1, first);
+    const first = testRegistration({ email: "repeat@example.com" });
+    const again = testRegistration({ email: "repeat@example.com", firstName: "Impostor" });
+    await bed.publisher.publish(UserRegistrationV1, first);
     await waitFor(async () => (await userCount("repeat@example.com")) === 1);
-    await publisher.publish(UserRegistrationV1, again);
+    await bed.publisher.publish(UserRegistrationV1, again);
 
-    const record = await waitFor(() => db.registration.findUnique({ where: { id: again.payload.registrationId } }));
+    const record = await waitFor(() => bed.db.registration.findUnique({ where: { id: again.payload.registrationId } }));
     expect(record.outcome).toBe("duplicate");
-    const user = await db.user.findUniqueOrThrow({ where: { email: "repeat@example.com" } });
-    expect(user.firstName).toBe("Grace");
+    const user = await bed.db.user.findUniqueOrThrow({ where: { email: "repeat@example.com" } });
+    expect(user.firstName).toBe("Ada");
     expect(record.userId).toBe(user.id);
     expect(await userCount("repeat@example.com")).toBe(1);
   });
 
   it("dead-letters a poison message with its reason and keeps working", async () => {
     const port = await runReceiver();
-    channel.sendToQueue(QUEUES.registration, Buffer.from('{"type":"user.registration","version":1,"payload":{}}'), {
+    bed.channel.sendToQueue(QUEUES.registration, Buffer.from('{"type":"user.registration","version":1,"payload":{}}'), {
       messageId: "poison-1",
       persistent: true,
     });
-    const good = registration();
-    await publisher.publish(UserRegistrationV1, good);
+    const good = testRegistration();
+    await bed.publisher.publish(UserRegistrationV1, good);
     await waitFor(async () => (await userCount(good.payload.email)) === 1);
 
-    const parked = await waitFor(() => channel.get(deadLetterQueue(QUEUES.registration), { noAck: true }));
+    const parked = await waitFor(() => bed.channel.get(deadLetterQueue(QUEUES.registration), { noAck: true }));
     expect(parked.properties.messageId).toBe("poison-1");
     expect(parked.properties.headers?.[DEAD_LETTER_HEADERS.reason]).toBe("malformed");
     expect(String(parked.properties.headers?.[DEAD_LETTER_HEADERS.error])).toContain("payload");
@@ -141,69 +85,49 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
   });
 
   it("acknowledges only after the commit: a receiver killed mid-transaction loses nothing", async () => {
-    // Hold a lock on users so the receiver's insert waits inside its transaction.
-    const locker = new pg.Client({ connectionString: database.url });
-    await locker.connect();
-    await locker.query("BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
-    const worker = spawnWorker("receiver", { DATABASE_URL: database.url, AMQP_URL: vhost.url });
-    stops.push(async () => worker.child.kill("SIGKILL"));
-    const message = registration();
-    try {
-      await publisher.publish(UserRegistrationV1, message);
-      // Asked outside the locking transaction, which would keep seeing one snapshot of the statistics.
-      await waitFor(async () => {
-        const [row] = await db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`;
-        return row !== undefined && row.n > 0;
-      });
+    const message = testRegistration();
+    // The receiver's insert waits inside its transaction while users is locked.
+    await withUsersLocked(bed.database.url, async () => {
+      const worker = spawnWorker("receiver", { DATABASE_URL: bed.database.url, AMQP_URL: bed.vhost.url });
+      stops.push(async () => worker.child.kill("SIGKILL"));
+      await bed.publisher.publish(UserRegistrationV1, message);
+      await untilWaitingOnLock(bed.db);
       worker.child.kill("SIGKILL");
       await worker.exited;
       // The delivery was never acknowledged, so the broker holds the message again.
-      await waitFor(async () => (await channel.checkQueue(QUEUES.registration)).messageCount === 1);
-    } finally {
-      await locker.query("ROLLBACK");
-      await locker.end();
-    }
+      await waitFor(async () => (await bed.channel.checkQueue(QUEUES.registration)).messageCount === 1);
+    });
     expect(await userCount(message.payload.email)).toBe(0);
 
     await runReceiver();
     await waitFor(async () => (await userCount(message.payload.email)) === 1);
-    expect(await db.registration.count({ where: { id: message.payload.registrationId } })).toBe(1);
+    expect(await bed.db.registration.count({ where: { id: message.payload.registrationId } })).toBe(1);
   });
 
   it("survives its database connection being cut mid-transaction, and stores the registration after", async () => {
-    // Hold a lock on users so the receiver's insert waits inside its transaction, then end that
-    // backend as a PostgreSQL restart or failover would.
-    const locker = new pg.Client({ connectionString: database.url });
-    await locker.connect();
-    await locker.query("BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
-    const worker = spawnWorker("receiver", { DATABASE_URL: database.url, AMQP_URL: vhost.url, RETRY_DELAYS_MS: "100,200" });
+    // The receiver's insert waits inside its transaction while users is locked, and then its
+    // session is ended.
+    const worker = spawnWorker("receiver", { DATABASE_URL: bed.database.url, AMQP_URL: bed.vhost.url, RETRY_DELAYS_MS: "100,200" });
     stops.push(async () => worker.child.kill("SIGKILL"));
-    const message = registration();
-    try {
-      await publisher.publish(UserRegistrationV1, message);
-      await waitFor(async () => {
-        const [row] = await db.$queryRaw<Array<{ n: number }>>`
-          SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`;
-        return row !== undefined && row.n > 0;
-      });
-    } finally {
-      await locker.query("ROLLBACK");
-      await locker.end();
-    }
+    const message = testRegistration();
+    await withUsersLocked(bed.database.url, async () => {
+      await bed.publisher.publish(UserRegistrationV1, message);
+      await untilWaitingOnLock(bed.db, { terminate: true });
+    });
     await waitFor(async () => (await userCount(message.payload.email)) === 1);
     const port = await worker.port;
     await waitFor(async () => (await metricValue(port, 'receiver_messages_total{outcome="acked"}')) === 1);
     expect(worker.child.exitCode).toBeNull();
     expect((await readiness(port)).status).toBe(200);
-    expect(await channel.get(deadLetterQueue(QUEUES.registration), { noAck: true })).toBe(false);
+    expect(await bed.channel.get(deadLetterQueue(QUEUES.registration), { noAck: true })).toBe(false);
   });
 
   it("retries a database error with backoff, then dead-letters it; readiness names the database", async () => {
-    const port = await runReceiver({ DATABASE_URL: database.url.replace(/\/[^/]+$/, "/userstream_missing_database") });
-    const message = registration();
-    await publisher.publish(UserRegistrationV1, message);
+    const port = await runReceiver({ DATABASE_URL: bed.database.url.replace(/\/[^/]+$/, "/userstream_missing_database") });
+    const message = testRegistration();
+    await bed.publisher.publish(UserRegistrationV1, message);
 
-    const parked = await waitFor(() => channel.get(deadLetterQueue(QUEUES.registration), { noAck: true }));
+    const parked = await waitFor(() => bed.channel.get(deadLetterQueue(QUEUES.registration), { noAck: true }));
     expect(parked.properties.messageId).toBe(message.id);
     expect(parked.properties.headers?.[DEAD_LETTER_HEADERS.reason]).toBe("retries-exhausted");
     expect(parked.properties.headers?.[DEAD_LETTER_HEADERS.attempts]).toBe(3);
@@ -211,21 +135,20 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
   });
 
   it("stops cleanly on SIGTERM after finishing its messages", async () => {
-    const worker = spawnWorker("receiver", { DATABASE_URL: database.url, AMQP_URL: vhost.url });
-    const port = await worker.port;
-    await waitFor(async () => (await readiness(port)).status === 200);
-    const messages = Array.from({ length: 20 }, () => registration());
-    await Promise.all(messages.map((message) => publisher.publish(UserRegistrationV1, message)));
+    const worker = spawnWorker("receiver", { DATABASE_URL: bed.database.url, AMQP_URL: bed.vhost.url });
+    await worker.ready();
+    const messages = Array.from({ length: 20 }, () => testRegistration());
+    await Promise.all(messages.map((message) => bed.publisher.publish(UserRegistrationV1, message)));
     worker.child.kill("SIGTERM");
     expect(await worker.exited).toEqual({ code: 0, signal: null });
     expect(worker.output()).toContain('"msg":"stopped"');
     // Whatever it did not take stays queued for the next receiver; nothing is lost.
     await runReceiver();
-    await waitFor(async () => (await db.user.count({ where: { email: { in: messages.map((m) => m.payload.email) } } })) === 20);
+    await waitFor(async () => (await bed.db.user.count({ where: { email: { in: messages.map((m) => m.payload.email) } } })) === 20);
   });
 
   it("refuses to start with a bad variable and names it, with the status that says configuration", async () => {
-    const worker = spawnWorker("receiver", { RECEIVER_PREFETCH: "lots", AMQP_URL: vhost.url });
+    const worker = spawnWorker("receiver", { RECEIVER_PREFETCH: "lots", AMQP_URL: bed.vhost.url });
     expect((await worker.exited).code).toBe(EXIT_CONFIG);
     expect(worker.output()).toContain("RECEIVER_PREFETCH");
   });

@@ -5,33 +5,24 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import pg from "pg";
 import { ReportGenerateV1, createEnvelope, type ReportRequest } from "@userstream/contracts";
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase } from "@userstream/db/testing";
-import { createPublisher, type Publisher } from "@userstream/messaging";
-import { createTestVhost } from "@userstream/messaging/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadReporterEnv } from "../src/reporter/env";
 import { startReporter } from "../src/reporter/reporter";
-import { boundPort, metricValue, spawnWorker, waitFor } from "./support";
+import { metricValue, spawnWorker, waitFor } from "@userstream/test-support";
+import { bedEnv, runUntilStopped, stopsAfterEach, useTestBed } from "./support";
 
 const DAY = 86_400_000;
 
 describe("reporter against real PostgreSQL and RabbitMQ", () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
-  let db: PrismaClient;
-  let publisher: Publisher;
+  const bed = useTestBed();
+  const stops = stopsAfterEach();
   let reportsDir: string;
-  const stops: Array<() => Promise<unknown>> = [];
 
   beforeAll(async () => {
-    [database, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
-    db = createPrismaClient(database.url);
-    publisher = createPublisher(vhost.url);
     reportsDir = await mkdtemp(path.join(tmpdir(), "userstream-reports-"));
     // 2,500 users over 50 days, a few verified, some with names a spreadsheet would run.
     const start = Date.UTC(2026, 0, 1);
-    await db.user.createMany({
+    await bed.db.user.createMany({
       data: Array.from({ length: 2_500 }, (_, i) => ({
         registrationId: crypto.randomUUID(),
         firstName: i === 7 ? '=HYPERLINK("http://x")' : i === 8 ? "@SUM(1)" : `First${i}`,
@@ -42,43 +33,22 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
       })),
     });
   });
-  afterEach(async () => {
-    while (stops.length) await stops.pop()?.();
-  });
-  afterAll(async () => {
-    await publisher?.close();
-    await db?.$disconnect();
-    await vhost?.drop();
-    await database?.drop();
-    await rm(reportsDir, { recursive: true, force: true });
-  });
+  afterAll(() => rm(reportsDir, { recursive: true, force: true }));
 
   /** Starts a reporter in this process; returns its HTTP port. */
-  async function runReporter(overrides: Record<string, string> = {}) {
-    const env = loadReporterEnv({
-      DATABASE_URL: database.url,
-      AMQP_URL: vhost.url,
-      REPORTER_PORT: "0",
-      REPORTS_DIR: reportsDir,
-      REPORT_CRON: "off",
-      LOG_LEVEL: "silent",
-      ...overrides,
-    });
-    const { shutdown, server } = await startReporter(env);
-    stops.push(() => shutdown.run("test"));
-    return boundPort(server);
-  }
+  const runReporter = (overrides: Record<string, string> = {}) =>
+    runUntilStopped(startReporter(loadReporterEnv(bedEnv(bed, { REPORTS_DIR: reportsDir, REPORT_CRON: "off", ...overrides }))), stops);
 
   async function requestReport(request: ReportRequest) {
-    const row = await db.reportLog.create({
+    const row = await bed.db.reportLog.create({
       data: { kind: request.kind, trigger: "manual", status: "queued", filters: request.filters, requestedBy: "admin@example.com" },
     });
-    await publisher.publish(ReportGenerateV1, createEnvelope(ReportGenerateV1, { reportId: row.id, request, requestedBy: "admin@example.com" }));
+    await bed.publisher.publish(ReportGenerateV1, createEnvelope(ReportGenerateV1, { reportId: row.id, request, requestedBy: "admin@example.com" }));
     return row.id;
   }
   const finished = (id: string) =>
     waitFor(async () => {
-      const row = await db.reportLog.findUniqueOrThrow({ where: { id } });
+      const row = await bed.db.reportLog.findUniqueOrThrow({ where: { id } });
       return (row.status === "succeeded" || row.status === "failed") && row;
     }, 30_000);
   const listed = async () => (await readdir(reportsDir)).filter((name) => /^report_.*\.csv$/.test(name));
@@ -94,7 +64,7 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
 
     const [header, ...rows] = await readCsv(report.fileName ?? "");
     expect(header).toEqual(["id", "first_name", "last_name", "email", "verified", "registered_at"]);
-    const users = await db.user.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+    const users = await bed.db.user.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
     const expected = users.map((u) => [u.id, u.firstName, u.lastName, u.email, String(u.emailVerifiedAt !== null), u.createdAt.toISOString()]);
     // PostgreSQL writes `2026-01-01 00:00:01.5+00`: read it back as an instant.
     const instant = (cell: string) => new Date(cell.replace(" ", "T").replace(/\+00$/, "Z")).toISOString();
@@ -110,7 +80,7 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
     const report = await finished(await requestReport({ kind: "users", filters }));
     expect(report.filters).toEqual(filters);
     const [, ...rows] = await readCsv(report.fileName ?? "");
-    const expected = await db.user.count({
+    const expected = await bed.db.user.count({
       where: { createdAt: { gte: new Date("2026-01-10T00:00:00Z"), lt: new Date("2026-01-20T00:00:00Z") }, emailVerifiedAt: { not: null } },
     });
     // Seeded: days 10 to 19 hold i % 50 in 9..18, and of those only i % 50 = 10 is verified (i % 10 = 0).
@@ -122,8 +92,8 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
 
   it("writes a notifications report of the email deliveries, filtered by status", async () => {
     await runReporter();
-    const users = await db.user.findMany({ take: 4, orderBy: { email: "asc" } });
-    await db.notificationLog.createMany({
+    const users = await bed.db.user.findMany({ take: 4, orderBy: { email: "asc" } });
+    await bed.db.notificationLog.createMany({
       data: users.map((u, i) => ({
         userId: u.id, kind: "welcome" as const, status: i < 3 ? ("sent" as const) : ("dead" as const), attempts: i + 1,
         provider: "smtp", lastError: i < 3 ? null : "SMTP 451: later\r\nagain", sentAt: i < 3 ? new Date() : null,
@@ -144,7 +114,7 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
     const id = await requestReport({ kind: "users", filters: {} });
     const other = await requestReport({ kind: "users", filters: { verifiedOnly: true } });
     // The same request delivered again while it runs.
-    await publisher.publish(ReportGenerateV1, createEnvelope(ReportGenerateV1, { reportId: id, request: { kind: "users", filters: {} } }));
+    await bed.publisher.publish(ReportGenerateV1, createEnvelope(ReportGenerateV1, { reportId: id, request: { kind: "users", filters: {} } }));
     const [a, b] = [await finished(id), await finished(other)];
     // Every run counted across both instances: two written, and the repeat found done.
     const runs = async (result: string) => {
@@ -155,7 +125,7 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
     expect(await runs("succeeded")).toBe(2);
     const files = (await listed()).filter((name) => name === a.fileName || name === b.fileName);
     expect(files).toHaveLength(2);
-    expect(await db.reportLog.count({ where: { fileName: a.fileName } })).toBe(1);
+    expect(await bed.db.reportLog.count({ where: { fileName: a.fileName } })).toBe(1);
     const [first, second] = [a, b].sort((x, y) => Number(x.startedAt) - Number(y.startedAt));
     expect(Number(first?.finishedAt)).toBeLessThanOrEqual(Number(second?.startedAt));
   });
@@ -164,14 +134,14 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
     await runReporter({ REPORT_CRON: "* * * * * *" });
     await runReporter({ REPORT_CRON: "* * * * * *" });
     const scheduled = await waitFor(async () => {
-      const rows = await db.reportLog.findMany({ where: { trigger: "schedule", status: "succeeded" } });
+      const rows = await bed.db.reportLog.findMany({ where: { trigger: "schedule", status: "succeeded" } });
       return rows.length >= 2 && rows;
     }, 20_000);
     while (stops.length) await stops.pop()?.();
-    const slots = await db.reportLog.groupBy({ by: ["scheduledFor"], where: { trigger: "schedule" }, _count: true });
+    const slots = await bed.db.reportLog.groupBy({ by: ["scheduledFor"], where: { trigger: "schedule" }, _count: true });
     expect(slots.every((slot) => slot._count === 1)).toBe(true);
     expect(scheduled[0]).toMatchObject({ kind: "users", trigger: "schedule", rowCount: 2_500 });
-    await db.reportLog.deleteMany({ where: { trigger: "schedule" } });
+    await bed.db.reportLog.deleteMany({ where: { trigger: "schedule" } });
   });
 
   /**
@@ -179,12 +149,12 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
    * stops after its header with the temporary file open; runs `whileStuck`, then lets the table go.
    */
   async function stuckMidWrite(whileStuck: (worker: ReturnType<typeof spawnWorker>, locker: pg.Client) => Promise<unknown>) {
-    const locker = new pg.Client({ connectionString: database.url });
+    const locker = new pg.Client({ connectionString: bed.database.url });
     await locker.connect();
     await locker.query("BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
     const worker = spawnWorker("reporter", {
-      DATABASE_URL: database.url,
-      AMQP_URL: vhost.url,
+      DATABASE_URL: bed.database.url,
+      AMQP_URL: bed.vhost.url,
       REPORTS_DIR: reportsDir,
       REPORT_CRON: "off",
     });
@@ -207,7 +177,7 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
       return worker.exited;
     });
     expect(await listed()).toEqual(before);
-    expect((await db.reportLog.findUniqueOrThrow({ where: { id } })).status).toBe("running");
+    expect((await bed.db.reportLog.findUniqueOrThrow({ where: { id } })).status).toBe("running");
 
     await runReporter();
     const report = await finished(id);
@@ -234,11 +204,11 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
   it("removes reports older than the retention period, with their files", async () => {
     const fileName = "report_users_20250101T020000000Z.csv";
     await writeFile(path.join(reportsDir, fileName), "id\n");
-    const old = await db.reportLog.create({
+    const old = await bed.db.reportLog.create({
       data: { kind: "users", trigger: "schedule", status: "succeeded", fileName, createdAt: new Date(Date.now() - 40 * DAY) },
     });
     await runReporter({ REPORT_RETENTION_DAYS: "30" });
-    expect(await db.reportLog.findUnique({ where: { id: old.id } })).toBeNull();
+    expect(await bed.db.reportLog.findUnique({ where: { id: old.id } })).toBeNull();
     expect(await readdir(reportsDir)).not.toContain(fileName);
   });
 });

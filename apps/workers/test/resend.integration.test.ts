@@ -1,66 +1,41 @@
 import { EmailSendV1, UserRegistrationV1, createEnvelope } from "@userstream/contracts";
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase } from "@userstream/db/testing";
-import { createPublisher, type Publisher } from "@userstream/messaging";
-import { createTestVhost } from "@userstream/messaging/testing";
+import { testRegistration } from "@userstream/messaging/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadReceiverEnv } from "../src/receiver/env";
 import { startReceiver } from "../src/receiver/receiver";
 import { loadSenderEnv } from "../src/sender/env";
 import { startSender } from "../src/sender/sender";
 import { startResendStandIn } from "./resend-stand-in";
-import { boundPort, metricValue, waitFor } from "./support";
+import { metricValue, waitFor } from "@userstream/test-support";
+import { TEST_SENDER_ENV, bedEnv, runUntilStopped, useTestBed } from "./support";
 
 describe("welcome emails through the Resend API (local stand-in)", () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
+  const bed = useTestBed();
   let resend: Awaited<ReturnType<typeof startResendStandIn>>;
-  let db: PrismaClient;
-  let publisher: Publisher;
   const stops: Array<() => Promise<unknown>> = [];
   let senderPort: number;
 
   beforeAll(async () => {
-    [database, vhost, resend] = await Promise.all([createTestDatabase(), createTestVhost(), startResendStandIn()]);
-    db = createPrismaClient(database.url);
-    publisher = createPublisher(vhost.url);
-    const common = { DATABASE_URL: database.url, AMQP_URL: vhost.url, LOG_LEVEL: "silent", RETRY_DELAYS_MS: "50,100" };
-    const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: "0" }));
-    const sender = await startSender(
-      loadSenderEnv({
-        ...common,
-        SENDER_PORT: "0",
-        EMAIL_PROVIDER: "resend",
-        RESEND_API_KEY: "re_test_key_for_the_stand_in",
-        CONFIRMATION_TOKEN_SECRET: "a-confirmation-secret-for-tests-0123456789",
-        RESEND_BASE_URL: resend.url,
-        EMAIL_FROM: "UserStream <welcome@userstream.test>",
-      }),
-    );
-    senderPort = boundPort(sender.server);
-    stops.push(() => receiver.shutdown.run("test"), () => sender.shutdown.run("test"));
+    resend = await startResendStandIn();
+    const env = bedEnv(bed, { RETRY_DELAYS_MS: "50,100" });
+    const resendEnv = { EMAIL_PROVIDER: "resend", RESEND_API_KEY: "re_test_key_for_the_stand_in", RESEND_BASE_URL: resend.url };
+    await runUntilStopped(startReceiver(loadReceiverEnv(env)), stops);
+    senderPort = await runUntilStopped(startSender(loadSenderEnv({ ...env, ...TEST_SENDER_ENV, ...resendEnv })), stops);
   });
   afterEach(() => {
     resend.requests.length = 0;
   });
   afterAll(async () => {
     while (stops.length) await stops.pop()?.();
-    await publisher?.close();
-    await db?.$disconnect();
     await resend?.close();
-    await vhost?.drop();
-    await database?.drop();
   });
 
   async function register() {
-    const email = `${crypto.randomUUID()}@example.com`;
-    await publisher.publish(
-      UserRegistrationV1,
-      createEnvelope(UserRegistrationV1, { registrationId: crypto.randomUUID(), firstName: "Mary", lastName: "Jackson", email }),
-    );
-    return email;
+    const message = testRegistration({ firstName: "Mary", lastName: "Jackson" });
+    await bed.publisher.publish(UserRegistrationV1, message);
+    return message.payload.email;
   }
-  const row = (email: string) => db.notificationLog.findFirst({ where: { user: { email } } });
+  const row = (email: string) => bed.db.notificationLog.findFirst({ where: { user: { email } } });
   const settled = (email: string, status: string) => waitFor(async () => (await row(email))?.status === status && row(email));
 
   it("posts the email with its idempotency key and records Resend's id", async () => {
@@ -118,12 +93,12 @@ describe("welcome emails through the Resend API (local stand-in)", () => {
 
   it("takes over an email left mid-send by a dead sender only after its lease, with the same idempotency key", async () => {
     // As a sender that died after Resend accepted the email but before it recorded `sent` leaves it.
-    const user = await db.user.create({
+    const user = await bed.db.user.create({
       data: { registrationId: crypto.randomUUID(), firstName: "Dorothy", lastName: "Vaughan", email: `${crypto.randomUUID()}@example.com` },
     });
     const leaseExpiresAt = new Date(Date.now() + 1_500);
-    const left = await db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "sending", attempts: 1, leaseExpiresAt } });
-    await publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: left.id, kind: "welcome", registrationId: user.registrationId }));
+    const left = await bed.db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "sending", attempts: 1, leaseExpiresAt } });
+    await bed.publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: left.id, kind: "welcome", registrationId: user.registrationId }));
 
     const sent = await settled(user.email, "sent");
     const [request, ...more] = resend.emailRequests();

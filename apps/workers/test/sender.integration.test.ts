@@ -1,94 +1,41 @@
-import { connect, type Channel, type ChannelModel } from "amqplib";
-import {
-  DEAD_LETTER_HEADERS,
-  EmailSendV1,
-  QUEUES,
-  UserRegistrationV1,
-  createEnvelope,
-  deadLetterQueue,
-} from "@userstream/contracts";
+import { DEAD_LETTER_HEADERS, EmailSendV1, QUEUES, UserRegistrationV1, createEnvelope, deadLetterQueue } from "@userstream/contracts";
 import { verifyConfirmationToken } from "@userstream/contracts/confirmation-token";
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
-import { createTestDatabase } from "@userstream/db/testing";
-import { createPublisher, type Publisher } from "@userstream/messaging";
-import { createTestVhost } from "@userstream/messaging/testing";
+import { testRegistration } from "@userstream/messaging/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadReceiverEnv } from "../src/receiver/env";
 import { startReceiver } from "../src/receiver/receiver";
 import { loadSenderEnv } from "../src/sender/env";
 import { startSender } from "../src/sender/sender";
-import { startTestSmtpServer, type TestSmtpServer } from "./smtp-test-server";
-import { boundPort, metricValue, refusingServer, waitFor } from "./support";
-
-const SECRET = "a-confirmation-secret-for-tests-0123456789";
-const APP_URL = "http://app.test:3000";
-
-function registration(person: Partial<{ firstName: string; lastName: string; email: string }> = {}) {
-  return createEnvelope(UserRegistrationV1, {
-    registrationId: crypto.randomUUID(),
-    firstName: person.firstName ?? "Katherine",
-    lastName: person.lastName ?? "Johnson",
-    email: person.email ?? `${crypto.randomUUID()}@example.com`,
-  });
-}
+import { metricValue, waitFor } from "@userstream/test-support";
+import { startTestSmtpServer, type TestSmtpServer } from "@userstream/test-support/smtp";
+import { TEST_SENDER_ENV, bedEnv, refusingServer, runUntilStopped, stopsAfterEach, useTestBed } from "./support";
 
 describe("welcome emails through a real SMTP server", () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
+  const bed = useTestBed();
+  const stops = stopsAfterEach();
   let smtp: TestSmtpServer;
-  let db: PrismaClient;
-  let publisher: Publisher;
-  let connection: ChannelModel;
-  let channel: Channel;
-  const stops: Array<() => Promise<unknown>> = [];
 
   beforeAll(async () => {
-    [database, vhost, smtp] = await Promise.all([createTestDatabase(), createTestVhost(), startTestSmtpServer()]);
-    db = createPrismaClient(database.url);
-    publisher = createPublisher(vhost.url);
-    connection = await connect(vhost.url);
-    channel = await connection.createChannel();
+    smtp = await startTestSmtpServer();
   });
-  afterEach(async () => {
-    while (stops.length) await stops.pop()?.();
-    smtp.respondWith(() => undefined);
-  });
-  afterAll(async () => {
-    await publisher?.close();
-    await connection?.close();
-    await db?.$disconnect();
-    await smtp?.close();
-    await vhost?.drop();
-    await database?.drop();
-  });
+  afterEach(() => smtp.respondWith(() => undefined));
+  afterAll(() => smtp?.close());
 
   async function runPipeline(senderEnv: Record<string, string> = {}) {
-    const common = { DATABASE_URL: database.url, AMQP_URL: vhost.url, LOG_LEVEL: "silent", RETRY_DELAYS_MS: "50,100" };
-    const receiver = await startReceiver(loadReceiverEnv({ ...common, RECEIVER_PORT: "0" }));
-    stops.push(() => receiver.shutdown.run("test"));
-    const sender = await startSender(
-      loadSenderEnv({
-        ...common,
-        SENDER_PORT: "0",
-        SMTP_URL: smtp.url,
-        APP_URL,
-        CONFIRMATION_TOKEN_SECRET: SECRET,
-        EMAIL_FROM: "UserStream <welcome@userstream.test>",
-        ...senderEnv,
-      }),
-    );
-    stops.push(() => sender.shutdown.run("test"));
-    return { receiverPort: boundPort(receiver.server), senderPort: boundPort(sender.server) };
+    const env = bedEnv(bed, { RETRY_DELAYS_MS: "50,100" });
+    const receiverPort = await runUntilStopped(startReceiver(loadReceiverEnv(env)), stops);
+    const senderPort = await runUntilStopped(startSender(loadSenderEnv({ ...env, ...TEST_SENDER_ENV, SMTP_URL: smtp.url, ...senderEnv })), stops);
+    return { receiverPort, senderPort };
   }
 
   const welcomeRow = async (email: string) =>
-    db.notificationLog.findFirst({ where: { user: { email }, kind: "welcome" } });
+    bed.db.notificationLog.findFirst({ where: { user: { email }, kind: "welcome" } });
 
   it("sends one welcome email with the person's name and a working confirmation link", async () => {
     const { senderPort } = await runPipeline();
-    const message = registration();
+    const message = testRegistration({ firstName: "Katherine", lastName: "Johnson" });
     const { email } = message.payload;
-    await publisher.publish(UserRegistrationV1, message);
+    await bed.publisher.publish(UserRegistrationV1, message);
 
     const row = await waitFor(async () => (await welcomeRow(email))?.status === "sent" && welcomeRow(email));
     const [received, ...others] = smtp.to(email);
@@ -103,11 +50,11 @@ describe("welcome emails through a real SMTP server", () => {
     expect(row?.sentAt).toBeInstanceOf(Date);
 
     const link = /https?:\/\/\S+/.exec(received?.mail.text ?? "")?.[0] ?? "";
-    expect(link.startsWith(`${APP_URL}/confirm?token=`)).toBe(true);
+    expect(link.startsWith(`${TEST_SENDER_ENV.APP_URL}/confirm?token=`)).toBe(true);
     expect(String(received?.mail.html)).toContain(`href="${link}"`);
     const token = new URL(link).searchParams.get("token") ?? "";
-    const user = await db.user.findUniqueOrThrow({ where: { email } });
-    expect(verifyConfirmationToken(token, SECRET)).toMatchObject({ ok: true, userId: user.id });
+    const user = await bed.db.user.findUniqueOrThrow({ where: { email } });
+    expect(verifyConfirmationToken(token, TEST_SENDER_ENV.CONFIRMATION_TOKEN_SECRET)).toMatchObject({ ok: true, userId: user.id });
 
     const metrics = await (await fetch(`http://127.0.0.1:${senderPort}/metrics`)).text();
     expect(metrics).toContain('sender_send_seconds_count{result="sent",provider="smtp"} 1');
@@ -117,35 +64,35 @@ describe("welcome emails through a real SMTP server", () => {
 
   it("sends no second email when the same address registers again", async () => {
     const { receiverPort, senderPort } = await runPipeline();
-    const first = registration({ email: "twice@example.com" });
-    await publisher.publish(UserRegistrationV1, first);
+    const first = testRegistration({ email: "twice@example.com" });
+    await bed.publisher.publish(UserRegistrationV1, first);
     await waitFor(async () => (await welcomeRow("twice@example.com"))?.status === "sent");
-    const again = registration({ email: "twice@example.com" });
-    await publisher.publish(UserRegistrationV1, again);
+    const again = testRegistration({ email: "twice@example.com" });
+    await bed.publisher.publish(UserRegistrationV1, again);
     // Both registrations settled: anything the receiver handed over for the repeat is queued by now.
     await waitFor(async () => (await metricValue(receiverPort, 'receiver_messages_total{outcome="acked"}')) === 2);
     // Redelivering the first registration's email.send changes nothing either.
     const row = await welcomeRow("twice@example.com");
-    await publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: row?.id ?? "", kind: "welcome", registrationId: first.payload.registrationId }));
+    await bed.publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: row?.id ?? "", kind: "welcome", registrationId: first.payload.registrationId }));
     // A sentinel queued behind both: once its email is out, the sender has taken every message before it.
-    const sentinel = registration();
-    await publisher.publish(UserRegistrationV1, sentinel);
+    const sentinel = testRegistration();
+    await bed.publisher.publish(UserRegistrationV1, sentinel);
     await waitFor(async () => smtp.to(sentinel.payload.email).length === 1);
 
     // The first email, the redelivery and the sentinel: nothing for the repeat.
     expect(await metricValue(senderPort, "sender_messages_received_total")).toBe(3);
     await waitFor(async () => (await metricValue(senderPort, 'sender_emails_total{result="already-done",provider="smtp"}')) === 1);
     expect(smtp.to("twice@example.com")).toHaveLength(1);
-    expect(await db.notificationLog.count({ where: { user: { email: "twice@example.com" } } })).toBe(1);
+    expect(await bed.db.notificationLog.count({ where: { user: { email: "twice@example.com" } } })).toBe(1);
   });
 
   it("retries a 451 with backoff: two refusals, then one email, attempts 3", async () => {
     await runPipeline();
-    const message = registration();
+    const message = testRegistration();
     const { email } = message.payload;
     let refusals = 0;
     smtp.respondWith((to) => (to.includes(email) && refusals++ < 2 ? { code: 451, message: "try again later" } : undefined));
-    await publisher.publish(UserRegistrationV1, message);
+    await bed.publisher.publish(UserRegistrationV1, message);
 
     const row = await waitFor(async () => (await welcomeRow(email))?.status === "sent" && welcomeRow(email));
     expect(row).toMatchObject({ attempts: 3, status: "sent", lastError: null });
@@ -154,11 +101,11 @@ describe("welcome emails through a real SMTP server", () => {
 
   it("does not retry a permanent refusal (550): status failed after one attempt", async () => {
     const { senderPort } = await runPipeline();
-    const message = registration();
+    const message = testRegistration();
     const { email } = message.payload;
     const before = smtp.attempts();
     smtp.respondWith((to) => (to.includes(email) ? { code: 550, message: "no such mailbox" } : undefined));
-    await publisher.publish(UserRegistrationV1, message);
+    await bed.publisher.publish(UserRegistrationV1, message);
 
     // Settled as failed, without throwing: the message is acknowledged, so no retry can follow.
     await waitFor(async () => (await metricValue(senderPort, 'sender_emails_total{result="failed",provider="smtp"}')) === 1);
@@ -176,14 +123,14 @@ describe("welcome emails through a real SMTP server", () => {
     const down = await refusingServer();
     stops.push(() => down.close());
     await runPipeline({ SMTP_URL: `smtp://127.0.0.1:${down.port}` });
-    const message = registration();
+    const message = testRegistration();
     const { email } = message.payload;
-    await publisher.publish(UserRegistrationV1, message);
+    await bed.publisher.publish(UserRegistrationV1, message);
 
     const row = await waitFor(async () => (await welcomeRow(email))?.status === "dead" && welcomeRow(email));
     expect(row?.attempts).toBe(3);
     expect(row?.lastError).toMatch(/ECONNREFUSED|connect/i);
-    const parked = await waitFor(() => channel.get(deadLetterQueue(QUEUES.emailSend), { noAck: true }));
+    const parked = await waitFor(() => bed.channel.get(deadLetterQueue(QUEUES.emailSend), { noAck: true }));
     expect(JSON.parse(parked.content.toString()).payload.notificationId).toBe(row?.id);
     expect(parked.properties.headers?.[DEAD_LETTER_HEADERS.reason]).toBe("rejected");
     expect(String(parked.properties.headers?.[DEAD_LETTER_HEADERS.error])).toContain("gave up after 3 attempts");
@@ -194,11 +141,11 @@ describe("welcome emails through a real SMTP server", () => {
     // Stored names pass the registration schema; this one is written directly, as a later admin
     // edit or an import might, to show the sender does not rely on that.
     const email = "hostile@example.com";
-    const user = await db.user.create({
+    const user = await bed.db.user.create({
       data: { registrationId: crypto.randomUUID(), firstName: "<script>alert(1)</script>", lastName: "X\r\nBcc: x@example.com", email },
     });
-    const row = await db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "queued" } });
-    await publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: row.id, kind: "welcome", registrationId: user.registrationId }));
+    const row = await bed.db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "queued" } });
+    await bed.publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: row.id, kind: "welcome", registrationId: user.registrationId }));
 
     const [received] = await waitFor(async () => smtp.to(email).length === 1 && smtp.to(email));
     expect(smtp.received.filter((message) => message.envelopeTo.includes("x@example.com"))).toEqual([]);

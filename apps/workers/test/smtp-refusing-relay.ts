@@ -9,6 +9,7 @@
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { createTransport } from "nodemailer";
+import { PLAIN_SMTP_SERVER } from "@userstream/test-support/smtp";
 import { SMTPServer } from "smtp-server";
 
 const { values } = parseArgs({ options: { port: { type: "string" }, to: { type: "string" } } });
@@ -18,10 +19,7 @@ const upstream = createTransport(values.to);
 const refused = new Set<string>();
 
 const server = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ["STARTTLS"],
-  disableReverseLookup: true,
-  logger: false,
+  ...PLAIN_SMTP_SERVER,
   onRcptTo(address, _session, callback) {
     const recipient = address.address.toLowerCase();
     if (recipient.startsWith("refuse-once") && !refused.has(recipient)) {

@@ -6,8 +6,8 @@ import { loadSenderEnv } from "../src/sender/env";
 import { EmailDeliveryError } from "../src/sender/providers/email-provider";
 import { createSmtpProvider } from "../src/sender/providers/smtp";
 import { makeCertificates, type TestCertificates } from "./certificates";
-import { startTestSmtpServer, type TestSmtpServer } from "./smtp-test-server";
-import { spawnWorker } from "./support";
+import { spawnWorker } from "@userstream/test-support";
+import { startTestSmtpServer, type TestSmtpServer } from "@userstream/test-support/smtp";
 
 /** The sender reads no secret from code: its environment must hold one. */
 const CONFIRMATION_TOKEN_SECRET = "a-confirmation-secret-for-tests-0123456789";

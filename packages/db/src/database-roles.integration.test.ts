@@ -1,26 +1,15 @@
-import pg from "pg";
 import { ownedName } from "@userstream/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testServerUrl } from "./env";
-import { pgConfigFromUrl, quoteIdent } from "./pg-config";
+import { quoteIdent } from "./pg-config";
 import { runPrismaCli } from "./prisma-cli";
 import { applyDatabaseRoles } from "./roles";
-import { createTestDatabase, createTestDatabaseWithRoles, type TestDatabaseWithRoles } from "./testing";
-
-async function query(url: string, sql: string): Promise<unknown[]> {
-  const client = new pg.Client(pgConfigFromUrl(url));
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+import { createTestDatabase, createTestDatabaseWithRoles, queryRows, type TestDatabaseWithRoles } from "./testing";
 
 /** The error PostgreSQL answers `sql` with, or "" when it succeeds. */
 async function refusal(url: string, sql: string): Promise<string> {
   try {
-    await query(url, sql);
+    await queryRows(url, sql);
     return "";
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -35,26 +24,26 @@ describe("sql/roles.sql: a migration role and a least-privilege app role", () =>
   afterAll(() => database?.drop());
 
   it("lets the migration role apply every migration, owning what it created", async () => {
-    const owners = (await query(
+    const owners = (await queryRows(
       database.migratorUrl,
       "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'",
     )) as { tableowner: string }[];
     expect(owners).toEqual([{ tableowner: new URL(database.migratorUrl).username }]);
-    expect(await query(database.migratorUrl, "SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NULL")).toEqual([{ n: 0 }]);
+    expect(await queryRows(database.migratorUrl, "SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NULL")).toEqual([{ n: 0 }]);
   });
 
   it("lets the app role read and write rows, use the enums, the csv_safe function and advisory locks", async () => {
     const url = database.appUrl;
-    await query(
+    await queryRows(
       url,
       "INSERT INTO users (registration_id, first_name, last_name, email, updated_at) VALUES (gen_random_uuid(), 'Ada', 'Lovelace', 'ada@example.com', now())",
     );
-    await query(url, "UPDATE users SET first_name = 'Augusta' WHERE email = 'ada@example.com'");
-    await query(url, "INSERT INTO notification_logs (user_id, kind, status, updated_at) SELECT id, 'welcome', 'queued', now() FROM users");
-    expect(await query(url, "SELECT csv_safe('=1+1') AS cell")).toEqual([{ cell: "'=1+1" }]);
-    expect(await query(url, "SELECT pg_try_advisory_lock(42) AS locked")).toEqual([{ locked: true }]);
-    await query(url, "DELETE FROM notification_logs");
-    await query(url, "DELETE FROM users");
+    await queryRows(url, "UPDATE users SET first_name = 'Augusta' WHERE email = 'ada@example.com'");
+    await queryRows(url, "INSERT INTO notification_logs (user_id, kind, status, updated_at) SELECT id, 'welcome', 'queued', now() FROM users");
+    expect(await queryRows(url, "SELECT csv_safe('=1+1') AS cell")).toEqual([{ cell: "'=1+1" }]);
+    expect(await queryRows(url, "SELECT pg_try_advisory_lock(42) AS locked")).toEqual([{ locked: true }]);
+    await queryRows(url, "DELETE FROM notification_logs");
+    await queryRows(url, "DELETE FROM users");
   });
 
   it("refuses the app role any change to the schema", async () => {
@@ -63,11 +52,11 @@ describe("sql/roles.sql: a migration role and a least-privilege app role", () =>
 
   it("can be applied again, changing nothing but the passwords it is given", async () => {
     const passwords = async () =>
-      (await query(
+      (await queryRows(
         database.adminUrl,
         `SELECT rolname, rolpassword FROM pg_authid WHERE rolname IN ('${database.roles.migrator}', '${database.roles.app}') ORDER BY rolname`,
       )) as { rolname: string; rolpassword: string | null }[];
-    const before = await query(database.adminUrl, "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
+    const before = await queryRows(database.adminUrl, "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
     const roles = { migrator: { name: database.roles.migrator }, app: { name: database.roles.app, password: "first app password" } };
     await applyDatabaseRoles(database.adminUrl, roles);
     const first = await passwords();
@@ -78,7 +67,7 @@ describe("sql/roles.sql: a migration role and a least-privilege app role", () =>
     await applyDatabaseRoles(database.adminUrl, { ...roles, app: { ...roles.app, password: "rotated app password" } });
     const rotated = await passwords();
     expect(rotated.find((role) => role.rolname === database.roles.app)?.rolpassword).not.toBe(first.find((role) => role.rolname === database.roles.app)?.rolpassword);
-    expect(await query(database.adminUrl, "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).toEqual(before);
+    expect(await queryRows(database.adminUrl, "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).toEqual(before);
     await expectRowsOnly(database.appUrl);
   });
 });
@@ -92,17 +81,17 @@ describe("sql/roles.sql on a database migrated before the roles existed (by a su
   });
   afterAll(async () => {
     await database?.drop();
-    await query(testServerUrl(), `DROP ROLE IF EXISTS ${quoteIdent(app)}, ${quoteIdent(migrator)}`);
+    await queryRows(testServerUrl(), `DROP ROLE IF EXISTS ${quoteIdent(app)}, ${quoteIdent(migrator)}`);
   });
 
   it("hands the tables, types and functions to the migrator, and their rows to the app role", async () => {
-    await query(
+    await queryRows(
       database.url,
       "INSERT INTO users (registration_id, first_name, last_name, email, updated_at) VALUES (gen_random_uuid(), 'Ada', 'Lovelace', 'ada@example.com', now())",
     );
     await applyDatabaseRoles(database.url, { migrator: { name: migrator }, app: { name: app } });
 
-    const owners = await query(
+    const owners = await queryRows(
       database.url,
       `SELECT 'table' AS kind, tableowner AS owner FROM pg_tables WHERE schemaname = 'public'
        UNION SELECT 'type', typowner::regrole::text FROM pg_type WHERE typnamespace = 'public'::regnamespace AND typtype = 'e'
@@ -112,8 +101,8 @@ describe("sql/roles.sql on a database migrated before the roles existed (by a su
     expect(owners).toHaveLength(3);
 
     const appUrl = asUser(database.url, app);
-    expect(await query(appUrl, "SELECT first_name FROM users")).toEqual([{ first_name: "Ada" }]);
-    await query(appUrl, "UPDATE users SET first_name = 'Augusta'");
+    expect(await queryRows(appUrl, "SELECT first_name FROM users")).toEqual([{ first_name: "Ada" }]);
+    await queryRows(appUrl, "UPDATE users SET first_name = 'Augusta'");
     await expectRowsOnly(appUrl);
     // The migrator can carry on: it owns what later migrations alter.
     const migratorUrl = asUser(database.url, migrator);

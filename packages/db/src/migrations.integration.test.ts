@@ -1,12 +1,11 @@
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testServerUrl } from "./env";
-import { pgConfigFromUrl, quoteIdent, withDatabase } from "./pg-config";
+import { quoteIdent, withDatabase } from "./pg-config";
 import { DB_PACKAGE_DIR, runPrismaCli } from "./prisma-cli";
-import { createTestDatabase, type TestDatabase } from "./testing";
+import { createTestDatabase, queryRows, type TestDatabase } from "./testing";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -14,19 +13,9 @@ beforeAll(async () => {
 });
 afterAll(() => db?.drop());
 
-async function query(url: string, sql: string): Promise<unknown[]> {
-  const client = new pg.Client(pgConfigFromUrl(url));
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 describe("committed migrations", () => {
   it("create the whole schema on an empty database", async () => {
-    const tables = await query(
+    const tables = await queryRows(
       db.url,
       "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
     );
@@ -41,7 +30,7 @@ describe("committed migrations", () => {
       "sign_in_throttles",
       "users",
     ]);
-    expect(await query(db.url, "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).toHaveLength(1);
+    expect(await queryRows(db.url, "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).toHaveLength(1);
   });
 
   it("are a no-op when deployed again", async () => {
@@ -80,7 +69,7 @@ describe("committed migrations", () => {
 describe("pnpm db:migrate", () => {
   const name = `userstream_test_dbmigrate_${randomUUID().replaceAll("-", "")}`;
   const url = withDatabase(testServerUrl(), name);
-  afterAll(() => query(testServerUrl(), `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+  afterAll(() => queryRows(testServerUrl(), `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
 
   const dbMigrate = () =>
     promisify(execFile)("pnpm", ["run", "--silent", "db:migrate"], {
@@ -102,10 +91,10 @@ describe("pnpm db:migrate", () => {
   it("hands a pending migration to the CLI, which applies it", async () => {
     // The last migration only replaces a function, so it can be made pending again and re-applied.
     const last = "20261129001500_csv_safe_first_comparison";
-    await query(url, `DELETE FROM _prisma_migrations WHERE migration_name = '${last}'`);
+    await queryRows(url, `DELETE FROM _prisma_migrations WHERE migration_name = '${last}'`);
     const run = await dbMigrate();
     expect(run.stdout).toContain(last);
     expect(run.stdout).toContain("All migrations have been successfully applied");
-    expect(await query(url, `SELECT 1 FROM _prisma_migrations WHERE migration_name = '${last}' AND finished_at IS NOT NULL`)).toHaveLength(1);
+    expect(await queryRows(url, `SELECT 1 FROM _prisma_migrations WHERE migration_name = '${last}' AND finished_at IS NOT NULL`)).toHaveLength(1);
   });
 });

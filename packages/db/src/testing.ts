@@ -59,20 +59,21 @@ async function createEmptyDatabase(prefix: string, template?: string): Promise<T
   // The creating process is in the name: a sweep drops it once that process is gone (a killed run).
   const name = ownedName(prefix);
   const copy = template ? ` TEMPLATE ${quoteIdent(template)}` : "";
-  await runOnServer(serverUrl, `CREATE DATABASE ${quoteIdent(name)}${copy}`);
+  await queryRows(serverUrl, `CREATE DATABASE ${quoteIdent(name)}${copy}`);
   return { url: withDatabase(serverUrl, name), drop: () => dropTestDatabase(name) };
 }
 
 /** Drops a database of the test server by name, closing any connections still open to it. */
 export async function dropTestDatabase(name: string): Promise<void> {
-  await runOnServer(testServerUrl(), `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  await queryRows(testServerUrl(), `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
 }
 
-async function runOnServer(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client(pgConfigFromUrl(serverUrl));
+/** Runs `sql` on the database at `url` over a connection of its own; resolves with the rows. */
+export async function queryRows(url: string, sql: string): Promise<unknown[]> {
+  const client = new pg.Client(pgConfigFromUrl(url));
   await client.connect();
   try {
-    await client.query(sql);
+    return (await client.query(sql)).rows;
   } finally {
     await client.end();
   }
@@ -113,7 +114,7 @@ export async function createTestDatabaseWithRoles(prefix = "userstream_test_role
   const database = await createEmptyDatabase(prefix);
   const drop = async () => {
     await database.drop();
-    await runOnServer(testServerUrl(), `DROP ROLE IF EXISTS ${quoteIdent(app)}, ${quoteIdent(migrator)}`);
+    await queryRows(testServerUrl(), `DROP ROLE IF EXISTS ${quoteIdent(app)}, ${quoteIdent(migrator)}`);
   };
   try {
     await applyDatabaseRoles(database.url, { migrator: { name: migrator }, app: { name: app } });

@@ -1,71 +1,38 @@
-import { connect, type Channel, type ChannelModel } from "amqplib";
-import {
-  DEAD_LETTER_HEADERS,
-  QUEUES,
-  UserRegistrationV1,
-  createEnvelope,
-  deadLetterQueue,
-  type UserRegistrationMessage,
-} from "@userstream/contracts";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DEAD_LETTER_HEADERS, QUEUES, UserRegistrationV1, deadLetterQueue } from "@userstream/contracts";
+import type { UserRegistrationMessage } from "@userstream/contracts";
+import { waitFor } from "@userstream/test-support";
+import { afterEach, describe, expect, it } from "vitest";
 import { PermanentError, createPublisher, startBatchConsumer, type Consumer } from "./index";
-import { createTestVhost } from "./testing";
-
-function registration(firstName = "Ada") {
-  return createEnvelope(UserRegistrationV1, {
-    registrationId: crypto.randomUUID(),
-    firstName,
-    lastName: "Lovelace",
-    email: `${crypto.randomUUID()}@example.com`,
-  });
-}
-
-async function waitFor(probe: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { useTestBroker } from "./test-broker";
+import { testRegistration } from "./testing";
 
 describe("batch consumer against a real RabbitMQ", () => {
-  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
-  let connection: ChannelModel;
-  let channel: Channel;
+  const broker = useTestBroker();
   let consumer: Consumer | undefined;
 
-  beforeAll(async () => {
-    vhost = await createTestVhost();
-    connection = await connect(vhost.url);
-    channel = await connection.createChannel();
-  });
   afterEach(async () => {
     await consumer?.stop();
     consumer = undefined;
   });
-  afterAll(async () => {
-    await connection?.close();
-    await vhost?.drop();
-  });
 
   async function publishAll(messages: UserRegistrationMessage[]) {
-    const publisher = createPublisher(vhost.url);
+    const publisher = createPublisher(broker.vhost.url);
     await Promise.all(messages.map((message) => publisher.publish(UserRegistrationV1, message)));
     await publisher.close();
   }
 
   const queued = async () => {
-    const [work, dead] = await Promise.all([channel.checkQueue(QUEUES.registration), channel.checkQueue(deadLetterQueue(QUEUES.registration))]);
+    const [work, dead] = await Promise.all([broker.channel.checkQueue(QUEUES.registration), broker.channel.checkQueue(deadLetterQueue(QUEUES.registration))]);
     return { work: work.messageCount, dead: dead.messageCount };
   };
 
   it.each([1, 2])("hands queued messages over in batches, each once, and acks them all (%i at a time)", async (concurrency) => {
-    const messages = Array.from({ length: 30 }, () => registration());
+    const messages = Array.from({ length: 30 }, () => testRegistration());
     await publishAll(messages);
     const batches: string[][] = [];
     const oneByOne: string[] = [];
     consumer = await startBatchConsumer({
-      url: vhost.url,
+      url: broker.vhost.url,
       contract: UserRegistrationV1,
       prefetch: 20,
       maxBatch: 10,
@@ -86,14 +53,14 @@ describe("batch consumer against a real RabbitMQ", () => {
   });
 
   it("dead-letters a poison message alone and settles the rest of its batch", async () => {
-    const good = Array.from({ length: 5 }, () => registration());
-    const poison = registration("Poison");
+    const good = Array.from({ length: 5 }, () => testRegistration());
+    const poison = testRegistration({ firstName: "Poison" });
     await publishAll([...good.slice(0, 2), poison, ...good.slice(2)]);
-    channel.sendToQueue(QUEUES.registration, Buffer.from("{not json"), { messageId: "malformed-1", persistent: true });
+    broker.channel.sendToQueue(QUEUES.registration, Buffer.from("{not json"), { messageId: "malformed-1", persistent: true });
     const stored = new Set<string>();
     let batchCalls = 0;
     consumer = await startBatchConsumer({
-      url: vhost.url,
+      url: broker.vhost.url,
       contract: UserRegistrationV1,
       prefetch: 50,
       lingerMs: 200,
@@ -117,7 +84,7 @@ describe("batch consumer against a real RabbitMQ", () => {
     expect(batchCalls).toBeGreaterThanOrEqual(1);
     const reasons = new Map<string, unknown>();
     for (let i = 0; i < 2; i++) {
-      const parked = await channel.get(deadLetterQueue(QUEUES.registration), { noAck: true });
+      const parked = await broker.channel.get(deadLetterQueue(QUEUES.registration), { noAck: true });
       if (parked) reasons.set(String(parked.properties.messageId), parked.properties.headers?.[DEAD_LETTER_HEADERS.reason]);
     }
     expect(Object.fromEntries(reasons)).toEqual({ "malformed-1": "malformed", [poison.id]: "rejected" });

@@ -1,29 +1,15 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { connect, type Channel, type ChannelModel } from "amqplib";
-import { QUEUES, UserRegistrationV1, createEnvelope } from "@userstream/contracts";
+import { QUEUES, UserRegistrationV1 } from "@userstream/contracts";
+import { waitFor } from "@userstream/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HEARTBEAT_SECONDS, PublishError, createPublisher, startConsumer, type Consumer } from "./index";
-import { createTestVhost } from "./testing";
+import { createTestVhost, testRegistration } from "./testing";
 
 const run = promisify(execFile);
-
-function registration() {
-  return createEnvelope(UserRegistrationV1, {
-    registrationId: crypto.randomUUID(),
-    firstName: "Grace",
-    lastName: "Hopper",
-    email: `${crypto.randomUUID()}@example.com`,
-  });
-}
-
-async function waitFor(probe: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** How long a recovery from a broker-side fault may take. */
+const RECOVERY_MS = 20_000;
 
 /** A gate a handler waits on, opened by the test. */
 function gate() {
@@ -100,24 +86,24 @@ describe("the AMQP layer recovers from broker-side faults", () => {
     });
     const publisher = createPublisher(vhost.url);
     cleanups.push(() => publisher.close());
-    const sent = Array.from({ length: 8 }, () => registration());
+    const sent = Array.from({ length: 8 }, () => testRegistration());
     for (const envelope of sent) await publisher.publish(UserRegistrationV1, envelope);
 
-    await waitFor(() => deliveries.length === 3);
+    await waitFor(() => deliveries.length === 3, RECOVERY_MS);
     expect(await ready()).toBe(5);
 
     await closeEveryConnection();
     // The three held messages were never acked: they come back on the new channel, prefetch 3 again.
-    await waitFor(() => consumer.isReady() && deliveries.length === 6);
+    await waitFor(() => consumer.isReady() && deliveries.length === 6, RECOVERY_MS);
     expect(await ready()).toBe(5);
     // The first three handlers now finish and try to ack on their closed channel: that must fail
     // quietly, not close the new channel with "unknown delivery tag".
     first.open();
     second.open();
-    await waitFor(async () => (await ready()) === 0 && new Set(deliveries).size === 8);
-    const late = registration();
+    await waitFor(async () => (await ready()) === 0 && new Set(deliveries).size === 8, RECOVERY_MS);
+    const late = testRegistration();
     await publisher.publish(UserRegistrationV1, late);
-    await waitFor(() => deliveries.includes(late.id));
+    await waitFor(() => deliveries.includes(late.id), RECOVERY_MS);
     expect(consumer.isReady()).toBe(true);
     expect(new Set(deliveries)).toEqual(new Set([...sent, late].map((envelope) => envelope.id)));
   });
@@ -128,45 +114,45 @@ describe("the AMQP layer recovers from broker-side faults", () => {
     await (await inspector()).deleteQueue(QUEUES.registration);
     const publisher = createPublisher(vhost.url);
     cleanups.push(() => publisher.close());
-    const envelope = registration();
+    const envelope = testRegistration();
     await publisher.publish(UserRegistrationV1, envelope);
     // Only a consumer that noticed the cancellation and subscribed again can receive it.
-    await waitFor(() => handled.includes(envelope.id));
+    await waitFor(() => handled.includes(envelope.id), RECOVERY_MS);
     expect(consumer.isReady()).toBe(true);
   });
 
   it("reports a publish to a queue deleted under it as failed, then recovers", async () => {
     const publisher = createPublisher(vhost.url);
     cleanups.push(() => publisher.close());
-    await publisher.publish(UserRegistrationV1, registration());
+    await publisher.publish(UserRegistrationV1, testRegistration());
     await (await inspector()).deleteQueue(QUEUES.registration);
 
     // Confirmed-and-dropped would be a silent loss: the broker's return makes it an error, and a
     // sure refusal (the broker keeps nothing of it).
-    const returned = publisher.publish(UserRegistrationV1, registration());
+    const returned = publisher.publish(UserRegistrationV1, testRegistration());
     await expect(returned).rejects.toBeInstanceOf(PublishError);
     await expect(returned).rejects.toHaveProperty("outcome", "refused");
     // The next publish opens afresh, which declares the topology again.
-    await publisher.publish(UserRegistrationV1, registration());
+    await publisher.publish(UserRegistrationV1, testRegistration());
     expect(await ready()).toBe(1);
   });
 
   it("reconnects a publisher after the broker closed its connection", async () => {
     const publisher = createPublisher(vhost.url);
     cleanups.push(() => publisher.close());
-    await publisher.publish(UserRegistrationV1, registration());
+    await publisher.publish(UserRegistrationV1, testRegistration());
     await closeEveryConnection();
-    await waitFor(() => !publisher.isConnected());
-    await publisher.publish(UserRegistrationV1, registration());
+    await waitFor(() => !publisher.isConnected(), RECOVERY_MS);
+    await publisher.publish(UserRegistrationV1, testRegistration());
     expect(await ready()).toBe(2);
   });
 
   it("closes only after the publishes under way are confirmed, and refuses new ones", async () => {
     const publisher = createPublisher(vhost.url);
-    const underWay = publisher.publish(UserRegistrationV1, registration());
+    const underWay = publisher.publish(UserRegistrationV1, testRegistration());
     await publisher.close();
     await expect(underWay).resolves.toBeUndefined();
-    const refused = publisher.publish(UserRegistrationV1, registration());
+    const refused = publisher.publish(UserRegistrationV1, testRegistration());
     await expect(refused).rejects.toBeInstanceOf(PublishError);
     await expect(refused).rejects.toHaveProperty("outcome", "refused");
     expect(await ready()).toBe(1);

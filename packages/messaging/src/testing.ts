@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
+import { UserRegistrationV1, createEnvelope, type UserRegistrationMessage } from "@userstream/contracts";
 import { ownedName } from "@userstream/test-support";
 
 const run = promisify(execFile);
@@ -22,4 +24,17 @@ export async function createTestVhost(prefix = "userstream-test"): Promise<{ url
       await run("rabbitmqctl", ["-q", "delete_vhost", vhost]);
     },
   };
+}
+
+/**
+ * A valid `user.registration` message for a test: a registration id of its own and, unless
+ * `person` says otherwise, Ada Lovelace at an address of her own.
+ */
+export function testRegistration(person: Partial<{ firstName: string; lastName: string; email: string }> = {}): UserRegistrationMessage {
+  return createEnvelope(UserRegistrationV1, {
+    registrationId: randomUUID(),
+    firstName: person.firstName ?? "Ada",
+    lastName: person.lastName ?? "Lovelace",
+    email: person.email ?? `${randomUUID()}@example.com`,
+  });
 }

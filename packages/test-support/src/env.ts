@@ -15,3 +15,18 @@ export function ownerPidOverride(): number | undefined {
   if (!/^\d+$/.test(value)) throw new Error(`USERSTREAM_TEST_OWNER_PID must be a process id: ${value}`);
   return Number(value);
 }
+
+/** PostgreSQL's server programs (initdb, pg_ctl), for a cluster of a test's own. */
+export function postgresBinDir(): string {
+  return process.env.CHAOS_PG_BIN || "/usr/lib/postgresql/15/bin";
+}
+
+/** RabbitMQ's programs (rabbitmq-server, rabbitmqctl), for a node of a test's own. */
+export function rabbitBinDir(): string {
+  return process.env.CHAOS_RABBIT_BIN || "/usr/lib/rabbitmq/bin";
+}
+
+/** This process's environment, which the processes a test starts inherit (with the test's settings over it). */
+export function inheritedEnv(): NodeJS.ProcessEnv {
+  return process.env;
+}

@@ -1,4 +1,11 @@
+export { inheritedEnv } from "./env";
 export { OWNER_VARIABLE, currentOwner, ownedName, ownedPrefix, ownerEnv, ownerOfName, ownerOfTag, ownerState, type Owner } from "./owner";
-export { isAddressInUse, onFreePort, onFreePorts, reportedPort } from "./ports";
-export { sampleValue } from "./prometheus-text";
+export { repoRoot, webDir, workersDir } from "./paths";
+export { freePorts, isAddressInUse, onFreePort, onFreePorts, reportedPort } from "./ports";
+export { startPostgres, startRabbit, type PrivatePostgres, type PrivateRabbit, type TemplateDatabase, type TlsFiles } from "./private-servers";
+export { describeExit, startProcess, waitUntilServing, type Exit, type StartProcessOptions, type StartedProcess } from "./processes";
+export { metricSample, sampleValue } from "./prometheus-text";
 export { requestFrom, type RequestFromInit } from "./request-from";
+export { waitFor, type WaitOptions } from "./wait";
+export { startApi, startWeb, type WebServer } from "./web-servers";
+export { metricValue, metricsText, readiness, spawnWorker, type SpawnWorkerOptions, type WorkerProcess, type WorkerRole } from "./workers";

@@ -47,6 +47,30 @@ export async function onFreePorts<T>(count: number, start: (ports: number[]) => 
 }
 
 /**
+ * `count` distinct ports free now, below Linux's ephemeral range (32768 and up), so that no
+ * outgoing connection's local end takes one between this check and the process that binds it.
+ * For processes that cannot be restarted on another port alone (a whole `npm start`); others
+ * should use `onFreePort`.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (ports.includes(port)) continue;
+    const server = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => resolve(true));
+    });
+    if (free) {
+      ports.push(port);
+      server.close();
+    }
+  }
+  return ports;
+}
+
+/**
  * The port a child process reports having bound: the `port` of the first JSON line on `output`
  * that has one (the workers' and the API server's start lines). For servers started on port 0.
  */

@@ -28,3 +28,20 @@ export function sampleValue(text: string, name: string, labels: Record<string, s
   );
   return matching.length === 0 ? undefined : matching.reduce((sum, sample) => sum + sample.value, 0);
 }
+
+const SELECTOR = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?$/;
+
+/**
+ * The value of one sample, named as exposed (e.g. `sender_emails_total{result="failed",provider="smtp"}`).
+ * A sample that is not there is an error, not a 0: the workers export every label value from the
+ * start, so a missing one means a wrong name, and a check against it would pass without measuring
+ * anything.
+ */
+export function metricSample(text: string, sample: string): number {
+  const match = SELECTOR.exec(sample);
+  if (!match) throw new Error(`not a metric sample: ${sample}`);
+  const labels = Object.fromEntries([...(match[2] ?? "").matchAll(LABEL)].map(([, key, value]) => [key, value]));
+  const value = sampleValue(text, match[1] ?? "", labels);
+  if (value === undefined) throw new Error(`metric sample ${sample} not found in /metrics`);
+  return value;
+}

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { freePorts, root } from "./start-support";
+import { freePorts } from "@userstream/test-support";
+import { root } from "./start-support";
 
 /** Runs scripts/preflight.mjs with only `env` for configuration (no .env files read). */
 function preflight(mode: "start" | "test", env: Record<string, string>) {

@@ -1,33 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
-import { waitFor as waitUntil } from "../../../apps/workers/test/support";
+import { freePorts, repoRoot, startProcess, waitFor as waitUntil, type StartedProcess } from "@userstream/test-support";
 
-export const root = fileURLToPath(new URL("../../../", import.meta.url));
-
-/**
- * `count` distinct ports free now, below Linux's ephemeral range (32768 and up), so an outgoing
- * connection's local port cannot take one between this check and the process that binds it.
- */
-export async function freePorts(count: number): Promise<number[]> {
-  const ports: number[] = [];
-  while (ports.length < count) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (ports.includes(port)) continue;
-    const server = createServer();
-    const free = await new Promise<boolean>((resolve) => {
-      server.once("error", () => resolve(false));
-      server.listen(port, "127.0.0.1", () => resolve(true));
-    });
-    if (free) {
-      ports.push(port);
-      server.close();
-    }
-  }
-  return ports;
-}
+/** The repository root, with a trailing slash. */
+export const root = `${repoRoot}/`;
 
 /** Every port the processes listen on, as the variables that set them. */
 export async function portVariables() {
@@ -57,13 +32,11 @@ const CONFIGURATION = readFileSync(`${root}.env.example`, "utf8")
   .filter((name): name is string => Boolean(name))
   .concat("NODE_ENV");
 
-export interface StartedScript {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-  /** After a failed test: SIGTERM, so the supervisor stops what it runs (a SIGKILL would leave them running). */
-  stop(): Promise<unknown>;
-}
+/**
+ * A root script run by a test; `exited` resolves with its exit code. After a failed test, `stop()`
+ * sends SIGTERM, so the supervisor stops what it runs (a SIGKILL would leave them running).
+ */
+export type StartedScript = Omit<StartedProcess, "exited"> & { exited: Promise<number | null> };
 
 /**
  * Runs a root package.json script (`start`, `dev`) as `npm run` would, through the shell, with
@@ -84,23 +57,13 @@ export function runSupervisor(args: string[], env: Record<string, string>): Star
 
 function run(command: string, args: string[], env: Record<string, string>): StartedScript {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !CONFIGURATION.includes(key)));
-  const child = spawn(command, args, { cwd: root, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(child, "exit").then(([code]) => code as number | null);
-  const stop = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    return exited;
-  };
-  return { child, output: () => output, exited, stop };
+  const started = startProcess(command, args, { cwd: root, env: { ...inherited, ...env } });
+  return { ...started, exited: started.exited.then((exit) => exit.code) };
 }
 
-/** Waits as apps/workers/test/support.ts `waitFor` does; on a timeout the error says what for and shows the run's output. */
-export async function waitFor<T>(what: string, probe: () => Promise<T>, timeoutMs: number, output: () => string) {
-  return waitUntil(probe, timeoutMs).catch((error: unknown) => {
-    throw new Error(`${(error as Error).message}: ${what}; output so far:\n${output()}`);
-  });
+/** `waitFor` of @userstream/test-support; on a timeout the error says what for and shows the run's output. */
+export function waitFor<T>(what: string, probe: () => Promise<T>, timeoutMs: number, output: () => string) {
+  return waitUntil(probe, { what, timeoutMs, output });
 }
 
 /** The emails the mail catcher (maildev) holds, from its HTTP API. */

@@ -1,0 +1,110 @@
+// `pnpm bench:accept [seconds] [connections]`: HTTP load (autocannon) on POST /api/v1/registrations
+// and on the tRPC mutation registration.submit, each served by the API server (`start:api`, port
+// 8083 in a deployment) and by the production build of the web (`next start`), at full speed and
+// at a fixed 500 requests/s, against a bare Node http server publishing with confirms, measured in
+// the same run. Prints a table with the server's CPU per request and how many cores 1,500 req/s
+// would take at that cost, writes suites/bench/results/accept.json and docs/charts/accept.svg.
+import type { Readable } from "node:stream";
+import autocannon from "autocannon";
+import { connect } from "amqplib";
+import { QUEUES } from "@userstream/contracts";
+import { createTestDatabase } from "@userstream/db/testing";
+import { assertTopology } from "@userstream/messaging";
+import { createTestVhost } from "@userstream/messaging/testing";
+import { reportedPort, startApi, startWeb, type StartedProcess } from "@userstream/test-support";
+import { writeBarChart } from "./lib/chart";
+import { cpuSeconds, startScript } from "./lib/processes";
+import { ratio, report, round, sizeArgs } from "./lib/results";
+
+const { seconds, connections } = sizeArgs({ seconds: 10, connections: 50 });
+const PACED_RATE = 500;
+const TARGET_RATE = 1_500;
+const registration = { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" };
+
+interface Target {
+  name: string;
+  url: string;
+  body: string;
+  server: StartedProcess;
+}
+
+async function load(target: Target, rate?: number) {
+  const result = await autocannon({
+    url: target.url,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: target.body,
+    connections: rate ? Math.min(connections, 20) : connections,
+    duration: seconds,
+    ...(rate ? { overallRate: rate } : {}),
+  });
+  return {
+    target: target.name,
+    load: rate ? `${rate} req/s` : `full speed, ${connections} connections`,
+    requestsPerSecond: Math.round(result.requests.total / seconds),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+const [database, vhost] = await Promise.all([createTestDatabase("userstream_bench"), createTestVhost("userstream-bench")]);
+const connection = await connect(vhost.url);
+const channel = await connection.createChannel();
+await assertTopology(channel);
+const servers: StartedProcess[] = [];
+const rows: Array<Awaited<ReturnType<typeof load>> & { serverCpuUsPerRequest: number; coresFor1500: number }> = [];
+try {
+  const baseline = startScript("src/accept-baseline-server.ts", [vhost.url]);
+  servers.push(baseline);
+  const baselinePort = await reportedPort(baseline.child.stdout as Readable, 30_000);
+  const services = { DATABASE_URL: database.url, AMQP_URL: vhost.url };
+  const [api, web] = await Promise.all([startApi(services), startWeb(services)]);
+  servers.push(api, web);
+  const rest = { path: "/api/v1/registrations", body: JSON.stringify(registration) };
+  const trpc = { path: "/api/trpc/registration.submit", body: JSON.stringify({ json: registration }) };
+  const targets: Target[] = [
+    { name: "baseline (bare http + confirms)", url: `http://127.0.0.1:${baselinePort}/`, body: rest.body, server: baseline },
+    { name: "API server: REST", url: `${api.url}${rest.path}`, body: rest.body, server: api },
+    { name: "API server: tRPC", url: `${api.url}${trpc.path}`, body: trpc.body, server: api },
+    { name: "web (Next.js): REST", url: `${web.url}${rest.path}`, body: rest.body, server: web },
+    { name: "web (Next.js): tRPC", url: `${web.url}${trpc.path}`, body: trpc.body, server: web },
+  ];
+  for (const target of targets) {
+    // A short warm-up: JIT, connection pools, the broker channel.
+    await autocannon({ url: target.url, method: "POST", headers: { "content-type": "application/json" }, body: target.body, connections: 10, amount: Math.min(500, 50 * seconds) });
+    for (const rate of [undefined, PACED_RATE]) {
+      process.stdout.write(`${target.name}, ${rate ? `${rate} req/s` : "full speed"}… `);
+      const cpuBefore = await cpuSeconds(target.server.child.pid as number);
+      const row = await load(target, rate);
+      const cpu = (await cpuSeconds(target.server.child.pid as number)) - cpuBefore;
+      const served = row.requestsPerSecond * seconds;
+      const cpuPerRequest = served > 0 ? cpu / served : 0;
+      rows.push({ ...row, serverCpuUsPerRequest: Math.round(cpuPerRequest * 1e6), coresFor1500: round(cpuPerRequest * TARGET_RATE, 2) });
+      console.log(`${row.requestsPerSecond} req/s, p99 ${row.p99Ms} ms, ${row.errors} errors`);
+      await channel.purgeQueue(QUEUES.registration);
+    }
+  }
+} finally {
+  await Promise.all(servers.map((server) => server.stop()));
+  await connection.close();
+  await Promise.all([database.drop(), vhost.drop()]);
+}
+
+// Rows come in pairs per target: full speed, then paced.
+const [baseFull, , ...served] = rows;
+const ratios = Object.fromEntries(
+  served.filter((_, i) => i % 2 === 0).map((row) => [row.target, ratio(row.requestsPerSecond, baseFull?.requestsPerSecond ?? 1)]),
+);
+await report("accept", rows, { seconds, connections, ratesToBaseline: ratios, targets: { requestsPerSecond: `≥ ${TARGET_RATE}`, p99MsAt500: "< 50" } });
+for (let i = 0; i < served.length; i += 2) {
+  const [full, paced] = [served[i], served[i + 1]];
+  console.log(
+    `${full?.target}: ${full?.requestsPerSecond} req/s (target ≥ ${TARGET_RATE}; at its CPU per request ${TARGET_RATE}/s would take ` +
+      `${full?.coresFor1500} of the machine's cores), p99 at ${PACED_RATE}/s ${paced?.p99Ms} ms (target < 50)`,
+  );
+}
+await writeBarChart("accept", "Accepting registrations over HTTP (same run)", [
+  { label: "requests/s, full speed", bars: rows.filter((_, i) => i % 2 === 0).map((row) => ({ name: row.target, value: row.requestsPerSecond })) },
+  { label: `p99 latency (ms) at ${PACED_RATE} req/s`, bars: rows.filter((_, i) => i % 2 === 1).map((row) => ({ name: row.target, value: round(row.p99Ms, 1) })) },
+]);
