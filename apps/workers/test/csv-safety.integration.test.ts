@@ -8,7 +8,7 @@ import { RegistrationInputSchema, UserRegistrationV1, createEnvelope } from "@us
 import { createPrismaClient, type PrismaClient } from "@userstream/db";
 import { createTestDatabase } from "@userstream/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { storeRegistration } from "../src/receiver/store-registration";
+import { storeRegistration } from "../src/receiver/store-registrations";
 import { createReportPool, runReport } from "../src/reporter/run-report";
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -102,7 +102,7 @@ describe("CSV reports are safe for any name (property-based, through PostgreSQL)
           const body = JSON.stringify(createEnvelope(UserRegistrationV1, { ...input, registrationId }, registrationId));
           // The receiver: parse the message against its contract, then store it.
           const message = UserRegistrationV1.schema.parse(JSON.parse(body));
-          expect((await storeRegistration(db, message)).outcome).toBe("created");
+          expect((await storeRegistration(reportPool, message)).outcome).toBe("created");
           accepted.push(input);
         }
         const rows = await usersReport();

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createPrismaClient } from "@userstream/db";
+import { createPool } from "@userstream/db/pool";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeServerAndOtherCertificates, type ServerAndOtherCertificates } from "./certificates";
@@ -53,8 +54,13 @@ describe("PostgreSQL over TLS (sslmode in DATABASE_URL) with a private CA", () =
     }
   });
 
-  it("connects a pg client (as the reporter's COPY connection does) with sslmode=verify-full and the CA, encrypted", async () => {
-    expect(await sslOfSession(url(`sslmode=verify-full&sslrootcert=${certs.server.caFile}`))).toEqual({ ssl: true, version: expect.stringMatching(/^TLSv1/) });
+  it("connects a worker's pool with sslmode=verify-full and the CA, encrypted", async () => {
+    const pool = createPool(url(`sslmode=verify-full&sslrootcert=${certs.server.caFile}`), { max: 1 });
+    try {
+      expect((await pool.query(SSL_OF_THIS_SESSION)).rows).toEqual([{ ssl: true, version: expect.stringMatching(/^TLSv1\.[23]$/) }]);
+    } finally {
+      await pool.end();
+    }
   });
 
   it("refuses a plain connection (no sslmode): the server takes TLS only, so every success here went over TLS", async () => {

@@ -86,6 +86,21 @@ describe("welcome emails through a real SMTP server", () => {
     expect(await bed.db.notificationLog.count({ where: { user: { email: "twice@example.com" } } })).toBe(1);
   });
 
+  it("sends nothing for a user deleted before their email went out: the email is failed, with the reason", async () => {
+    const { senderPort } = await runPipeline();
+    const email = `${crypto.randomUUID()}@example.com`;
+    const user = await bed.db.user.create({ data: { registrationId: crypto.randomUUID(), firstName: "Gone", lastName: "Before", email } });
+    const row = await bed.db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "queued" } });
+    await bed.db.user.delete({ where: { id: user.id } });
+    await bed.publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: row.id, kind: "welcome", registrationId: user.registrationId }));
+
+    await waitFor(async () => (await metricValue(senderPort, 'sender_emails_total{result="failed",provider="smtp"}')) === 1);
+    const failed = await bed.db.notificationLog.findUniqueOrThrow({ where: { id: row.id } });
+    expect(failed).toMatchObject({ status: "failed", attempts: 1, lastError: "the user was deleted", provider: null, leaseExpiresAt: null });
+    expect(failed.updatedAt.getTime()).toBeGreaterThanOrEqual(row.updatedAt.getTime());
+    expect(smtp.to(email)).toHaveLength(0);
+  });
+
   it("retries a 451 with backoff: two refusals, then one email, attempts 3", async () => {
     await runPipeline();
     const message = testRegistration();

@@ -32,14 +32,15 @@ describe("sql/roles.sql: a migration role and a least-privilege app role", () =>
     expect(await queryRows(database.migratorUrl, "SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NULL")).toEqual([{ n: 0 }]);
   });
 
-  it("lets the app role read and write rows, use the enums, the csv_safe function and advisory locks", async () => {
+  it("lets the app role read and write rows, use the enums, the csv_safe function, the updated_at trigger and advisory locks", async () => {
     const url = database.appUrl;
     await queryRows(
       url,
-      "INSERT INTO users (registration_id, first_name, last_name, email, updated_at) VALUES (gen_random_uuid(), 'Ada', 'Lovelace', 'ada@example.com', now())",
+      "INSERT INTO users (registration_id, first_name, last_name, email, updated_at) VALUES (gen_random_uuid(), 'Ada', 'Lovelace', 'ada@example.com', '2000-01-01')",
     );
-    await queryRows(url, "UPDATE users SET first_name = 'Augusta' WHERE email = 'ada@example.com'");
-    await queryRows(url, "INSERT INTO notification_logs (user_id, kind, status, updated_at) SELECT id, 'welcome', 'queued', now() FROM users");
+    // The set_updated_at trigger runs for the app role's updates too.
+    expect(await queryRows(url, "UPDATE users SET first_name = 'Augusta' WHERE email = 'ada@example.com' RETURNING updated_at = now()::timestamptz(3) AS moved")).toEqual([{ moved: true }]);
+    await queryRows(url, "INSERT INTO notification_logs (user_id, kind, status) SELECT id, 'welcome', 'queued' FROM users");
     expect(await queryRows(url, "SELECT csv_safe('=1+1') AS cell")).toEqual([{ cell: "'=1+1" }]);
     expect(await queryRows(url, "SELECT pg_try_advisory_lock(42) AS locked")).toEqual([{ locked: true }]);
     await queryRows(url, "DELETE FROM notification_logs");

@@ -1,6 +1,6 @@
 import { Counter } from "prom-client";
 import { createWorkerMetrics } from "../lib/worker-metrics";
-import type { StoreOutcome } from "./store-registration";
+import type { StoreOutcome } from "./store-registrations";
 
 /** The receiver's Prometheus metrics. */
 export function createReceiverMetrics() {

@@ -1,5 +1,5 @@
 import { EmailSendV1, UserRegistrationV1, createEnvelope, type UserRegistrationMessage } from "@userstream/contracts";
-import { createHealingPool, createPrismaClient } from "@userstream/db";
+import { createPool } from "@userstream/db/pool";
 import { createPublisher, startBatchConsumer } from "@userstream/messaging";
 import { startHealthServer } from "../lib/health-server";
 import { databaseCheck } from "../lib/worker-metrics";
@@ -8,8 +8,7 @@ import { logStarted } from "../lib/logger";
 import { createShutdown } from "../lib/shutdown";
 import type { ReceiverEnv } from "./env";
 import { createReceiverMetrics } from "./metrics";
-import { storeRegistration, type StoreResult } from "./store-registration";
-import { storeRegistrations } from "./store-registrations";
+import { storeRegistration, storeRegistrations, type StoreResult } from "./store-registrations";
 
 /**
  * The receiver process: connect to the database and the broker, serve health and metrics, then
@@ -18,11 +17,10 @@ import { storeRegistrations } from "./store-registrations";
 export async function startReceiver(env: ReceiverEnv) {
   const logger = createLogger("receiver", env);
   const metrics = createReceiverMetrics();
-  const db = createPrismaClient(env.DATABASE_URL);
-  // Batches are stored with plain SQL on connections of their own; one cut mid-batch (PostgreSQL
-  // restarted) fails that batch, never the process.
-  const pool = createHealingPool({ connectionString: env.DATABASE_URL, max: 2 });
-  pool.on("error", (err) => logger.warn({ err }, "idle database connection failed"));
+  // The receiver's only connections (plain SQL, store-registrations.ts): two, so two batches are
+  // stored at once (see `concurrency`). One cut mid-batch (PostgreSQL restarted) fails that batch,
+  // never the process.
+  const pool = createPool(env.DATABASE_URL, { max: 2, logger });
   const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
   const publisher = createPublisher(env.AMQP_URL, { logger });
 
@@ -61,7 +59,7 @@ export async function startReceiver(env: ReceiverEnv) {
       await Promise.all(messages.map((message, i) => settleStored(message, results[i] as StoreResult, 1)));
     },
     async handle(message, { attempt }) {
-      await settleStored(message, await storeRegistration(db, message), attempt);
+      await settleStored(message, await storeRegistration(pool, message), attempt);
     },
     ...metrics.consumerHooks,
     logFields: (message) => ({ registrationId: message.payload.registrationId }),
@@ -73,7 +71,7 @@ export async function startReceiver(env: ReceiverEnv) {
     port: env.RECEIVER_PORT,
     registry: metrics.registry,
     checks: {
-      database: databaseCheck(() => db.$queryRaw`SELECT 1`),
+      database: databaseCheck(() => pool.query("SELECT 1")),
       broker: async () => consumer.isReady(),
     },
   });
@@ -81,7 +79,7 @@ export async function startReceiver(env: ReceiverEnv) {
   shutdown.add("stop consuming and finish in-flight messages", () => consumer.stop());
   shutdown.add("close the publisher", () => publisher.close());
   shutdown.add("close the health server", () => new Promise((resolve) => server.close(resolve)));
-  shutdown.add("disconnect the database", () => Promise.all([db.$disconnect(), pool.end()]));
+  shutdown.add("disconnect the database", () => pool.end());
   logStarted(logger, server, {}, "receiver started");
   return { shutdown, server, logger };
 }

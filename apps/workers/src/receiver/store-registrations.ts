@@ -1,11 +1,28 @@
 import type { UserRegistrationMessage } from "@userstream/contracts";
-import { withConnection } from "@userstream/db/healing-pool";
+import { withConnection } from "@userstream/db/pool";
 import type pg from "pg";
-import type { StoreResult } from "./store-registration";
+
+/*
+ * The receiver's one write: a registration (or a batch of them) with its user and welcome email, in
+ * plain SQL through `pg` (docs/architecture.md, "One database path per process"). `updated_at` is
+ * left to the columns' default (the database keeps it: see the set_updated_at migration).
+ */
+
+/**
+ * What storing a registration did: a new user, an address that was already registered (no second
+ * user), or a message seen before (a redelivery; nothing changes).
+ */
+export type StoreOutcome = "created" | "duplicate" | "redelivered";
+
+export interface StoreResult {
+  outcome: StoreOutcome;
+  /** A welcome email recorded but not yet handed to the sender: publish `email.send` for it. */
+  pendingWelcome?: { notificationId: string };
+}
 
 interface Row {
   registration_id: string;
-  outcome: "created" | "duplicate" | "redelivered" | null;
+  outcome: StoreOutcome | null;
   notification_id: string | null;
 }
 
@@ -23,8 +40,8 @@ const PLAN_SETTINGS = ["enable_seqscan", "enable_bitmapscan", "enable_hashjoin",
 // been deleted since) and addresses already taken. A concurrent insert of the same address waits
 // for the other transaction and is then skipped.
 const INSERT_USERS = `
-  INSERT INTO users (registration_id, first_name, last_name, email, updated_at)
-  SELECT i.registration_id, i.first_name, i.last_name, i.email, now()
+  INSERT INTO users (registration_id, first_name, last_name, email)
+  SELECT i.registration_id, i.first_name, i.last_name, i.email
   FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS i(registration_id, first_name, last_name, email, ord)
   WHERE NOT EXISTS (SELECT 1 FROM registrations r WHERE r.id = i.registration_id)
   ORDER BY i.ord
@@ -52,8 +69,8 @@ const RECORD_REGISTRATIONS = `
     FROM fresh
   ),
   welcomed AS (
-    INSERT INTO notification_logs (user_id, kind, status, updated_at)
-    SELECT user_id, 'welcome', 'queued', now() FROM fresh WHERE created
+    INSERT INTO notification_logs (user_id, kind, status)
+    SELECT user_id, 'welcome', 'queued' FROM fresh WHERE created
     RETURNING id, user_id
   )
   SELECT i.registration_id::text,
@@ -67,14 +84,16 @@ const RECORD_REGISTRATIONS = `
     ON s.outcome = 'created' AND q.user_id = s.user_id AND q.kind = 'welcome' AND q.status = 'queued'`;
 
 /**
- * Stores a batch of registrations in one transaction of two statements, with the same effects as
- * {@link storeRegistration} for each: a new address makes a user and a queued welcome email, a
- * known address a duplicate registration, a registration id seen before nothing. Within a batch,
- * the first registration of an address wins and a repeated registration id is a redelivery.
- * Returns one result per message, in order. Throws, storing nothing, when any registration cannot
- * be recorded (say, another receiver records the same one at the same moment); the caller then
- * stores the messages one by one. Plain SQL through `pg`: per batch, Prisma's query engine would
- * cost more than the statements themselves.
+ * Stores a batch of registrations in one transaction of two statements. For each: a new address
+ * makes a user and their welcome email's `queued` notification row, a known address a duplicate
+ * registration of the existing user (no email), a registration id seen before nothing, but its
+ * welcome email is still reported while `queued`, because the earlier delivery may have died
+ * between the commit and the hand-off. Within a batch, the first registration of an address wins
+ * and a repeated registration id is a redelivery. Returns one result per message, in order.
+ * Throws, storing nothing, when any registration cannot be recorded (say, another receiver records
+ * the same one at the same moment); the caller then stores the messages one by one
+ * ({@link storeRegistration}): one that loses the same race again is retried later, and then finds
+ * its registration and reports a redelivery.
  */
 export async function storeRegistrations(pool: pg.Pool, messages: UserRegistrationMessage[]): Promise<StoreResult[]> {
   const payloads = messages.map((message) => message.payload);
@@ -88,6 +107,12 @@ export async function storeRegistrations(pool: pg.Pool, messages: UserRegistrati
     await client.query("COMMIT");
     return results;
   });
+}
+
+/** Stores one registration: a batch of one, so that one registration and a batch take the same path. */
+export async function storeRegistration(pool: pg.Pool, message: UserRegistrationMessage): Promise<StoreResult> {
+  const [result] = await storeRegistrations(pool, [message]);
+  return result as StoreResult;
 }
 
 function resultsInOrder(ids: string[], rows: Row[]): StoreResult[] {

@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { ReportRequestSchema, type ReportKind, type ReportRequest } from "@userstream/contracts";
-import { createHealingPool, withConnection } from "@userstream/db/healing-pool";
+import { createPool, withConnection } from "@userstream/db/pool";
 import { PermanentError } from "@userstream/messaging";
 import type { PinoLogger as Logger } from "@userstream/messaging/logging";
 import type pg from "pg";
@@ -26,9 +26,7 @@ export type RunOutcome = "succeeded" | "failed" | "already-done";
  * connection cut mid-run fails that run and is replaced, never reused.
  */
 export function createReportPool(databaseUrl: string, logger: Logger): pg.Pool {
-  const pool = createHealingPool({ connectionString: databaseUrl, max: 2, idleTimeoutMillis: 0 });
-  pool.on("error", (err) => logger.warn({ err }, "idle database connection failed"));
-  return pool;
+  return createPool(databaseUrl, { max: 2, idleTimeoutMs: 0, logger });
 }
 
 // Runs of one kind of report never overlap, across every reporter instance: each holds this

@@ -1,16 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EmailSendMessage } from "@userstream/contracts";
 import { createConfirmationToken } from "@userstream/contracts/confirmation-token";
-import type { PrismaClient } from "@userstream/db";
 import type pg from "pg";
 import { PermanentError, RetryLaterError, type DeliveryContext } from "@userstream/messaging";
 import type { PinoLogger as Logger } from "@userstream/messaging/logging";
+import { claimNotification, findNotificationState, recordFailure, recordSent } from "./notification-logs";
 import { EmailDeliveryError, type EmailProvider, type Mailbox } from "./providers/email-provider";
 import { renderWelcomeEmail } from "./render-welcome-email";
 
 export interface DeliverEmailDeps {
-  db: PrismaClient;
-  /** For the two statements every email runs (claim, record sent): plain `pg` costs a fraction of Prisma's client per statement. */
+  /** The sender's connections: every statement, in notification-logs.ts. */
   pool: pg.Pool;
   provider: EmailProvider;
   from: Mailbox;
@@ -42,7 +41,7 @@ const RECORD_SENT_FOR_MS = 5 * 60_000;
  * here would let the message be retried and the email sent a second time. Only a database away
  * for longer than `RECORD_SENT_FOR_MS` (or the process dying meanwhile) leaves that window open.
  */
-async function recordSent(record: () => Promise<unknown>, logger: Logger, log: object): Promise<void> {
+async function keepTryingToRecord(record: () => Promise<unknown>, logger: Logger, log: object): Promise<void> {
   const deadline = Date.now() + RECORD_SENT_FOR_MS;
   for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 5_000)) {
     try {
@@ -56,43 +55,6 @@ async function recordSent(record: () => Promise<unknown>, logger: Logger, log: o
   }
 }
 
-interface Claimed {
-  attempts: number;
-  user: { id: string; firstName: string; lastName: string; email: string } | null;
-}
-
-const CLAIM = `
-  WITH claimed AS (
-    UPDATE notification_logs
-    SET status = 'sending', attempts = attempts + 1, lease_expires_at = $3, updated_at = $2
-    WHERE id = $1 AND (status = 'queued' OR (status = 'sending' AND lease_expires_at < $2))
-    RETURNING attempts, user_id
-  )
-  SELECT c.attempts, u.id AS user_id, u.first_name, u.last_name, u.email FROM claimed c LEFT JOIN users u ON u.id = c.user_id`;
-
-const RECORD_SENT = `
-  UPDATE notification_logs
-  SET status = 'sent', provider = $2, provider_message_id = $3, sent_at = $4, last_error = NULL, lease_expires_at = NULL, updated_at = $4
-  WHERE id = $1`;
-
-/**
- * Claims a notification for sending, in one statement: queued → sending (or a `sending` row whose
- * lease ran out), one more attempt, a new lease; with its user, or null if the user was deleted.
- * Undefined when the row is not there to claim. (Prisma's `updateManyAndReturn` with the user takes
- * five statements, a transaction around two, and even one raw statement through Prisma's client
- * costs more CPU than the statement itself: at hundreds of emails a second, that was most of the
- * sender's work; docs/benchmarks.md, "email".)
- */
-async function claim(pool: pg.Pool, notificationId: string, leaseMs: number): Promise<Claimed | undefined> {
-  type Row = { attempts: number; user_id: string | null; first_name: string; last_name: string; email: string };
-  const now = new Date();
-  const { rows } = await pool.query<Row>(CLAIM, [notificationId, now, new Date(now.getTime() + leaseMs)]);
-  const [row] = rows;
-  if (!row) return undefined;
-  const user = row.user_id === null ? null : { id: row.user_id, firstName: row.first_name, lastName: row.last_name, email: row.email };
-  return { attempts: row.attempts, user };
-}
-
 /**
  * Delivers one welcome email, at most once. The notification row is claimed first (queued →
  * sending, with a lease), in one statement, so two senders never both send it; a row still
@@ -104,13 +66,13 @@ async function claim(pool: pg.Pool, notificationId: string, leaseMs: number): Pr
  * failures mark the row `failed` and are not retried.
  */
 export async function deliverEmail(message: EmailSendMessage, context: DeliveryContext, deps: DeliverEmailDeps): Promise<DeliveryOutcome> {
-  const { db, provider, logger } = deps;
+  const { pool, provider, logger } = deps;
   const { notificationId, registrationId } = message.payload;
   const log = { notificationId, registrationId, messageId: message.id, attempt: context.attempt };
-  const claimed = await claim(deps.pool, notificationId, deps.leaseMs);
+  const claimed = await claimNotification(pool, notificationId, deps.leaseMs);
 
   if (!claimed) {
-    const row = await db.notificationLog.findUnique({ where: { id: notificationId }, select: { status: true, leaseExpiresAt: true } });
+    const row = await findNotificationState(pool, notificationId);
     if (!row) throw new PermanentError(`no notification ${notificationId}`);
     if (row.status !== "sending") {
       logger.info({ ...log, status: row.status }, "email already handled; nothing to do");
@@ -122,7 +84,7 @@ export async function deliverEmail(message: EmailSendMessage, context: DeliveryC
   }
 
   if (!claimed.user) {
-    await db.notificationLog.update({ where: { id: notificationId }, data: { status: "failed", lastError: "the user was deleted", leaseExpiresAt: null } });
+    await recordFailure(pool, notificationId, { status: "failed", error: "the user was deleted" });
     return "failed";
   }
 
@@ -149,18 +111,14 @@ export async function deliverEmail(message: EmailSendMessage, context: DeliveryC
     const failure = err instanceof EmailDeliveryError ? err : new EmailDeliveryError(String(err), { temporary: true, cause: err });
     const retry = failure.temporary && context.retriesLeft > 0;
     const status = !failure.temporary ? "failed" : retry ? "queued" : "dead";
-    await db.notificationLog.update({
-      where: { id: notificationId },
-      data: { status, provider: provider.name, lastError: failure.message, leaseExpiresAt: null },
-    });
+    await recordFailure(pool, notificationId, { status, provider: provider.name, error: failure.message });
     logger.warn({ ...log, provider: provider.name, status, error: failure.message }, "welcome email not sent");
     if (status === "failed") return "failed";
     if (status === "dead") throw new PermanentError(`gave up after ${claimed.attempts} attempts: ${failure.message}`);
     throw new RetryLaterError(failure.message, failure.retryAfterMs ?? 0, { cause: failure });
   }
   const sentAt = new Date();
-  // One plain statement, like the claim: this runs for every email.
-  await recordSent(() => deps.pool.query(RECORD_SENT, [notificationId, provider.name, providerMessageId ?? null, sentAt]), logger, log);
+  await keepTryingToRecord(() => recordSent(pool, notificationId, { provider: provider.name, providerMessageId, sentAt }), logger, log);
   logger.info({ ...log, provider: provider.name, providerMessageId }, "welcome email sent");
   return "sent";
 }

@@ -1,5 +1,5 @@
 import { EmailSendV1 } from "@userstream/contracts";
-import { createHealingPool, createPrismaClient } from "@userstream/db";
+import { createPool } from "@userstream/db/pool";
 import { startConsumer } from "@userstream/messaging";
 import { startHealthServer } from "../lib/health-server";
 import { databaseCheck } from "../lib/worker-metrics";
@@ -40,14 +40,11 @@ export async function startSender(env: SenderEnv) {
   });
   const logger = createLogger("sender", env);
   const metrics = createSenderMetrics(env.EMAIL_PROVIDER);
-  const db = createPrismaClient(env.DATABASE_URL);
-  // The claim and the "sent" record of every email; a connection cut mid-statement fails that
-  // statement (retried as the message or by recordSent), never the process.
-  const pool = createHealingPool({ connectionString: env.DATABASE_URL, max: 4 });
-  pool.on("error", (err) => logger.warn({ err }, "idle database connection failed"));
+  // The sender's only connections (plain SQL, notification-logs.ts); a connection cut mid-statement
+  // fails that statement (retried as the message, or the "sent" record again), never the process.
+  const pool = createPool(env.DATABASE_URL, { max: 4, logger });
   const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
   const deps = {
-    db,
     pool,
     provider,
     logger,
@@ -80,7 +77,7 @@ export async function startSender(env: SenderEnv) {
     port: env.SENDER_PORT,
     registry: metrics.registry,
     checks: {
-      database: databaseCheck(() => db.$queryRaw`SELECT 1`),
+      database: databaseCheck(() => pool.query("SELECT 1")),
       broker: async () => consumer.isReady(),
       [provider.name]: () => provider.check(),
     },
@@ -89,7 +86,7 @@ export async function startSender(env: SenderEnv) {
   shutdown.add("stop consuming and finish in-flight emails", () => consumer.stop());
   shutdown.add("close the mail provider", () => provider.close());
   shutdown.add("close the health server", () => new Promise((resolve) => server.close(resolve)));
-  shutdown.add("disconnect the database", () => Promise.all([db.$disconnect(), pool.end()]));
+  shutdown.add("disconnect the database", () => pool.end());
   logStarted(logger, server, { provider: provider.name }, "sender started");
   return { shutdown, server, logger };
 }
