@@ -7,7 +7,6 @@ import { EXIT_CONFIG, loadEnvFiles } from "./load-env-files.mjs";
  * be what is wrong, and the message is for a person.
  */
 export function exitOnStartFailure(err: unknown): never {
-  // eslint-disable-next-line no-console -- see above: no logger before the environment is valid
   console.error(err instanceof Error ? err.message : err);
   return process.exit(isConfigurationError(err) ? EXIT_CONFIG : 1);
 }
