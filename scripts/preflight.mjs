@@ -10,7 +10,7 @@ import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { loadEnvFiles } from "../packages/contracts/src/load-env-files.mjs";
+import { loadEnvFiles } from "../packages/runtime/src/load-env-files.mjs";
 
 const mode = process.argv[2];
 if (mode !== "start" && mode !== "test") {

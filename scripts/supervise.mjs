@@ -5,7 +5,7 @@
 // alone: see docs/operations.md. Every port is a variable (.env.example).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadEnvFiles } from "../packages/contracts/src/load-env-files.mjs";
+import { loadEnvFiles } from "../packages/runtime/src/load-env-files.mjs";
 import { supervise } from "./supervisor.mjs";
 
 loadEnvFiles();
@@ -37,7 +37,7 @@ const port = {
 const local = (name, pathname = "/") => `http://localhost:${port[name]}${pathname}`;
 const health = (name, pathname) => `http://127.0.0.1:${port[name]}${pathname}`;
 // Development restarts a process when the sources it runs change (Next.js reloads on its own).
-const sources = (...dirs) => (dev ? [...dirs, "packages/contracts/src", "packages/messaging/src", "packages/db/src"].map((dir) => root + dir) : undefined);
+const sources = (...dirs) => (dev ? [...dirs, "packages/contracts/src", "packages/messaging/src", "packages/runtime/src", "packages/db/src"].map((dir) => root + dir) : undefined);
 
 // The reporter streams a lot of short-lived buffers: a small young generation keeps its peak
 // memory flat however large the report (docs/benchmarks.md).

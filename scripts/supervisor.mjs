@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { watch } from "node:fs";
 import { createInterface } from "node:readline";
 import { constants } from "node:os";
-import { EXIT_CONFIG } from "../packages/contracts/src/load-env-files.mjs";
+import { EXIT_CONFIG } from "../packages/runtime/src/load-env-files.mjs";
 
 const COLOURS = [36, 35, 33, 32, 34, 91, 96, 95];
 

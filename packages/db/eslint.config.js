@@ -1,1 +1,1 @@
-export { default } from "@userstream/eslint-config/base";
+export { default } from "@userstream/eslint-config/package";

@@ -1,4 +1,4 @@
-import { loadEnvFiles } from "@userstream/contracts/load-env-files";
+import { loadEnvFiles } from "@userstream/runtime/load-env-files";
 import { defineConfig } from "prisma/config";
 import { databaseUrl } from "./src/env";
 import { MigrationPg } from "./src/migration-adapter";

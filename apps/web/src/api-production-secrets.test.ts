@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { EXIT_CONFIG } from "@userstream/contracts/load-env-files";
+import { EXIT_CONFIG } from "@userstream/runtime/load-env-files";
 import { afterAll, describe, expect, it } from "vitest";
 
 const webDir = fileURLToPath(new URL("..", import.meta.url));

@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { EXIT_CONFIG } from "@userstream/contracts/load-env-files";
+import { EXIT_CONFIG } from "@userstream/runtime/load-env-files";
 import { QUEUES } from "@userstream/contracts";
 import { describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "./server/api/limited-body";

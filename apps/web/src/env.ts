@@ -1,21 +1,25 @@
 import { createEnv } from "@t3-oss/env-nextjs";
-import { readFileVariables } from "@userstream/contracts/env-files";
-import { LOG_FORMATS, LOG_LEVELS } from "@userstream/messaging/logging";
-import { z } from "zod";
-import { publishedSecretProblems, SECRETS, secretHint } from "@userstream/contracts/published-secrets";
 import { RetryDelaysMsSchema } from "@userstream/contracts";
+import {
+  ConfigurationError,
+  confirmationTokenSecretSchema,
+  portSchema,
+  publishedSecretProblems,
+  reportsDirSchema,
+  SECRETS,
+  secretSchema,
+  serviceEnv,
+} from "@userstream/runtime/env";
+import { readFileVariables } from "@userstream/runtime/env-files";
+import { z } from "zod";
 import { parsePasswordHash } from "./server/auth/password";
 import { parseTrustedProxies } from "./server/client-address";
-import { resolveFromRepoRoot } from "./server/repo-root";
 
 /** Not a secret: the development admin's email, also in .env.example. */
 const DEVELOPMENT_ADMIN_EMAIL = "admin@userstream.local";
 
 // No secret has a default here: the development values are in .env.example, which every process
 // reads; in production a value published in the repository is refused below (published-secrets.ts).
-const confirmationTokenSecret = z
-  .string({ error: `${secretHint("CONFIRMATION_TOKEN_SECRET")}; it signs the confirmation links the sender makes` })
-  .min(SECRETS.CONFIRMATION_TOKEN_SECRET.minLength, `must be at least 32 characters; ${secretHint("CONFIRMATION_TOKEN_SECRET")}`);
 const isProduction = process.env.NODE_ENV === "production";
 
 const adminEmail = z
@@ -26,9 +30,6 @@ const adminEmail = z
 const adminPasswordHash = z
   .string({ error: `required: make one with ${SECRETS.ADMIN_PASSWORD_HASH.generate}` })
   .refine((value) => parsePasswordHash(value) !== null, `must be a hash printed by ${SECRETS.ADMIN_PASSWORD_HASH.generate}`);
-const sessionSecret = z
-  .string({ error: `${secretHint("SESSION_SECRET")}; it signs admin sessions` })
-  .min(SECRETS.SESSION_SECRET.minLength, `must be at least 32 characters; ${secretHint("SESSION_SECRET")}`);
 
 /** Requests per client address per minute, or `off`. */
 function rateLimit(perMinute: number) {
@@ -40,10 +41,10 @@ const server = {
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "required: a postgresql:// URL" }),
   AMQP_URL: z.url({ protocol: /^amqps?$/, error: "required: an amqp:// or amqps:// URL" }),
   APP_URL: z.url({ error: "must be a URL such as http://localhost:3000" }).default("http://localhost:3000"),
-  CONFIRMATION_TOKEN_SECRET: confirmationTokenSecret,
+  CONFIRMATION_TOKEN_SECRET: confirmationTokenSecretSchema,
   ADMIN_EMAIL: isProduction ? adminEmail : adminEmail.default(DEVELOPMENT_ADMIN_EMAIL),
   ADMIN_PASSWORD_HASH: adminPasswordHash,
-  SESSION_SECRET: sessionSecret,
+  SESSION_SECRET: secretSchema("SESSION_SECRET", "it signs admin sessions"),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 7, "must be at most a week (168 hours)").default(8),
   /** An admin session not used for this long ends (checked to the minute). */
   SESSION_IDLE_MINUTES: z.coerce
@@ -97,11 +98,7 @@ const server = {
   TRUSTED_PROXY_HOPS: z.undefined({
     error: "is no longer read: list the reverse proxies' addresses or ranges in TRUSTED_PROXIES instead (e.g. TRUSTED_PROXIES=10.0.0.0/8), and unset TRUSTED_PROXY_HOPS",
   }),
-  /** Where the reporter writes the CSV files; relative paths are taken from the repository root. */
-  REPORTS_DIR: z
-    .string()
-    .default("./reports")
-    .transform((dir) => resolveFromRepoRoot(dir)),
+  REPORTS_DIR: reportsDirSchema,
   /**
    * RabbitMQ's management API, for queue rates on /admin/pipeline; unset → AMQP counts only. Its
    * user and password are variables of their own (the password a secret, or a file): a URL is
@@ -141,17 +138,11 @@ const server = {
    * each web instance on its own; `off` for none.
    */
   USERS_LIST_RATE_LIMIT: rateLimit(60),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
-  /** `auto`: readable text on a terminal outside production, JSON lines otherwise. */
-  LOG_FORMAT: z.enum(LOG_FORMATS).default("auto"),
+  ...serviceEnv,
   /** Where the REST API listens when it runs on its own (`start:api`); 0 picks a free port. */
-  API_PORT: z.coerce.number().int().min(0).max(65_535).default(8083),
+  API_PORT: portSchema(8083),
   API_HOST: z.string().default("0.0.0.0"),
-  /** How long the shutdown on SIGTERM may take before the process exits anyway. */
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  /** 1: the local trial (`npm start`, docker-compose.yml alone), which may use the published secrets in production. */
-  USERSTREAM_LOCAL_TRIAL: z.string().optional(),
   /** Set: Next.js leaves SIGTERM/SIGINT to the web's own shutdown, which then exits 0 (server/shutdown.ts). */
   NEXT_MANUAL_SIG_HANDLE: z
     .string()
@@ -173,7 +164,7 @@ function applyFileVariables(): void {
 try {
   applyFileVariables();
 } catch (error) {
-  throw new Error(`Invalid environment variables for the web app:\n  - ${(error as Error).message}\nSee .env.example.`);
+  throw invalid([`  - ${(error as Error).message}`]);
 }
 
 /**
@@ -199,8 +190,8 @@ export const env = createEnv({
   },
 });
 
-function invalid(lines: string[]): Error {
-  return new Error(`Invalid environment variables for the web app:\n${lines.join("\n")}\nSee .env.example.`);
+function invalid(lines: string[]): ConfigurationError {
+  return new ConfigurationError(`Invalid environment variables for the web app:\n${lines.join("\n")}\nSee .env.example.`);
 }
 
 // Production refuses the secrets the repository publishes (outside the local trial), whoever starts it.

@@ -1,7 +1,7 @@
 import { subscribe } from "node:diagnostics_channel";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { EXIT_CONFIG, loadEnvFiles } from "@userstream/contracts/load-env-files";
+import { exitOnStartFailure, loadEnvFiles } from "@userstream/runtime";
 import { strictTransportSecurity } from "./lib/security-headers";
 import { CLIENT_ADDRESS_HEADER } from "./server/client-address";
 
@@ -32,35 +32,19 @@ export function sendStrictTransportSecurity(appUrl: string): void {
 }
 
 /**
- * Fills the environment from `.env` and `.env.example` (the environment wins), then imports the
- * env module, which validates it. A missing or malformed variable stops the process at once with
- * the list of what is wrong and EXIT_CONFIG, which tells a supervisor not to restart it.
- */
-export async function loadEnvOrExit() {
-  loadEnvFiles();
-  return import("./env").then(
-    (module) => module.env,
-    (error: unknown) => {
-      // eslint-disable-next-line no-console -- no logger before the environment is valid (LOG_LEVEL, LOG_FORMAT may be what is wrong); the list of bad variables is for a person
-      console.error(error instanceof Error ? error.message : error);
-      return process.exit(EXIT_CONFIG);
-    },
-  );
-}
-
-/**
- * Validates the environment when the Next server starts: Next alone would log the failure and
- * keep a server up that fails every request, which a supervisor would not notice.
+ * Validates the environment when the Next server starts (the files filled in first, as in every
+ * process), then registers the ordered shutdown: Next alone would log a bad variable and keep a
+ * server up that fails every request, which a supervisor would not notice. A bad variable exits
+ * with EXIT_CONFIG, which tells a supervisor not to restart it.
  */
 export async function validateEnvironmentOrExit() {
-  const env = await loadEnvOrExit();
+  loadEnvFiles();
   try {
+    const { env } = await import("./env");
     const { closeOnSignals } = await import("./server/shutdown");
     closeOnSignals(env.SHUTDOWN_TIMEOUT_MS, undefined, env.NEXT_MANUAL_SIG_HANDLE);
+    return env;
   } catch (error) {
-    // eslint-disable-next-line no-console -- no logger before the environment is valid (LOG_LEVEL, LOG_FORMAT may be what is wrong); the list of bad variables is for a person
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
+    return exitOnStartFailure(error);
   }
-  return env;
 }

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EXIT_CONFIG } from "@userstream/contracts/load-env-files";
+import { EXIT_CONFIG } from "@userstream/runtime/load-env-files";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot, spawnWorker } from "@userstream/test-support";
 

@@ -1,7 +1,7 @@
 import { DEAD_LETTER_HEADERS, EmailSendV1, QUEUES, UserRegistrationV1, deadLetterQueue } from "@userstream/contracts";
 import { createTestDatabase } from "@userstream/db/testing";
 import { createTestVhost, testRegistration } from "@userstream/messaging/testing";
-import { EXIT_CONFIG } from "@userstream/contracts/load-env-files";
+import { EXIT_CONFIG } from "@userstream/runtime/load-env-files";
 import { describe, expect, it } from "vitest";
 import { loadReceiverEnv } from "../src/receiver/env";
 import { startReceiver } from "../src/receiver/receiver";

@@ -17,7 +17,7 @@ import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadEnvFiles } from "@userstream/contracts/load-env-files";
+import { loadEnvFiles } from "@userstream/runtime/load-env-files";
 import pg from "pg";
 import { databaseUrl, roleSetupUrls } from "../src/env";
 import { pgConfigFromUrl, quoteIdent } from "../src/pg-config";

@@ -1,10 +1,10 @@
-import { readFileVariables } from "@userstream/contracts/env-files";
+import { readFileVariables } from "@userstream/runtime/env-files";
 
 /**
  * The only place in this package that reads configuration from the environment. Apps validate their
  * own environment; these defaults exist for the CLI, scripts and tests run on a developer machine.
  * The CLI's entries (prisma.config.ts, scripts/migrate.ts) first fill the environment from
- * `.env` and `.env.example` (`@userstream/contracts/load-env-files`); tests read theirs as given.
+ * `.env` and `.env.example` (`@userstream/runtime/load-env-files`); tests read theirs as given.
  */
 
 /** The local development database, used when DATABASE_URL is unset. */

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from "amqplib";
 import type { QueueName, RetryPolicy } from "@userstream/contracts";
 import { connectToBroker } from "./connection";
-import type { Logger } from "./logger";
+import { exponentialDelay, withJitter, type Logger } from "@userstream/runtime";
 import { assertQueueTopology } from "./topology";
 
 interface Link {
@@ -76,13 +76,14 @@ export async function consumeQueue(options: QueueConsumptionOptions) {
   }
 
   async function openWithBackoff(): Promise<void> {
-    for (let delayMs = 250; !stopping; delayMs = Math.min(delayMs * 2, 15_000)) {
+    for (let attempt = 1; !stopping; attempt++) {
+      const delayMs = exponentialDelay(attempt, 250, 15_000);
       try {
         await open();
         return;
       } catch (err) {
         logger.warn({ err, queue, delayMs }, "cannot reach the broker; retrying");
-        await sleep(delayMs * (0.8 + Math.random() * 0.4));
+        await sleep(withJitter(delayMs));
       }
     }
   }

@@ -2,7 +2,7 @@ import type { ConfirmChannel, ConsumeMessage } from "amqplib";
 import { retryPolicy, type MessageContract } from "@userstream/contracts";
 import type { z } from "zod";
 import { consumeQueue } from "./consume-queue";
-import { silentLogger, type Logger } from "./logger";
+import { silentLogger, type Logger } from "@userstream/runtime";
 import { createSettler, type Handler, type Outcome } from "./settle";
 
 export type { DeliveryContext, Outcome } from "./settle";

@@ -1,5 +1,4 @@
 export * from "./errors";
-export * from "./logger";
 export * from "./topology";
 export * from "./confirm";
 export * from "./connection";

@@ -11,7 +11,7 @@ import type { z } from "zod";
 import { sendConfirmed } from "./confirm";
 import { connectToBroker } from "./connection";
 import { PublishError } from "./errors";
-import { silentLogger, type Logger } from "./logger";
+import { silentLogger, type Logger } from "@userstream/runtime";
 import { assertTopology } from "./topology";
 
 export interface PublisherOptions {

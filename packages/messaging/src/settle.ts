@@ -11,7 +11,7 @@ import {
 import type { z } from "zod";
 import { sendConfirmed } from "./confirm";
 import { PermanentError, RetryLaterError } from "./errors";
-import type { Logger } from "./logger";
+import { withJitter, type Logger } from "@userstream/runtime";
 
 export type Outcome = "acked" | "retried" | "dead-lettered";
 
@@ -127,7 +127,7 @@ export function createSettler<Contract extends MessageContract>(options: Settler
         return "dead-lettered";
       }
       // Jitter spreads retries of messages that failed together; a Retry-After is a floor.
-      const delayMs = Math.max(Math.round(backoffMs * (0.8 + Math.random() * 0.4)), err instanceof RetryLaterError ? err.delayMs : 0);
+      const delayMs = Math.max(withJitter(backoffMs), err instanceof RetryLaterError ? err.delayMs : 0);
       logger.warn({ ...log, err, queue, attempt, delayMs }, "handler failed; retrying later");
       await retryLater(channel, message, attempt, delayMs);
       return "retried";

@@ -40,7 +40,7 @@ function newestChange(dir: string): number {
 /** Builds the web app for production unless a build newer than its sources is there already. */
 async function ensureBuild() {
   const buildId = path.join(webDir, ".next", "BUILD_ID");
-  const sources = [path.join(webDir, "src"), ...["contracts", "db", "messaging"].map((name) => path.join(repoRoot, "packages", name, "src"))];
+  const sources = [path.join(webDir, "src"), ...["contracts", "db", "messaging", "runtime"].map((name) => path.join(repoRoot, "packages", name, "src"))];
   if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...sources.map(newestChange))) return;
   console.log("building the web app (next build)…");
   const build = spawn("pnpm", ["--filter", "@userstream/web", "build"], { cwd: repoRoot, stdio: "inherit", env: { ...inheritedEnv(), NEXT_TELEMETRY_DISABLED: "1" } });

@@ -1,4 +1,4 @@
-import type { Logger } from "@userstream/messaging";
+import type { Logger } from "@userstream/runtime";
 
 /** Where a procedure writes the audit trail: the app's audit logger (absent in tests that do not read it). */
 export interface AuditDeps {

@@ -1,33 +1,12 @@
 import "server-only";
 import { connect } from "amqplib";
+import { runChecks } from "@userstream/runtime";
 import { env } from "~/env";
 import { getDb } from "./db";
 import { getLogger } from "./logger";
 import { getPublisher } from "./publisher";
 
-/** As the workers' /readyz says it. Why a check failed goes to the log, not to the caller. */
-type CheckState = "up" | "down";
-
 const CHECK_TIMEOUT_MS = 3_000;
-
-function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-async function run(check: () => Promise<unknown>, what: string): Promise<CheckState> {
-  try {
-    await withTimeout(check(), what);
-    return "up";
-  } catch (error) {
-    const message = error instanceof Error ? error.message.trim().split("\n").at(-1) : String(error);
-    getLogger().error({ check: what, error: message }, "health check failed");
-    return "down";
-  }
-}
 
 async function checkDatabase(): Promise<void> {
   await getDb().$queryRaw`SELECT 1`;
@@ -43,9 +22,15 @@ async function checkBroker(): Promise<void> {
   await connection.close();
 }
 
-/** What `/api/health` answers: each dependency's state, and `ok` only when all are. */
+/** Why a check failed goes to the log, not to the caller. */
+function logDown(check: string, reason: unknown): void {
+  const error = reason instanceof Error ? reason.message.trim().split("\n").at(-1) : String(reason);
+  getLogger().error({ check, error }, "health check failed");
+}
+
+/** What `/api/health` answers: each dependency's state (as the workers' /readyz says it), and `ok` only when all are up. */
 export async function checkHealth() {
-  const [database, broker] = await Promise.all([run(checkDatabase, "database"), run(checkBroker, "broker")]);
-  const status = database === "up" && broker === "up" ? "ok" : "error";
-  return { status, checks: { database, broker } } as const;
+  const checks = await runChecks({ database: checkDatabase, broker: checkBroker }, CHECK_TIMEOUT_MS, logDown);
+  const status = checks.database === "up" && checks.broker === "up" ? "ok" : "error";
+  return { status, checks } as const;
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { createLogger, type PinoLogger } from "@userstream/messaging/logging";
+import { createLogger, type PinoLogger } from "@userstream/runtime";
 import { env } from "~/env";
 
 const globalForLogger = globalThis as unknown as { userstreamLogger?: PinoLogger; userstreamAuditLogger?: PinoLogger };

@@ -8,7 +8,8 @@ import {
   type RegistrationStatus,
 } from "@userstream/contracts";
 import type { PrismaClient } from "@userstream/db";
-import type { Logger, Publisher } from "@userstream/messaging";
+import type { Publisher } from "@userstream/messaging";
+import type { Logger } from "@userstream/runtime";
 import { getWebMetrics } from "./metrics";
 
 export interface SubmitRegistrationDeps {

@@ -1,4 +1,5 @@
 import type { Outcome } from "@userstream/messaging";
+import { withTimeout } from "@userstream/runtime";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /**
@@ -23,8 +24,7 @@ export function createWorkerMetrics(role: string, queue: string, latencyBuckets:
       registers: [registry],
       async collect() {
         // A broker that blocks this connection (a resource alarm) must not hang the whole scrape.
-        const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1_000).unref());
-        const depth = await Promise.race([depthProbe().catch(() => undefined), timeout]);
+        const depth = await withTimeout(depthProbe(), 1_000).catch(() => undefined);
         if (depth === undefined) this.reset();
         else this.set(depth);
       },
@@ -59,13 +59,5 @@ export function createWorkerMetrics(role: string, queue: string, latencyBuckets:
     measureQueueDepth(consumer: { queueDepth(): Promise<number | undefined> }) {
       depthProbe = () => consumer.queueDepth();
     },
-  };
-}
-
-/** A readiness check that really asks the database: `ping` runs `SELECT 1`. */
-export function databaseCheck(ping: () => Promise<unknown>) {
-  return async () => {
-    await ping();
-    return true;
   };
 }

@@ -1,12 +1,13 @@
 import { z } from "zod";
-import { commonEnv, loadEnv } from "../lib/env";
+import { loadEnv, portSchema } from "@userstream/runtime/env";
+import { workerEnv } from "../lib/worker-env";
 
 /** The receiver's configuration, validated once at start. */
 export function loadReceiverEnv(source: NodeJS.ProcessEnv = process.env) {
   return loadEnv(
     {
-      ...commonEnv,
-      RECEIVER_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+      ...workerEnv,
+      RECEIVER_PORT: portSchema(8081),
       /** Unacknowledged registrations one receiver works on at once. */
       RECEIVER_PREFETCH: z.coerce.number().int().min(1).max(1000).default(300),
       /** Most registrations stored together in one transaction (at most the prefetch). */

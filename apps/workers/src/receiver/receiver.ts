@@ -1,27 +1,29 @@
 import { EmailSendV1, UserRegistrationV1, createEnvelope, type UserRegistrationMessage } from "@userstream/contracts";
 import { createPool } from "@userstream/db/pool";
 import { createPublisher, startBatchConsumer } from "@userstream/messaging";
-import { startHealthServer } from "../lib/health-server";
-import { databaseCheck } from "../lib/worker-metrics";
-import { createLogger } from "@userstream/messaging/logging";
-import { logStarted } from "../lib/logger";
-import { createShutdown } from "../lib/shutdown";
+import { databaseCheck, logListening, startService } from "@userstream/runtime";
 import type { ReceiverEnv } from "./env";
 import { createReceiverMetrics } from "./metrics";
 import { storeRegistration, storeRegistrations, type StoreResult } from "./store-registrations";
 
 /**
- * The receiver process: connect to the database and the broker, serve health and metrics, then
+ * The receiver process: serve health and metrics, connect to the database and the broker, then
  * consume `user.registration`. Returns the shutdown, so tests can run it in-process.
  */
 export async function startReceiver(env: ReceiverEnv) {
-  const logger = createLogger("receiver", env);
   const metrics = createReceiverMetrics();
+  const { logger, shutdown, health } = await startService({
+    service: "receiver",
+    env,
+    port: env.RECEIVER_PORT,
+    registry: metrics.registry,
+    pending: ["database", "broker"],
+  });
   // The receiver's only connections (plain SQL, store-registrations.ts): two, so two batches are
   // stored at once (see `concurrency`). One cut mid-batch (PostgreSQL restarted) fails that batch,
   // never the process.
   const pool = createPool(env.DATABASE_URL, { max: 2, logger });
-  const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
+  health.setCheck("database", databaseCheck(() => pool.query("SELECT 1")));
   const publisher = createPublisher(env.AMQP_URL, { logger });
 
   /** After the commit, before the ack: records the outcome and hands a pending welcome email to the sender. */
@@ -66,20 +68,12 @@ export async function startReceiver(env: ReceiverEnv) {
   });
 
   metrics.measureQueueDepth(consumer);
-
-  const server = await startHealthServer({
-    port: env.RECEIVER_PORT,
-    registry: metrics.registry,
-    checks: {
-      database: databaseCheck(() => pool.query("SELECT 1")),
-      broker: async () => consumer.isReady(),
-    },
-  });
+  health.setCheck("broker", async () => consumer.isReady());
 
   shutdown.add("stop consuming and finish in-flight messages", () => consumer.stop());
   shutdown.add("close the publisher", () => publisher.close());
-  shutdown.add("close the health server", () => new Promise((resolve) => server.close(resolve)));
+  shutdown.add("close the health server", () => health.close());
   shutdown.add("disconnect the database", () => pool.end());
-  logStarted(logger, server, {}, "receiver started");
-  return { shutdown, server, logger };
+  logListening(logger, health.server, {}, "receiver started");
+  return { shutdown, server: health.server, logger };
 }

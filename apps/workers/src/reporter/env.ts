@@ -1,24 +1,16 @@
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { loadEnv, portSchema, reportsDirSchema } from "@userstream/runtime/env";
 import { validate } from "node-cron";
 import { z } from "zod";
-import { commonEnv, loadEnv } from "../lib/env";
-
-// A relative REPORTS_DIR means the same folder to the reporter and the web, whichever folder they
-// were started from: the repository root's.
-const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+import { workerEnv } from "../lib/worker-env";
 
 /** The reporter's configuration, validated once at start. */
 export function loadReporterEnv(source: NodeJS.ProcessEnv = process.env) {
   return loadEnv(
     {
-      ...commonEnv,
-      REPORTER_PORT: z.coerce.number().int().min(0).max(65535).default(8084),
+      ...workerEnv,
+      REPORTER_PORT: portSchema(8084),
       /** Where the CSV files go (the reports_data volume in docker compose). */
-      REPORTS_DIR: z
-        .string()
-        .default("./reports")
-        .transform((dir) => path.resolve(REPO_ROOT, dir)),
+      REPORTS_DIR: reportsDirSchema,
       /** When the scheduled users report runs (UTC, cron syntax with optional seconds), or `off`. */
       REPORT_CRON: z
         .string()

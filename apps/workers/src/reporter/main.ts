@@ -1,4 +1,4 @@
-import { runMain } from "../lib/run-main";
+import { runMain } from "@userstream/runtime";
 import { loadReporterEnv } from "./env";
 import { startReporter } from "./reporter";
 

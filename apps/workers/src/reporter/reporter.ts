@@ -1,11 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { ReportGenerateV1 } from "@userstream/contracts";
 import { createPublisher, startConsumer } from "@userstream/messaging";
-import { startHealthServer } from "../lib/health-server";
-import { databaseCheck } from "../lib/worker-metrics";
-import { createLogger } from "@userstream/messaging/logging";
-import { logStarted } from "../lib/logger";
-import { createShutdown } from "../lib/shutdown";
+import { databaseCheck, logListening, startService } from "@userstream/runtime";
 import type { ReporterEnv } from "./env";
 import { createReporterMetrics } from "./metrics";
 import { createReportPool, recoverInterruptedReports, removeOldReports, runReport } from "./run-report";
@@ -14,16 +10,22 @@ import { startReportSchedule } from "./schedule-reports";
 const RETENTION_INTERVAL_MS = 6 * 60 * 60_000;
 
 /**
- * The reporter process: recover interrupted runs and apply retention, serve health and metrics,
+ * The reporter process: serve health and metrics, recover interrupted runs and apply retention,
  * consume `report.generate`, and run the schedule. Returns the shutdown, so tests can run it in-process.
  */
 export async function startReporter(env: ReporterEnv) {
-  const logger = createLogger("reporter", env);
   const metrics = createReporterMetrics();
+  const { logger, shutdown, health } = await startService({
+    service: "reporter",
+    env,
+    port: env.REPORTER_PORT,
+    registry: metrics.registry,
+    pending: ["database", "broker"],
+  });
   const publisher = createPublisher(env.AMQP_URL, { logger });
-  const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
   // Plain SQL through `pg` only, no Prisma: see report-logs.ts.
   const pool = createReportPool(env.DATABASE_URL, logger);
+  health.setCheck("database", databaseCheck(() => pool.query("SELECT 1")));
   const deps = { pool, logger, reportsDir: env.REPORTS_DIR };
 
   await mkdir(env.REPORTS_DIR, { recursive: true });
@@ -48,15 +50,7 @@ export async function startReporter(env: ReporterEnv) {
   const task = startReportSchedule({ cron: env.REPORT_CRON, db: pool, publisher, logger });
 
   metrics.measureQueueDepth(consumer);
-
-  const server = await startHealthServer({
-    port: env.REPORTER_PORT,
-    registry: metrics.registry,
-    checks: {
-      database: databaseCheck(() => pool.query("SELECT 1")),
-      broker: async () => consumer.isReady(),
-    },
-  });
+  health.setCheck("broker", async () => consumer.isReady());
 
   shutdown.add("stop the schedule", async () => {
     clearInterval(retention);
@@ -64,8 +58,8 @@ export async function startReporter(env: ReporterEnv) {
   });
   shutdown.add("stop consuming and finish the running report", () => consumer.stop());
   shutdown.add("close the publisher", () => publisher.close());
-  shutdown.add("close the health server", () => new Promise((resolve) => server.close(resolve)));
+  shutdown.add("close the health server", () => health.close());
   shutdown.add("disconnect the database", () => pool.end());
-  logStarted(logger, server, { reportsDir: env.REPORTS_DIR, cron: env.REPORT_CRON }, "reporter started");
-  return { shutdown, server, logger };
+  logListening(logger, health.server, { reportsDir: env.REPORTS_DIR, cron: env.REPORT_CRON }, "reporter started");
+  return { shutdown, server: health.server, logger };
 }

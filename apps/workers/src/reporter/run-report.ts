@@ -3,7 +3,7 @@ import path from "node:path";
 import { ReportRequestSchema, type ReportKind, type ReportRequest } from "@userstream/contracts";
 import { createPool, withConnection } from "@userstream/db/pool";
 import { PermanentError } from "@userstream/messaging";
-import type { PinoLogger as Logger } from "@userstream/messaging/logging";
+import type { PinoLogger as Logger } from "@userstream/runtime";
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { claimReport, deleteReportsBefore, failRunning, findReport, recordFailed, recordSucceeded } from "./report-logs";

@@ -2,7 +2,7 @@ import { schedule, type ScheduledTask } from "node-cron";
 import { ReportGenerateV1, createEnvelope } from "@userstream/contracts";
 import type { Publisher } from "@userstream/messaging";
 import type pg from "pg";
-import type { PinoLogger as Logger } from "@userstream/messaging/logging";
+import type { PinoLogger as Logger } from "@userstream/runtime";
 import { insertScheduledReport, recordFailed } from "./report-logs";
 
 /**

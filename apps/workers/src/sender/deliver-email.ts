@@ -3,7 +3,7 @@ import type { EmailSendMessage } from "@userstream/contracts";
 import { createConfirmationToken } from "@userstream/contracts/confirmation-token";
 import type pg from "pg";
 import { PermanentError, RetryLaterError, type DeliveryContext } from "@userstream/messaging";
-import type { PinoLogger as Logger } from "@userstream/messaging/logging";
+import { withTimeout, type PinoLogger as Logger } from "@userstream/runtime";
 import { claimNotification, findNotificationState, recordFailure, recordSent } from "./notification-logs";
 import { EmailDeliveryError, type EmailProvider, type Mailbox } from "./providers/email-provider";
 import { renderWelcomeEmail } from "./render-welcome-email";
@@ -26,12 +26,9 @@ export interface DeliverEmailDeps {
 /** What became of one `email.send` message. */
 export type DeliveryOutcome = "sent" | "failed" | "already-done";
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new EmailDeliveryError(`no answer from the provider within ${ms} ms`, { temporary: true })), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+/** A provider that does not answer in time failed temporarily: the message is retried. */
+function providerTimeout(ms: number): () => EmailDeliveryError {
+  return () => new EmailDeliveryError(`no answer from the provider within ${ms} ms`, { temporary: true });
 }
 
 const RECORD_SENT_FOR_MS = 5 * 60_000;
@@ -104,6 +101,7 @@ export async function deliverEmail(message: EmailSendMessage, context: DeliveryC
         idempotencyKey: `welcome/${notificationId}`,
       }),
       deps.sendTimeoutMs,
+      providerTimeout(deps.sendTimeoutMs),
     ));
     observeSend("sent");
   } catch (err) {

@@ -1,6 +1,6 @@
-import { SECRETS, secretHint } from "@userstream/contracts/published-secrets";
+import { confirmationTokenSecretSchema, loadEnv, portSchema, refuseVariable, secretHint, secretSchema } from "@userstream/runtime/env";
 import { z } from "zod";
-import { commonEnv, ConfigurationError, loadEnv } from "../lib/env";
+import { workerEnv } from "../lib/worker-env";
 import { smtpUrlProblem } from "./providers/smtp-security";
 
 /** `Name <address>` or a bare address, as a `{ name, address }` mailbox. */
@@ -16,8 +16,8 @@ const MailboxSchema = z
 export function loadSenderEnv(source: NodeJS.ProcessEnv = process.env) {
   const env = loadEnv(
     {
-      ...commonEnv,
-      SENDER_PORT: z.coerce.number().int().min(0).max(65535).default(8082),
+      ...workerEnv,
+      SENDER_PORT: portSchema(8082),
       /** Emails one sender works on at once. */
       SENDER_PREFETCH: z.coerce.number().int().min(1).max(500).default(10),
       EMAIL_PROVIDER: z.enum(["smtp", "resend"]).default("smtp"),
@@ -30,16 +30,14 @@ export function loadSenderEnv(source: NodeJS.ProcessEnv = process.env) {
       SMTP_TLS_REJECT_UNAUTHORIZED: z.stringbool().default(true),
       /** PEM certificate(s) of a private CA that signed the SMTP server's certificate (or SMTP_TLS_CA_FILE). */
       SMTP_TLS_CA: z.string().includes("-----BEGIN CERTIFICATE-----", { error: "must be PEM certificates" }).optional(),
-      RESEND_API_KEY: z.string().min(SECRETS.RESEND_API_KEY.minLength, secretHint("RESEND_API_KEY")).optional(),
+      RESEND_API_KEY: secretSchema("RESEND_API_KEY").optional(),
       /** Resend's API base; changed only to point at a stand-in in tests. */
       RESEND_BASE_URL: z.url().default("https://api.resend.com"),
       EMAIL_FROM: MailboxSchema.default({ name: "UserStream", address: "welcome@userstream.local" }),
       /** Base of the confirmation link in the welcome email. */
       APP_URL: z.url().default("http://localhost:3000"),
       // No default: the development value is in .env.example, which `npm start` and `pnpm dev` read.
-      CONFIRMATION_TOKEN_SECRET: z
-        .string({ error: secretHint("CONFIRMATION_TOKEN_SECRET") })
-        .min(SECRETS.CONFIRMATION_TOKEN_SECRET.minLength, `must be at least 32 characters; ${secretHint("CONFIRMATION_TOKEN_SECRET")}`),
+      CONFIRMATION_TOKEN_SECRET: confirmationTokenSecretSchema,
       CONFIRMATION_TOKEN_TTL_HOURS: z.coerce.number().positive().default(72),
       /** How long one send may take before it counts as a temporary failure. */
       SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
@@ -50,10 +48,10 @@ export function loadSenderEnv(source: NodeJS.ProcessEnv = process.env) {
     ["CONFIRMATION_TOKEN_SECRET", "RESEND_API_KEY"],
   );
   if (env.EMAIL_PROVIDER === "resend" && !env.RESEND_API_KEY) {
-    throw new ConfigurationError(`Invalid environment variables:\n  RESEND_API_KEY: ${secretHint("RESEND_API_KEY")} (EMAIL_PROVIDER=resend)`);
+    refuseVariable("RESEND_API_KEY", `${secretHint("RESEND_API_KEY")} (EMAIL_PROVIDER=resend)`);
   }
   const smtpProblem = env.EMAIL_PROVIDER === "smtp" ? smtpUrlProblem(env.SMTP_URL) : undefined;
-  if (smtpProblem) throw new ConfigurationError(`Invalid environment variables:\n  SMTP_URL: ${smtpProblem}`);
+  if (smtpProblem) refuseVariable("SMTP_URL", smtpProblem);
   return env;
 }
 export type SenderEnv = ReturnType<typeof loadSenderEnv>;

@@ -1,4 +1,4 @@
-import { runMain } from "../lib/run-main";
+import { runMain } from "@userstream/runtime";
 import { loadSenderEnv } from "./env";
 import { startSender } from "./sender";
 

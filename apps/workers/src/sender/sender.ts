@@ -1,11 +1,7 @@
 import { EmailSendV1 } from "@userstream/contracts";
 import { createPool } from "@userstream/db/pool";
 import { startConsumer } from "@userstream/messaging";
-import { startHealthServer } from "../lib/health-server";
-import { databaseCheck } from "../lib/worker-metrics";
-import { createLogger } from "@userstream/messaging/logging";
-import { logStarted } from "../lib/logger";
-import { createShutdown } from "../lib/shutdown";
+import { databaseCheck, logListening, startService } from "@userstream/runtime";
 import { deliverEmail } from "./deliver-email";
 import type { SenderEnv } from "./env";
 import { createSenderMetrics } from "./metrics";
@@ -28,8 +24,8 @@ function createProvider(env: SenderEnv): EmailProvider {
 }
 
 /**
- * The sender process: connect to the database, the broker and the mail provider, serve health and
- * metrics, then consume `email.send`. Returns the shutdown, so tests can run it in-process.
+ * The sender process: check the mail provider, serve health and metrics, connect to the database
+ * and the broker, then consume `email.send`. Returns the shutdown, so tests can run it in-process.
  */
 export async function startSender(env: SenderEnv) {
   // First, before anything is opened: a provider that cannot work stops the start (EXIT_CONFIG).
@@ -38,12 +34,19 @@ export async function startSender(env: SenderEnv) {
     await provider.close();
     throw err;
   });
-  const logger = createLogger("sender", env);
   const metrics = createSenderMetrics(env.EMAIL_PROVIDER);
+  const { logger, shutdown, health } = await startService({
+    service: "sender",
+    env,
+    port: env.SENDER_PORT,
+    registry: metrics.registry,
+    checks: { [provider.name]: () => provider.check() },
+    pending: ["database", "broker"],
+  });
   // The sender's only connections (plain SQL, notification-logs.ts); a connection cut mid-statement
   // fails that statement (retried as the message, or the "sent" record again), never the process.
   const pool = createPool(env.DATABASE_URL, { max: 4, logger });
-  const shutdown = createShutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
+  health.setCheck("database", databaseCheck(() => pool.query("SELECT 1")));
   const deps = {
     pool,
     provider,
@@ -72,21 +75,12 @@ export async function startSender(env: SenderEnv) {
   });
 
   metrics.measureQueueDepth(consumer);
-
-  const server = await startHealthServer({
-    port: env.SENDER_PORT,
-    registry: metrics.registry,
-    checks: {
-      database: databaseCheck(() => pool.query("SELECT 1")),
-      broker: async () => consumer.isReady(),
-      [provider.name]: () => provider.check(),
-    },
-  });
+  health.setCheck("broker", async () => consumer.isReady());
 
   shutdown.add("stop consuming and finish in-flight emails", () => consumer.stop());
   shutdown.add("close the mail provider", () => provider.close());
-  shutdown.add("close the health server", () => new Promise((resolve) => server.close(resolve)));
+  shutdown.add("close the health server", () => health.close());
   shutdown.add("disconnect the database", () => pool.end());
-  logStarted(logger, server, { provider: provider.name }, "sender started");
-  return { shutdown, server, logger };
+  logListening(logger, health.server, { provider: provider.name }, "sender started");
+  return { shutdown, server: health.server, logger };
 }

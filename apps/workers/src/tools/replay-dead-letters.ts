@@ -3,10 +3,10 @@
  * from `<queue>.dead` back into `<queue>` once the cause is fixed (docs/operations.md).
  */
 import { QUEUES, type QueueName } from "@userstream/contracts";
-import { loadEnvFiles } from "@userstream/contracts/load-env-files";
 import { createPublisher } from "@userstream/messaging";
 import { z } from "zod";
-import { commonEnv, loadEnv } from "../lib/env";
+import { loadEnv, loadEnvFiles } from "@userstream/runtime";
+import { workerEnv } from "../lib/worker-env";
 
 const ArgsSchema = z.tuple([z.enum(Object.values(QUEUES) as [QueueName, ...QueueName[]], { error: `the queue: one of ${Object.values(QUEUES).join(", ")}` })]).rest(z.string());
 
@@ -26,7 +26,7 @@ export function parseReplayArgs(argv: string[]): { queue: QueueName; limit?: num
 
 async function main() {
   const { queue, limit } = parseReplayArgs(process.argv.slice(2));
-  const env = loadEnv({ AMQP_URL: commonEnv.AMQP_URL });
+  const env = loadEnv({ AMQP_URL: workerEnv.AMQP_URL });
   const publisher = createPublisher(env.AMQP_URL);
   try {
     // The oldest first, up to the limit; each moved with a confirm, then removed from the parking queue.

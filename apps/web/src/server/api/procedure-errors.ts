@@ -1,5 +1,5 @@
 import type { TRPCError } from "@trpc/server";
-import type { Logger } from "@userstream/messaging";
+import type { Logger } from "@userstream/runtime";
 import { countRegistrationError } from "../metrics";
 
 const SERVER_FAULTS = ["INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "BAD_GATEWAY", "GATEWAY_TIMEOUT"];

@@ -1,7 +1,7 @@
 /**
  * The development admin of `.env.example` (password `userstream-admin`), for tests that sign in.
  * Not a default: env.ts has none, and refuses these values in production outside the local trial
- * (@userstream/contracts/published-secrets).
+ * (@userstream/runtime/env).
  */
 export const DEVELOPMENT_ADMIN = {
   ADMIN_EMAIL: "admin@userstream.local",

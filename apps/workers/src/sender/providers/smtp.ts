@@ -1,7 +1,7 @@
 import tls from "node:tls";
 import nodemailer from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool";
-import { ConfigurationError } from "../../lib/env";
+import { ConfigurationError } from "@userstream/runtime";
 import { EmailDeliveryError, type EmailProvider, type OutgoingEmail } from "./email-provider";
 import { smtpSecurity } from "./smtp-security";
 

@@ -42,8 +42,13 @@ export function loadEnvFiles(env = process.env) {
   return read;
 }
 
-/** @param {string} from */
-function findRepoRoot(from) {
+/**
+ * The repository root: the nearest folder at or above `from` holding `pnpm-workspace.yaml`;
+ * undefined outside a checkout (a deployed image).
+ *
+ * @param {string} from
+ */
+export function findRepoRoot(from) {
   for (let dir = path.resolve(/*turbopackIgnore: true*/ from); ; dir = path.dirname(dir)) {
     if (existsSync(path.join(/*turbopackIgnore: true*/ dir, "pnpm-workspace.yaml"))) return dir;
     if (path.dirname(dir) === dir) return undefined;

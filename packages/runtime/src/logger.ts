@@ -37,3 +37,23 @@ export function createLogger(service: string, settings: LogSettings): PinoLogger
 }
 
 export type { PinoLogger };
+
+/** The logging surface a library needs (the messaging layer); pino satisfies it. */
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/**
+ * Logs that a server is listening and the port it bound (the one it got when told port 0): at
+ * every LOG_LEVEL but `silent`, since supervisors and tests read where it listens from this line.
+ */
+export function logListening(logger: PinoLogger, server: { address(): unknown }, fields: Record<string, unknown>, message: string) {
+  const address = server.address();
+  const port = typeof address === "object" && address ? (address as { port: number }).port : undefined;
+  const startLogger = logger.isLevelEnabled("info") || logger.level === "silent" ? logger : logger.child({}, { level: "info" });
+  startLogger.info({ port, ...fields }, message);
+}

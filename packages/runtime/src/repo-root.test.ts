@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { findRepoRoot, resolveFromRepoRoot } from "./repo-root";
+import { findRepoRoot } from "./load-env-files.mjs";
+import { resolveFromRepoRoot } from "./repo-root";
 
-const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url)).replace(/\/$/, "");
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url)).replace(/\/$/, "");
 
 describe("resolveFromRepoRoot", () => {
   it("resolves relative folders from the repository root, wherever the process runs in it", () => {

@@ -7,3 +7,5 @@ export declare const ENV_DIR_VARIABLE: "USERSTREAM_ENV_DIR";
  * `.env.example`; empty counts as unset). Returns the files read.
  */
 export declare function loadEnvFiles(env?: Record<string, string | undefined>): string[];
+/** The nearest folder at or above `from` holding `pnpm-workspace.yaml`; undefined outside a checkout. */
+export declare function findRepoRoot(from: string): string | undefined;

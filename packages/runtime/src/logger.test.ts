@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
-const loggingModule = fileURLToPath(new URL("./logging.ts", import.meta.url));
+const loggingModule = fileURLToPath(new URL("./logger.ts", import.meta.url));
 const LOG_ONE_LINE = [
   `const { createLogger } = await import(${JSON.stringify(loggingModule)});`,
   `const logger = createLogger("svc", { LOG_LEVEL: "info", LOG_FORMAT: process.env.LOG_FORMAT, NODE_ENV: process.env.NODE_ENV });`,
