@@ -19,6 +19,21 @@ const NO_APP = { regex: "^(~|\\.{1,2}(/\\.\\.)*)/app(/|$)", message: "Nothing ou
  */
 const LAYERS = [
   { files: ["src/**/*.{ts,tsx}"], ignores: ["src/app/**"], rules: { "no-restricted-imports": restrictImports(NO_APP) } },
+  ...[
+    ["src/env.ts", "^(~/|\\.{1,2}/)(?!config/)"],
+    ["src/config/**/*.ts", "^(~/(?!config/)|\\.\\./)"],
+  ].map(([file, regex]) => ({
+    // env.ts is a leaf: it validates settings with the pure parsers of config/ and imports nothing
+    // else of the app, so every module may import it without a loop.
+    files: [file],
+    ignores: ["src/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": restrictImports(NO_APP, {
+        regex,
+        message: "env.ts and config/ import nothing of the app but config/ (pure parsers of settings): move the parser there.",
+      }),
+    },
+  })),
   {
     // What a browser bundle may load: nothing of the server, its environment, Node or the broker and database clients.
     files: ["src/lib/**/*.{ts,tsx}"],

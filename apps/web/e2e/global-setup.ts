@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { createTestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";
 import type { FullConfig } from "@playwright/test";
-import { hashPassword } from "../src/server/auth/password";
+import { hashPassword } from "../src/config/password-hash";
 import { onFreePorts, ownerEnv, reportedPort } from "@userstream/test-support";
 import { STANDALONE_SERVER, WEB_DIR, startServer, waitUntilListening, waitUntilReady, type StartedServer } from "./servers";
 

@@ -10,7 +10,7 @@ const MIN_LENGTH = 12;
 async function loadPasswordModule() {
   // Loaded only now: TypeScript takes a second to load, and the prompt should not wait for it.
   const { default: ts } = await import("typescript");
-  const source = await readFile(new URL("../src/server/auth/password.ts", import.meta.url), "utf8");
+  const source = await readFile(new URL("../src/config/password-hash.ts", import.meta.url), "utf8");
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
   });

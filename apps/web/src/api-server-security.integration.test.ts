@@ -3,7 +3,7 @@ import { createApiKey } from "./server/api-key-service";
 import { API_ADMIN_AUTH, startApi, stop } from "./server/api/testing";
 import { sessionCookieName } from "./server/auth/admin-auth";
 import { startAdminSession } from "./server/auth/admin-sessions";
-import { hashPassword } from "./server/auth/password";
+import { hashPassword } from "./config/password-hash";
 import { setupTestBroker, setupTestDatabase } from "./server/testing";
 
 const APP_URL = "http://api.test";

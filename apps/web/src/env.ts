@@ -12,8 +12,8 @@ import {
 } from "@userstream/runtime/env";
 import { readFileVariables } from "@userstream/runtime/env-files";
 import { z } from "zod";
-import { parsePasswordHash } from "./server/auth/password";
-import { parseTrustedProxies } from "./server/client-address";
+import { parsePasswordHash } from "./config/password-hash";
+import { parseTrustedProxies } from "./config/ip-addresses";
 
 /** Not a secret: the development admin's email, also in .env.example. */
 const DEVELOPMENT_ADMIN_EMAIL = "admin@userstream.local";

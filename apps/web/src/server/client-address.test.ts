@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addressLimitKey, CLIENT_ADDRESS_HEADER, clientAddress, clientLimitKey, parseTrustedProxies } from "./client-address";
+import { parseTrustedProxies } from "../config/ip-addresses";
+import { addressLimitKey, CLIENT_ADDRESS_HEADER, clientAddress, clientLimitKey } from "./client-address";
 
 const request = (peer: string | null, forwardedFor?: string) =>
   new Headers({ ...(peer ? { [CLIENT_ADDRESS_HEADER]: peer } : {}), ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) });

@@ -7,7 +7,7 @@ import {
   sessionCookieOptions,
   type AdminAuthConfig,
 } from "./admin-auth";
-import { hashPassword } from "./password";
+import { hashPassword } from "../../config/password-hash";
 import { TEST_ADMIN_PASSWORD, testAdminAuth } from "./testing";
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);

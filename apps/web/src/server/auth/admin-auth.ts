@@ -4,7 +4,7 @@
  * functions of their configuration; `admin-sessions.ts` keeps the session records.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { verifyPassword } from "./password";
+import { verifyPassword } from "../../config/password-hash";
 
 export type { AdminSession } from "./session";
 

@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AdminAuthConfig } from "./admin-auth";
 import { endAdminSession, endAllAdminSessions, findAdminSession, startAdminSession } from "./admin-sessions";
-import { hashPassword } from "./password";
+import { hashPassword } from "../../config/password-hash";
 import { sessionIdOf, verifySessionToken } from "./session";
 import { testAdminAuth } from "./testing";
 import { setupTestDatabase } from "../testing";

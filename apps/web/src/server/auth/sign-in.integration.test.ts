@@ -4,7 +4,7 @@ import pino from "pino";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AdminAuthConfig } from "./admin-auth";
 import { findAdminSession } from "./admin-sessions";
-import { hashPassword } from "./password";
+import { hashPassword } from "../../config/password-hash";
 import { attemptSignIn, type SignInDeps } from "./sign-in";
 import type { SignInThrottleConfig } from "./sign-in-throttle";
 import { setupTestDatabase } from "../testing";

@@ -1,6 +1,6 @@
 /** Helpers for the admin sign-in and session tests (imported by test files only). */
 import type { AdminAuthConfig } from "./admin-auth";
-import { hashPassword } from "./password";
+import { hashPassword } from "../../config/password-hash";
 
 /** The password of the admin {@link testAdminAuth} makes. */
 export const TEST_ADMIN_PASSWORD = "the admin password";

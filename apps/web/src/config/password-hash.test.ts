@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { DEVELOPMENT_ADMIN } from "./development-admin";
-import { hashPassword, parsePasswordHash, verifyPassword } from "./password";
+import { DEVELOPMENT_ADMIN } from "../server/auth/development-admin";
+import { hashPassword, parsePasswordHash, verifyPassword } from "./password-hash";
 
 // Cheap parameters keep the tests fast; the default cost is exercised once, through the dev hash.
 const CHEAP = { N: 2 ** 10, r: 8, p: 1 };
@@ -33,7 +33,7 @@ describe("hashPassword / verifyPassword", () => {
   it("uses the default cost, and the documented development hash is the hash of `userstream-admin`", async () => {
     expect(DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH.startsWith("scrypt:32768:8:3:")).toBe(true);
     expect(await verifyPassword(DEVELOPMENT_ADMIN.ADMIN_PASSWORD, DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH)).toBe(true);
-    const example = readFileSync(fileURLToPath(new URL("../../../../../.env.example", import.meta.url)), "utf8");
+    const example = readFileSync(fileURLToPath(new URL("../../../../.env.example", import.meta.url)), "utf8");
     expect(example).toContain(`ADMIN_PASSWORD_HASH=${DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH}`);
     expect(example).toContain(`ADMIN_EMAIL=${DEVELOPMENT_ADMIN.ADMIN_EMAIL}`);
     expect(example).toContain(`SESSION_SECRET=${DEVELOPMENT_ADMIN.SESSION_SECRET}`);
@@ -64,7 +64,7 @@ describe("hashPassword / verifyPassword", () => {
 });
 
 describe("pnpm admin:hash-password (scripts/hash-password.mjs)", () => {
-  const script = fileURLToPath(new URL("../../../scripts/hash-password.mjs", import.meta.url));
+  const script = fileURLToPath(new URL("../../scripts/hash-password.mjs", import.meta.url));
 
   it("prints a hash of the password read from stdin (one trailing newline ignored)", async () => {
     const run = spawnSync(process.execPath, [script], { input: "a long enough password\n", encoding: "utf8" });
