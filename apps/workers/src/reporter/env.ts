@@ -5,8 +5,9 @@ import { z } from "zod";
 import { commonEnv, loadEnv } from "../lib/env";
 
 // A relative REPORTS_DIR means the same folder to the reporter and the web, whichever folder they
-// were started from: the repository root's.
-const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+// were started from: the repository root's, three folders above this module in src/reporter/ and
+// two above the bundle in dist/ (docs/architecture.md, "Built JavaScript in production").
+const REPO_ROOT = fileURLToPath(new URL(import.meta.url.endsWith(".mjs") ? "../../../" : "../../../../", import.meta.url));
 
 /** The reporter's configuration, validated once at start. */
 export function loadReporterEnv(source: NodeJS.ProcessEnv = process.env) {
