@@ -42,10 +42,11 @@ const sources = (...dirs) => (dev ? [...dirs, "packages/contracts/src", "package
 // The reporter streams a lot of short-lived buffers: a small young generation keeps its peak
 // memory flat however large the report (docs/benchmarks.md).
 const nodeFlags = { reporter: ["--max-semi-space-size=2"] };
+// Production runs the bundles of `pnpm build` with plain node; development the sources through tsx.
 const worker = (role) => ({
   name: role,
   cwd: `${root}apps/workers`,
-  args: [...(nodeFlags[role] ?? []), "--import", "tsx", `src/${role}/main.ts`],
+  args: [...(nodeFlags[role] ?? []), ...(dev ? ["--import", "tsx", `src/${role}/main.ts`] : [`dist/${role}.mjs`])],
   health: health(role, "/healthz"),
   watch: sources("apps/workers/src"),
 });
@@ -61,11 +62,12 @@ const web = {
   env: { PORT: port.web, HOSTNAME: "127.0.0.1", ...(dev ? {} : { NEXT_MANUAL_SIG_HANDLE: "1" }) },
   health: health("web", "/api/health"),
 };
-// The REST API on its own (API_PORT): the web's route handlers without Next.js, from source through tsx.
+// The REST API on its own (API_PORT): the web's route handlers without Next.js, bundled by
+// `pnpm build` (with the react-server condition built in); from source through tsx in development.
 const api = {
   name: "api",
   cwd: `${root}apps/web`,
-  args: ["--conditions=react-server", "--import", "tsx", "src/api-main.ts"],
+  args: dev ? ["--conditions=react-server", "--import", "tsx", "src/api-main.ts"] : ["dist/api.mjs"],
   env: { API_HOST: "127.0.0.1" },
   health: health("api", "/api/health"),
   watch: sources("apps/web/src"),

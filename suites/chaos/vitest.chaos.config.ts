@@ -5,6 +5,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["src/**/*.chaos.ts"],
+    // The workers run as production runs them, from their bundles: built first when stale.
+    globalSetup: ["src/build-workers.ts"],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -1,3 +1,4 @@
+export { ensureApiBundle, ensureWebBuild, ensureWorkerBundles } from "./builds";
 export { inheritedEnv } from "./env";
 export { OWNER_VARIABLE, currentOwner, ownedName, ownedPrefix, ownerEnv, ownerOfName, ownerOfTag, ownerState, type Owner } from "./owner";
 export { repoRoot, webDir, workersDir } from "./paths";
@@ -8,4 +9,4 @@ export { metricSample, sampleValue } from "./prometheus-text";
 export { requestFrom, type RequestFromInit } from "./request-from";
 export { waitFor, type WaitOptions } from "./wait";
 export { startApi, startWeb, type WebServer } from "./web-servers";
-export { metricValue, metricsText, readiness, spawnWorker, type SpawnWorkerOptions, type WorkerProcess, type WorkerRole } from "./workers";
+export { metricValue, metricsText, packageScriptCommand, readiness, spawnWorker, type SpawnWorkerOptions, type WorkerProcess, type WorkerRole } from "./workers";

@@ -1,9 +1,7 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { ensureWebBuild } from "./builds";
 import { inheritedEnv } from "./env";
-import { webDir, repoRoot } from "./paths";
+import { webDir } from "./paths";
 import { onFreePort } from "./ports";
 import { startProcess, waitUntilServing, type StartedProcess } from "./processes";
 
@@ -25,28 +23,6 @@ const PRODUCTION_ENV = {
   // Nor on the pages of the users list it times.
   USERS_LIST_RATE_LIMIT: "off",
 } as const;
-
-/** The newest modification time of the files under `dir` (skipping dependencies and builds). */
-function newestChange(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (["node_modules", ".next", "generated"].includes(entry.name)) continue;
-    const file = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestChange(file) : statSync(file).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the web app for production unless a build newer than its sources is there already. */
-async function ensureBuild() {
-  const buildId = path.join(webDir, ".next", "BUILD_ID");
-  const sources = [path.join(webDir, "src"), ...["contracts", "db", "messaging", "runtime"].map((name) => path.join(repoRoot, "packages", name, "src"))];
-  if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...sources.map(newestChange))) return;
-  console.log("building the web app (next build)…");
-  const build = spawn("pnpm", ["--filter", "@userstream/web", "build"], { cwd: repoRoot, stdio: "inherit", env: { ...inheritedEnv(), NEXT_TELEMETRY_DISABLED: "1" } });
-  const [code] = await once(build, "exit");
-  if (code !== 0) throw new Error(`next build failed (exit ${code})`);
-}
 
 /**
  * Spawns a server of apps/web and waits until its `/api/health` answers 200. Its port goes into
@@ -82,7 +58,7 @@ export type WebServer = StartedProcess & { url: string };
 
 /** The production build served by `next start` against the given database and broker. */
 export async function startWeb(env: ServiceEnv): Promise<WebServer> {
-  await ensureBuild();
+  await ensureWebBuild();
   const next = path.join(webDir, "node_modules", ".bin", "next");
   return startWebProcess("the web app", next, (port) => ["start", "--hostname", "127.0.0.1", "--port", String(port)], env);
 }

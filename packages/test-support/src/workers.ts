@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { inheritedEnv } from "./env";
 import { ownerEnv } from "./owner";
-import { workersDir } from "./paths";
+import { repoRoot, workersDir } from "./paths";
 import { reportedPort } from "./ports";
 import { startProcess, waitUntilServing, type StartedProcess } from "./processes";
 import { metricSample } from "./prometheus-text";
@@ -26,7 +26,8 @@ export interface WorkerProcess extends StartedProcess {
 export interface SpawnWorkerOptions {
   /**
    * "source" (the default): its TypeScript entry through tsx, as the tests run it;
-   * "start-script": the command of apps/workers' `start:<role>` script, as production starts it.
+   * "start-script": the command of apps/workers' `start:<role>` script, as production starts it:
+   * its bundle with plain node (call `ensureWorkerBundles()` first).
    */
   as?: "source" | "start-script";
   /** Also writes its output to this file. */
@@ -35,11 +36,14 @@ export interface SpawnWorkerOptions {
   keepOutput?: number;
 }
 
-/** The command of apps/workers' `start:<role>` script, run directly so signals reach the worker itself. */
-function startScriptCommand(role: WorkerRole): string[] {
-  const scripts = (JSON.parse(readFileSync(path.join(workersDir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-  const script = scripts[`start:${role}`];
-  if (!script) throw new Error(`apps/workers has no start:${role} script`);
+/**
+ * The command of a package.json script in `dir` (e.g. apps/workers' `start:receiver`), to run
+ * directly so signals reach the process itself rather than pnpm.
+ */
+export function packageScriptCommand(dir: string, name: string): string[] {
+  const scripts = (JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+  const script = scripts[name];
+  if (!script) throw new Error(`${path.relative(repoRoot, dir)} has no ${name} script`);
   return script.split(" ");
 }
 
@@ -50,7 +54,7 @@ function startScriptCommand(role: WorkerRole): string[] {
  */
 export function spawnWorker(role: WorkerRole, env: Record<string, string>, options: SpawnWorkerOptions = {}): WorkerProcess {
   const [command = "node", ...args] =
-    options.as === "start-script" ? startScriptCommand(role) : [process.execPath, "--import", "tsx", `src/${role}/main.ts`];
+    options.as === "start-script" ? packageScriptCommand(workersDir, `start:${role}`) : [process.execPath, "--import", "tsx", `src/${role}/main.ts`];
   const started = startProcess(command, args, {
     cwd: workersDir,
     env: { ...inheritedEnv(), LOG_LEVEL: "info", [PORT_VARIABLE[role]]: "0", ...ownerEnv(), ...env },
