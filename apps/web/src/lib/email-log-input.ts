@@ -32,4 +32,8 @@ export const EMAIL_STATUS_LABELS: Record<NotificationStatus, string> = {
   sent: "Sent",
   failed: "Failed",
   dead: "Dead-lettered",
+  delivered: "Delivered",
+  bounced: "Bounced",
+  complained: "Complained",
+  suppressed: "Suppressed",
 };
