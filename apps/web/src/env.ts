@@ -3,7 +3,7 @@ import { readFileVariables } from "@userstream/contracts/env-files";
 import { LOG_FORMATS, LOG_LEVELS } from "@userstream/messaging/logging";
 import { z } from "zod";
 import { publishedSecretProblems, SECRETS, secretHint } from "@userstream/contracts/published-secrets";
-import { RetryDelaysMsSchema } from "@userstream/contracts";
+import { DEFAULT_SUPPRESS_AFTER_SOFT_BOUNCES, RetryDelaysMsSchema } from "@userstream/contracts";
 import { parsePasswordHash } from "./server/auth/password";
 import { parseTrustedProxies } from "./server/client-address";
 import { resolveFromRepoRoot } from "./server/repo-root";
@@ -141,6 +141,18 @@ const server = {
    * each web instance on its own; `off` for none.
    */
   USERS_LIST_RATE_LIMIT: rateLimit(60),
+  /**
+   * The signing secret of the Resend webhook pointed at `/api/webhooks/resend` (`whsec_…`, shown on
+   * the webhook's page at resend.com); unset, that route answers 503 and records nothing.
+   */
+  RESEND_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]{24,}={0,2}$/, `must be the webhook's signing secret: whsec_ and base64; ${SECRETS.RESEND_WEBHOOK_SECRET.generate}`)
+    .optional(),
+  /** Soft bounces (Resend `email.bounced` that is not `Permanent`) that suppress an address; `off` for never. */
+  SUPPRESS_AFTER_SOFT_BOUNCES: z
+    .union([z.literal("off"), z.coerce.number().int().min(1, "must be a positive number or off").max(1000)])
+    .default(DEFAULT_SUPPRESS_AFTER_SOFT_BOUNCES),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   /** `auto`: readable text on a terminal outside production, JSON lines otherwise. */
   LOG_FORMAT: z.enum(LOG_FORMATS).default("auto"),
@@ -204,7 +216,7 @@ function invalid(lines: string[]): Error {
 }
 
 // Production refuses the secrets the repository publishes (outside the local trial), whoever starts it.
-const published = publishedSecretProblems(env, ["SESSION_SECRET", "ADMIN_PASSWORD_HASH", "CONFIRMATION_TOKEN_SECRET"]);
+const published = publishedSecretProblems(env, ["SESSION_SECRET", "ADMIN_PASSWORD_HASH", "CONFIRMATION_TOKEN_SECRET", "RESEND_WEBHOOK_SECRET"]);
 // The management API is called as a user: a URL without one would only ever be answered 401.
 const management =
   env.RABBITMQ_MANAGEMENT_URL && !(env.RABBITMQ_MANAGEMENT_USER && env.RABBITMQ_MANAGEMENT_PASSWORD)
