@@ -1,4 +1,4 @@
-import { QUEUES, deadLetterQueue } from "@userstream/contracts";
+import { QUEUES, deadLetterQueue, type NotificationStatus } from "@userstream/contracts";
 import { createPrismaClient } from "@userstream/db";
 import { connect } from "amqplib";
 import { API_KEY_SCOPES, type ApiKeyScope } from "../src/lib/api-keys";
@@ -48,7 +48,7 @@ export async function storedWithLastName(lastName: string): Promise<{ emails: st
 }
 
 /** Emails in this run's database with this status, counted as the admin overview counts them. */
-export async function emailsWithStatus(status: "sent" | "failed" | "dead"): Promise<number> {
+export async function emailsWithStatus(status: NotificationStatus): Promise<number> {
   const db = createPrismaClient(required("E2E_DATABASE_URL"));
   try {
     return await db.notificationLog.count({ where: { status } });

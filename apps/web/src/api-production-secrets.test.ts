@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EXIT_CONFIG } from "@userstream/runtime/load-env-files";
+import { SECRETS } from "@userstream/runtime/env";
 import { afterAll, describe, expect, it } from "vitest";
 
 const webDir = fileURLToPath(new URL("..", import.meta.url));
@@ -17,7 +18,10 @@ const GOOD = {
   SESSION_SECRET: "s".repeat(48),
   CONFIRMATION_TOKEN_SECRET: "c".repeat(48),
   ADMIN_PASSWORD_HASH: "scrypt:32768:8:3:gLj0Xb7ZQfh6NtbSUYH1cg:4Pg70s5rN-mSwCL2IOdAklD7bIj8aSc6QMUoV_B7VBg",
+  RESEND_WEBHOOK_SECRET: `whsec_${Buffer.from("w".repeat(32)).toString("base64")}`,
 };
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** `start:api` in production (the env module of the web too); it exits on its configuration before connecting. */
 async function startApi(env: Record<string, string>) {
@@ -34,12 +38,12 @@ async function startApi(env: Record<string, string>) {
 }
 
 describe("the API server in production", () => {
-  it.each(["SESSION_SECRET", "ADMIN_PASSWORD_HASH", "CONFIRMATION_TOKEN_SECRET"])(
+  it.each(["SESSION_SECRET", "ADMIN_PASSWORD_HASH", "CONFIRMATION_TOKEN_SECRET", "RESEND_WEBHOOK_SECRET"] as const)(
     "refuses the published development %s of .env.example, naming it and how to make one",
     async (name) => {
       const { code, output } = await startApi({ ...GOOD, [name]: "" });
       expect(code).toBe(EXIT_CONFIG);
-      expect(output).toMatch(new RegExp(`- ${name}: is a development value published in the repository.*make one with \``));
+      expect(output).toMatch(new RegExp(`- ${name}: is a development value published in the repository.*make one with ${escaped(SECRETS[name].generate)}`));
       // Only that one: the others were good.
       expect(output.match(/published in the repository/g)).toHaveLength(1);
     },

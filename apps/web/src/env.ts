@@ -1,5 +1,5 @@
 import { createEnv } from "@t3-oss/env-nextjs";
-import { RetryDelaysMsSchema } from "@userstream/contracts";
+import { DEFAULT_SUPPRESS_AFTER_SOFT_BOUNCES, RetryDelaysMsSchema } from "@userstream/contracts";
 import {
   ConfigurationError,
   confirmationTokenSecretSchema,
@@ -138,6 +138,18 @@ const server = {
    * each web instance on its own; `off` for none.
    */
   USERS_LIST_RATE_LIMIT: rateLimit(60),
+  /**
+   * The signing secret of the Resend webhook pointed at `/api/webhooks/resend` (`whsec_…`, shown on
+   * the webhook's page at resend.com); unset, that route answers 503 and records nothing.
+   */
+  RESEND_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]{24,}={0,2}$/, `must be the webhook's signing secret: whsec_ and base64; ${SECRETS.RESEND_WEBHOOK_SECRET.generate}`)
+    .optional(),
+  /** Soft bounces (Resend `email.bounced` that is not `Permanent`) that suppress an address; `off` for never. */
+  SUPPRESS_AFTER_SOFT_BOUNCES: z
+    .union([z.literal("off"), z.coerce.number().int().min(1, "must be a positive number or off").max(1000)])
+    .default(DEFAULT_SUPPRESS_AFTER_SOFT_BOUNCES),
   ...serviceEnv,
   /** Where the REST API listens when it runs on its own (`start:api`); 0 picks a free port. */
   API_PORT: portSchema(8083),
@@ -195,7 +207,7 @@ function invalid(lines: string[]): ConfigurationError {
 }
 
 // Production refuses the secrets the repository publishes (outside the local trial), whoever starts it.
-const published = publishedSecretProblems(env, ["SESSION_SECRET", "ADMIN_PASSWORD_HASH", "CONFIRMATION_TOKEN_SECRET"]);
+const published = publishedSecretProblems(env, ["SESSION_SECRET", "ADMIN_PASSWORD_HASH", "CONFIRMATION_TOKEN_SECRET", "RESEND_WEBHOOK_SECRET"]);
 // The management API is called as a user: a URL without one would only ever be answered 401.
 const management =
   env.RABBITMQ_MANAGEMENT_URL && !(env.RABBITMQ_MANAGEMENT_USER && env.RABBITMQ_MANAGEMENT_PASSWORD)

@@ -114,20 +114,34 @@ describe("welcome emails through a real SMTP server", () => {
     expect(smtp.to(email)).toHaveLength(1);
   });
 
-  it("does not retry a permanent refusal (550): status failed after one attempt", async () => {
+  it("records a permanent refusal (550) as a hard bounce, suppresses the address, and sends a later registration of it nothing", async () => {
     const { senderPort } = await runPipeline();
     const message = testRegistration();
     const { email } = message.payload;
     const before = smtp.attempts();
-    smtp.respondWith((to) => (to.includes(email) ? { code: 550, message: "no such mailbox" } : undefined));
+    smtp.respondWith((to) => (to.includes(email) ? { code: 550, message: "5.1.1 no such mailbox" } : undefined));
     await bed.publisher.publish(UserRegistrationV1, message);
 
-    // Settled as failed, without throwing: the message is acknowledged, so no retry can follow.
-    await waitFor(async () => (await metricValue(senderPort, 'sender_emails_total{result="failed",provider="smtp"}')) === 1);
+    // Settled as bounced, without throwing: the message is acknowledged, so no retry can follow.
+    await waitFor(async () => (await metricValue(senderPort, 'sender_emails_total{result="bounced",provider="smtp"}')) === 1);
     expect(await metricValue(senderPort, "sender_messages_received_total")).toBe(1);
     const row = await welcomeRow(email);
-    expect(row).toMatchObject({ attempts: 1, status: "failed" });
+    expect(row).toMatchObject({ attempts: 1, status: "bounced" });
     expect(row?.lastError).toContain("550");
+    expect(await bed.db.notificationEvent.findMany({ where: { notificationId: row!.id } })).toMatchObject([
+      { provider: "smtp", providerEventId: `smtp/${row!.id}/1`, type: "bounced", permanent: true, detail: expect.stringContaining("no such mailbox") },
+    ]);
+    expect(await bed.db.suppression.findUnique({ where: { address: email } })).toMatchObject({ reason: "hard_bounce" });
+    expect(smtp.attempts() - before).toBe(1);
+    expect(smtp.to(email)).toHaveLength(0);
+
+    // The person is deleted and registers again (the only way one address gets a second welcome email).
+    await bed.db.user.delete({ where: { email } });
+    smtp.respondWith(() => undefined);
+    await bed.publisher.publish(UserRegistrationV1, testRegistration({ email }));
+    await waitFor(async () => (await metricValue(senderPort, 'sender_emails_total{result="suppressed",provider="smtp"}')) === 1);
+    const again = await welcomeRow(email);
+    expect(again).toMatchObject({ status: "suppressed", lastError: "the address is on the suppression list (hard_bounce)" });
     expect(smtp.attempts() - before).toBe(1);
     expect(smtp.to(email)).toHaveLength(0);
   });

@@ -1,8 +1,8 @@
 /**
  * An SMTP relay for the web's end-to-end tests: it refuses, once, each recipient whose address
- * starts with `refuse-once` (550, a permanent failure, so the welcome email is marked failed), and
- * passes every other message on to the SMTP server at `--to` (the run's mail catcher), so a resend
- * of the refused email arrives there like any other.
+ * starts with `refuse-once` (550 to RCPT TO: a hard bounce, so the welcome email is recorded bounced
+ * and the address suppressed), and passes every other message on to the SMTP server at `--to` (the
+ * run's mail catcher), so an email sent to it later arrives there like any other.
  *
  *   node --import tsx test/smtp-refusing-relay.ts --port 2525 --to smtp://127.0.0.1:1025
  */

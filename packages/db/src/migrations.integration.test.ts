@@ -24,10 +24,13 @@ describe("committed migrations", () => {
       "admin_sessions",
       "api_keys",
       "email_actions",
+      "notification_events",
       "notification_logs",
       "registrations",
       "report_logs",
       "sign_in_throttles",
+      "suppression_removals",
+      "suppressions",
       "users",
     ]);
     expect(await queryRows(db.url, "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).toHaveLength(1);

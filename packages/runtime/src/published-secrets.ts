@@ -11,6 +11,7 @@ export const PUBLISHED_SECRET_DIGESTS: ReadonlySet<string> = new Set([
   "3788d792fae7679af7dd1e23817494690caf7749ad249a31b8645779c0c2b99e", // SESSION_SECRET
   "764d685e3ec3d7f6658d73f27844e30a817c319532b917d0b2846a6b46fabee9", // CONFIRMATION_TOKEN_SECRET
   "b5db459daa59acd80616dd17db57ad8e80ccddb096915634f8be577d1106acf5", // ADMIN_PASSWORD_HASH (password `userstream-admin`)
+  "1383149d33ba0ca5c86590e76dd556e0847a97a7fe10aefd7b8dbb1c8e7b3bb8", // RESEND_WEBHOOK_SECRET
 ]);
 
 /**
@@ -28,6 +29,7 @@ export const SECRETS = {
   CONFIRMATION_TOKEN_SECRET: { minLength: 32, generate: `${RANDOM} (the same value for the web and the sender)` },
   ADMIN_PASSWORD_HASH: { minLength: 32, generate: "`pnpm --filter @userstream/web admin:hash-password`" },
   RESEND_API_KEY: { minLength: 20, generate: "an API key made at https://resend.com/api-keys" },
+  RESEND_WEBHOOK_SECRET: { minLength: 30, generate: "the signing secret of the webhook made at https://resend.com/webhooks" },
 } as const;
 export type SecretName = keyof typeof SECRETS;
 

@@ -1,4 +1,4 @@
-import { NotificationStatusSchema, type NotificationStatus } from "@userstream/contracts";
+import { NotificationStatusSchema, type NotificationEventType, type NotificationStatus } from "@userstream/contracts";
 import { z } from "zod";
 
 /** Rows per page of the delivery log. */
@@ -32,4 +32,19 @@ export const EMAIL_STATUS_LABELS: Record<NotificationStatus, string> = {
   sent: "Sent",
   failed: "Failed",
   dead: "Dead-lettered",
+  delivered: "Delivered",
+  bounced: "Bounced",
+  complained: "Complained",
+  suppressed: "Suppressed",
+};
+
+/** An event on an email's timeline, as the delivery log names it. */
+export const EMAIL_EVENT_LABELS: Record<NotificationEventType, string> = {
+  sent: "Accepted by the provider",
+  delivered: "Delivered",
+  delivery_delayed: "Delivery delayed",
+  bounced: "Bounced",
+  complained: "Marked as spam",
+  failed: "Failed at the provider",
+  suppressed: "Suppressed by the provider",
 };

@@ -203,7 +203,7 @@ async function countMatching(db: ListUsersDeps["db"], matches: Prisma.Sql): Prom
 }
 
 export interface UserDeps extends AuditDeps {
-  db: Pick<PrismaClient, "user" | "notificationLog" | "$transaction">;
+  db: Pick<PrismaClient, "user" | "notificationLog" | "notificationEvent" | "$transaction">;
 }
 
 /** Who changed a user, as the audit trail names them: the admin's email, or the API key's name and id. */
@@ -234,14 +234,17 @@ export const DELETED_USER_ERROR = "the user was deleted";
  * Deletes a user, in one transaction, and logs who did: the `users` row (names, email,
  * verification) is removed, and their `notification_logs` rows are kept anonymised for the
  * delivery counts: no user id, no error text (an SMTP error may quote the address), no provider
- * message id (it leads to the provider's copy); kind, status, provider, attempts and times stay. A
+ * message id (it leads to the provider's copy), no provider text on their events; kind, status,
+ * provider, attempts, times and the events' types stay. A
  * welcome email still queued is marked failed rather than sent. `registrations` rows lose their
  * user id (the foreign key) and hold nothing personal. Null when there is no such user.
  */
 export async function deleteUser(id: string, deps: UserDeps, by: Actor): Promise<DeletedUser | null> {
   const userId = UserIdSchema.parse(id);
   const { db } = deps;
-  const [, , deleted] = await db.$transaction([
+  const [, , , deleted] = await db.$transaction([
+    // A provider's bounce text may quote the address.
+    db.notificationEvent.updateMany({ where: { notification: { userId } }, data: { detail: null } }),
     db.notificationLog.updateMany({
       where: { userId, status: "queued" },
       data: { userId: null, status: "failed", lastError: DELETED_USER_ERROR, providerMessageId: null, leaseExpiresAt: null },

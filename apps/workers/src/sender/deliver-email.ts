@@ -7,6 +7,7 @@ import { withTimeout, type PinoLogger as Logger } from "@userstream/runtime";
 import { claimNotification, findNotificationState, recordFailure, recordSent } from "./notification-logs";
 import { EmailDeliveryError, type EmailProvider, type Mailbox } from "./providers/email-provider";
 import { renderWelcomeEmail } from "./render-welcome-email";
+import { findSuppression, recordHardBounce } from "./suppressions";
 
 export interface DeliverEmailDeps {
   /** The sender's connections: every statement, in notification-logs.ts. */
@@ -24,7 +25,7 @@ export interface DeliverEmailDeps {
 }
 
 /** What became of one `email.send` message. */
-export type DeliveryOutcome = "sent" | "failed" | "already-done";
+export type DeliveryOutcome = "sent" | "failed" | "bounced" | "suppressed" | "already-done";
 
 /** A provider that does not answer in time failed temporarily: the message is retried. */
 function providerTimeout(ms: number): () => EmailDeliveryError {
@@ -60,7 +61,9 @@ async function keepTryingToRecord(record: () => Promise<unknown>, logger: Logger
  *
  * Temporary failures put the row back to `queued` and throw, so the message is retried later;
  * on the last attempt the row becomes `dead` and the message is dead-lettered. Permanent
- * failures mark the row `failed` and are not retried.
+ * failures mark the row `failed` and are not retried; a permanent refusal of the recipient or the
+ * message (SMTP 5xx on RCPT TO or DATA) is a hard bounce: `bounced`, on the timeline, and the
+ * address suppressed. An address on the suppression list is never sent to: the row is `suppressed`.
  */
 export async function deliverEmail(message: EmailSendMessage, context: DeliveryContext, deps: DeliverEmailDeps): Promise<DeliveryOutcome> {
   const { pool, provider, logger } = deps;
@@ -86,6 +89,12 @@ export async function deliverEmail(message: EmailSendMessage, context: DeliveryC
   }
 
   const { user } = claimed;
+  const suppression = await findSuppression(pool, user.email);
+  if (suppression) {
+    await recordFailure(pool, notificationId, { status: "suppressed", error: `the address is on the suppression list (${suppression})` });
+    logger.info({ ...log, reason: suppression }, "welcome email not sent: the address is suppressed");
+    return "suppressed";
+  }
   const token = createConfirmationToken(user.id, deps.confirmationSecret, deps.confirmationTtlMs);
   const confirmUrl = new URL(`/confirm?token=${encodeURIComponent(token)}`, deps.appUrl).toString();
   const content = renderWelcomeEmail(user, confirmUrl);
@@ -107,6 +116,12 @@ export async function deliverEmail(message: EmailSendMessage, context: DeliveryC
   } catch (err) {
     observeSend("failed");
     const failure = err instanceof EmailDeliveryError ? err : new EmailDeliveryError(String(err), { temporary: true, cause: err });
+    if (failure.bounced) {
+      await recordHardBounce(pool, { notificationId, attempt: claimed.attempts, address: user.email, detail: failure.message });
+      await recordFailure(pool, notificationId, { status: "bounced", provider: provider.name, error: failure.message });
+      logger.warn({ ...log, provider: provider.name, error: failure.message }, "welcome email bounced; the address is suppressed");
+      return "bounced";
+    }
     const retry = failure.temporary && context.retriesLeft > 0;
     const status = !failure.temporary ? "failed" : retry ? "queued" : "dead";
     await recordFailure(pool, notificationId, { status, provider: provider.name, error: failure.message });

@@ -9,11 +9,11 @@ export function createSenderMetrics(provider: string) {
   const metrics = createWorkerMetrics("sender", "email.send", [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
   const deliveries = new Counter({
     name: "sender_emails_total",
-    help: "Emails handled, by result (sent, failed, already-done)",
+    help: "Emails handled, by result (sent, failed, bounced, suppressed, already-done)",
     labelNames: ["result", "provider"] as const,
     registers: [metrics.registry],
   });
-  for (const result of ["sent", "failed", "already-done"]) deliveries.inc({ result, provider }, 0);
+  for (const result of ["sent", "failed", "bounced", "suppressed", "already-done"]) deliveries.inc({ result, provider }, 0);
   return {
     ...metrics,
     deliveries,

@@ -21,8 +21,8 @@ export interface Claimed {
   user: Recipient | null;
 }
 
-/** A terminal or retryable status a failed send leaves the row in. */
-export type FailedStatus = "queued" | "failed" | "dead";
+/** A terminal or retryable status a send that did not happen leaves the row in. */
+export type FailedStatus = "queued" | "failed" | "dead" | "bounced" | "suppressed";
 
 // The claim and its user in one statement (an UPDATE in a CTE joined to the user): Prisma's
 // `updateManyAndReturn` with the user took five statements, a transaction around two, and even one

@@ -5,8 +5,12 @@ import { QUEUES } from "../topology";
 export const NotificationKindSchema = z.enum(["welcome"]);
 export type NotificationKind = z.infer<typeof NotificationKindSchema>;
 
-/** Delivery states of an email, as stored in `notification_logs.status`. */
-export const NotificationStatusSchema = z.enum(["queued", "sending", "sent", "failed", "dead"]);
+/**
+ * Delivery states of an email, as stored in `notification_logs.status`. After `sent`, the provider's
+ * events move it forward only: sent < delivered < bounced < complained (deliverability.ts);
+ * `suppressed`: never sent, the address is on the suppression list.
+ */
+export const NotificationStatusSchema = z.enum(["queued", "sending", "sent", "failed", "dead", "delivered", "bounced", "complained", "suppressed"]);
 export type NotificationStatus = z.infer<typeof NotificationStatusSchema>;
 
 export const EmailSendPayloadSchema = z.object({

@@ -1,4 +1,4 @@
-import { EmailSendV1, QUEUES, createEnvelope, type NotificationStatus } from "@userstream/contracts";
+import { EmailSendV1, QUEUES, createEnvelope, type NotificationEventType, type NotificationStatus } from "@userstream/contracts";
 import type { Prisma, PrismaClient } from "@userstream/db";
 import type { Publisher } from "@userstream/messaging";
 import type { EmailLogFilters } from "~/lib/email-log-input";
@@ -19,7 +19,12 @@ export interface EmailLogRow {
   updatedAt: Date;
   /** The latest resend or replay, if any. */
   lastAction: { action: "resend" | "replay"; adminEmail: string; createdAt: Date } | null;
+  /** What the provider reported after taking it, oldest first (the first `TIMELINE_EVENTS`). */
+  events: { type: NotificationEventType; provider: string; permanent: boolean | null; detail: string | null; occurredAt: Date }[];
 }
+
+/** Events shown per email: a welcome email has a handful; a longer timeline is cut here. */
+const TIMELINE_EVENTS = 20;
 
 export interface EmailLogPage {
   items: EmailLogRow[];
@@ -60,6 +65,11 @@ export async function listEmails(filters: EmailLogFilters, deps: { db: PrismaCli
     include: {
       user: { select: { email: true } },
       actions: { orderBy: { createdAt: "desc" }, take: 1, select: { action: true, adminEmail: true, createdAt: true } },
+      events: {
+        orderBy: [{ occurredAt: "asc" }, { receivedAt: "asc" }],
+        take: TIMELINE_EVENTS,
+        select: { type: true, provider: true, permanent: true, detail: true, occurredAt: true },
+      },
     },
   });
   const page = rows.slice(0, filters.limit);
@@ -77,6 +87,7 @@ export async function listEmails(filters: EmailLogFilters, deps: { db: PrismaCli
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
       lastAction: row.actions[0] ?? null,
+      events: row.events,
     })),
     nextCursor: rows.length > filters.limit && last ? encodeUserCursor({ sort: ORDER, key: last }) : null,
   };

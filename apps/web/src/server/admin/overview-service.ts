@@ -1,4 +1,4 @@
-import type { NotificationStatus } from "@userstream/contracts";
+import { NotificationStatusSchema, type NotificationStatus } from "@userstream/contracts";
 import type { PrismaClient } from "@userstream/db";
 
 /** Days the overview's registrations chart covers, today (UTC) included. */
@@ -40,7 +40,7 @@ export async function getAdminOverview(deps: { db: PrismaClient }, now: Date = n
       WHERE received_at >= ${since}
       GROUP BY 1`,
   ]);
-  const emails: Record<NotificationStatus, number> = { queued: 0, sending: 0, sent: 0, failed: 0, dead: 0 };
+  const emails = Object.fromEntries(NotificationStatusSchema.options.map((status) => [status, 0])) as Record<NotificationStatus, number>;
   for (const group of byStatus) emails[group.status] = group._count._all;
   const counted = new Map(perDay.map((row) => [row.day, row.count]));
   return {

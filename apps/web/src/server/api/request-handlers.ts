@@ -1,7 +1,10 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { env } from "~/env";
 import { TRPC_MAX_BATCH_SIZE } from "~/lib/trpc-limits";
+import { getDb } from "../db";
+import { receiveResendWebhook } from "../deliverability/resend-webhook";
 import { checkHealth } from "../health";
+import { getLogger } from "../logger";
 import { getWebMetrics } from "../metrics";
 import { retryAfterHeaders } from "../rate-limiter";
 import type { Route } from "./api-server";
@@ -61,6 +64,23 @@ export async function handleMetricsRequest(): Promise<Response> {
   return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
 }
 
+/**
+ * `/api/webhooks/resend`: Resend's signed email events (server/deliverability/resend-webhook.ts).
+ * Served by the API server too, so a deployment may point Resend at either.
+ */
+export async function handleResendWebhookRequest(original: Request): Promise<Response> {
+  const req = await withLimitedBody(original);
+  if (req instanceof Response) return req;
+  const limit = env.SUPPRESS_AFTER_SOFT_BOUNCES;
+  const answer = await receiveResendWebhook(await req.text(), req.headers, {
+    db: getDb(),
+    secret: env.RESEND_WEBHOOK_SECRET,
+    softBounceLimit: limit === "off" ? null : limit,
+    logger: getLogger(),
+  });
+  return Response.json(answer.body, { status: answer.status, headers: { "cache-control": "no-store" } });
+}
+
 const REST_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
 
 /** What the API server on its own serves: the same handlers, at the same paths as the Next.js routes. */
@@ -68,6 +88,7 @@ export const API_ROUTES: Route[] = [
   { path: `${REST_PREFIX}/`, handlers: Object.fromEntries(REST_METHODS.map((method) => [method, handleRestApiRequest])) },
   { path: "/api/openapi.json", handlers: { GET: handleOpenApiRequest } },
   { path: "/api/health", handlers: { GET: handleHealthRequest } },
+  { path: "/api/webhooks/resend", handlers: { POST: handleResendWebhookRequest } },
   { path: "/api/trpc/", handlers: { GET: handleTrpcRequest, POST: handleTrpcRequest } },
   { path: "/metrics", handlers: { GET: handleMetricsRequest } },
 ];

@@ -6,6 +6,7 @@ import { pipelineRouter } from "./routers/pipeline";
 import { registrationRouter } from "./routers/registration";
 import { reportsRouter } from "./routers/reports";
 import { serviceUsersRouter } from "./routers/service-users";
+import { suppressionsRouter } from "./routers/suppressions";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   /** `/api/v1/users` (REST, API keys). */
   serviceUsers: serviceUsersRouter,
   emails: emailsRouter,
+  suppressions: suppressionsRouter,
   admin: adminRouter,
   pipeline: pipelineRouter,
 });

@@ -31,12 +31,15 @@ export interface EmailProvider {
  */
 export class EmailDeliveryError extends Error {
   readonly temporary: boolean;
+  /** The recipient or the message was refused for good (SMTP 5xx on RCPT TO or DATA): a hard bounce. */
+  readonly bounced: boolean;
   /** The provider asked us to wait at least this long (HTTP Retry-After). */
   readonly retryAfterMs?: number;
-  constructor(message: string, options: { temporary: boolean; retryAfterMs?: number; cause?: unknown }) {
+  constructor(message: string, options: { temporary: boolean; bounced?: boolean; retryAfterMs?: number; cause?: unknown }) {
     super(message, { cause: options.cause });
     this.name = "EmailDeliveryError";
     this.temporary = options.temporary;
+    this.bounced = options.bounced ?? false;
     this.retryAfterMs = options.retryAfterMs;
   }
 }

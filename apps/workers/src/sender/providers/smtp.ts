@@ -19,7 +19,11 @@ function classify(err: SmtpError): EmailDeliveryError {
   const code = err.responseCode;
   // No reply code: the connection failed, timed out or dropped; trying again may work.
   const temporary = code === undefined || (code >= 400 && code < 500);
-  return new EmailDeliveryError(code ? `SMTP ${code}: ${err.message}` : `SMTP: ${err.message}`, { temporary, cause: err });
+  // A 5xx to the recipient or the message is the receiving side's final no; one to the sender's own
+  // commands (MAIL FROM, AUTH) says nothing about the address.
+  const bounced = !temporary && (err.command === "RCPT TO" || err.command === "DATA");
+  const text = `${err.message}${err.response && !err.message.includes(err.response) ? `: ${err.response}` : ""}`;
+  return new EmailDeliveryError(code ? `SMTP ${code}: ${text}` : `SMTP: ${text}`, { temporary, bounced, cause: err });
 }
 
 /** Sends through an SMTP server with a pool of reused connections (nodemailer). */

@@ -8,6 +8,7 @@ const ADMIN_LINKS = [
   { href: "/admin", label: "Overview" },
   { href: "/admin/users", label: "Users" },
   { href: "/admin/emails", label: "Emails" },
+  { href: "/admin/suppressions", label: "Suppressions" },
   { href: "/admin/reports", label: "Reports" },
   { href: "/admin/pipeline", label: "Pipeline" },
   { href: "/admin/api-keys", label: "API keys" },

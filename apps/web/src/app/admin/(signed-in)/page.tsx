@@ -15,6 +15,11 @@ export default async function AdminPage() {
     { label: "Emails sent", value: overview.emails.sent },
     { label: "Emails failed", value: overview.emails.failed, href: "/admin/emails?status=failed" },
     { label: "Emails dead-lettered", value: overview.emails.dead, href: "/admin/emails?status=dead" },
+    // What the provider reported after taking them (Resend's webhooks; SMTP refusals for bounced).
+    { label: "Emails delivered", value: overview.emails.delivered, href: "/admin/emails?status=delivered" },
+    { label: "Emails bounced", value: overview.emails.bounced, href: "/admin/emails?status=bounced" },
+    { label: "Emails complained", value: overview.emails.complained, href: "/admin/emails?status=complained" },
+    { label: "Emails suppressed", value: overview.emails.suppressed, href: "/admin/suppressions" },
     { label: "Reports", value: overview.reports, href: "/admin/reports" },
   ];
   return (

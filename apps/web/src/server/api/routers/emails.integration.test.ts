@@ -85,6 +85,22 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
     expect(all.items.map((row) => row.id)).toEqual([dead.notification.id, sent.notification.id, old.notification.id]);
     expect(all.items[2]).toMatchObject({ email: "grace@example.com", status: "failed", attempts: 3, lastError: "550 no such user" });
     expect(all.nextCursor).toBeNull();
+    expect(all.items[1]?.events).toEqual([]);
+
+    // Each email's timeline, oldest event first.
+    const at = (iso: string) => new Date(iso);
+    await database.db.notificationEvent.createMany({
+      data: [
+        { notificationId: sent.notification.id, provider: "resend", providerEventId: "msg_2", type: "delivered", occurredAt: at("2026-11-02T00:00:05Z") },
+        { notificationId: sent.notification.id, provider: "resend", providerEventId: "msg_1", type: "sent", occurredAt: at("2026-11-02T00:00:01Z") },
+        { notificationId: sent.notification.id, provider: "resend", providerEventId: "msg_3", type: "bounced", permanent: false, detail: "MailboxFull", occurredAt: at("2026-11-02T00:01:00Z") },
+      ],
+    });
+    expect((await admin.emails.list({ email: "ada@" })).items[0]?.events).toEqual([
+      { type: "sent", provider: "resend", permanent: null, detail: null, occurredAt: at("2026-11-02T00:00:01Z") },
+      { type: "delivered", provider: "resend", permanent: null, detail: null, occurredAt: at("2026-11-02T00:00:05Z") },
+      { type: "bounced", provider: "resend", permanent: false, detail: "MailboxFull", occurredAt: at("2026-11-02T00:01:00Z") },
+    ]);
 
     expect((await admin.emails.list({ status: "failed" })).items.map((row) => row.id)).toEqual([old.notification.id]);
     expect((await admin.emails.list({ email: " EXAMPLE.COM " })).items.map((row) => row.id)).toEqual([sent.notification.id, old.notification.id]);
@@ -183,6 +199,7 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
   it("counts users, verified users, emails by status, reports and registrations per day for 30 days", async () => {
     await emailIn("sent");
     await emailIn("failed");
+    for (const status of ["delivered", "delivered", "bounced", "complained", "suppressed"] as const) await emailIn(status);
     const { user } = await emailIn("dead");
     await database.db.user.update({ where: { id: user.id }, data: { emailVerifiedAt: new Date() } });
     await database.db.reportLog.create({ data: { kind: "users", trigger: "manual", status: "succeeded" } });
@@ -193,7 +210,12 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
     });
 
     const overview = await caller(ADMIN).admin.overview();
-    expect(overview).toMatchObject({ users: 3, verifiedUsers: 1, reports: 1, emails: { queued: 0, sending: 0, sent: 1, failed: 1, dead: 1 } });
+    expect(overview).toMatchObject({
+      users: 8,
+      verifiedUsers: 1,
+      reports: 1,
+      emails: { queued: 0, sending: 0, sent: 1, failed: 1, dead: 1, delivered: 2, bounced: 1, complained: 1, suppressed: 1 },
+    });
     expect(overview.registrationsPerDay).toHaveLength(30);
     expect(overview.registrationsPerDay.at(-1)).toEqual({ day: today.toISOString().slice(0, 10), count: 2 });
     expect(overview.registrationsPerDay.at(-2)?.count).toBe(1);

@@ -1,7 +1,7 @@
 import { fieldErrors } from "@userstream/contracts";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { EMAIL_STATUS_LABELS, EmailLogInputSchema } from "~/lib/email-log-input";
+import { EMAIL_EVENT_LABELS, EMAIL_STATUS_LABELS, EmailLogInputSchema } from "~/lib/email-log-input";
 import { formatUtc } from "~/lib/reports";
 import { requireAdminSession } from "~/server/auth/admin-session";
 import { serverCaller } from "~/trpc/server";
@@ -98,6 +98,20 @@ export default async function EmailsPage({ searchParams }: { searchParams: Promi
                 <span className={`email-status ${row.status}`} data-testid="email-status">
                   {EMAIL_STATUS_LABELS[row.status]}
                 </span>
+                {row.events.length > 0 ? (
+                  <details data-testid="email-timeline">
+                    <summary>Timeline ({row.events.length})</summary>
+                    <ol>
+                      {row.events.map((event, index) => (
+                        <li key={index}>
+                          {formatUtc(event.occurredAt)} {EMAIL_EVENT_LABELS[event.type]}
+                          {event.type === "bounced" ? (event.permanent ? " (hard)" : " (soft)") : ""} <span className="muted">{event.provider}</span>
+                          {event.detail ? <div className="muted">{event.detail}</div> : null}
+                        </li>
+                      ))}
+                    </ol>
+                  </details>
+                ) : null}
               </td>
               <td>{row.attempts}</td>
               <td className="report-error">{row.lastError ?? ""}</td>
