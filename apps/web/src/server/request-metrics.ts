@@ -22,6 +22,7 @@ const ROUTE_TEMPLATES = [
   "/admin/users",
   "/api/health",
   "/api/openapi.json",
+  "/api/asyncapi.json",
   "/api/admin/reports/{id}/download",
   "/api/trpc/{procedure}",
   "/api/v1/registrations",

@@ -1,4 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { createAsyncApiDocument } from "@userstream/contracts/asyncapi";
 import { env } from "~/env";
 import { TRPC_MAX_BATCH_SIZE } from "~/lib/trpc-limits";
 import { checkHealth } from "../health";
@@ -46,6 +47,14 @@ export function handleOpenApiRequest(): Response {
   return Response.json(openApiDocument);
 }
 
+/**
+ * `/api/asyncapi.json`: the queues and messages (AsyncAPI 3), the document committed as
+ * `packages/contracts/asyncapi.json`, built from the same contracts.
+ */
+export function handleAsyncApiRequest(): Response {
+  return Response.json(createAsyncApiDocument());
+}
+
 /** `/api/health`: 200 when the database answers and the broker accepts a connection; 503 otherwise. */
 export async function handleHealthRequest(): Promise<Response> {
   const health = await checkHealth();
@@ -67,6 +76,7 @@ const REST_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
 export const API_ROUTES: Route[] = [
   { path: `${REST_PREFIX}/`, handlers: Object.fromEntries(REST_METHODS.map((method) => [method, handleRestApiRequest])) },
   { path: "/api/openapi.json", handlers: { GET: handleOpenApiRequest } },
+  { path: "/api/asyncapi.json", handlers: { GET: handleAsyncApiRequest } },
   { path: "/api/health", handlers: { GET: handleHealthRequest } },
   { path: "/api/trpc/", handlers: { GET: handleTrpcRequest, POST: handleTrpcRequest } },
   { path: "/metrics", handlers: { GET: handleMetricsRequest } },
