@@ -4,8 +4,9 @@
 //
 //   start: PostgreSQL at DATABASE_URL and RabbitMQ at AMQP_URL (environment > .env > .env.example)
 //   test:  the test servers (TEST_DATABASE_URL with a superuser, TEST_AMQP_URL, from the
-//          environment as the tests read them), `rabbitmqctl`, Chromium (CHROMIUM_PATH) and
-//          PostgreSQL's server programs (CHAOS_PG_BIN, for the chaos suite)
+//          environment as the tests read them), `rabbitmqctl`, Chromium (CHROMIUM_PATH), Debian's
+//          Python with pika (the interop tests) and PostgreSQL's server programs (CHAOS_PG_BIN, for
+//          the chaos suite)
 import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { createRequire } from "node:module";
@@ -102,6 +103,15 @@ function checkRabbitmqctl() {
   });
 }
 
+/** Debian's Python with pika, which the interop tests publish with (apps/workers/test/interop/). */
+function checkPythonPika() {
+  return new Promise((resolve) => {
+    execFile("/usr/bin/python3", ["-c", "import pika"], { timeout: 30_000 }, (error) =>
+      resolve(error ? "Python's pika not found for /usr/bin/python3 (the interop tests publish with it): sudo apt-get install python3-pika" : null),
+    );
+  });
+}
+
 const checks =
   mode === "start"
     ? [checkPostgres("DATABASE_URL", env.DATABASE_URL), checkRabbitMq("AMQP_URL", env.AMQP_URL)]
@@ -110,6 +120,7 @@ const checks =
         checkRabbitMq("TEST_AMQP_URL", TEST_AMQP_URL),
         checkRabbitmqctl(),
         checkExecutable(CHROMIUM_PATH, "Chromium (CHROMIUM_PATH, for the end-to-end tests)", "Install it: sudo apt-get install chromium, or set CHROMIUM_PATH"),
+        checkPythonPika(),
         ...["initdb", "pg_ctl"].map((program) =>
           checkExecutable(
             path.join(PG_BIN, program),

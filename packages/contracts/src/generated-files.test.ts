@@ -1,8 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import asyncApiSpecs from "@asyncapi/specs";
-import { Ajv } from "ajv";
-import addFormats from "ajv-formats";
+import { jsonSchemaValidator as validator } from "@userstream/test-support/json-schema";
 import { describe, expect, it } from "vitest";
 import { createAsyncApiDocument } from "./asyncapi";
 import { createEnvelope } from "./envelope";
@@ -12,13 +11,6 @@ import { UserRegistrationV1 } from "./messages/user-registration";
 
 const root = new URL("..", import.meta.url);
 const committed = (file: string) => readFile(fileURLToPath(new URL(file, root)), "utf8");
-
-/** ajv with the formats JSON Schema names (uuid, date-time, date): a validator that is not zod. */
-function validator(options: { meta?: boolean } = {}) {
-  const ajv = new Ajv({ allErrors: true, strict: false, ...options });
-  addFormats.default(ajv);
-  return ajv;
-}
 
 describe("generated contracts (asyncapi.json, schemas/)", () => {
   it.each(Object.entries(generatedContractFiles()))("%s is committed as the zod contracts generate it", async (file, content) => {

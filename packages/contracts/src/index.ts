@@ -6,3 +6,4 @@ export * from "./messages/user-registration";
 export * from "./messages/email-send";
 export * from "./messages/report-generate";
 export * from "./users";
+export * from "./message-catalog";
