@@ -18,6 +18,7 @@ import { bedEnv, runUntilStopped, stopsAfterEach, useTestBed } from "./support";
 const run = promisify(execFile);
 const interopDir = fileURLToPath(new URL("./interop/", import.meta.url));
 const contractsDir = fileURLToPath(new URL("../../../packages/contracts/", import.meta.url));
+const integratingDoc = fileURLToPath(new URL("../../../docs/integrating.md", import.meta.url));
 // Debian's Python, with Debian's python3-pika (a pyenv `python3` earlier on PATH would lack it).
 const PYTHON = "/usr/bin/python3";
 
@@ -46,6 +47,11 @@ describe("services in another language: Python's pika publishes to the workers",
     expect(user).toMatchObject({ firstName: "Grace", lastName: "Hopper", registrationId: messageId });
     expect(await bed.db.registration.findUnique({ where: { id: messageId } })).toMatchObject({ outcome: "created", userId: user.id });
     expect((await bed.channel.checkQueue(`${QUEUES.registration}.dead`)).messageCount).toBe(0);
+  });
+
+  it("runs the very script docs/integrating.md gives other teams to copy", async () => {
+    const script = await readFile(path.join(interopDir, "publish_registration.py"), "utf8");
+    expect(await readFile(integratingDoc, "utf8")).toContain(`\`\`\`python\n${script}\`\`\``);
   });
 
   it("writes the report pika asked for and records it", async () => {
