@@ -5,7 +5,7 @@
 //   start: PostgreSQL at DATABASE_URL and RabbitMQ at AMQP_URL (environment > .env > .env.example)
 //   test:  the test servers (TEST_DATABASE_URL with a superuser, TEST_AMQP_URL, from the
 //          environment as the tests read them), `rabbitmqctl`, Chromium (CHROMIUM_PATH), Debian's
-//          Python with pika (the interop tests) and PostgreSQL's server programs (CHAOS_PG_BIN, for
+//          Python with pika (INTEROP_PYTHON, the interop tests) and PostgreSQL's server programs (CHAOS_PG_BIN, for
 //          the chaos suite)
 import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
@@ -32,6 +32,7 @@ const TEST_DATABASE_URL = env.TEST_DATABASE_URL || "postgresql://postgres@127.0.
 const TEST_AMQP_URL = env.TEST_AMQP_URL || "amqp://guest:guest@127.0.0.1:5672";
 const CHROMIUM_PATH = env.CHROMIUM_PATH || "/usr/bin/chromium";
 const PG_BIN = env.CHAOS_PG_BIN || "/usr/lib/postgresql/15/bin";
+const INTEROP_PYTHON = env.INTEROP_PYTHON || "/usr/bin/python3";
 
 /** Parses a URL variable, or says what is wrong with it. */
 function parseUrl(name, value, protocols) {
@@ -103,11 +104,15 @@ function checkRabbitmqctl() {
   });
 }
 
-/** Debian's Python with pika, which the interop tests publish with (apps/workers/test/interop/). */
+/** Debian's Python with pika (INTEROP_PYTHON), which the interop tests publish with (apps/workers/test/interop/). */
 function checkPythonPika() {
   return new Promise((resolve) => {
-    execFile("/usr/bin/python3", ["-c", "import pika"], { timeout: 30_000 }, (error) =>
-      resolve(error ? "Python's pika not found for /usr/bin/python3 (the interop tests publish with it): sudo apt-get install python3-pika" : null),
+    execFile(INTEROP_PYTHON, ["-c", "import pika"], { timeout: 30_000 }, (error) =>
+      resolve(
+        error
+          ? `Python with pika (INTEROP_PYTHON, for the interop tests) not found at ${INTEROP_PYTHON}. Install it: sudo apt-get install python3-pika, or set INTEROP_PYTHON`
+          : null,
+      ),
     );
   });
 }

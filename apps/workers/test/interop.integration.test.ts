@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { EmailSendV1, QUEUES, ReportGenerateV1, UserRegistrationV1, createEnvelope, messageSchemaFile, type MessageContract } from "@userstream/contracts";
 import { testRegistration } from "@userstream/messaging/testing";
-import { waitFor } from "@userstream/test-support";
+import { interopPython, waitFor } from "@userstream/test-support";
 import { jsonSchemaValidator } from "@userstream/test-support/json-schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadReceiverEnv } from "../src/receiver/env";
@@ -19,12 +19,10 @@ const run = promisify(execFile);
 const interopDir = fileURLToPath(new URL("./interop/", import.meta.url));
 const contractsDir = fileURLToPath(new URL("../../../packages/contracts/", import.meta.url));
 const integratingDoc = fileURLToPath(new URL("../../../docs/integrating.md", import.meta.url));
-// Debian's Python, with Debian's python3-pika (a pyenv `python3` earlier on PATH would lack it).
-const PYTHON = "/usr/bin/python3";
 
 /** Runs one of the Python publishers of `test/interop/`; resolves with what it printed (the message id). */
 async function python(script: string, args: string[]): Promise<string> {
-  const { stdout } = await run(PYTHON, [path.join(interopDir, script), ...args], { cwd: interopDir, timeout: 30_000 });
+  const { stdout } = await run(interopPython(), [path.join(interopDir, script), ...args], { cwd: interopDir, timeout: 30_000 });
   return stdout.trim();
 }
 
