@@ -47,12 +47,15 @@ export function handleOpenApiRequest(): Response {
   return Response.json(openApiDocument);
 }
 
+let asyncApiDocument: ReturnType<typeof createAsyncApiDocument> | undefined;
+
 /**
  * `/api/asyncapi.json`: the queues and messages (AsyncAPI 3), the document committed as
- * `packages/contracts/asyncapi.json`, built from the same contracts.
+ * `packages/contracts/asyncapi.json`, built once from the same contracts.
  */
 export function handleAsyncApiRequest(): Response {
-  return Response.json(createAsyncApiDocument());
+  asyncApiDocument ??= createAsyncApiDocument();
+  return Response.json(asyncApiDocument);
 }
 
 /** `/api/health`: 200 when the database answers and the broker accepts a connection; 503 otherwise. */
