@@ -8,7 +8,7 @@ import { EmailSendV1, QUEUES, ReportGenerateV1, UserRegistrationV1, createEnvelo
 import { testRegistration } from "@userstream/messaging/testing";
 import { interopPython, waitFor } from "@userstream/test-support";
 import { jsonSchemaValidator } from "@userstream/test-support/json-schema";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadReceiverEnv } from "../src/receiver/env";
 import { startReceiver } from "../src/receiver/receiver";
 import { loadReporterEnv } from "../src/reporter/env";
@@ -29,11 +29,6 @@ async function python(script: string, args: string[]): Promise<string> {
 describe("services in another language: Python's pika publishes to the workers", () => {
   const bed = useTestBed();
   const stops = stopsAfterEach();
-  let reportsDir: string;
-  beforeAll(async () => {
-    reportsDir = await mkdtemp(path.join(tmpdir(), "userstream-interop-reports-"));
-  });
-  afterAll(() => rm(reportsDir, { recursive: true, force: true }));
 
   it("stores a registration pika published with an isoformat() +00:00 timestamp and no registrationId", async () => {
     await runUntilStopped(startReceiver(loadReceiverEnv(bedEnv(bed))), stops);
@@ -53,6 +48,9 @@ describe("services in another language: Python's pika publishes to the workers",
   });
 
   it("writes the report pika asked for and records it", async () => {
+    const reportsDir = await mkdtemp(path.join(tmpdir(), "userstream-interop-reports-"));
+    // Removed after the reporter stops (the steps run in reverse).
+    stops.push(() => rm(reportsDir, { recursive: true, force: true }));
     await runUntilStopped(startReporter(loadReporterEnv(bedEnv(bed, { REPORTS_DIR: reportsDir, REPORT_CRON: "off" }))), stops);
     await bed.db.user.create({ data: { registrationId: crypto.randomUUID(), firstName: "Ada", lastName: "Interop", email: `${crypto.randomUUID()}@example.com` } });
     const users = await bed.db.user.count();
