@@ -4,8 +4,9 @@
 //
 //   start: PostgreSQL at DATABASE_URL and RabbitMQ at AMQP_URL (environment > .env > .env.example)
 //   test:  the test servers (TEST_DATABASE_URL with a superuser, TEST_AMQP_URL, from the
-//          environment as the tests read them), `rabbitmqctl`, Chromium (CHROMIUM_PATH) and
-//          PostgreSQL's server programs (CHAOS_PG_BIN, for the chaos suite)
+//          environment as the tests read them), `rabbitmqctl`, Chromium (CHROMIUM_PATH), Debian's
+//          Python with pika (INTEROP_PYTHON, the interop tests) and PostgreSQL's server programs (CHAOS_PG_BIN, for
+//          the chaos suite)
 import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { createRequire } from "node:module";
@@ -31,6 +32,7 @@ const TEST_DATABASE_URL = env.TEST_DATABASE_URL || "postgresql://postgres@127.0.
 const TEST_AMQP_URL = env.TEST_AMQP_URL || "amqp://guest:guest@127.0.0.1:5672";
 const CHROMIUM_PATH = env.CHROMIUM_PATH || "/usr/bin/chromium";
 const PG_BIN = env.CHAOS_PG_BIN || "/usr/lib/postgresql/15/bin";
+const INTEROP_PYTHON = env.INTEROP_PYTHON || "/usr/bin/python3";
 
 /** Parses a URL variable, or says what is wrong with it. */
 function parseUrl(name, value, protocols) {
@@ -102,6 +104,19 @@ function checkRabbitmqctl() {
   });
 }
 
+/** Debian's Python with pika (INTEROP_PYTHON), which the interop tests publish with (apps/workers/test/interop/). */
+function checkPythonPika() {
+  return new Promise((resolve) => {
+    execFile(INTEROP_PYTHON, ["-c", "import pika"], { timeout: 30_000 }, (error) =>
+      resolve(
+        error
+          ? `Python with pika (INTEROP_PYTHON, for the interop tests) not found at ${INTEROP_PYTHON}. Install it: sudo apt-get install python3-pika, or set INTEROP_PYTHON`
+          : null,
+      ),
+    );
+  });
+}
+
 const checks =
   mode === "start"
     ? [checkPostgres("DATABASE_URL", env.DATABASE_URL), checkRabbitMq("AMQP_URL", env.AMQP_URL)]
@@ -110,6 +125,7 @@ const checks =
         checkRabbitMq("TEST_AMQP_URL", TEST_AMQP_URL),
         checkRabbitmqctl(),
         checkExecutable(CHROMIUM_PATH, "Chromium (CHROMIUM_PATH, for the end-to-end tests)", "Install it: sudo apt-get install chromium, or set CHROMIUM_PATH"),
+        checkPythonPika(),
         ...["initdb", "pg_ctl"].map((program) =>
           checkExecutable(
             path.join(PG_BIN, program),

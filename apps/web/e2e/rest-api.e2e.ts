@@ -2,6 +2,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import { Registry } from "prom-client";
 import { MAX_BODY_BYTES } from "../src/server/api/limited-body";
 import { sampleValue } from "@userstream/test-support";
+import committedAsyncApi from "@userstream/contracts/asyncapi.json" with { type: "json" };
 import { createTestApiKey, parkedRegistrations, storedWithLastName, uniqueName } from "./inspect";
 import { registerByApi } from "./register";
 
@@ -90,7 +91,7 @@ test.describe("REST API", () => {
     expect(confirmed).toBeGreaterThanOrEqual(accepted ?? Infinity);
   });
 
-  test("the OpenAPI document and the health check are served", async ({ request }) => {
+  test("the OpenAPI and AsyncAPI documents and the health check are served", async ({ request }) => {
     const document = (await (await request.get("/api/openapi.json")).json()) as {
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
     };
@@ -98,6 +99,10 @@ test.describe("REST API", () => {
       expect.arrayContaining(["/registrations", "/registrations/{registrationId}", "/users", "/users/{id}"]),
     );
     expect(document.paths["/registrations"]?.post?.responses).toHaveProperty("202");
+    // The message contracts beside it: the AsyncAPI document committed in packages/contracts.
+    const asyncApi = await request.get("/api/asyncapi.json");
+    expect(asyncApi.status()).toBe(200);
+    expect(await asyncApi.json()).toEqual(committedAsyncApi);
 
     const health = await request.get("/api/health");
     expect(health.status()).toBe(200);

@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { EXIT_CONFIG } from "@userstream/runtime/load-env-files";
 import { QUEUES } from "@userstream/contracts";
+import committedAsyncApi from "@userstream/contracts/asyncapi.json" with { type: "json" };
 import { describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "./server/api/limited-body";
 import { setupApiServer, startApi, stop } from "./server/api/testing";
@@ -92,6 +93,13 @@ describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ",
     const health = await fetch(`${api.url}/api/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok", checks: { database: "up", broker: "up" } });
+  });
+
+  it("serves the message contracts at /api/asyncapi.json: the document committed in packages/contracts", async () => {
+    const response = await fetch(`${api.url}/api/asyncapi.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual(committedAsyncApi);
   });
 
   it("serves the same procedures over tRPC", async () => {

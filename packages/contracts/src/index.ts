@@ -7,3 +7,4 @@ export * from "./messages/email-send";
 export * from "./messages/report-generate";
 export * from "./users";
 export * from "./deliverability";
+export * from "./message-catalog";

@@ -27,7 +27,10 @@ function nameSchema(label: string) {
         .min(1, `${label} is required`)
         .max(NAME_MAX_LENGTH, `${label} must be at most ${NAME_MAX_LENGTH} characters`)
         .regex(NAME_PATTERN, `${label} may contain only letters, spaces, apostrophes, hyphens and periods`),
-    );
+    )
+    .meta({
+      description: `1–${NAME_MAX_LENGTH} letters of any script, spaces, apostrophes, hyphens and periods, once trimmed; no control characters.`,
+    });
 }
 
 function emailProblem(email: string): string | undefined {
@@ -53,6 +56,9 @@ export const EmailSchema = z
   .superRefine((email, ctx) => {
     const problem = emailProblem(email);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .meta({
+    description: `An email address of at most ${EMAIL_MAX_LENGTH} characters (${EMAIL_LOCAL_MAX_LENGTH} before the @), trimmed and lower-cased.`,
   });
 
 /** What a person types into the registration form; the same schema validates in the browser and on the server. */

@@ -19,6 +19,19 @@ export const DEAD_LETTER_HEADERS = {
   attempts: "x-userstream-attempts",
 } as const;
 
+/**
+ * Why a message was parked (`x-userstream-reason`): it could not be read against its contract
+ * (`malformed`), it is a version of its type this consumer does not handle (`unsupported_version`),
+ * the handler said retrying cannot help (`rejected`), or its last retry failed (`retries-exhausted`).
+ */
+export const DEAD_LETTER_REASONS = {
+  malformed: "malformed",
+  unsupportedVersion: "unsupported_version",
+  rejected: "rejected",
+  retriesExhausted: "retries-exhausted",
+} as const;
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[keyof typeof DEAD_LETTER_REASONS];
+
 /** Header on a retried message: how many attempts have failed so far. */
 export const ATTEMPTS_HEADER = "x-userstream-attempts";
 

@@ -61,7 +61,7 @@ describe("messaging against a real RabbitMQ", () => {
     const handled: string[] = [];
     const consumer = await consumeWith(async (message) => void handled.push(message.id));
     broker.channel.sendToQueue(QUEUES.registration, Buffer.from("{not json"), { messageId: "raw-1" });
-    broker.channel.sendToQueue(QUEUES.registration, Buffer.from(JSON.stringify({ type: "user.registration", version: 9 })));
+    broker.channel.sendToQueue(QUEUES.registration, Buffer.from(JSON.stringify({ type: "user.registration", version: "one" })));
     const good = testRegistration();
     await publisher().publish(UserRegistrationV1, good);
 
@@ -75,6 +75,32 @@ describe("messaging against a real RabbitMQ", () => {
     const second = await broker.channel.get(deadLetterQueue(QUEUES.registration), { noAck: true });
     expect(second && second.properties.headers?.[DEAD_LETTER_HEADERS.reason]).toBe("malformed");
     await consumer.stop();
+  });
+
+  it("parks a version it does not handle as unsupported_version, and handles the next message", async () => {
+    const dlq = deadLetterQueue(QUEUES.registration);
+    await broker.channel.purgeQueue(dlq);
+    const handled: string[] = [];
+    const consumer = await consumeWith(async (message) => void handled.push(message.id));
+    // A well-formed envelope from a producer a version ahead of this consumer.
+    const future = { ...testRegistration(), version: 2 };
+    broker.channel.sendToQueue(QUEUES.registration, Buffer.from(JSON.stringify(future)), {
+      messageId: future.id,
+      type: future.type,
+      contentType: "application/json",
+      persistent: true,
+    });
+    const good = testRegistration();
+    await publisher().publish(UserRegistrationV1, good);
+
+    await waitFor(async () => handled.includes(good.id));
+    const parked = await waitFor(() => broker.channel.get(dlq, { noAck: true }));
+    await consumer.stop();
+    expect(handled).not.toContain(future.id);
+    expect(parked.properties.messageId).toBe(future.id);
+    expect(parked.properties.headers?.[DEAD_LETTER_HEADERS.reason]).toBe("unsupported_version");
+    expect(String(parked.properties.headers?.[DEAD_LETTER_HEADERS.error])).toMatch(/version 2/);
+    expect(JSON.parse(parked.content.toString())).toEqual(future);
   });
 
   it("retries a failing handler with backoff, then succeeds", async () => {

@@ -2,9 +2,11 @@ import type { ConfirmChannel, ConsumeMessage } from "amqplib";
 import {
   ATTEMPTS_HEADER,
   DEAD_LETTER_HEADERS,
+  DEAD_LETTER_REASONS,
   deadLetterQueue,
   retryDelayAfter,
   retryQueue,
+  type DeadLetterReason,
   type MessageContract,
   type RetryPolicy,
 } from "@userstream/contracts";
@@ -38,6 +40,18 @@ interface SettlerOptions<Contract extends MessageContract> {
   logFields?(message: z.output<Contract["schema"]>): Record<string, unknown>;
 }
 
+/**
+ * The version of a message of this contract's type that is not the contract's own (a producer
+ * ahead of this consumer, or one from the past), or undefined. A message of another type, or
+ * without a whole positive version, is malformed instead.
+ */
+function unsupportedVersion(contract: MessageContract, body: unknown): number | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const { type, version } = body as { type?: unknown; version?: unknown };
+  const isVersion = typeof version === "number" && Number.isInteger(version) && version > 0;
+  return type === contract.type && isVersion && version !== contract.version ? version : undefined;
+}
+
 function describe(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   // Headers are limited in size: keep the reason readable and bounded.
@@ -51,7 +65,8 @@ function attemptOf(message: ConsumeMessage): number {
 
 /**
  * What the consumers do with one delivery, short of acking it: parse it against its contract
- * (a malformed one is parked in the dead-letter queue with the reason in its headers), run the
+ * (a malformed one, or one of a version this consumer does not handle, is parked in the
+ * dead-letter queue with the reason in its headers), run the
  * handler, and on failure hand it to a delay queue for a later retry or, after the last retry or
  * on a PermanentError, to the dead-letter queue.
  */
@@ -64,7 +79,7 @@ export function createSettler<Contract extends MessageContract>(options: Settler
     return { messageId: message.properties.messageId, ...(parsed === undefined ? {} : options.logFields?.(parsed)) };
   }
 
-  async function park(channel: ConfirmChannel, message: ConsumeMessage, log: Record<string, unknown>, reason: string, error: string) {
+  async function park(channel: ConfirmChannel, message: ConsumeMessage, log: Record<string, unknown>, reason: DeadLetterReason, error: string) {
     await sendConfirmed(
       channel,
       deadLetterQueue(queue),
@@ -98,14 +113,27 @@ export function createSettler<Contract extends MessageContract>(options: Settler
     );
   }
 
-  /** The parsed message, or undefined once a malformed one has been parked. */
-  async function parse(channel: ConfirmChannel, message: ConsumeMessage): Promise<z.output<Contract["schema"]> | undefined> {
+  /** The message parsed against the contract, or why it must be parked. */
+  function read(message: ConsumeMessage): { parsed: z.output<Contract["schema"]> } | { reason: DeadLetterReason; error: string } {
     try {
-      return contract.schema.parse(JSON.parse(message.content.toString("utf8"))) as z.output<Contract["schema"]>;
+      const body: unknown = JSON.parse(message.content.toString("utf8"));
+      const version = unsupportedVersion(contract, body);
+      if (version !== undefined) {
+        const error = `${contract.type} version ${version} is not handled here (this consumer handles version ${contract.version})`;
+        return { reason: DEAD_LETTER_REASONS.unsupportedVersion, error };
+      }
+      return { parsed: contract.schema.parse(body) as z.output<Contract["schema"]> };
     } catch (err) {
-      await park(channel, message, logOf(message), "malformed", describe(err));
-      return undefined;
+      return { reason: DEAD_LETTER_REASONS.malformed, error: describe(err) };
     }
+  }
+
+  /** The parsed message, or undefined once a malformed one, or one of a version not handled here, has been parked. */
+  async function parse(channel: ConfirmChannel, message: ConsumeMessage): Promise<z.output<Contract["schema"]> | undefined> {
+    const result = read(message);
+    if ("parsed" in result) return result.parsed;
+    await park(channel, message, logOf(message), result.reason, result.error);
+    return undefined;
   }
 
   /** Handles one parsed message; resolves when it may be acked (done, retried later or parked). */
@@ -118,12 +146,12 @@ export function createSettler<Contract extends MessageContract>(options: Settler
       return "acked";
     } catch (err) {
       if (err instanceof PermanentError) {
-        await park(channel, message, log, "rejected", describe(err));
+        await park(channel, message, log, DEAD_LETTER_REASONS.rejected, describe(err));
         return "dead-lettered";
       }
       const backoffMs = retryDelayAfter(retryPolicy, attempt);
       if (backoffMs === undefined) {
-        await park(channel, message, log, "retries-exhausted", describe(err));
+        await park(channel, message, log, DEAD_LETTER_REASONS.retriesExhausted, describe(err));
         return "dead-lettered";
       }
       // Jitter spreads retries of messages that failed together; a Retry-After is a floor.

@@ -26,6 +26,11 @@ export function rabbitBinDir(): string {
   return process.env.CHAOS_RABBIT_BIN || "/usr/lib/rabbitmq/bin";
 }
 
+/** Debian's Python with python3-pika, which the interop tests publish with (a pyenv `python3` on PATH may lack pika). */
+export function interopPython(): string {
+  return process.env.INTEROP_PYTHON || "/usr/bin/python3";
+}
+
 /** This process's environment, which the processes a test starts inherit (with the test's settings over it). */
 export function inheritedEnv(): NodeJS.ProcessEnv {
   return process.env;

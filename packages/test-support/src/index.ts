@@ -1,5 +1,5 @@
 export { ensureApiBundle, ensureWebBuild, ensureWorkerBundles } from "./builds";
-export { inheritedEnv } from "./env";
+export { inheritedEnv, interopPython } from "./env";
 export { OWNER_VARIABLE, currentOwner, ownedName, ownedPrefix, ownerEnv, ownerOfName, ownerOfTag, ownerState, type Owner } from "./owner";
 export { repoRoot, webDir, workersDir } from "./paths";
 export { freePorts, isAddressInUse, onFreePort, onFreePorts, reportedPort } from "./ports";

@@ -46,14 +46,15 @@ describe("scripts/preflight.mjs", () => {
     expect(result.stderr).toContain('preflight: DATABASE_URL is not a URL: "" (expected postgresql:// or postgres://; see .env.example)');
   });
 
-  it("for the tests, also checks Chromium and PostgreSQL's server programs", async () => {
-    const result = await preflight("test", { CHROMIUM_PATH: "/nonexistent/chromium", CHAOS_PG_BIN: "/nonexistent/bin" });
+  it("for the tests, also checks Chromium, Python with pika and PostgreSQL's server programs", async () => {
+    const result = await preflight("test", { CHROMIUM_PATH: "/nonexistent/chromium", CHAOS_PG_BIN: "/nonexistent/bin", INTEROP_PYTHON: "/nonexistent/python3" });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split("\n")).toEqual([
       "preflight: Chromium (CHROMIUM_PATH, for the end-to-end tests) not found at /nonexistent/chromium. Install it: sudo apt-get install chromium, or set CHROMIUM_PATH",
+      "preflight: Python with pika (INTEROP_PYTHON, for the interop tests) not found at /nonexistent/python3. Install it: sudo apt-get install python3-pika, or set INTEROP_PYTHON",
       "preflight: PostgreSQL's initdb (CHAOS_PG_BIN, for the chaos suite) not found at /nonexistent/bin/initdb. Install the server programs: sudo apt-get install postgresql-15, or set CHAOS_PG_BIN to their folder",
       "preflight: PostgreSQL's pg_ctl (CHAOS_PG_BIN, for the chaos suite) not found at /nonexistent/bin/pg_ctl. Install the server programs: sudo apt-get install postgresql-15, or set CHAOS_PG_BIN to their folder",
-      "preflight: 3 missing; nothing was started",
+      "preflight: 4 missing; nothing was started",
     ]);
   });
 });

@@ -24,6 +24,7 @@ const ROUTE_TEMPLATES = [
   "/api/health",
   "/api/webhooks/resend",
   "/api/openapi.json",
+  "/api/asyncapi.json",
   "/api/admin/reports/{id}/download",
   "/api/trpc/{procedure}",
   "/api/v1/registrations",

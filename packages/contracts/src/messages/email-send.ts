@@ -28,5 +28,6 @@ export const EmailSendV1 = defineMessage({
   type: "email.send",
   version: 1,
   payload: EmailSendPayloadSchema,
+  summary: "Deliver the email recorded in a notification_logs row; the sender sends it and records the outcome.",
 });
 export type EmailSendMessage = z.output<typeof EmailSendV1.schema>;

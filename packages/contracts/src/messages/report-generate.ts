@@ -54,5 +54,6 @@ export const ReportGenerateV1 = defineMessage({
   type: "report.generate",
   version: 1,
   payload: ReportGeneratePayloadSchema,
+  summary: "Write the CSV report recorded in a report_logs row (status `queued`); the reporter writes it and records the result.",
 });
 export type ReportGenerateMessage = z.output<typeof ReportGenerateV1.schema>;

@@ -4,7 +4,8 @@ import { REST_PREFIX } from "./rest-handler";
 import { REST_SUCCESS_STATUS } from "./rest-errors";
 
 type OpenApiDocument = ReturnType<typeof generateOpenApiDocument>;
-type Operation = { operationId?: string; security?: unknown[]; responses?: Record<string, unknown> };
+type SchemaObject = NonNullable<NonNullable<OpenApiDocument["components"]>["schemas"]>[string];
+type Operation = { operationId?: string; security?: unknown[]; requestBody?: unknown; responses?: Record<string, unknown> };
 
 const fieldErrorsSchema = {
   type: "object",
@@ -38,14 +39,42 @@ const publishFailureSchema = {
   },
 };
 
-function jsonResponse(description: string, schema: object) {
-  return { description, content: { "application/json": { schema } } };
+/** The error bodies, named in `components.schemas` so that generated clients get one type for each. */
+const ERROR_SCHEMAS = { FieldErrors: fieldErrorsSchema, Error: messageSchema, PublishFailure: publishFailureSchema };
+
+function jsonResponse(description: string, schema: keyof typeof ERROR_SCHEMAS, headers?: object) {
+  return { description, ...(headers ? { headers } : {}), content: { "application/json": { schema: { $ref: `#/components/schemas/${schema}` } } } };
+}
+
+const retryAfter = { "Retry-After": { description: "Seconds to wait before trying again.", schema: { type: "integer", minimum: 0 } } };
+
+/** The error answers of one operation, as the REST handler sends them (`rest-errors.ts`, `limited-body.ts`, `trpc.ts`). */
+function errorResponses(procedure: string, operation: Operation, generated: string[]) {
+  const responses: Record<string, unknown> = {
+    "400": jsonResponse("Invalid input: the first problem with each field", "FieldErrors"),
+    "500": jsonResponse("Something went wrong on the server", "Error"),
+  };
+  if (generated.includes("404")) {
+    const which = procedure.endsWith(".list") || procedure === "registration.status" ? "No such path" : "No such user (or no such path)";
+    responses["404"] = jsonResponse(which, "Error");
+  }
+  if (operation.requestBody) responses["413"] = jsonResponse("The request body is over 64 kB", "Error");
+  if (operation.security) {
+    responses["401"] = jsonResponse("No API key, or one that is not valid, has been revoked or has expired", "Error");
+    responses["403"] = jsonResponse("The API key lacks the scope this operation needs (see its description)", "Error");
+    responses["429"] = jsonResponse("Too many requests with this API key in a minute; wait as long as `Retry-After` says", "Error", retryAfter);
+  }
+  if (procedure === "registration.submit") {
+    responses["429"] = jsonResponse("Too many registrations from this client address; wait as long as `Retry-After` says", "Error", retryAfter);
+    responses["503"] = jsonResponse("The broker did not confirm the registration: see `outcome`", "PublishFailure");
+  }
+  return responses;
 }
 
 /**
  * The OpenAPI document of `/api/v1`, generated from the procedures' zod schemas. The generator
- * knows only 200 and the tRPC error shape, so the success status and the error bodies are
- * rewritten to what the REST handler really sends.
+ * knows only 200 and the tRPC error shape, so the success status and the error answers are
+ * rewritten to what the REST handler really sends, each with its body (`components.schemas`).
  */
 export function createOpenApiDocument(appUrl: string): OpenApiDocument {
   const document = generateOpenApiDocument(appRouter, {
@@ -58,6 +87,9 @@ export function createOpenApiDocument(appUrl: string): OpenApiDocument {
     baseUrl: `${appUrl.replace(/\/+$/, "")}${REST_PREFIX}`,
     tags: ["registrations", "users"],
   });
+  // The generator's own error schemas (`error.BAD_REQUEST`, …) describe the tRPC shape the REST handler never sends.
+  const schemas = Object.entries(document.components?.schemas ?? {}).filter(([name]) => !name.startsWith("error."));
+  document.components = { ...document.components, schemas: { ...Object.fromEntries(schemas), ...(ERROR_SCHEMAS as Record<string, SchemaObject>) } };
   for (const pathItem of Object.values(document.paths ?? {})) {
     for (const operation of Object.values(pathItem as Record<string, Operation>)) {
       const responses = operation.responses;
@@ -68,20 +100,9 @@ export function createOpenApiDocument(appUrl: string): OpenApiDocument {
         responses[String(success)] = responses["200"];
         delete responses["200"];
       }
-      for (const status of Object.keys(responses)) {
-        if (status === "400") responses[status] = jsonResponse("Invalid input", fieldErrorsSchema);
-        else if (Number(status) >= 400) responses[status] = jsonResponse("Error", messageSchema);
-      }
-      if (operation.security) {
-        responses["401"] = jsonResponse("No API key, or one that is not valid, has been revoked or has expired", messageSchema);
-        responses["403"] = jsonResponse("The API key lacks the scope this operation needs (see its description)", messageSchema);
-        responses["429"] = jsonResponse("Too many requests with this API key in a minute; wait as long as `Retry-After` says", messageSchema);
-      }
-      if (procedure === "registration.submit") {
-        responses["503"] = jsonResponse("The broker did not confirm the registration: see `outcome`", publishFailureSchema);
-        responses["429"] = jsonResponse("Too many registrations from this client address; wait a minute", messageSchema);
-        responses["413"] = jsonResponse("The request body is over 64 kB", messageSchema);
-      }
+      const generated = Object.keys(responses).filter((status) => Number(status) >= 400);
+      for (const status of generated) delete responses[status];
+      Object.assign(responses, errorResponses(procedure, operation, generated));
     }
   }
   return document;

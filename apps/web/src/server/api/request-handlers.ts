@@ -1,4 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { createAsyncApiDocument } from "@userstream/contracts/asyncapi";
 import { env } from "~/env";
 import { TRPC_MAX_BATCH_SIZE } from "~/lib/trpc-limits";
 import { getDb } from "../db";
@@ -49,6 +50,17 @@ export function handleOpenApiRequest(): Response {
   return Response.json(openApiDocument);
 }
 
+let asyncApiDocument: ReturnType<typeof createAsyncApiDocument> | undefined;
+
+/**
+ * `/api/asyncapi.json`: the queues and messages (AsyncAPI 3), the document committed as
+ * `packages/contracts/asyncapi.json`, built once from the same contracts.
+ */
+export function handleAsyncApiRequest(): Response {
+  asyncApiDocument ??= createAsyncApiDocument();
+  return Response.json(asyncApiDocument);
+}
+
 /** `/api/health`: 200 when the database answers and the broker accepts a connection; 503 otherwise. */
 export async function handleHealthRequest(): Promise<Response> {
   const health = await checkHealth();
@@ -87,6 +99,7 @@ const REST_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
 export const API_ROUTES: Route[] = [
   { path: `${REST_PREFIX}/`, handlers: Object.fromEntries(REST_METHODS.map((method) => [method, handleRestApiRequest])) },
   { path: "/api/openapi.json", handlers: { GET: handleOpenApiRequest } },
+  { path: "/api/asyncapi.json", handlers: { GET: handleAsyncApiRequest } },
   { path: "/api/health", handlers: { GET: handleHealthRequest } },
   { path: "/api/webhooks/resend", handlers: { POST: handleResendWebhookRequest } },
   { path: "/api/trpc/", handlers: { GET: handleTrpcRequest, POST: handleTrpcRequest } },

@@ -1,0 +1,1 @@
+export { default } from "@userstream/eslint-config/base";
