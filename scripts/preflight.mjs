@@ -43,11 +43,13 @@ function parseUrl(name, value, protocols) {
   } catch {
     return { problem: `${name} is not a URL: ${JSON.stringify(value ?? "")} (expected ${expected}; see .env.example)` };
   }
-  if (!protocols.includes(url.protocol)) return { problem: `${name} is a ${url.protocol}// URL (expected ${expected}; see .env.example)` };
+  if (!protocols.includes(url.protocol))
+    return { problem: `${name} is a ${url.protocol}// URL (expected ${expected}; see .env.example)` };
   return { url };
 }
 
-const where = (url) => `${url.hostname}:${url.port || (url.protocol.startsWith("postgres") ? 5432 : url.protocol === "amqps:" ? 5671 : 5672)}`;
+const where = (url) =>
+  `${url.hostname}:${url.port || (url.protocol.startsWith("postgres") ? 5432 : url.protocol === "amqps:" ? 5671 : 5672)}`;
 const reason = (error) => (error.message || error.code || String(error)).split("\n")[0];
 
 async function checkPostgres(name, value, { superuser = false } = {}) {
@@ -95,7 +97,8 @@ function checkRabbitmqctl() {
   return new Promise((resolve) => {
     execFile("rabbitmqctl", ["-q", "list_vhosts"], { timeout: 30_000 }, (error, _stdout, stderr) => {
       if (!error) resolve(null);
-      else if (error.code === "ENOENT") resolve("rabbitmqctl not found (the tests make a virtual host each with it): sudo apt-get install rabbitmq-server");
+      else if (error.code === "ENOENT")
+        resolve("rabbitmqctl not found (the tests make a virtual host each with it): sudo apt-get install rabbitmq-server");
       else
         resolve(
           `rabbitmqctl cannot manage the broker (${(stderr || error.message).trim().split("\n")[0]}): run the tests as a user allowed to (root, or one sharing the broker's Erlang cookie)`,
@@ -124,7 +127,11 @@ const checks =
         checkPostgres("TEST_DATABASE_URL", TEST_DATABASE_URL, { superuser: true }),
         checkRabbitMq("TEST_AMQP_URL", TEST_AMQP_URL),
         checkRabbitmqctl(),
-        checkExecutable(CHROMIUM_PATH, "Chromium (CHROMIUM_PATH, for the end-to-end tests)", "Install it: sudo apt-get install chromium, or set CHROMIUM_PATH"),
+        checkExecutable(
+          CHROMIUM_PATH,
+          "Chromium (CHROMIUM_PATH, for the end-to-end tests)",
+          "Install it: sudo apt-get install chromium, or set CHROMIUM_PATH",
+        ),
         checkPythonPika(),
         ...["initdb", "pg_ctl"].map((program) =>
           checkExecutable(

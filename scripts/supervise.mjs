@@ -37,7 +37,12 @@ const port = {
 const local = (name, pathname = "/") => `http://localhost:${port[name]}${pathname}`;
 const health = (name, pathname) => `http://127.0.0.1:${port[name]}${pathname}`;
 // Development restarts a process when the sources it runs change (Next.js reloads on its own).
-const sources = (...dirs) => (dev ? [...dirs, "packages/contracts/src", "packages/messaging/src", "packages/runtime/src", "packages/db/src"].map((dir) => root + dir) : undefined);
+const sources = (...dirs) =>
+  dev
+    ? [...dirs, "packages/contracts/src", "packages/messaging/src", "packages/runtime/src", "packages/db/src"].map(
+        (dir) => root + dir,
+      )
+    : undefined;
 
 // The reporter streams a lot of short-lived buffers: a small young generation keeps its peak
 // memory flat however large the report (docs/benchmarks.md).
@@ -77,7 +82,17 @@ const api = {
 const catcher = {
   name: "mail-catcher",
   cwd: root,
-  args: ["node_modules/maildev/bin/maildev", "--smtp", port.smtp, "--web", port.mail, "--ip", "127.0.0.1", "--web-ip", "127.0.0.1"],
+  args: [
+    "node_modules/maildev/bin/maildev",
+    "--smtp",
+    port.smtp,
+    "--web",
+    port.mail,
+    "--ip",
+    "127.0.0.1",
+    "--web-ip",
+    "127.0.0.1",
+  ],
   health: health("mail", "/healthz"),
 };
 // Started in this order and stopped in the reverse: the entry points first, the mail catcher last.

@@ -41,7 +41,15 @@ export function supervise(
   const say = (message) => process.stderr.write(`${prefix("supervisor", COLOURS.length - 1)} ${message}\n`);
 
   /** Per process: its child, restart timer, whether it was ever ready, and a restart asked by a file change. */
-  const states = specs.map((spec, index) => ({ spec, index, child: null, timer: null, everReady: !spec.health, attempt: 0, changed: false }));
+  const states = specs.map((spec, index) => ({
+    spec,
+    index,
+    child: null,
+    timer: null,
+    everReady: !spec.health,
+    attempt: 0,
+    changed: false,
+  }));
   let stopping = false;
   let announced = false;
 
@@ -73,7 +81,10 @@ export function supervise(
         state.changed = false;
         start(state);
       } else if (code === EXIT_CONFIG) {
-        fail(EXIT_CONFIG, `${spec.name} stopped on its configuration (exit ${EXIT_CONFIG}, see its message above); stopping everything`);
+        fail(
+          EXIT_CONFIG,
+          `${spec.name} stopped on its configuration (exit ${EXIT_CONFIG}, see its message above); stopping everything`,
+        );
       } else if (!state.everReady) {
         fail(1, `${spec.name} exited (${how}) before it was ever ready; stopping everything`);
       } else {
@@ -157,7 +168,12 @@ export function supervise(
 
   for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"]) {
     process.on(signal, () => {
-      say(`${signal}: stopping ${states.filter((state) => state.child).map((state) => state.spec.name).join(", ")}`);
+      say(
+        `${signal}: stopping ${states
+          .filter((state) => state.child)
+          .map((state) => state.spec.name)
+          .join(", ")}`,
+      );
       void stop(signal);
     });
   }

@@ -10,7 +10,10 @@ function restrictImports(...patterns) {
 }
 
 /** Route modules are Next.js's entry points: nothing imports them (shared handlers live in server/api/request-handlers.ts). */
-const NO_APP = { regex: "^(~|\\.{1,2}(/\\.\\.)*)/app(/|$)", message: "Nothing outside src/app imports a page or route module; move what is shared to lib/ or server/." };
+const NO_APP = {
+  regex: "^(~|\\.{1,2}(/\\.\\.)*)/app(/|$)",
+  message: "Nothing outside src/app imports a page or route module; move what is shared to lib/ or server/.",
+};
 
 /**
  * The web's layers (docs/architecture.md, "The web's layers"): `app/` (pages, route modules) on top;
@@ -39,8 +42,10 @@ const LAYERS = [
     files: ["src/lib/**/*.{ts,tsx}"],
     rules: {
       "no-restricted-imports": restrictImports(NO_APP, {
-        regex: "^((~|\\.\\.)/(server|env|trpc/server)(/|$)|server-only$|node:|@userstream/(db|messaging)(/|$)|amqplib$|@trpc/server)",
-        message: "lib/ holds only what the browser may load: keep server code in server/ (which may import lib/, not the reverse).",
+        regex:
+          "^((~|\\.\\.)/(server|env|trpc/server)(/|$)|server-only$|node:|@userstream/(db|messaging)(/|$)|amqplib$|@trpc/server)",
+        message:
+          "lib/ holds only what the browser may load: keep server code in server/ (which may import lib/, not the reverse).",
       }),
     },
   },
@@ -51,7 +56,8 @@ const LAYERS = [
     rules: {
       "no-restricted-imports": restrictImports(NO_APP, {
         regex: "^(@trpc/|(~/server|\\.{1,2}(/\\.\\.)*)/api(/|$))",
-        message: "Services do not import tRPC or server/api: return a result (or null) and let the router answer with the status.",
+        message:
+          "Services do not import tRPC or server/api: return a result (or null) and let the router answer with the status.",
       }),
     },
   },

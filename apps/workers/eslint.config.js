@@ -1,6 +1,7 @@
 import base from "@userstream/eslint-config/base";
 
-const PLAIN_PG = "Workers talk to PostgreSQL through plain pg only: one pool from @userstream/db/pool, SQL in a typed module per table (docs/architecture.md, \"One database path per process\").";
+const PLAIN_PG =
+  'Workers talk to PostgreSQL through plain pg only: one pool from @userstream/db/pool, SQL in a typed module per table (docs/architecture.md, "One database path per process").';
 
 /** The shared rules, plus: no Prisma client in the workers' code (their tests may read rows through it). */
 export default [

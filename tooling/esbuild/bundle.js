@@ -22,7 +22,9 @@ export async function bundle(entries, { outdir = "dist", conditions = [], extern
     format: "esm",
     conditions,
     // CommonJS dependencies call require() for Node's modules, which an ES module lacks.
-    banner: { js: 'import { createRequire as __bundleCreateRequire } from "node:module"; const require = __bundleCreateRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __bundleCreateRequire } from "node:module"; const require = __bundleCreateRequire(import.meta.url);',
+    },
     // Beside each bundle, for NODE_OPTIONS=--enable-source-maps when a stack trace should name the
     // TypeScript sources. Not on by default: loading the map cost the API server ~45 MB of memory
     // (docs/benchmarks.md, "startup").

@@ -38,7 +38,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/env.ts", "**/testing.ts", "**/*.test.ts", "**/test/**", "**/e2e/**", "**/*.config.ts", "**/scripts/**", "**/test-global-setup.ts"],
+    files: [
+      "**/env.ts",
+      "**/testing.ts",
+      "**/*.test.ts",
+      "**/test/**",
+      "**/e2e/**",
+      "**/*.config.ts",
+      "**/scripts/**",
+      "**/test-global-setup.ts",
+    ],
     rules: { "no-restricted-properties": "off" },
   },
 );

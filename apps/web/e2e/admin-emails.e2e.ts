@@ -6,7 +6,9 @@ import { registerByForm } from "./register";
 // CVE-2025-29927: Next.js once skipped middleware for requests carrying this header.
 const FORGED_SUBREQUEST = { "x-middleware-subrequest": "src/proxy:src/proxy:src/proxy:src/proxy:src/proxy" };
 
-test("an admin sees a refused welcome email bounce on its timeline, and takes its address off the suppression list", async ({ page }) => {
+test("an admin sees a refused welcome email bounce on its timeline, and takes its address off the suppression list", async ({
+  page,
+}) => {
   const lastName = uniqueName("Refused");
   const email = `refuse-once-${lastName.toLowerCase()}@example.com`;
   await registerByForm(page, { firstName: "Ada", lastName, email });
@@ -105,7 +107,9 @@ test("repeated failed sign-ins lock the email typed for that address, whatever X
   await expect(page).toHaveURL(/\/admin$/);
 });
 
-test("after signing out, admin pages and procedures are refused, with or without a forged middleware header", async ({ page }) => {
+test("after signing out, admin pages and procedures are refused, with or without a forged middleware header", async ({
+  page,
+}) => {
   await signIn(page);
   await expect(page).toHaveURL(/\/admin$/);
   await page.goto("/admin/emails");

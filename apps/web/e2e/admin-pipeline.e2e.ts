@@ -4,7 +4,10 @@ import { required, uniqueName } from "./inspect";
 
 /** Stops or starts this run's receiver through the global setup's control port (starting a running one does nothing). */
 async function receiver(action: "stop" | "start") {
-  const response = await fetch(`${required("E2E_CONTROL_URL")}/receiver/${action}`, { method: "POST", signal: AbortSignal.timeout(100_000) });
+  const response = await fetch(`${required("E2E_CONTROL_URL")}/receiver/${action}`, {
+    method: "POST",
+    signal: AbortSignal.timeout(100_000),
+  });
   expect(response.status).toBe(204);
 }
 
@@ -30,14 +33,27 @@ test("the pipeline view shows the queue filling while the receiver is stopped an
 
   const processes = page.getByRole("table", { name: "Processes" });
   const queues = page.getByRole("table", { name: "Queues" });
-  const receiverState = processes.getByRole("row", { name: /^receiver/ }).getByRole("cell").first();
+  const receiverState = processes
+    .getByRole("row", { name: /^receiver/ })
+    .getByRole("cell")
+    .first();
   const registrationQueue = queues.getByRole("row", { name: /^user\.registration\s/ });
   const depth = registrationQueue.getByRole("cell").nth(1);
   const consumers = registrationQueue.getByRole("cell").nth(2);
 
   await expect(receiverState).toHaveText("Ready");
-  await expect(processes.getByRole("row", { name: /^sender/ }).getByRole("cell").first()).toHaveText("Ready");
-  await expect(processes.getByRole("row", { name: /^reporter/ }).getByRole("cell").first()).toHaveText("Ready");
+  await expect(
+    processes
+      .getByRole("row", { name: /^sender/ })
+      .getByRole("cell")
+      .first(),
+  ).toHaveText("Ready");
+  await expect(
+    processes
+      .getByRole("row", { name: /^reporter/ })
+      .getByRole("cell")
+      .first(),
+  ).toHaveText("Ready");
   await expect(depth).toHaveText("0");
   await expect(consumers).toHaveText("1");
   await expect(queues.getByRole("row", { name: /^user\.registration\.dead/ })).toBeVisible();

@@ -25,7 +25,10 @@ async function signedInBrowser(browser: Browser): Promise<Page> {
 const overviewStatus = async (page: Page, cookie: string) =>
   (await page.context().request.get("/api/trpc/admin.overview", { headers: { cookie } })).status();
 
-test("the session cookie is __Host- prefixed, Secure and httpOnly, and a copy of it is refused after sign-out", async ({ page, browser }) => {
+test("the session cookie is __Host- prefixed, Secure and httpOnly, and a copy of it is refused after sign-out", async ({
+  page,
+  browser,
+}) => {
   await signIn(page);
   await expect(page).toHaveURL(/\/admin$/);
   const stored = (await page.context().cookies()).find((cookie) => cookie.name === COOKIE);
@@ -83,9 +86,15 @@ test("a post from another site is refused with 403 and changes nothing: server a
       const answer = await page.request.post("/admin", { headers: { cookie, ...crossSite }, multipart: { [field]: "" } });
       expect(answer.status(), `${field} ${JSON.stringify(crossSite)}`).toBe(403);
     }
-    const signInFromElsewhere = await page.request.post("/admin/login", { headers: crossSite, multipart: { email: "a@b.c", password: "x" } });
+    const signInFromElsewhere = await page.request.post("/admin/login", {
+      headers: crossSite,
+      multipart: { email: "a@b.c", password: "x" },
+    });
     expect(signInFromElsewhere.status()).toBe(403);
-    const deletion = await page.request.post("/api/trpc/adminUsers.delete", { headers: { cookie, ...crossSite }, data: { json: { id } } });
+    const deletion = await page.request.post("/api/trpc/adminUsers.delete", {
+      headers: { cookie, ...crossSite },
+      data: { json: { id } },
+    });
     expect(deletion.status()).toBe(403);
   }
 

@@ -82,14 +82,18 @@ test("an admin renames a user and deletes one; /users follows", async ({ page })
 
   // Delete, after confirming; cancelling first changes nothing.
   await page.goto(`/admin/users?q=${lastName}`);
-  await userRow(page, email).getByRole("button", { name: /^Delete/ }).click();
+  await userRow(page, email)
+    .getByRole("button", { name: /^Delete/ })
+    .click();
   const confirm = page.getByRole("dialog", { name: "Delete this user?" });
   await expect(confirm).toContainText(`Augusta Ada ${lastName}`);
   await confirm.getByRole("button", { name: "Cancel" }).click();
   await expect(confirm).toBeHidden();
   await expect(page.getByTestId("users-total")).toHaveText("2 users");
 
-  await userRow(page, email).getByRole("button", { name: /^Delete/ }).click();
+  await userRow(page, email)
+    .getByRole("button", { name: /^Delete/ })
+    .click();
   await confirm.getByRole("button", { name: "Delete user" }).click();
   await expect(confirm).toBeHidden();
   await expect(page.getByText(`Deleted Augusta Ada ${lastName}.`)).toBeVisible();
@@ -102,7 +106,9 @@ test("an admin renames a user and deletes one; /users follows", async ({ page })
   await expect(directoryRow(page, `Augusta Ada ${lastName}`)).toHaveCount(0);
 });
 
-test("an admin creates a read-only API key that expires, sees it used, sees it refused a deletion, and revokes it", async ({ page }) => {
+test("an admin creates a read-only API key that expires, sees it used, sees it refused a deletion, and revokes it", async ({
+  page,
+}) => {
   const name = uniqueName("Billing");
   const lastName = uniqueName("Keyed");
   const userId = await insertUser("Ada", lastName, `${lastName.toLowerCase()}@example.com`);
@@ -182,7 +188,9 @@ test("a stored name holding markup shows as text on every page, and no script ru
   await userRow(page, email).getByRole("button", { name: /^Edit/ }).click();
   await expect(page.getByRole("dialog", { name: "Edit user" }).getByLabel("First name")).toHaveValue(MARKUP);
   await page.getByRole("dialog", { name: "Edit user" }).getByRole("button", { name: "Cancel" }).click();
-  await userRow(page, email).getByRole("button", { name: /^Delete/ }).click();
+  await userRow(page, email)
+    .getByRole("button", { name: /^Delete/ })
+    .click();
   await expect(page.getByRole("dialog", { name: "Delete this user?" })).toContainText(`${MARKUP} ${lastName}`);
   await page.getByRole("dialog", { name: "Delete this user?" }).getByRole("button", { name: "Cancel" }).click();
 

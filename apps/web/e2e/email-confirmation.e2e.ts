@@ -17,7 +17,11 @@ async function verifiedMarkOnUsersPage(page: Page, lastName: string) {
   return page.getByRole("row").filter({ hasText: lastName }).getByRole("cell").nth(2);
 }
 
-test("a person registers, gets one welcome email, confirms with its link and shows as verified", async ({ page, context, baseURL }) => {
+test("a person registers, gets one welcome email, confirms with its link and shows as verified", async ({
+  page,
+  context,
+  baseURL,
+}) => {
   const lastName = uniqueName("Lovelace");
   const email = `${lastName.toLowerCase()}@example.com`;
 

@@ -113,7 +113,9 @@ export default async function globalSetup(config: FullConfig) {
       REPORTER_PORT: "0",
       REPORT_CRON: "off",
     });
-    const [senderPort, reporterPort] = await Promise.all([sender, reporter].map((server) => reportedPort(server.child.stdout as Readable)));
+    const [senderPort, reporterPort] = await Promise.all(
+      [sender, reporter].map((server) => reportedPort(server.child.stdout as Readable)),
+    );
     const webEnv = {
       NODE_ENV: "production",
       HOSTNAME: "127.0.0.1",
@@ -149,10 +151,16 @@ export default async function globalSetup(config: FullConfig) {
       const answer = (status: number) => response.writeHead(status).end();
       if (request.method !== "POST") return answer(405);
       if (request.url === "/receiver/stop") {
-        void receiver.stop().then(() => answer(204), () => answer(500));
+        void receiver.stop().then(
+          () => answer(204),
+          () => answer(500),
+        );
       } else if (request.url === "/receiver/start") {
         if (!receiver.running()) receiver = startReceiver();
-        waitUntilReady(receiver, `http://127.0.0.1:${receiverPort}/readyz`).then(() => answer(204), () => answer(500));
+        waitUntilReady(receiver, `http://127.0.0.1:${receiverPort}/readyz`).then(
+          () => answer(204),
+          () => answer(500),
+        );
       } else {
         answer(404);
       }

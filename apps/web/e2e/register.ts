@@ -22,9 +22,12 @@ export async function registerByApi(request: APIRequestContext, person: Person):
   expect(response.status()).toBe(202);
   const { registrationId } = (await response.json()) as { registrationId: string };
   await expect
-    .poll(async () => ((await (await request.get(`/api/v1/registrations/${registrationId}`)).json()) as { status: string }).status, {
-      timeout: 30_000,
-    })
+    .poll(
+      async () => ((await (await request.get(`/api/v1/registrations/${registrationId}`)).json()) as { status: string }).status,
+      {
+        timeout: 30_000,
+      },
+    )
     .toBe("email_sent");
   return registrationId;
 }

@@ -57,7 +57,9 @@ test("the users page shows an empty state for a search that matches nobody", asy
   await expect(page.getByTestId("users-empty")).toContainText("No users match");
 });
 
-test("a registration whose answer never came shows an alert that it may still go through, never a false success", async ({ page }) => {
+test("a registration whose answer never came shows an alert that it may still go through, never a false success", async ({
+  page,
+}) => {
   // The page cannot tell a request that never left from one whose answer was lost: the server may
   // have accepted it, so the alert says so, and that trying again is safe.
   await page.route("**/api/trpc/registration.submit**", (route) => route.abort("connectionrefused"));

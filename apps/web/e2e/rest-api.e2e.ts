@@ -63,7 +63,9 @@ test.describe("REST API", () => {
     expect(await parkedRegistrations()).toBe(parkedBefore);
   });
 
-  test("/metrics counts the registrations accepted and refused, times each route and the broker's confirms", async ({ request }) => {
+  test("/metrics counts the registrations accepted and refused, times each route and the broker's confirms", async ({
+    request,
+  }) => {
     const before = await scrape(request);
     // Series with labels appear once first seen: absent before means none yet.
     const earlier = (name: string, labels?: Record<string, string>) => sampleValue(before, name, labels) ?? 0;
@@ -71,23 +73,32 @@ test.describe("REST API", () => {
     const register = (data: object) => request.post("/api/v1/registrations", { data });
     expect((await register({ firstName: "Ada", lastName, email: `${lastName}@example.com` })).status()).toBe(202);
     expect((await register({ firstName: "", lastName, email: "nope" })).status()).toBe(400);
-    expect((await register({ firstName: "A".repeat(MAX_BODY_BYTES), lastName, email: `${lastName}@example.com` })).status()).toBe(413);
+    expect((await register({ firstName: "A".repeat(MAX_BODY_BYTES), lastName, email: `${lastName}@example.com` })).status()).toBe(
+      413,
+    );
     expect((await request.get("/")).status()).toBe(200);
 
     const registrationsTimed = { route: "/api/v1/registrations", method: "POST" };
     const durationCount = "web_http_request_duration_seconds_count";
     // A response's duration is recorded once it has been written out, which the client may see first.
-    await expect.poll(async () => sampleValue(await scrape(request), durationCount, registrationsTimed)).toBe(earlier(durationCount, registrationsTimed) + 3);
+    await expect
+      .poll(async () => sampleValue(await scrape(request), durationCount, registrationsTimed))
+      .toBe(earlier(durationCount, registrationsTimed) + 3);
     const after = await scrape(request);
     const accepted = sampleValue(after, "web_registrations_accepted_total");
     expect(accepted).toBe(earlier("web_registrations_accepted_total") + 1);
     for (const reason of ["400", "413"]) {
-      expect(sampleValue(after, "web_registrations_refused_total", { reason })).toBe(earlier("web_registrations_refused_total", { reason }) + 1);
+      expect(sampleValue(after, "web_registrations_refused_total", { reason })).toBe(
+        earlier("web_registrations_refused_total", { reason }) + 1,
+      );
     }
     const page = { route: "/", method: "GET", status: "200" };
     expect(sampleValue(after, durationCount, page)).toBeGreaterThan(earlier(durationCount, page));
     expect(after).not.toContain(lastName);
-    const confirmed = sampleValue(after, "web_publish_confirm_seconds_count", { queue: "user.registration", result: "confirmed" });
+    const confirmed = sampleValue(after, "web_publish_confirm_seconds_count", {
+      queue: "user.registration",
+      result: "confirmed",
+    });
     expect(confirmed).toBeGreaterThanOrEqual(accepted ?? Infinity);
   });
 

@@ -18,11 +18,24 @@ export interface StartedServer extends StartedProcess {
   logFile: string;
 }
 
-export function startServer(options: { name: string; command: string; args: string[]; cwd: string; env: NodeJS.ProcessEnv }): StartedServer {
+export function startServer(options: {
+  name: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}): StartedServer {
   const logFile = join(LOG_DIR, `${options.name}.log`);
   // The whole output is in the log file; the end of it, in memory, for the errors.
   const { cwd, env } = options;
-  const started = startProcess(options.command, options.args, { cwd, env, logFile, group: true, killAfterMs: 10_000, keepOutput: 20_000 });
+  const started = startProcess(options.command, options.args, {
+    cwd,
+    env,
+    logFile,
+    group: true,
+    killAfterMs: 10_000,
+    keepOutput: 20_000,
+  });
   return { ...started, name: options.name, logFile };
 }
 
@@ -50,7 +63,10 @@ export async function waitUntilListening(server: StartedServer, url: string): Pr
  * E2E_WEB_ENV), with `overrides`, on a free port; resolves once it answers its health check.
  * The caller stops it.
  */
-export function startAnotherWeb(name: string, overrides: Record<string, string>): Promise<{ server: StartedServer; url: string }> {
+export function startAnotherWeb(
+  name: string,
+  overrides: Record<string, string>,
+): Promise<{ server: StartedServer; url: string }> {
   if (!process.env.E2E_WEB_ENV) throw new Error("E2E_WEB_ENV is not set: run the e2e tests through playwright.config.ts");
   const runEnv = JSON.parse(process.env.E2E_WEB_ENV) as Record<string, string>;
   return onFreePort(async (port) => {

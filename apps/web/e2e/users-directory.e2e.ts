@@ -6,8 +6,13 @@ import { insertUser, uniqueName } from "./inspect";
 
 /** A procedure's answer over tRPC, as text: `count` identical calls in one batch when given. */
 async function trpcGet(request: APIRequestContext, procedure: string, input: object, count?: number) {
-  const json = encodeURIComponent(JSON.stringify(count === undefined ? { json: input } : Object.fromEntries(Array.from({ length: count }, (_, i) => [i, { json: input }]))));
-  const path = count === undefined ? `${procedure}?input=${json}` : `${Array(count).fill(procedure).join(",")}?batch=1&input=${json}`;
+  const json = encodeURIComponent(
+    JSON.stringify(
+      count === undefined ? { json: input } : Object.fromEntries(Array.from({ length: count }, (_, i) => [i, { json: input }])),
+    ),
+  );
+  const path =
+    count === undefined ? `${procedure}?input=${json}` : `${Array(count).fill(procedure).join(",")}?batch=1&input=${json}`;
   const response = await request.get(`/api/trpc/${path}`);
   return { status: response.status(), body: await response.text() };
 }
@@ -20,7 +25,10 @@ async function storedUser() {
   return { lastName, email, masked: `${email[0]}•••@m•••.example` };
 }
 
-test("anyone sees names and masked addresses on /users, and no address anywhere in the page or its data", async ({ page, request }) => {
+test("anyone sees names and masked addresses on /users, and no address anywhere in the page or its data", async ({
+  page,
+  request,
+}) => {
   const { lastName, email, masked } = await storedUser();
 
   await page.goto(`/users?q=${lastName}`);
@@ -60,7 +68,9 @@ test("a signed-in admin sees the addresses on the admin's list, and the public d
   expect(directory.body).not.toContain(email);
 });
 
-test("a search word under 3 characters shows why it is not searched for, on the public and the admin's list", async ({ page }) => {
+test("a search word under 3 characters shows why it is not searched for, on the public and the admin's list", async ({
+  page,
+}) => {
   const { lastName } = await storedUser();
 
   // Typed, and straight from the address (rendered on the server).

@@ -8,4 +8,8 @@ import { generatedApiClientFiles } from "~/server/api/api-client-files";
 const clientDir = fileURLToPath(new URL("../../../packages/api-client/", import.meta.url));
 const files = await generatedApiClientFiles();
 for (const [file, content] of Object.entries(files)) await writeFile(path.join(clientDir, file), content);
-console.log(`wrote ${Object.keys(files).map((file) => `packages/api-client/${file}`).join(", ")}`);
+console.log(
+  `wrote ${Object.keys(files)
+    .map((file) => `packages/api-client/${file}`)
+    .join(", ")}`,
+);

@@ -18,14 +18,18 @@ describe("the client generated from the OpenAPI document (packages/api-client) a
   afterAll(() => receiver?.stop());
 
   async function apiKey(scopes: Array<"read" | "write" | "delete">) {
-    const { secret } = await createApiKey({ name: `client ${scopes.join(" ")}`, scopes }, "admin@example.com", { db: database.db });
+    const { secret } = await createApiKey({ name: `client ${scopes.join(" ")}`, scopes }, "admin@example.com", {
+      db: database.db,
+    });
     return secret;
   }
 
   it("registers, follows the registration, then lists, reads, renames and deletes the user with an API key", async () => {
     const publicClient = createUserStreamClient({ baseUrl: api.url });
     const email = `${crypto.randomUUID()}@example.com`;
-    const registered = await publicClient.POST("/registrations", { body: { firstName: "Katherine", lastName: "Johnson", email } });
+    const registered = await publicClient.POST("/registrations", {
+      body: { firstName: "Katherine", lastName: "Johnson", email },
+    });
     expect(registered.response.status).toBe(202);
     const registrationId = registered.data?.registrationId ?? "";
 
@@ -56,7 +60,9 @@ describe("the client generated from the OpenAPI document (packages/api-client) a
 
   it("gets the documented error bodies: 400 { errors }, 401 and 403 { message, code }", async () => {
     const publicClient = createUserStreamClient({ baseUrl: api.url });
-    const invalid = await publicClient.POST("/registrations", { body: { firstName: "", lastName: "Johnson", email: "not-an-email" } });
+    const invalid = await publicClient.POST("/registrations", {
+      body: { firstName: "", lastName: "Johnson", email: "not-an-email" },
+    });
     expect(invalid.response.status).toBe(400);
     expect(invalid.error).toMatchObject({ errors: { firstName: expect.any(String), email: expect.any(String) } });
 

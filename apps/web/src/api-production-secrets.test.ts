@@ -27,7 +27,14 @@ const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 async function startApi(env: Record<string, string>) {
   const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "src/api-main.ts"], {
     cwd: webDir,
-    env: { ...process.env, NODE_ENV: "production", USERSTREAM_ENV_DIR: envDir, USERSTREAM_LOCAL_TRIAL: "", API_PORT: "0", ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      USERSTREAM_ENV_DIR: envDir,
+      USERSTREAM_LOCAL_TRIAL: "",
+      API_PORT: "0",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -43,7 +50,11 @@ describe("the API server in production", () => {
     async (name) => {
       const { code, output } = await startApi({ ...GOOD, [name]: "" });
       expect(code).toBe(EXIT_CONFIG);
-      expect(output).toMatch(new RegExp(`- ${name}: is a development value published in the repository.*make one with ${escaped(SECRETS[name].generate)}`));
+      expect(output).toMatch(
+        new RegExp(
+          `- ${name}: is a development value published in the repository.*make one with ${escaped(SECRETS[name].generate)}`,
+        ),
+      );
       // Only that one: the others were good.
       expect(output.match(/published in the repository/g)).toHaveLength(1);
     },
@@ -52,9 +63,19 @@ describe("the API server in production", () => {
   it.each([
     ["SESSION_SECRET", "", /SESSION_SECRET: required: 32\+ characters; make one with `openssl rand -base64 48`/],
     ["SESSION_SECRET", "too-short", /SESSION_SECRET: must be at least 32 characters; .*`openssl rand -base64 48`/],
-    ["ADMIN_PASSWORD_HASH", "", /ADMIN_PASSWORD_HASH: required: make one with `pnpm --filter @userstream\/web admin:hash-password`/],
+    [
+      "ADMIN_PASSWORD_HASH",
+      "",
+      /ADMIN_PASSWORD_HASH: required: make one with `pnpm --filter @userstream\/web admin:hash-password`/,
+    ],
   ])("refuses %s=%j, naming it and how to make one", async (name, value, message) => {
-    const { code, output } = await startApi({ ...GOOD, USERSTREAM_ENV_FILES: "off", DATABASE_URL: "postgresql://a@b/c", AMQP_URL: "amqp://a@b", [name]: value });
+    const { code, output } = await startApi({
+      ...GOOD,
+      USERSTREAM_ENV_FILES: "off",
+      DATABASE_URL: "postgresql://a@b/c",
+      AMQP_URL: "amqp://a@b",
+      [name]: value,
+    });
     expect(code).toBe(EXIT_CONFIG);
     expect(output).toMatch(message);
   });

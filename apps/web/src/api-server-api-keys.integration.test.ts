@@ -25,7 +25,9 @@ describe("API keys on the REST API on its own (start:api): scopes, expiry and th
   }
 
   async function createUser(lastName: string) {
-    return database.db.user.create({ data: { registrationId: crypto.randomUUID(), firstName: "Ada", lastName, email: `${crypto.randomUUID()}@example.com` } });
+    return database.db.user.create({
+      data: { registrationId: crypto.randomUUID(), firstName: "Ada", lastName, email: `${crypto.randomUUID()}@example.com` },
+    });
   }
 
   it("lets a read-only key list and get users, but not delete or rename one (403, the user stays), over REST and tRPC", async () => {
@@ -50,8 +52,13 @@ describe("API keys on the REST API on its own (start:api): scopes, expiry and th
       body: JSON.stringify({ json: { id: ada.id } }),
     });
     expect(overTrpc.status).toBe(403);
-    expect(await overTrpc.json()).toMatchObject({ error: { json: { message: missingScopeMessage("delete"), data: { code: "FORBIDDEN" } } } });
-    expect(await database.db.user.findUnique({ where: { id: ada.id } })).toMatchObject({ firstName: "Ada", lastName: "Readonly" });
+    expect(await overTrpc.json()).toMatchObject({
+      error: { json: { message: missingScopeMessage("delete"), data: { code: "FORBIDDEN" } } },
+    });
+    expect(await database.db.user.findUnique({ where: { id: ada.id } })).toMatchObject({
+      firstName: "Ada",
+      lastName: "Readonly",
+    });
 
     // A key with the delete scope may.
     const remover = await key("gdpr erasure", ["delete"]);
@@ -63,7 +70,10 @@ describe("API keys on the REST API on its own (start:api): scopes, expiry and th
     const expired = await key("last year's export", ["read", "write", "delete"], 1);
     await database.db.apiKey.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
 
-    for (const [path, method] of [["", "GET"], [`/${crypto.randomUUID()}`, "DELETE"]] as const) {
+    for (const [path, method] of [
+      ["", "GET"],
+      [`/${crypto.randomUUID()}`, "DELETE"],
+    ] as const) {
       const response = await users(expired.secret, path, { method });
       expect(response.status, method).toBe(401);
       expect(response.headers.get("www-authenticate")).toBe('Bearer realm="userstream"');

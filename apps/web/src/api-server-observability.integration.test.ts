@@ -11,7 +11,11 @@ const invalid = { firstName: "Ada", lastName: "", email: "ada@" };
 const oversized = { ...person(), firstName: "A".repeat(MAX_BODY_BYTES) };
 
 function rest(url: string, body: unknown) {
-  return fetch(`${url}/api/v1/registrations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return fetch(`${url}/api/v1/registrations`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 }
 
 function trpc(url: string, body: unknown) {
@@ -64,14 +68,20 @@ describe("the API server's /metrics and log lines (start:api, against PostgreSQL
       await expect.poll(async () => durations("/api/v1/registrations/{registrationId}", await scrape(url))).toBe(1);
       const text = await scrape(url);
       expect(sampleValue(text, "web_registrations_accepted_total")).toBe(2);
-      for (const reason of ["400", "413", "429"]) expect(sampleValue(text, "web_registrations_refused_total", { reason })).toBe(2);
+      for (const reason of ["400", "413", "429"])
+        expect(sampleValue(text, "web_registrations_refused_total", { reason })).toBe(2);
       expect(sampleValue(text, "web_registrations_refused_total", { reason: "503" })).toBeUndefined();
 
       expect(durations("/api/v1/registrations", text)).toBe(4);
-      expect(sampleValue(text, "web_http_request_duration_seconds_count", { route: "/api/trpc/{procedure}", status: "429" })).toBe(1);
+      expect(
+        sampleValue(text, "web_http_request_duration_seconds_count", { route: "/api/trpc/{procedure}", status: "429" }),
+      ).toBe(1);
       expect(durations("/api/trpc/{procedure}", text)).toBe(4);
       expect(text).not.toContain(id);
-      const confirms = sampleValue(text, "web_publish_confirm_seconds_count", { queue: "user.registration", result: "confirmed" });
+      const confirms = sampleValue(text, "web_publish_confirm_seconds_count", {
+        queue: "user.registration",
+        result: "confirmed",
+      });
       expect(confirms).toBeGreaterThanOrEqual(2);
       // Node's process metrics, as every process has.
       expect(sampleValue(text, "process_cpu_user_seconds_total")).toBeGreaterThan(0);
@@ -85,9 +95,16 @@ describe("the API server's /metrics and log lines (start:api, against PostgreSQL
     try {
       const url = await api.listening;
       const user = await database.db.user.create({
-        data: { registrationId: crypto.randomUUID(), firstName: "Ada", lastName: "Lovelace", email: `${crypto.randomUUID()}@example.com` },
+        data: {
+          registrationId: crypto.randomUUID(),
+          firstName: "Ada",
+          lastName: "Lovelace",
+          email: `${crypto.randomUUID()}@example.com`,
+        },
       });
-      const { apiKey, secret } = await createApiKey({ name: "audit test", scopes: ["read", "write"] }, "admin@example.com", { db: database.db });
+      const { apiKey, secret } = await createApiKey({ name: "audit test", scopes: ["read", "write"] }, "admin@example.com", {
+        db: database.db,
+      });
       const renamed = await fetch(`${url}/api/v1/users/${user.id}`, {
         method: "PATCH",
         headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
@@ -105,7 +122,11 @@ describe("the API server's /metrics and log lines (start:api, against PostgreSQL
 
   it("answers 503 when the broker is away, counts it, and logs the failure with time and service", async () => {
     // Port 1: nothing listens there, so every connection to the broker is refused.
-    const api = startApi({ DATABASE_URL: database.url, AMQP_URL: "amqp://guest:guest@127.0.0.1:1", REGISTRATION_RATE_LIMIT: "off" });
+    const api = startApi({
+      DATABASE_URL: database.url,
+      AMQP_URL: "amqp://guest:guest@127.0.0.1:1",
+      REGISTRATION_RATE_LIMIT: "off",
+    });
     try {
       const url = await api.listening;
       expect((await rest(url, person())).status).toBe(503);
@@ -116,7 +137,13 @@ describe("the API server's /metrics and log lines (start:api, against PostgreSQL
       expect(sampleValue(text, "web_registrations_accepted_total")).toBe(0);
 
       const failed = await lineOf(api, "procedure failed");
-      expect(failed).toMatchObject({ level: 50, surface: "rest", path: "registration.submit", code: "SERVICE_UNAVAILABLE", error: { name: "PublishError" } });
+      expect(failed).toMatchObject({
+        level: 50,
+        surface: "rest",
+        path: "registration.submit",
+        code: "SERVICE_UNAVAILABLE",
+        error: { name: "PublishError" },
+      });
       expectTimeAndService(failed);
       const health = await lineOf(api, "health check failed");
       expect(health).toMatchObject({ level: 50, check: "broker", error: expect.stringContaining("ECONNREFUSED") });

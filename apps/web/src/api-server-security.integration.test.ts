@@ -33,11 +33,16 @@ describe("the API server on its own (start:api): admin sessions, cross-site muta
   });
 
   /** A `Cookie` header holding a new session of the server's admin. */
-  const signedIn = async () => `${sessionCookieName(API_ADMIN_AUTH)}=${(await startAdminSession(database.db, API_ADMIN_AUTH)).token}`;
+  const signedIn = async () =>
+    `${sessionCookieName(API_ADMIN_AUTH)}=${(await startAdminSession(database.db, API_ADMIN_AUTH)).token}`;
   const overview = (cookie: string, to = plain) => fetch(`${to}/api/trpc/admin.overview`, { headers: { cookie } });
   /** A tRPC mutation as a browser page would send it. */
   const mutate = (path: string, input: unknown, headers: Record<string, string>) =>
-    fetch(`${plain}/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ json: input }) });
+    fetch(`${plain}/api/trpc/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify({ json: input }),
+    });
   const userNamed = (id: string) => database.db.user.findUnique({ where: { id }, select: { firstName: true } });
 
   it("sends the web's security headers with every answer, and HSTS only when APP_URL is https", async () => {
@@ -50,15 +55,22 @@ describe("the API server on its own (start:api): admin sessions, cross-site muta
       expect(answer.headers.get("permissions-policy"), path).toContain("camera=()");
       expect(answer.headers.get("cross-origin-opener-policy"), path).toBe("same-origin");
       expect(answer.headers.get("strict-transport-security"), path).toBeNull();
-      expect((await fetch(`${https}${path}`)).headers.get("strict-transport-security"), path).toBe("max-age=63072000; includeSubDomains");
+      expect((await fetch(`${https}${path}`)).headers.get("strict-transport-security"), path).toBe(
+        "max-age=63072000; includeSubDomains",
+      );
     }
   });
 
   it("refuses a cross-site mutation with 403 over tRPC and REST, changing nothing; same-origin ones and programs go through", async () => {
-    const user = await database.db.user.create({ data: { registrationId: crypto.randomUUID(), firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" } });
+    const user = await database.db.user.create({
+      data: { registrationId: crypto.randomUUID(), firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" },
+    });
     const cookie = await signedIn();
-    const { secret } = await createApiKey({ name: "billing", scopes: ["delete"] }, API_ADMIN_AUTH.adminEmail, { db: database.db });
-    const rename = (headers: Record<string, string>) => mutate("adminUsers.update", { id: user.id, firstName: "Eve" }, { cookie, ...headers });
+    const { secret } = await createApiKey({ name: "billing", scopes: ["delete"] }, API_ADMIN_AUTH.adminEmail, {
+      db: database.db,
+    });
+    const rename = (headers: Record<string, string>) =>
+      mutate("adminUsers.update", { id: user.id, firstName: "Eve" }, { cookie, ...headers });
 
     const crossSiteHeaders: Array<Record<string, string>> = [
       { origin: EVIL },
@@ -70,7 +82,10 @@ describe("the API server on its own (start:api): admin sessions, cross-site muta
       const answer = await rename(crossSite);
       expect(answer.status, JSON.stringify(crossSite)).toBe(403);
       expect(JSON.stringify(await answer.json())).toContain("Requests from other sites may not change anything here.");
-      const rest = await fetch(`${plain}/api/v1/users/${user.id}`, { method: "DELETE", headers: { authorization: `Bearer ${secret}`, ...crossSite } });
+      const rest = await fetch(`${plain}/api/v1/users/${user.id}`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${secret}`, ...crossSite },
+      });
       expect(rest.status, JSON.stringify(crossSite)).toBe(403);
     }
     expect(await userNamed(user.id)).toEqual({ firstName: "Ada" });
@@ -81,7 +96,9 @@ describe("the API server on its own (start:api): admin sessions, cross-site muta
     expect(await userNamed(user.id)).toEqual({ firstName: "Eve" });
     expect((await rename({ origin: APP_URL })).status).toBe(200);
     // A program (no Origin, no Sec-Fetch-Site) with an API key.
-    expect((await fetch(`${plain}/api/v1/users/${user.id}`, { method: "DELETE", headers: { authorization: `Bearer ${secret}` } })).ok).toBe(true);
+    expect(
+      (await fetch(`${plain}/api/v1/users/${user.id}`, { method: "DELETE", headers: { authorization: `Bearer ${secret}` } })).ok,
+    ).toBe(true);
     expect(await userNamed(user.id)).toBeNull();
   });
 
@@ -99,7 +116,8 @@ describe("the API server on its own (start:api): admin sessions, cross-site muta
   it("refuses a session idle for SESSION_IDLE_MINUTES", async () => {
     const cookie = await signedIn();
     expect((await overview(cookie)).status).toBe(200);
-    await database.db.$executeRaw`UPDATE admin_sessions SET last_seen_at = now() - make_interval(mins => ${API_ADMIN_AUTH.sessionIdleMinutes}::int)`;
+    await database.db
+      .$executeRaw`UPDATE admin_sessions SET last_seen_at = now() - make_interval(mins => ${API_ADMIN_AUTH.sessionIdleMinutes}::int)`;
     expect((await overview(cookie)).status).toBe(401);
   });
 

@@ -13,15 +13,26 @@ const registration = { firstName: "Ada", lastName: "Lovelace", email: "ada@examp
 describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ", () => {
   const database = setupTestDatabase("userstream_web_api_server");
   const broker = setupTestBroker("userstream-web-api-server");
-  const api = setupApiServer(() => ({ DATABASE_URL: database.url, AMQP_URL: broker.url, REGISTRATION_RATE_LIMIT: "off", APP_URL: "http://api.test" }));
+  const api = setupApiServer(() => ({
+    DATABASE_URL: database.url,
+    AMQP_URL: broker.url,
+    REGISTRATION_RATE_LIMIT: "off",
+    APP_URL: "http://api.test",
+  }));
 
   /** The registrations waiting in the vhost's queue, taken off it. */
   async function takeQueued(): Promise<Array<{ id: string; payload: { email: string } }>> {
-    return (await broker.take(QUEUES.registration)).map((message) => JSON.parse(message.content.toString()) as { id: string; payload: { email: string } });
+    return (await broker.take(QUEUES.registration)).map(
+      (message) => JSON.parse(message.content.toString()) as { id: string; payload: { email: string } },
+    );
   }
 
   function post(body: string, headers: Record<string, string> = {}, to = api.url) {
-    return fetch(`${to}/api/v1/registrations`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+    return fetch(`${to}/api/v1/registrations`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body,
+    });
   }
 
   it("accepts a registration with 202, queues it once, and reports it queued", async () => {
@@ -53,7 +64,11 @@ describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ",
       const limitedUrl = await limited.listening;
       const madeUp = (address: string) => ({ "x-userstream-client-address": address, "x-forwarded-for": address });
       expect((await post(JSON.stringify(registration), madeUp("198.51.100.1"), limitedUrl)).status).toBe(202);
-      const spoofed = await post(JSON.stringify({ ...registration, email: "second@example.com" }), madeUp("203.0.113.9"), limitedUrl);
+      const spoofed = await post(
+        JSON.stringify({ ...registration, email: "second@example.com" }),
+        madeUp("203.0.113.9"),
+        limitedUrl,
+      );
       expect(spoofed.status).toBe(429);
       expect(Number(spoofed.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
       expect((await takeQueued()).map((message) => message.payload.email)).toEqual(["ada@example.com"]);
@@ -73,12 +88,19 @@ describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ",
   });
 
   it("refuses to start with an invalid TRUSTED_PROXIES or the old TRUSTED_PROXY_HOPS, naming them", async () => {
-    const refused = startApi({ DATABASE_URL: database.url, AMQP_URL: broker.url, TRUSTED_PROXIES: "10.0.0.0/8, 10.0.0.0/33, proxy.internal", TRUSTED_PROXY_HOPS: "1" });
+    const refused = startApi({
+      DATABASE_URL: database.url,
+      AMQP_URL: broker.url,
+      TRUSTED_PROXIES: "10.0.0.0/8, 10.0.0.0/33, proxy.internal",
+      TRUSTED_PROXY_HOPS: "1",
+    });
     refused.listening.catch(() => undefined);
     const [code] = (await once(refused.child, "exit")) as [number | null];
     expect(code).toBe(EXIT_CONFIG);
     expect(refused.output()).toContain('- TRUSTED_PROXIES: "10.0.0.0/33", "proxy.internal": not an IP address or CIDR range');
-    expect(refused.output()).toContain("- TRUSTED_PROXY_HOPS: is no longer read: list the reverse proxies' addresses or ranges in TRUSTED_PROXIES");
+    expect(refused.output()).toContain(
+      "- TRUSTED_PROXY_HOPS: is no longer read: list the reverse proxies' addresses or ranges in TRUSTED_PROXIES",
+    );
   });
 
   it("serves the users only with an API key, the OpenAPI document and the health check", async () => {
@@ -86,7 +108,10 @@ describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ",
     expect(users.status).toBe(401);
     expect(users.headers.get("www-authenticate")).toBe('Bearer realm="userstream"');
 
-    const document = (await (await fetch(`${api.url}/api/openapi.json`)).json()) as { openapi: string; servers: Array<{ url: string }> };
+    const document = (await (await fetch(`${api.url}/api/openapi.json`)).json()) as {
+      openapi: string;
+      servers: Array<{ url: string }>;
+    };
     expect(document.openapi).toMatch(/^3\./);
     expect(document.servers[0]?.url).toContain("http://api.test");
 
@@ -110,7 +135,9 @@ describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ",
     });
     expect(response.status).toBe(200);
     const { result } = (await response.json()) as { result: { data: { json: { registrationId: string } } } };
-    expect((await takeQueued()).map((message) => [message.id, message.payload.email])).toEqual([[result.data.json.registrationId, "trpc@example.com"]]);
+    expect((await takeQueued()).map((message) => [message.id, message.payload.email])).toEqual([
+      [result.data.json.registrationId, "trpc@example.com"],
+    ]);
   });
 
   it("answers an unknown path with 404 and a method a route lacks with 405 and Allow", async () => {

@@ -36,7 +36,9 @@ function sentinelBuild(): { record: SentinelRecord; cleanup: () => void } {
     const record = JSON.parse(readFileSync(recordFile, "utf8")) as SentinelRecord;
     const buildId = readFileSync(join(webDir, record.distDir, "BUILD_ID"), "utf8").trim();
     if (buildId !== record.buildId) {
-      throw new Error(`${record.distDir} holds build ${buildId}, not ${record.buildId} made with the values in ${recordFile}: build again`);
+      throw new Error(
+        `${record.distDir} holds build ${buildId}, not ${record.buildId} made with the values in ${recordFile}: build again`,
+      );
     }
     return { record, cleanup: () => undefined };
   }
@@ -47,11 +49,15 @@ function sentinelBuild(): { record: SentinelRecord; cleanup: () => void } {
     rmSync(recordDir, { recursive: true, force: true });
   };
   const next = join(webDir, "node_modules", ".bin", "next");
-  const build = spawnSync(process.execPath, [buildWithSentinels, join(recordDir, "record.json"), "--", next, "build", "--experimental-build-mode=compile"], {
-    cwd: webDir,
-    env: { ...process.env, NODE_ENV: "production", NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
-    encoding: "utf8",
-  });
+  const build = spawnSync(
+    process.execPath,
+    [buildWithSentinels, join(recordDir, "record.json"), "--", next, "build", "--experimental-build-mode=compile"],
+    {
+      cwd: webDir,
+      env: { ...process.env, NODE_ENV: "production", NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
+      encoding: "utf8",
+    },
+  );
   if (build.status !== 0) {
     cleanup();
     throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
@@ -68,7 +74,10 @@ describe("the browser bundle holds no secret", () => {
 
   beforeAll(() => {
     build = sentinelBuild();
-    staticFiles = filesUnder(join(webDir, build.record.distDir, "static")).map((path) => ({ path, text: readFileSync(path, "latin1") }));
+    staticFiles = filesUnder(join(webDir, build.record.distDir, "static")).map((path) => ({
+      path,
+      text: readFileSync(path, "latin1"),
+    }));
   }, 600_000);
 
   afterAll(() => build?.cleanup());
@@ -81,7 +90,9 @@ describe("the browser bundle holds no secret", () => {
   it.each(SENTINELS)("does not contain %s", (name) => {
     const value = { ...build?.record.env, ...build?.record.secrets }[name];
     expect(value, `the build's record has no ${name}`).toMatch(/[0-9a-f]{24}/);
-    const leaks = staticFiles.filter((file) => file.text.includes(value ?? "") || file.text.includes(encodeURIComponent(value ?? "")));
+    const leaks = staticFiles.filter(
+      (file) => file.text.includes(value ?? "") || file.text.includes(encodeURIComponent(value ?? "")),
+    );
     expect(leaks.map((file) => file.path)).toEqual([]);
   });
 });

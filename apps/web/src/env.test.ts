@@ -57,16 +57,24 @@ describe("the web's environment", () => {
       SESSION_SECRET: "s".repeat(40),
       RABBITMQ_MANAGEMENT_URL: "http://ops:secret@rabbitmq:15672",
     });
-    await expect(import("./env")).rejects.toThrow(/RABBITMQ_MANAGEMENT_URL: must not hold credentials: set RABBITMQ_MANAGEMENT_USER and RABBITMQ_MANAGEMENT_PASSWORD/);
+    await expect(import("./env")).rejects.toThrow(
+      /RABBITMQ_MANAGEMENT_URL: must not hold credentials: set RABBITMQ_MANAGEMENT_USER and RABBITMQ_MANAGEMENT_PASSWORD/,
+    );
 
     vi.resetModules();
     process.env.RABBITMQ_MANAGEMENT_URL = "http://rabbitmq:15672";
     process.env.RABBITMQ_MANAGEMENT_USER = "ops";
-    await expect(import("./env")).rejects.toThrow(/RABBITMQ_MANAGEMENT_USER, RABBITMQ_MANAGEMENT_PASSWORD: both required with RABBITMQ_MANAGEMENT_URL/);
+    await expect(import("./env")).rejects.toThrow(
+      /RABBITMQ_MANAGEMENT_USER, RABBITMQ_MANAGEMENT_PASSWORD: both required with RABBITMQ_MANAGEMENT_URL/,
+    );
 
     vi.resetModules();
     process.env.RABBITMQ_MANAGEMENT_PASSWORD_FILE = secretFile("management", "s3cret\n");
     const { env } = await import("./env");
-    expect([env.RABBITMQ_MANAGEMENT_URL, env.RABBITMQ_MANAGEMENT_USER, env.RABBITMQ_MANAGEMENT_PASSWORD]).toEqual(["http://rabbitmq:15672", "ops", "s3cret"]);
+    expect([env.RABBITMQ_MANAGEMENT_URL, env.RABBITMQ_MANAGEMENT_USER, env.RABBITMQ_MANAGEMENT_PASSWORD]).toEqual([
+      "http://rabbitmq:15672",
+      "ops",
+      "s3cret",
+    ]);
   });
 });

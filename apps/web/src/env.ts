@@ -33,7 +33,9 @@ const adminPasswordHash = z
 
 /** Requests per client address per minute, or `off`. */
 function rateLimit(perMinute: number) {
-  return z.union([z.literal("off"), z.coerce.number().int().min(1, "must be a positive number or off").max(1_000_000)]).default(perMinute);
+  return z
+    .union([z.literal("off"), z.coerce.number().int().min(1, "must be a positive number or off").max(1_000_000)])
+    .default(perMinute);
 }
 
 /** Every variable the web reads. */
@@ -45,7 +47,11 @@ const server = {
   ADMIN_EMAIL: isProduction ? adminEmail : adminEmail.default(DEVELOPMENT_ADMIN_EMAIL),
   ADMIN_PASSWORD_HASH: adminPasswordHash,
   SESSION_SECRET: secretSchema("SESSION_SECRET", "it signs admin sessions"),
-  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 7, "must be at most a week (168 hours)").default(8),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 7, "must be at most a week (168 hours)")
+    .default(8),
   /** An admin session not used for this long ends (checked to the minute). */
   SESSION_IDLE_MINUTES: z.coerce
     .number({ error: "must be a number of minutes, such as 30" })
@@ -64,9 +70,22 @@ const server = {
    */
   SIGN_IN_SLOWDOWN_AFTER: z.coerce.number().int().min(1).max(10_000).default(5),
   SIGN_IN_SLOWDOWN_STEP_MS: z.coerce.number().int().min(0).max(10_000).default(500),
-  SIGN_IN_SLOWDOWN_MAX_MS: z.coerce.number().int().min(0).max(30_000, "must be at most 30000 (30 seconds): a sign-in must not be held longer").default(5000),
-  SIGN_IN_WINDOW_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
-  SIGN_IN_LOCKOUT_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  SIGN_IN_SLOWDOWN_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30_000, "must be at most 30000 (30 seconds): a sign-in must not be held longer")
+    .default(5000),
+  SIGN_IN_WINDOW_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(15),
+  SIGN_IN_LOCKOUT_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(15),
   /**
    * Registrations accepted per client address per minute (tRPC and REST together), counted by
    * each web instance on its own; `off` for none (e.g. a load test from one machine).
@@ -96,7 +115,8 @@ const server = {
     }),
   /** Replaced by TRUSTED_PROXIES: refused, so that an old configuration does not silently change meaning. */
   TRUSTED_PROXY_HOPS: z.undefined({
-    error: "is no longer read: list the reverse proxies' addresses or ranges in TRUSTED_PROXIES instead (e.g. TRUSTED_PROXIES=10.0.0.0/8), and unset TRUSTED_PROXY_HOPS",
+    error:
+      "is no longer read: list the reverse proxies' addresses or ranges in TRUSTED_PROXIES instead (e.g. TRUSTED_PROXIES=10.0.0.0/8), and unset TRUSTED_PROXY_HOPS",
   }),
   REPORTS_DIR: reportsDirSchema,
   /**
@@ -144,7 +164,10 @@ const server = {
    */
   RESEND_WEBHOOK_SECRET: z
     .string()
-    .regex(/^whsec_[A-Za-z0-9+/]{24,}={0,2}$/, `must be the webhook's signing secret: whsec_ and base64; ${SECRETS.RESEND_WEBHOOK_SECRET.generate}`)
+    .regex(
+      /^whsec_[A-Za-z0-9+/]{24,}={0,2}$/,
+      `must be the webhook's signing secret: whsec_ and base64; ${SECRETS.RESEND_WEBHOOK_SECRET.generate}`,
+    )
     .optional(),
   /** Soft bounces (Resend `email.bounced` that is not `Permanent`) that suppress an address; `off` for never. */
   SUPPRESS_AFTER_SOFT_BOUNCES: z
@@ -207,11 +230,19 @@ function invalid(lines: string[]): ConfigurationError {
 }
 
 // Production refuses the secrets the repository publishes (outside the local trial), whoever starts it.
-const published = publishedSecretProblems(env, ["SESSION_SECRET", "ADMIN_PASSWORD_HASH", "CONFIRMATION_TOKEN_SECRET", "RESEND_WEBHOOK_SECRET"]);
+const published = publishedSecretProblems(env, [
+  "SESSION_SECRET",
+  "ADMIN_PASSWORD_HASH",
+  "CONFIRMATION_TOKEN_SECRET",
+  "RESEND_WEBHOOK_SECRET",
+]);
 // The management API is called as a user: a URL without one would only ever be answered 401.
 const management =
   env.RABBITMQ_MANAGEMENT_URL && !(env.RABBITMQ_MANAGEMENT_USER && env.RABBITMQ_MANAGEMENT_PASSWORD)
-    ? ["RABBITMQ_MANAGEMENT_USER, RABBITMQ_MANAGEMENT_PASSWORD: both required with RABBITMQ_MANAGEMENT_URL (the password may come from RABBITMQ_MANAGEMENT_PASSWORD_FILE)"]
+    ? [
+        "RABBITMQ_MANAGEMENT_USER, RABBITMQ_MANAGEMENT_PASSWORD: both required with RABBITMQ_MANAGEMENT_URL (the password may come from RABBITMQ_MANAGEMENT_PASSWORD_FILE)",
+      ]
     : [];
 const problems = [...published, ...management];
-if (problems.length > 0 && process.env.NEXT_PHASE !== "phase-production-build") throw invalid(problems.map((line) => `  - ${line}`));
+if (problems.length > 0 && process.env.NEXT_PHASE !== "phase-production-build")
+  throw invalid(problems.map((line) => `  - ${line}`));

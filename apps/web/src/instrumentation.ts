@@ -2,7 +2,8 @@
 export async function register() {
   // eslint-disable-next-line no-restricted-properties -- Next's own runtime marker, not configuration.
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { sendStrictTransportSecurity, stampClientAddresses, validateEnvironmentOrExit } = await import("./instrumentation-node");
+    const { sendStrictTransportSecurity, stampClientAddresses, validateEnvironmentOrExit } =
+      await import("./instrumentation-node");
     const { observeRequestDurations } = await import("./server/request-metrics");
     stampClientAddresses();
     observeRequestDurations();

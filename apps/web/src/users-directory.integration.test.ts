@@ -11,7 +11,8 @@ const GRACE = { firstName: "Grace", lastName: "Hopper", email: "grace@navy.examp
 
 /** `users.list` over tRPC as a browser calls it: one call, or a batch of `count` identical calls. */
 function usersList(url: string, input: object = {}, count?: number) {
-  if (count === undefined) return fetch(`${url}/api/trpc/users.list?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+  if (count === undefined)
+    return fetch(`${url}/api/trpc/users.list?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
   const inputs = Object.fromEntries(Array.from({ length: count }, (_, index) => [index, { json: input }]));
   const paths = Array.from({ length: count }, () => "users.list").join(",");
   return fetch(`${url}/api/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(inputs))}`);
@@ -26,15 +27,24 @@ describe("the public users directory over HTTP (start:api, against PostgreSQL)",
     startApi({ DATABASE_URL: database.url, AMQP_URL: UNREACHABLE_AMQP_URL, ...env });
 
   beforeAll(async () => {
-    await database.db.user.createMany({ data: [ADA, GRACE].map((person) => ({ ...person, registrationId: crypto.randomUUID() })) });
+    await database.db.user.createMany({
+      data: [ADA, GRACE].map((person) => ({ ...person, registrationId: crypto.randomUUID() })),
+    });
     key = (await createApiKey({ name: "directory test", scopes: ["read"] }, "admin@example.com", { db: database.db })).secret;
   });
 
-  const api = setupApiServer(() => ({ DATABASE_URL: database.url, AMQP_URL: UNREACHABLE_AMQP_URL, USERS_LIST_RATE_LIMIT: "off", DATABASE_STATEMENT_TIMEOUT_MS: "1000" }));
+  const api = setupApiServer(() => ({
+    DATABASE_URL: database.url,
+    AMQP_URL: UNREACHABLE_AMQP_URL,
+    USERS_LIST_RATE_LIMIT: "off",
+    DATABASE_STATEMENT_TIMEOUT_MS: "1000",
+  }));
 
   /** The full list as an API key gets it over REST. */
   async function withKey(search = ""): Promise<{ items: Array<{ email: string }>; total: number }> {
-    const response = await fetch(`${api.url}/api/v1/users?search=${encodeURIComponent(search)}`, { headers: { authorization: `Bearer ${key}` } });
+    const response = await fetch(`${api.url}/api/v1/users?search=${encodeURIComponent(search)}`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
     expect(response.status).toBe(200);
     return (await response.json()) as { items: Array<{ email: string }>; total: number };
   }
@@ -45,7 +55,8 @@ describe("the public users directory over HTTP (start:api, against PostgreSQL)",
       const body = await response.text();
       expect(body).toContain('"firstName":"Ada","lastName":"Lovelace","maskedEmail":"a•••@a•••.example"');
       expect(body).toContain('"maskedEmail":"g•••@n•••.example"');
-      for (const hidden of [ADA.email, GRACE.email, "lovelace@", "analytical.example", "navy.example"]) expect(body).not.toContain(hidden);
+      for (const hidden of [ADA.email, GRACE.email, "lovelace@", "analytical.example", "navy.example"])
+        expect(body).not.toContain(hidden);
     }
     expect((await withKey()).items.map((user) => user.email).sort()).toEqual([ADA.email, GRACE.email]);
   });
@@ -65,7 +76,9 @@ describe("the public users directory over HTTP (start:api, against PostgreSQL)",
   it("refuses a search word under 3 characters with a message on `search`, over tRPC and REST", async () => {
     const refused = await usersList(api.url, { search: "ada lo" });
     expect(refused.status).toBe(400);
-    expect(((await refused.json()) as { error: { json: { data: { fieldErrors: unknown } } } }).error.json.data.fieldErrors).toEqual({
+    expect(
+      ((await refused.json()) as { error: { json: { data: { fieldErrors: unknown } } } }).error.json.data.fieldErrors,
+    ).toEqual({
       search: SEARCH_WORD_TOO_SHORT_MESSAGE,
     });
 
@@ -106,11 +119,15 @@ describe("the public users directory over HTTP (start:api, against PostgreSQL)",
       for (let call = 0; call < 3; call++) expect((await usersList(limitedUrl)).status).toBe(200);
       const refused = await usersList(limitedUrl);
       expect(refused.status).toBe(429);
-      expect(((await refused.json()) as { error: { json: { message: string } } }).error.json.message).toBe(TOO_MANY_USERS_LIST_REQUESTS_MESSAGE);
+      expect(((await refused.json()) as { error: { json: { message: string } } }).error.json.message).toBe(
+        TOO_MANY_USERS_LIST_REQUESTS_MESSAGE,
+      );
       expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
       expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(60);
       // Whatever address the client claims to have.
-      const claimed = await fetch(`${limitedUrl}/api/trpc/users.list`, { headers: { "x-forwarded-for": "203.0.113.9", "x-userstream-client-address": "203.0.113.9" } });
+      const claimed = await fetch(`${limitedUrl}/api/trpc/users.list`, {
+        headers: { "x-forwarded-for": "203.0.113.9", "x-userstream-client-address": "203.0.113.9" },
+      });
       expect(claimed.status).toBe(429);
     } finally {
       await stop(limited.child);

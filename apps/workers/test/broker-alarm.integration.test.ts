@@ -10,7 +10,16 @@ import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { PublishError, createPublisher } from "@userstream/messaging";
 import { testRegistration } from "@userstream/messaging/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onFreePorts, spawnWorker, startApi, startRabbit, waitFor, type PrivateRabbit, type WebServer, type WorkerProcess } from "@userstream/test-support";
+import {
+  onFreePorts,
+  spawnWorker,
+  startApi,
+  startRabbit,
+  waitFor,
+  type PrivateRabbit,
+  type WebServer,
+  type WorkerProcess,
+} from "@userstream/test-support";
 
 /** Short, so the test does not wait long; the refusal while blocked must come well before it. */
 const CONFIRM_TIMEOUT_MS = 3_000;
@@ -71,7 +80,8 @@ describe("registrations while the broker is in a disk alarm", () => {
     return {
       users: userIds.length,
       welcomeEmails: await db?.notificationLog.count({ where: { userId: { in: userIds }, kind: "welcome" } }),
-      registrations: (await db?.registration.findMany({ where: { userId: { in: userIds } }, select: { id: true, outcome: true } })) ?? [],
+      registrations:
+        (await db?.registration.findMany({ where: { userId: { in: userIds } }, select: { id: true, outcome: true } })) ?? [],
     };
   }
 
@@ -93,7 +103,11 @@ describe("registrations while the broker is in a disk alarm", () => {
       // The connection is now known to be blocked: the next attempt is not sent, and says so at once.
       const again = await timed(() => register(email));
       expect(again.result.status).toBe(503);
-      expect(await again.result.json()).toMatchObject({ code: "SERVICE_UNAVAILABLE", outcome: "refused", message: expect.stringMatching(/could not accept/) });
+      expect(await again.result.json()).toMatchObject({
+        code: "SERVICE_UNAVAILABLE",
+        outcome: "refused",
+        message: expect.stringMatching(/could not accept/),
+      });
       expect(again.ms).toBeLessThan(CONFIRM_TIMEOUT_MS);
 
       // The same through tRPC, as the registration page calls it.

@@ -19,10 +19,54 @@ export interface TestCertificates {
 /** A private CA and a certificate it signed for 127.0.0.1, localhost and `ips`, made with openssl in `dir` for this run. */
 export async function makeCertificates(dir: string, ips: string[] = []): Promise<TestCertificates> {
   const file = (name: string) => join(dir, name);
-  await openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=UserStream test CA", "-keyout", file("ca.key"), "-out", file("ca.pem")]);
-  await openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", file("server.key"), "-out", file("server.csr")]);
-  writeFileSync(file("san.ext"), `subjectAltName=${["IP:127.0.0.1", "DNS:localhost", ...ips.map((ip) => `IP:${ip}`)].join(",")}\n`);
-  await openssl(["x509", "-req", "-in", file("server.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca.key"), "-CAcreateserial", "-days", "1", "-extfile", file("san.ext"), "-out", file("server.pem")]);
+  await openssl([
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "1",
+    "-subj",
+    "/CN=UserStream test CA",
+    "-keyout",
+    file("ca.key"),
+    "-out",
+    file("ca.pem"),
+  ]);
+  await openssl([
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-subj",
+    "/CN=127.0.0.1",
+    "-keyout",
+    file("server.key"),
+    "-out",
+    file("server.csr"),
+  ]);
+  writeFileSync(
+    file("san.ext"),
+    `subjectAltName=${["IP:127.0.0.1", "DNS:localhost", ...ips.map((ip) => `IP:${ip}`)].join(",")}\n`,
+  );
+  await openssl([
+    "x509",
+    "-req",
+    "-in",
+    file("server.csr"),
+    "-CA",
+    file("ca.pem"),
+    "-CAkey",
+    file("ca.key"),
+    "-CAcreateserial",
+    "-days",
+    "1",
+    "-extfile",
+    file("san.ext"),
+    "-out",
+    file("server.pem"),
+  ]);
   return {
     caFile: file("ca.pem"),
     certFile: file("server.pem"),

@@ -51,16 +51,19 @@ describe("two sender processes on one queue", () => {
     const emails = Array.from({ length: COUNT }, (_, i) => `${tag}-${i}@example.com`);
     for (let i = 0; i < emails.length; i += 50) {
       await Promise.all(
-        emails.slice(i, i + 50).map((email) =>
-          bed.publisher.publish(UserRegistrationV1, testRegistration({ firstName: "Competing", lastName: "Consumer", email })),
-        ),
+        emails
+          .slice(i, i + 50)
+          .map((email) =>
+            bed.publisher.publish(UserRegistrationV1, testRegistration({ firstName: "Competing", lastName: "Consumer", email })),
+          ),
       );
     }
     return emails;
   }
 
   /** Welcome emails to these addresses recorded as sent. */
-  const recordedSent = (emails: string[]) => bed.db.notificationLog.count({ where: { status: "sent", user: { email: { in: emails } } } });
+  const recordedSent = (emails: string[]) =>
+    bed.db.notificationLog.count({ where: { status: "sent", user: { email: { in: emails } } } });
 
   async function expectEachExactlyOnce(emails: string[]) {
     await waitFor(async () => (await recordedSent(emails)) === COUNT, 60_000);
@@ -86,12 +89,16 @@ describe("two sender processes on one queue", () => {
     smtp.hold();
     // Every connection of both senders waits on its RCPT reply (the victim's sends are all under
     // way), and every email the server took is recorded sent (none is left between the two).
-    await waitFor(async () => smtp.heldRcptCount() === 2 * SMTP_POOL_SIZE && (await recordedSent(emails)) === smtp.received.length);
+    await waitFor(
+      async () => smtp.heldRcptCount() === 2 * SMTP_POOL_SIZE && (await recordedSent(emails)) === smtp.received.length,
+    );
     victim?.child.kill("SIGKILL");
     await victim?.exited;
     smtp.resume();
     await expectEachExactlyOnce(emails);
     // The victim's emails held at RCPT (one per connection) were claimed, then taken over by the survivor.
-    expect(await bed.db.notificationLog.count({ where: { user: { email: { in: emails } }, attempts: { gt: 1 } } })).toBeGreaterThanOrEqual(SMTP_POOL_SIZE);
+    expect(
+      await bed.db.notificationLog.count({ where: { user: { email: { in: emails } }, attempts: { gt: 1 } } }),
+    ).toBeGreaterThanOrEqual(SMTP_POOL_SIZE);
   });
 });

@@ -64,7 +64,9 @@ describe("CSV reports are safe for any name (property-based, through PostgreSQL)
     ["Ada", "Ada"],
   ])("writes the name %j as %j", async (name, cell) => {
     await db.user.deleteMany();
-    await db.user.create({ data: { registrationId: crypto.randomUUID(), firstName: name, lastName: "X", email: "a@example.com" } });
+    await db.user.create({
+      data: { registrationId: crypto.randomUUID(), firstName: name, lastName: "X", email: "a@example.com" },
+    });
     expect((await usersReport())[0]?.[1]).toBe(cell);
   });
 
@@ -78,7 +80,11 @@ describe("CSV reports are safe for any name (property-based, through PostgreSQL)
         const base = Date.UTC(2026, 0, 1);
         await db.user.createMany({
           data: names.map(([firstName, lastName], i) => ({
-            registrationId: crypto.randomUUID(), firstName, lastName, email: `u${i}@example.com`, createdAt: new Date(base + i * 1_000),
+            registrationId: crypto.randomUUID(),
+            firstName,
+            lastName,
+            email: `u${i}@example.com`,
+            createdAt: new Date(base + i * 1_000),
           })),
         });
         const rows = await usersReport();
@@ -91,25 +97,36 @@ describe("CSV reports are safe for any name (property-based, through PostgreSQL)
 
   it("keeps a valid registration unchanged from the form through the message and the database to the CSV", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(fc.tuple(validName, validName, validEmail), { minLength: 1, maxLength: 8, selector: ([, , email]) => email }), async (people) => {
-        await db.user.deleteMany();
-        await db.registration.deleteMany();
-        const accepted = [];
-        for (const [firstName, lastName, email] of people) {
-          // The web: validate, then publish the envelope as JSON.
-          const input = RegistrationInputSchema.parse({ firstName, lastName, email });
-          const registrationId = crypto.randomUUID();
-          const body = JSON.stringify(createEnvelope(UserRegistrationV1, { ...input, registrationId }, registrationId));
-          // The receiver: parse the message against its contract, then store it.
-          const message = UserRegistrationV1.schema.parse(JSON.parse(body));
-          expect((await storeRegistration(reportPool, message)).outcome).toBe("created");
-          accepted.push(input);
-        }
-        const rows = await usersReport();
-        const reported = rows.map((row) => ({ firstName: restore(row[1] ?? ""), lastName: restore(row[2] ?? ""), email: restore(row[3] ?? "") }));
-        const byEmail = (a: { email: string }, b: { email: string }) => a.email.localeCompare(b.email);
-        expect(reported.sort(byEmail)).toEqual(accepted.sort(byEmail));
-      }),
+      fc.asyncProperty(
+        fc.uniqueArray(fc.tuple(validName, validName, validEmail), {
+          minLength: 1,
+          maxLength: 8,
+          selector: ([, , email]) => email,
+        }),
+        async (people) => {
+          await db.user.deleteMany();
+          await db.registration.deleteMany();
+          const accepted = [];
+          for (const [firstName, lastName, email] of people) {
+            // The web: validate, then publish the envelope as JSON.
+            const input = RegistrationInputSchema.parse({ firstName, lastName, email });
+            const registrationId = crypto.randomUUID();
+            const body = JSON.stringify(createEnvelope(UserRegistrationV1, { ...input, registrationId }, registrationId));
+            // The receiver: parse the message against its contract, then store it.
+            const message = UserRegistrationV1.schema.parse(JSON.parse(body));
+            expect((await storeRegistration(reportPool, message)).outcome).toBe("created");
+            accepted.push(input);
+          }
+          const rows = await usersReport();
+          const reported = rows.map((row) => ({
+            firstName: restore(row[1] ?? ""),
+            lastName: restore(row[2] ?? ""),
+            email: restore(row[3] ?? ""),
+          }));
+          const byEmail = (a: { email: string }, b: { email: string }) => a.email.localeCompare(b.email);
+          expect(reported.sort(byEmail)).toEqual(accepted.sort(byEmail));
+        },
+      ),
       { numRuns: 20 },
     );
   });

@@ -4,7 +4,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { EmailSendV1, QUEUES, ReportGenerateV1, UserRegistrationV1, createEnvelope, messageSchemaFile, type MessageContract } from "@userstream/contracts";
+import {
+  EmailSendV1,
+  QUEUES,
+  ReportGenerateV1,
+  UserRegistrationV1,
+  createEnvelope,
+  messageSchemaFile,
+  type MessageContract,
+} from "@userstream/contracts";
 import { testRegistration } from "@userstream/messaging/testing";
 import { interopPython, waitFor } from "@userstream/test-support";
 import { jsonSchemaValidator } from "@userstream/test-support/json-schema";
@@ -38,7 +46,10 @@ describe("services in another language: Python's pika publishes to the workers",
     const user = await waitFor(() => bed.db.user.findUnique({ where: { email } }));
     // The registration id defaulted to the message id, which the status endpoint is asked by.
     expect(user).toMatchObject({ firstName: "Grace", lastName: "Hopper", registrationId: messageId });
-    expect(await bed.db.registration.findUnique({ where: { id: messageId } })).toMatchObject({ outcome: "created", userId: user.id });
+    expect(await bed.db.registration.findUnique({ where: { id: messageId } })).toMatchObject({
+      outcome: "created",
+      userId: user.id,
+    });
     expect((await bed.channel.checkQueue(`${QUEUES.registration}.dead`)).messageCount).toBe(0);
   });
 
@@ -52,10 +63,19 @@ describe("services in another language: Python's pika publishes to the workers",
     // Removed after the reporter stops (the steps run in reverse).
     stops.push(() => rm(reportsDir, { recursive: true, force: true }));
     await runUntilStopped(startReporter(loadReporterEnv(bedEnv(bed, { REPORTS_DIR: reportsDir, REPORT_CRON: "off" }))), stops);
-    await bed.db.user.create({ data: { registrationId: crypto.randomUUID(), firstName: "Ada", lastName: "Interop", email: `${crypto.randomUUID()}@example.com` } });
+    await bed.db.user.create({
+      data: {
+        registrationId: crypto.randomUUID(),
+        firstName: "Ada",
+        lastName: "Interop",
+        email: `${crypto.randomUUID()}@example.com`,
+      },
+    });
     const users = await bed.db.user.count();
     // As the web does for an admin's request: the row first, then the message naming it.
-    const row = await bed.db.reportLog.create({ data: { kind: "users", trigger: "manual", status: "queued", filters: {}, requestedBy: "python-interop" } });
+    const row = await bed.db.reportLog.create({
+      data: { kind: "users", trigger: "manual", status: "queued", filters: {}, requestedBy: "python-interop" },
+    });
     await python("publish_report_request.py", [bed.vhost.url, row.id, "users"]);
 
     const report = await waitFor(async () => {
@@ -70,8 +90,11 @@ describe("services in another language: Python's pika publishes to the workers",
   it("publishes messages the committed JSON Schemas accept, read with ajv (not zod)", async () => {
     const validator = jsonSchemaValidator();
     const schemaOf = async (contract: MessageContract) =>
-      validator.compile(JSON.parse(await readFile(path.join(contractsDir, "schemas", messageSchemaFile(contract)), "utf8")) as object);
-    const take = async (queue: string) => JSON.parse((await waitFor(() => bed.channel.get(queue, { noAck: true }))).content.toString()) as unknown;
+      validator.compile(
+        JSON.parse(await readFile(path.join(contractsDir, "schemas", messageSchemaFile(contract)), "utf8")) as object,
+      );
+    const take = async (queue: string) =>
+      JSON.parse((await waitFor(() => bed.channel.get(queue, { noAck: true }))).content.toString()) as unknown;
 
     async function expectValid(contract: MessageContract, queue: string) {
       const message = await take(queue);
@@ -83,7 +106,10 @@ describe("services in another language: Python's pika publishes to the workers",
     // Straight from the project's publisher, as the web publishes them.
     await bed.publisher.publish(UserRegistrationV1, testRegistration());
     await expectValid(UserRegistrationV1, QUEUES.registration);
-    await bed.publisher.publish(ReportGenerateV1, createEnvelope(ReportGenerateV1, { reportId: crypto.randomUUID(), request: { kind: "users", filters: {} } }));
+    await bed.publisher.publish(
+      ReportGenerateV1,
+      createEnvelope(ReportGenerateV1, { reportId: crypto.randomUUID(), request: { kind: "users", filters: {} } }),
+    );
     await expectValid(ReportGenerateV1, QUEUES.reportGenerate);
     // The receiver's hand-off to the sender, for a registration it stored.
     await runUntilStopped(startReceiver(loadReceiverEnv(bedEnv(bed))), stops);

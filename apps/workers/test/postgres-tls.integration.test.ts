@@ -42,7 +42,8 @@ describe("PostgreSQL over TLS (sslmode in DATABASE_URL) with a private CA", () =
       await client.end();
     }
   }
-  const sslOfSession = async (connectionString: string) => (await query<{ ssl: boolean; version: string | null }>(connectionString, SSL_OF_THIS_SESSION))[0];
+  const sslOfSession = async (connectionString: string) =>
+    (await query<{ ssl: boolean; version: string | null }>(connectionString, SSL_OF_THIS_SESSION))[0];
 
   it("connects the app's Prisma client with sslmode=verify-full and the CA in sslrootcert, encrypted", async () => {
     const prisma = createPrismaClient(url(`sslmode=verify-full&sslrootcert=${certs.server.caFile}`));
@@ -57,7 +58,9 @@ describe("PostgreSQL over TLS (sslmode in DATABASE_URL) with a private CA", () =
   it("connects a worker's pool with sslmode=verify-full and the CA, encrypted", async () => {
     const pool = createPool(url(`sslmode=verify-full&sslrootcert=${certs.server.caFile}`), { max: 1 });
     try {
-      expect((await pool.query(SSL_OF_THIS_SESSION)).rows).toEqual([{ ssl: true, version: expect.stringMatching(/^TLSv1\.[23]$/) }]);
+      expect((await pool.query(SSL_OF_THIS_SESSION)).rows).toEqual([
+        { ssl: true, version: expect.stringMatching(/^TLSv1\.[23]$/) },
+      ]);
     } finally {
       await pool.end();
     }
@@ -81,7 +84,11 @@ describe("PostgreSQL over TLS (sslmode in DATABASE_URL) with a private CA", () =
 
   it("creates and migrates a database over TLS with `db:migrate`, as a deployment does", async () => {
     const databaseUrl = url(`sslmode=verify-full&sslrootcert=${certs.server.caFile}`, "userstream");
-    await run("pnpm", ["run", "db:migrate"], { cwd: dbPackageDir, env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 120_000 });
+    await run("pnpm", ["run", "db:migrate"], {
+      cwd: dbPackageDir,
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      timeout: 120_000,
+    });
     const tables = await query<{ tablename: string }>(databaseUrl, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
     expect(tables.map((row) => row.tablename)).toEqual(expect.arrayContaining(["_prisma_migrations", "registrations", "users"]));
   });

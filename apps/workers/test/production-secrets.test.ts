@@ -10,15 +10,28 @@ const envDir = mkdtempSync(join(tmpdir(), "userstream-production-secrets-"));
 copyFileSync(join(repoRoot, ".env.example"), join(envDir, ".env.example"));
 afterAll(() => rmSync(envDir, { recursive: true, force: true }));
 
-const PRODUCTION = { NODE_ENV: "production", USERSTREAM_ENV_DIR: envDir, USERSTREAM_LOCAL_TRIAL: "", CONFIRMATION_TOKEN_SECRET: "" };
+const PRODUCTION = {
+  NODE_ENV: "production",
+  USERSTREAM_ENV_DIR: envDir,
+  USERSTREAM_LOCAL_TRIAL: "",
+  CONFIRMATION_TOKEN_SECRET: "",
+};
 
 // The sender exits on its configuration before it connects to anything, so these are quick.
 describe("the sender in production", () => {
   it.each([
-    ["the published development secret of .env.example", {}, /CONFIRMATION_TOKEN_SECRET: is a development value published in the repository/],
+    [
+      "the published development secret of .env.example",
+      {},
+      /CONFIRMATION_TOKEN_SECRET: is a development value published in the repository/,
+    ],
     ["no secret", { USERSTREAM_ENV_FILES: "off" }, /CONFIRMATION_TOKEN_SECRET: required: 32\+ characters/],
     ["a short secret", { CONFIRMATION_TOKEN_SECRET: "too-short" }, /CONFIRMATION_TOKEN_SECRET: must be at least 32 characters/],
-    ["Resend without an API key", { EMAIL_PROVIDER: "resend", CONFIRMATION_TOKEN_SECRET: "x".repeat(48) }, /RESEND_API_KEY: required/],
+    [
+      "Resend without an API key",
+      { EMAIL_PROVIDER: "resend", CONFIRMATION_TOKEN_SECRET: "x".repeat(48) },
+      /RESEND_API_KEY: required/,
+    ],
   ])("refuses to start with %s, naming it and how to make one", async (_, env, message) => {
     const sender = spawnWorker("sender", { ...PRODUCTION, ...env });
     expect((await sender.exited).code).toBe(EXIT_CONFIG);

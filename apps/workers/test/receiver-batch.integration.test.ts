@@ -27,14 +27,21 @@ describe("receiver storing registrations in batches", () => {
 
   /** Starts a receiver in this process; returns its HTTP port. */
   const runReceiver = () =>
-    runUntilStopped(startReceiver(loadReceiverEnv(bedEnv(bed, { RETRY_DELAYS_MS: "50,100", RECEIVER_BATCH_LINGER_MS: "50" }))), stops);
+    runUntilStopped(
+      startReceiver(loadReceiverEnv(bedEnv(bed, { RETRY_DELAYS_MS: "50,100", RECEIVER_BATCH_LINGER_MS: "50" }))),
+      stops,
+    );
   /** Waits until the receiver on `port` has acknowledged `count` messages: their hand-offs are queued by then. */
   const acked = (port: number, count: number) =>
     waitFor(async () => (await metricValue(port, 'receiver_messages_total{outcome="acked"}')) === count);
 
   async function handOffs(): Promise<string[]> {
     const ids: string[] = [];
-    for (let got = await bed.channel.get(QUEUES.emailSend, { noAck: true }); got; got = await bed.channel.get(QUEUES.emailSend, { noAck: true })) {
+    for (
+      let got = await bed.channel.get(QUEUES.emailSend, { noAck: true });
+      got;
+      got = await bed.channel.get(QUEUES.emailSend, { noAck: true })
+    ) {
       ids.push(EmailSendV1.schema.parse(JSON.parse(got.content.toString())).payload.registrationId);
     }
     return ids;
@@ -53,7 +60,9 @@ describe("receiver storing registrations in batches", () => {
 
     const registrationIds = messages.map((message) => message.payload.registrationId);
     expect(await bed.db.registration.count({ where: { id: { in: registrationIds }, outcome: "created" } })).toBe(60);
-    expect(await bed.db.notificationLog.count({ where: { user: { email: { in: emails } }, kind: "welcome", status: "queued" } })).toBe(60);
+    expect(
+      await bed.db.notificationLog.count({ where: { user: { email: { in: emails } }, kind: "welcome", status: "queued" } }),
+    ).toBe(60);
     expect((await handOffs()).sort()).toEqual([...registrationIds].sort());
     const stored = await bed.db.user.findUniqueOrThrow({ where: { email: emails[7] } });
     expect(stored).toMatchObject({ registrationId: registrationIds[7], firstName: "Ada", lastName: "Lovelace" });
@@ -61,7 +70,9 @@ describe("receiver storing registrations in batches", () => {
 
   it("keeps one user per address and one record per registration when a batch repeats them", async () => {
     const known = testRegistration({ email: "known@example.com" });
-    await bed.db.user.create({ data: { registrationId: known.payload.registrationId, firstName: "Known", lastName: "Before", email: "known@example.com" } });
+    await bed.db.user.create({
+      data: { registrationId: known.payload.registrationId, firstName: "Known", lastName: "Before", email: "known@example.com" },
+    });
     const twice = testRegistration();
     const first = testRegistration({ email: "same@example.com", firstName: "First" });
     const second = testRegistration({ email: "same@example.com", firstName: "Second" });
@@ -74,10 +85,16 @@ describe("receiver storing registrations in batches", () => {
     expect(await bed.db.registration.count({ where: { id: twice.payload.registrationId } })).toBe(1);
     const same = await bed.db.user.findUniqueOrThrow({ where: { email: "same@example.com" } });
     expect(same.firstName).toBe("First");
-    expect(await bed.db.registration.findUnique({ where: { id: second.payload.registrationId } })).toMatchObject({ outcome: "duplicate", userId: same.id });
+    expect(await bed.db.registration.findUnique({ where: { id: second.payload.registrationId } })).toMatchObject({
+      outcome: "duplicate",
+      userId: same.id,
+    });
     const before = await bed.db.user.findUniqueOrThrow({ where: { email: "known@example.com" } });
     expect(before.firstName).toBe("Known");
-    expect(await bed.db.registration.findUnique({ where: { id: again.payload.registrationId } })).toMatchObject({ outcome: "duplicate", userId: before.id });
+    expect(await bed.db.registration.findUnique({ where: { id: again.payload.registrationId } })).toMatchObject({
+      outcome: "duplicate",
+      userId: before.id,
+    });
     // One welcome email each for the two new users; none for the repeats.
     expect((await bed.channel.checkQueue(QUEUES.emailSend)).messageCount).toBe(2);
     expect((await handOffs()).sort()).toEqual([twice.payload.registrationId, first.payload.registrationId].sort());
@@ -114,10 +131,14 @@ describe("receiver storing registrations in batches", () => {
   it("dead-letters a malformed message alone and stores the rest of its batch", async () => {
     const good = Array.from({ length: 10 }, () => testRegistration());
     for (const message of good.slice(0, 5)) await bed.publisher.publish(UserRegistrationV1, message);
-    bed.channel.sendToQueue(QUEUES.registration, Buffer.from('{"type":"user.registration","version":1,"payload":{"email":"x"}}'), {
-      messageId: "poison-in-batch",
-      persistent: true,
-    });
+    bed.channel.sendToQueue(
+      QUEUES.registration,
+      Buffer.from('{"type":"user.registration","version":1,"payload":{"email":"x"}}'),
+      {
+        messageId: "poison-in-batch",
+        persistent: true,
+      },
+    );
     for (const message of good.slice(5)) await bed.publisher.publish(UserRegistrationV1, message);
     await runReceiver();
     await waitFor(async () => (await usersWith(good.map((message) => message.payload.email))) === 10);
@@ -146,6 +167,8 @@ describe("receiver storing registrations in batches", () => {
 
     await runReceiver();
     await waitFor(async () => (await usersWith(emails)) === 12);
-    expect(await bed.db.registration.count({ where: { id: { in: messages.map((message) => message.payload.registrationId) } } })).toBe(12);
+    expect(
+      await bed.db.registration.count({ where: { id: { in: messages.map((message) => message.payload.registrationId) } } }),
+    ).toBe(12);
   });
 });

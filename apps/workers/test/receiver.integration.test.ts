@@ -37,7 +37,10 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
     await bed.publisher.publish(UserRegistrationV1, message);
     const handOff = await waitFor(() => bed.channel.get(QUEUES.emailSend, { noAck: true }));
     const email = EmailSendV1.schema.parse(JSON.parse(handOff.content.toString()));
-    const row = await bed.db.notificationLog.findUniqueOrThrow({ where: { id: email.payload.notificationId }, include: { user: true } });
+    const row = await bed.db.notificationLog.findUniqueOrThrow({
+      where: { id: email.payload.notificationId },
+      include: { user: true },
+    });
     expect(row).toMatchObject({ kind: "welcome", status: "queued", attempts: 0 });
     expect(row.user?.email).toBe(message.payload.email);
     expect(email.payload.registrationId).toBe(message.payload.registrationId);
@@ -107,7 +110,11 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
   it("survives its database connection being cut mid-transaction, and stores the registration after", async () => {
     // The receiver's insert waits inside its transaction while users is locked, and then its
     // session is ended.
-    const worker = spawnWorker("receiver", { DATABASE_URL: bed.database.url, AMQP_URL: bed.vhost.url, RETRY_DELAYS_MS: "100,200" });
+    const worker = spawnWorker("receiver", {
+      DATABASE_URL: bed.database.url,
+      AMQP_URL: bed.vhost.url,
+      RETRY_DELAYS_MS: "100,200",
+    });
     stops.push(async () => worker.child.kill("SIGKILL"));
     const message = testRegistration();
     await withUsersLocked(bed.database.url, async () => {
@@ -131,7 +138,10 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
     expect(parked.properties.messageId).toBe(message.id);
     expect(parked.properties.headers?.[DEAD_LETTER_HEADERS.reason]).toBe("retries-exhausted");
     expect(parked.properties.headers?.[DEAD_LETTER_HEADERS.attempts]).toBe(3);
-    expect(await readiness(port)).toEqual({ status: 503, body: { status: "unready", checks: { database: "down", broker: "up" } } });
+    expect(await readiness(port)).toEqual({
+      status: 503,
+      body: { status: "unready", checks: { database: "down", broker: "up" } },
+    });
   });
 
   it("stops cleanly on SIGTERM after finishing its messages", async () => {
@@ -144,7 +154,9 @@ describe("receiver against real PostgreSQL and RabbitMQ", () => {
     expect(worker.output()).toContain('"msg":"stopped"');
     // Whatever it did not take stays queued for the next receiver; nothing is lost.
     await runReceiver();
-    await waitFor(async () => (await bed.db.user.count({ where: { email: { in: messages.map((m) => m.payload.email) } } })) === 20);
+    await waitFor(
+      async () => (await bed.db.user.count({ where: { email: { in: messages.map((m) => m.payload.email) } } })) === 20,
+    );
   });
 
   it("refuses to start with a bad variable and names it, with the status that says configuration", async () => {

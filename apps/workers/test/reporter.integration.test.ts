@@ -26,7 +26,7 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
       data: Array.from({ length: 2_500 }, (_, i) => ({
         registrationId: crypto.randomUUID(),
         firstName: i === 7 ? '=HYPERLINK("http://x")' : i === 8 ? "@SUM(1)" : `First${i}`,
-        lastName: i % 3 === 0 ? "O'Brien, \"Jr\"" : `Last${i}`,
+        lastName: i % 3 === 0 ? 'O\'Brien, "Jr"' : `Last${i}`,
         email: `user${i}@example.com`,
         createdAt: new Date(start + (i % 50) * DAY + i * 1_000),
         emailVerifiedAt: i % 10 === 0 ? new Date(start + 60 * DAY) : null,
@@ -37,13 +37,25 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
 
   /** Starts a reporter in this process; returns its HTTP port. */
   const runReporter = (overrides: Record<string, string> = {}) =>
-    runUntilStopped(startReporter(loadReporterEnv(bedEnv(bed, { REPORTS_DIR: reportsDir, REPORT_CRON: "off", ...overrides }))), stops);
+    runUntilStopped(
+      startReporter(loadReporterEnv(bedEnv(bed, { REPORTS_DIR: reportsDir, REPORT_CRON: "off", ...overrides }))),
+      stops,
+    );
 
   async function requestReport(request: ReportRequest) {
     const row = await bed.db.reportLog.create({
-      data: { kind: request.kind, trigger: "manual", status: "queued", filters: request.filters, requestedBy: "admin@example.com" },
+      data: {
+        kind: request.kind,
+        trigger: "manual",
+        status: "queued",
+        filters: request.filters,
+        requestedBy: "admin@example.com",
+      },
     });
-    await bed.publisher.publish(ReportGenerateV1, createEnvelope(ReportGenerateV1, { reportId: row.id, request, requestedBy: "admin@example.com" }));
+    await bed.publisher.publish(
+      ReportGenerateV1,
+      createEnvelope(ReportGenerateV1, { reportId: row.id, request, requestedBy: "admin@example.com" }),
+    );
     return row.id;
   }
   const finished = (id: string) =>
@@ -60,15 +72,29 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
     expect(report.status).toBe("succeeded");
     expect(report.fileName).toMatch(/^report_users_\d{8}T\d{9}Z\.csv$/);
     const bytes = await readFile(path.join(reportsDir, report.fileName ?? ""));
-    expect(report).toMatchObject({ rowCount: 2_500, byteSize: BigInt(bytes.length), sha256: createHash("sha256").update(bytes).digest("hex") });
+    expect(report).toMatchObject({
+      rowCount: 2_500,
+      byteSize: BigInt(bytes.length),
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+    });
 
     const [header, ...rows] = await readCsv(report.fileName ?? "");
     expect(header).toEqual(["id", "first_name", "last_name", "email", "verified", "registered_at"]);
     const users = await bed.db.user.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-    const expected = users.map((u) => [u.id, u.firstName, u.lastName, u.email, String(u.emailVerifiedAt !== null), u.createdAt.toISOString()]);
+    const expected = users.map((u) => [
+      u.id,
+      u.firstName,
+      u.lastName,
+      u.email,
+      String(u.emailVerifiedAt !== null),
+      u.createdAt.toISOString(),
+    ]);
     // PostgreSQL writes `2026-01-01 00:00:01.5+00`: read it back as an instant.
     const instant = (cell: string) => new Date(cell.replace(" ", "T").replace(/\+00$/, "Z")).toISOString();
-    const restored = rows.map((row) => [...row.slice(0, 5).map((cell) => (cell.startsWith("'") ? cell.slice(1) : cell)), instant(row[5] ?? "")]);
+    const restored = rows.map((row) => [
+      ...row.slice(0, 5).map((cell) => (cell.startsWith("'") ? cell.slice(1) : cell)),
+      instant(row[5] ?? ""),
+    ]);
     expect(restored).toEqual(expected);
     expect(rows.flat().filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
     expect(rows.flat()).toEqual(expect.arrayContaining([`'=HYPERLINK("http://x")`, "'@SUM(1)"]));
@@ -81,7 +107,10 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
     expect(report.filters).toEqual(filters);
     const [, ...rows] = await readCsv(report.fileName ?? "");
     const expected = await bed.db.user.count({
-      where: { createdAt: { gte: new Date("2026-01-10T00:00:00Z"), lt: new Date("2026-01-20T00:00:00Z") }, emailVerifiedAt: { not: null } },
+      where: {
+        createdAt: { gte: new Date("2026-01-10T00:00:00Z"), lt: new Date("2026-01-20T00:00:00Z") },
+        emailVerifiedAt: { not: null },
+      },
     });
     // Seeded: days 10 to 19 hold i % 50 in 9..18, and of those only i % 50 = 10 is verified (i % 10 = 0).
     expect(expected).toBe(50);
@@ -95,14 +124,31 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
     const users = await bed.db.user.findMany({ take: 4, orderBy: { email: "asc" } });
     await bed.db.notificationLog.createMany({
       data: users.map((u, i) => ({
-        userId: u.id, kind: "welcome" as const, status: i < 3 ? ("sent" as const) : ("dead" as const), attempts: i + 1,
-        provider: "smtp", lastError: i < 3 ? null : "SMTP 451: later\r\nagain", sentAt: i < 3 ? new Date() : null,
+        userId: u.id,
+        kind: "welcome" as const,
+        status: i < 3 ? ("sent" as const) : ("dead" as const),
+        attempts: i + 1,
+        provider: "smtp",
+        lastError: i < 3 ? null : "SMTP 451: later\r\nagain",
+        sentAt: i < 3 ? new Date() : null,
       })),
     });
     const all = await finished(await requestReport({ kind: "notifications", filters: {} }));
     const sent = await finished(await requestReport({ kind: "notifications", filters: { status: "sent" } }));
     const [header, ...rows] = await readCsv(all.fileName ?? "");
-    expect(header).toEqual(["id", "user_id", "email", "kind", "status", "attempts", "provider", "provider_message_id", "last_error", "sent_at", "created_at"]);
+    expect(header).toEqual([
+      "id",
+      "user_id",
+      "email",
+      "kind",
+      "status",
+      "attempts",
+      "provider",
+      "provider_message_id",
+      "last_error",
+      "sent_at",
+      "created_at",
+    ]);
     expect(rows).toHaveLength(4);
     expect(rows.find((row) => row[4] === "dead")).toMatchObject({ 2: users[3]?.email, 5: "4", 8: "SMTP 451: later\r\nagain" });
     const [, ...sentRows] = await readCsv(sent.fileName ?? "");
@@ -114,7 +160,10 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
     const id = await requestReport({ kind: "users", filters: {} });
     const other = await requestReport({ kind: "users", filters: { verifiedOnly: true } });
     // The same request delivered again while it runs.
-    await bed.publisher.publish(ReportGenerateV1, createEnvelope(ReportGenerateV1, { reportId: id, request: { kind: "users", filters: {} } }));
+    await bed.publisher.publish(
+      ReportGenerateV1,
+      createEnvelope(ReportGenerateV1, { reportId: id, request: { kind: "users", filters: {} } }),
+    );
     const [a, b] = [await finished(id), await finished(other)];
     // Every run counted across both instances: two written, and the repeat found done.
     const runs = async (result: string) => {
@@ -190,7 +239,9 @@ describe("reporter against real PostgreSQL and RabbitMQ", () => {
     // The run's backend ended as a PostgreSQL restart would end it.
     const before = await listed();
     const { id, worker } = await stuckMidWrite((_worker, locker) =>
-      locker.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"),
+      locker.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+      ),
     );
     expect(await finished(id)).toMatchObject({ status: "failed", error: expect.stringMatching(/terminat/i) });
     expect(await readdir(reportsDir)).not.toContain(`.report-${id}.partial`);

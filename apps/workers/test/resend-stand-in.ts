@@ -27,7 +27,13 @@ export async function startResendStandIn() {
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const text = Buffer.concat(chunks).toString();
-      requests.push({ at: Date.now(), method: request.method ?? "", path: request.url ?? "", headers: request.headers, body: text ? JSON.parse(text) : {} });
+      requests.push({
+        at: Date.now(),
+        method: request.method ?? "",
+        path: request.url ?? "",
+        headers: request.headers,
+        body: text ? JSON.parse(text) : {},
+      });
       const reply = replies.shift() ?? { status: 200, body: { id: `re_${crypto.randomUUID()}` } };
       response.writeHead(reply.status, { "content-type": "application/json", ...reply.headers }).end(JSON.stringify(reply.body));
     });

@@ -57,7 +57,11 @@ describe("welcome emails through the Resend API (local stand-in)", () => {
   });
 
   it("honours 429 Retry-After, then sends with the same idempotency key", async () => {
-    resend.reply({ status: 429, body: { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests" }, headers: { "retry-after": "1" } });
+    resend.reply({
+      status: 429,
+      body: { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests" },
+      headers: { "retry-after": "1" },
+    });
     const email = await register();
     const sent = await settled(email, "sent");
     const [limited, accepted] = resend.emailRequests();
@@ -94,11 +98,21 @@ describe("welcome emails through the Resend API (local stand-in)", () => {
   it("takes over an email left mid-send by a dead sender only after its lease, with the same idempotency key", async () => {
     // As a sender that died after Resend accepted the email but before it recorded `sent` leaves it.
     const user = await bed.db.user.create({
-      data: { registrationId: crypto.randomUUID(), firstName: "Dorothy", lastName: "Vaughan", email: `${crypto.randomUUID()}@example.com` },
+      data: {
+        registrationId: crypto.randomUUID(),
+        firstName: "Dorothy",
+        lastName: "Vaughan",
+        email: `${crypto.randomUUID()}@example.com`,
+      },
     });
     const leaseExpiresAt = new Date(Date.now() + 1_500);
-    const left = await bed.db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "sending", attempts: 1, leaseExpiresAt } });
-    await bed.publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: left.id, kind: "welcome", registrationId: user.registrationId }));
+    const left = await bed.db.notificationLog.create({
+      data: { userId: user.id, kind: "welcome", status: "sending", attempts: 1, leaseExpiresAt },
+    });
+    await bed.publisher.publish(
+      EmailSendV1,
+      createEnvelope(EmailSendV1, { notificationId: left.id, kind: "welcome", registrationId: user.registrationId }),
+    );
 
     const sent = await settled(user.email, "sent");
     const [request, ...more] = resend.emailRequests();

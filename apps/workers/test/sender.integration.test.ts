@@ -1,4 +1,11 @@
-import { DEAD_LETTER_HEADERS, EmailSendV1, QUEUES, UserRegistrationV1, createEnvelope, deadLetterQueue } from "@userstream/contracts";
+import {
+  DEAD_LETTER_HEADERS,
+  EmailSendV1,
+  QUEUES,
+  UserRegistrationV1,
+  createEnvelope,
+  deadLetterQueue,
+} from "@userstream/contracts";
 import { verifyConfirmationToken } from "@userstream/contracts/confirmation-token";
 import { testRegistration } from "@userstream/messaging/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -24,12 +31,14 @@ describe("welcome emails through a real SMTP server", () => {
   async function runPipeline(senderEnv: Record<string, string> = {}) {
     const env = bedEnv(bed, { RETRY_DELAYS_MS: "50,100" });
     const receiverPort = await runUntilStopped(startReceiver(loadReceiverEnv(env)), stops);
-    const senderPort = await runUntilStopped(startSender(loadSenderEnv({ ...env, ...TEST_SENDER_ENV, SMTP_URL: smtp.url, ...senderEnv })), stops);
+    const senderPort = await runUntilStopped(
+      startSender(loadSenderEnv({ ...env, ...TEST_SENDER_ENV, SMTP_URL: smtp.url, ...senderEnv })),
+      stops,
+    );
     return { receiverPort, senderPort };
   }
 
-  const welcomeRow = async (email: string) =>
-    bed.db.notificationLog.findFirst({ where: { user: { email }, kind: "welcome" } });
+  const welcomeRow = async (email: string) => bed.db.notificationLog.findFirst({ where: { user: { email }, kind: "welcome" } });
 
   it("sends one welcome email with the person's name and a working confirmation link", async () => {
     const { senderPort } = await runPipeline();
@@ -54,7 +63,10 @@ describe("welcome emails through a real SMTP server", () => {
     expect(String(received?.mail.html)).toContain(`href="${link}"`);
     const token = new URL(link).searchParams.get("token") ?? "";
     const user = await bed.db.user.findUniqueOrThrow({ where: { email } });
-    expect(verifyConfirmationToken(token, TEST_SENDER_ENV.CONFIRMATION_TOKEN_SECRET)).toMatchObject({ ok: true, userId: user.id });
+    expect(verifyConfirmationToken(token, TEST_SENDER_ENV.CONFIRMATION_TOKEN_SECRET)).toMatchObject({
+      ok: true,
+      userId: user.id,
+    });
 
     const metrics = await (await fetch(`http://127.0.0.1:${senderPort}/metrics`)).text();
     expect(metrics).toContain('sender_send_seconds_count{result="sent",provider="smtp"} 1');
@@ -73,7 +85,14 @@ describe("welcome emails through a real SMTP server", () => {
     await waitFor(async () => (await metricValue(receiverPort, 'receiver_messages_total{outcome="acked"}')) === 2);
     // Redelivering the first registration's email.send changes nothing either.
     const row = await welcomeRow("twice@example.com");
-    await bed.publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: row?.id ?? "", kind: "welcome", registrationId: first.payload.registrationId }));
+    await bed.publisher.publish(
+      EmailSendV1,
+      createEnvelope(EmailSendV1, {
+        notificationId: row?.id ?? "",
+        kind: "welcome",
+        registrationId: first.payload.registrationId,
+      }),
+    );
     // A sentinel queued behind both: once its email is out, the sender has taken every message before it.
     const sentinel = testRegistration();
     await bed.publisher.publish(UserRegistrationV1, sentinel);
@@ -81,7 +100,9 @@ describe("welcome emails through a real SMTP server", () => {
 
     // The first email, the redelivery and the sentinel: nothing for the repeat.
     expect(await metricValue(senderPort, "sender_messages_received_total")).toBe(3);
-    await waitFor(async () => (await metricValue(senderPort, 'sender_emails_total{result="already-done",provider="smtp"}')) === 1);
+    await waitFor(
+      async () => (await metricValue(senderPort, 'sender_emails_total{result="already-done",provider="smtp"}')) === 1,
+    );
     expect(smtp.to("twice@example.com")).toHaveLength(1);
     expect(await bed.db.notificationLog.count({ where: { user: { email: "twice@example.com" } } })).toBe(1);
   });
@@ -89,14 +110,25 @@ describe("welcome emails through a real SMTP server", () => {
   it("sends nothing for a user deleted before their email went out: the email is failed, with the reason", async () => {
     const { senderPort } = await runPipeline();
     const email = `${crypto.randomUUID()}@example.com`;
-    const user = await bed.db.user.create({ data: { registrationId: crypto.randomUUID(), firstName: "Gone", lastName: "Before", email } });
+    const user = await bed.db.user.create({
+      data: { registrationId: crypto.randomUUID(), firstName: "Gone", lastName: "Before", email },
+    });
     const row = await bed.db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "queued" } });
     await bed.db.user.delete({ where: { id: user.id } });
-    await bed.publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: row.id, kind: "welcome", registrationId: user.registrationId }));
+    await bed.publisher.publish(
+      EmailSendV1,
+      createEnvelope(EmailSendV1, { notificationId: row.id, kind: "welcome", registrationId: user.registrationId }),
+    );
 
     await waitFor(async () => (await metricValue(senderPort, 'sender_emails_total{result="failed",provider="smtp"}')) === 1);
     const failed = await bed.db.notificationLog.findUniqueOrThrow({ where: { id: row.id } });
-    expect(failed).toMatchObject({ status: "failed", attempts: 1, lastError: "the user was deleted", provider: null, leaseExpiresAt: null });
+    expect(failed).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      lastError: "the user was deleted",
+      provider: null,
+      leaseExpiresAt: null,
+    });
     expect(failed.updatedAt.getTime()).toBeGreaterThanOrEqual(row.updatedAt.getTime());
     expect(smtp.to(email)).toHaveLength(0);
   });
@@ -129,7 +161,13 @@ describe("welcome emails through a real SMTP server", () => {
     expect(row).toMatchObject({ attempts: 1, status: "bounced" });
     expect(row?.lastError).toContain("550");
     expect(await bed.db.notificationEvent.findMany({ where: { notificationId: row!.id } })).toMatchObject([
-      { provider: "smtp", providerEventId: `smtp/${row!.id}/1`, type: "bounced", permanent: true, detail: expect.stringContaining("no such mailbox") },
+      {
+        provider: "smtp",
+        providerEventId: `smtp/${row!.id}/1`,
+        type: "bounced",
+        permanent: true,
+        detail: expect.stringContaining("no such mailbox"),
+      },
     ]);
     expect(await bed.db.suppression.findUnique({ where: { address: email } })).toMatchObject({ reason: "hard_bounce" });
     expect(smtp.attempts() - before).toBe(1);
@@ -171,10 +209,18 @@ describe("welcome emails through a real SMTP server", () => {
     // edit or an import might, to show the sender does not rely on that.
     const email = "hostile@example.com";
     const user = await bed.db.user.create({
-      data: { registrationId: crypto.randomUUID(), firstName: "<script>alert(1)</script>", lastName: "X\r\nBcc: x@example.com", email },
+      data: {
+        registrationId: crypto.randomUUID(),
+        firstName: "<script>alert(1)</script>",
+        lastName: "X\r\nBcc: x@example.com",
+        email,
+      },
     });
     const row = await bed.db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "queued" } });
-    await bed.publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: row.id, kind: "welcome", registrationId: user.registrationId }));
+    await bed.publisher.publish(
+      EmailSendV1,
+      createEnvelope(EmailSendV1, { notificationId: row.id, kind: "welcome", registrationId: user.registrationId }),
+    );
 
     const [received] = await waitFor(async () => smtp.to(email).length === 1 && smtp.to(email));
     expect(smtp.received.filter((message) => message.envelopeTo.includes("x@example.com"))).toEqual([]);

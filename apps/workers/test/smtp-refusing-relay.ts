@@ -24,7 +24,9 @@ const server = new SMTPServer({
     const recipient = address.address.toLowerCase();
     if (recipient.startsWith("refuse-once") && !refused.has(recipient)) {
       refused.add(recipient);
-      return callback(Object.assign(new Error("5.1.1 Mailbox unavailable (refused once by the test relay)"), { responseCode: 550 }));
+      return callback(
+        Object.assign(new Error("5.1.1 Mailbox unavailable (refused once by the test relay)"), { responseCode: 550 }),
+      );
     }
     callback();
   },

@@ -49,7 +49,13 @@ describe("SMTP over TLS (smtps://) with a private CA", () => {
   it("delivers over TLS, verifying the server against the CA given in SMTP_TLS_CA_FILE", async () => {
     const env = loadSenderEnv({ SMTP_URL: smtp.url, SMTP_TLS_CA_FILE: certificates.caFile, CONFIRMATION_TOKEN_SECRET });
     expect(env.SMTP_URL).toMatch(/^smtps:/);
-    const provider = createSmtpProvider({ url: env.SMTP_URL, poolSize: 1, rejectUnauthorized: env.SMTP_TLS_REJECT_UNAUTHORIZED, ca: env.SMTP_TLS_CA, timeoutMs: 10_000 });
+    const provider = createSmtpProvider({
+      url: env.SMTP_URL,
+      poolSize: 1,
+      rejectUnauthorized: env.SMTP_TLS_REJECT_UNAUTHORIZED,
+      ca: env.SMTP_TLS_CA,
+      timeoutMs: 10_000,
+    });
     try {
       expect(await provider.check()).toBe(true);
       await provider.send(email("tls@example.com"));
@@ -79,8 +85,18 @@ describe("SMTP over TLS (smtps://) with a private CA", () => {
 
 describe("smtp:// to a relay on another address that offers STARTTLS", () => {
   it("starts, and upgrades every session before sending", async () => {
-    const relay = await startTestSmtpServer({ host: externalAddress(), tls: { key: certificates.key, cert: certificates.cert }, starttls: true });
-    const provider = createSmtpProvider({ url: relay.url, poolSize: 1, rejectUnauthorized: true, ca: readFileSync(certificates.caFile, "utf8"), timeoutMs: 10_000 });
+    const relay = await startTestSmtpServer({
+      host: externalAddress(),
+      tls: { key: certificates.key, cert: certificates.cert },
+      starttls: true,
+    });
+    const provider = createSmtpProvider({
+      url: relay.url,
+      poolSize: 1,
+      rejectUnauthorized: true,
+      ca: readFileSync(certificates.caFile, "utf8"),
+      timeoutMs: 10_000,
+    });
     try {
       expect(relay.url).toMatch(/^smtp:/);
       await provider.start?.();
@@ -123,7 +139,13 @@ describe("smtp:// to a relay on another address, which offers no STARTTLS", () =
 
   it("SMTP_ALLOW_PLAINTEXT=true lets a trusted relay take it in plain text", async () => {
     const env = loadSenderEnv({ SMTP_URL: relay.url, SMTP_ALLOW_PLAINTEXT: "true", CONFIRMATION_TOKEN_SECRET });
-    const provider = createSmtpProvider({ url: env.SMTP_URL, poolSize: 1, rejectUnauthorized: true, timeoutMs: 10_000, allowPlaintext: env.SMTP_ALLOW_PLAINTEXT });
+    const provider = createSmtpProvider({
+      url: env.SMTP_URL,
+      poolSize: 1,
+      rejectUnauthorized: true,
+      timeoutMs: 10_000,
+      allowPlaintext: env.SMTP_ALLOW_PLAINTEXT,
+    });
     try {
       await provider.start?.();
       await provider.send(email("trusted@example.com"));

@@ -1,7 +1,15 @@
 import type { MessageContract } from "./envelope";
 import { MESSAGE_CONTRACTS, messageJsonSchema } from "./message-catalog";
 import { DEFAULT_RETRY_POLICY } from "./retry-policy";
-import { ATTEMPTS_HEADER, DEAD_LETTER_HEADERS, DEAD_LETTER_REASONS, QUEUES, queueTopology, type QueueName, type TopologyQueue } from "./topology";
+import {
+  ATTEMPTS_HEADER,
+  DEAD_LETTER_HEADERS,
+  DEAD_LETTER_REASONS,
+  QUEUES,
+  queueTopology,
+  type QueueName,
+  type TopologyQueue,
+} from "./topology";
 
 const AMQP_BINDING_VERSION = "0.3.0";
 const CONTENT_TYPE = "application/json";
@@ -9,8 +17,14 @@ const DRAFT_07 = "application/schema+json;version=draft-07";
 
 /** Who consumes each work queue, and who publishes to it. */
 const PARTIES: Record<QueueName, { consumer: string; producers: string }> = {
-  [QUEUES.registration]: { consumer: "receiver", producers: "the web and the REST API (`POST /api/v1/registrations`), or any other service" },
-  [QUEUES.emailSend]: { consumer: "sender", producers: "the receiver, after storing a new user; the web, when an admin resends an email" },
+  [QUEUES.registration]: {
+    consumer: "receiver",
+    producers: "the web and the REST API (`POST /api/v1/registrations`), or any other service",
+  },
+  [QUEUES.emailSend]: {
+    consumer: "sender",
+    producers: "the receiver, after storing a new user; the web, when an admin resends an email",
+  },
   [QUEUES.reportGenerate]: { consumer: "reporter", producers: "the web (an admin's request) and the reporter's own schedule" },
 };
 
@@ -25,7 +39,11 @@ const messageKey = (contract: MessageContract) => keyOf(`${contract.type}.v${con
 const retryHeaders = {
   type: "object",
   properties: {
-    [ATTEMPTS_HEADER]: { type: "integer", minimum: 1, description: "Failed attempts so far; absent on a first delivery. Producers never set it." },
+    [ATTEMPTS_HEADER]: {
+      type: "integer",
+      minimum: 1,
+      description: "Failed attempts so far; absent on a first delivery. Producers never set it.",
+    },
   },
 };
 
@@ -66,7 +84,8 @@ const parkedMessage = {
   name: "parked",
   title: "A parked message",
   summary: "A message its consumer could not handle, kept with the reason until an operator replays or removes it.",
-  description: "The body and properties are the message's own, unchanged (the body may not even be JSON); the headers say why it was parked.",
+  description:
+    "The body and properties are the message's own, unchanged (the body may not even be JSON); the headers say why it was parked.",
   headers: deadLetterHeaders,
   payload: { description: "The message as it arrived." },
 };
@@ -132,7 +151,8 @@ function queueParts(contract: MessageContract) {
         action: "receive",
         channel: on,
         title: `The ${consumer} handles ${contract.type}`,
-        description: "Acked only once handled (the database committed, any hand-off confirmed); idempotent, so a redelivery changes nothing.",
+        description:
+          "Acked only once handled (the database committed, any hand-off confirmed); idempotent, so a redelivery changes nothing.",
         messages,
         bindings: { amqp: { ack: true, bindingVersion: AMQP_BINDING_VERSION } },
       };
@@ -166,7 +186,11 @@ export function createAsyncApiDocument() {
     },
     defaultContentType: CONTENT_TYPE,
     servers: {
-      local: { host: "127.0.0.1:5672", protocol: "amqp", description: "The local broker (`AMQP_URL` in .env.example); each deployment has its own." },
+      local: {
+        host: "127.0.0.1:5672",
+        protocol: "amqp",
+        description: "The local broker (`AMQP_URL` in .env.example); each deployment has its own.",
+      },
     },
     channels: Object.assign({}, ...parts.map((part) => part.channels)),
     operations: Object.assign({}, ...parts.map((part) => part.operations)),

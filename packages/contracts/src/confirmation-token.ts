@@ -7,8 +7,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
  */
 
 export type TokenCheck =
-  | { ok: true; userId: string; expiresAt: Date }
-  | { ok: false; reason: "malformed" | "bad-signature" | "expired" };
+  { ok: true; userId: string; expiresAt: Date } | { ok: false; reason: "malformed" | "bad-signature" | "expired" };
 
 const TOKEN_PATTERN = /^([0-9a-f-]{36})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
 

@@ -7,7 +7,15 @@ import { z } from "zod";
  */
 
 /** An event on an email's timeline: Resend's `email.<type>`, or an SMTP relay's permanent refusal (`bounced`). */
-export const NotificationEventTypeSchema = z.enum(["sent", "delivered", "delivery_delayed", "bounced", "complained", "failed", "suppressed"]);
+export const NotificationEventTypeSchema = z.enum([
+  "sent",
+  "delivered",
+  "delivery_delayed",
+  "bounced",
+  "complained",
+  "failed",
+  "suppressed",
+]);
 export type NotificationEventType = z.infer<typeof NotificationEventTypeSchema>;
 
 /** Why an address gets no email: a hard bounce, a complaint, too many soft bounces, or an admin's entry. */
@@ -30,12 +38,14 @@ export const ResendWebhookEventSchema = z.object({
   type: z.string().max(100),
   created_at: z.iso.datetime({ offset: true }),
   data: z.object({
-      email_id: z.string().min(1).max(200),
-      to: z.array(z.string().max(320)).max(50).default([]),
-      bounce: z.object({ type: z.string().max(50), subType: z.string().max(100).optional(), message: z.string().optional() }).optional(),
-      failed: z.object({ reason: z.string() }).optional(),
-      suppressed: z.object({ type: z.string().max(50).optional(), message: z.string().optional() }).optional(),
-    }),
+    email_id: z.string().min(1).max(200),
+    to: z.array(z.string().max(320)).max(50).default([]),
+    bounce: z
+      .object({ type: z.string().max(50), subType: z.string().max(100).optional(), message: z.string().optional() })
+      .optional(),
+    failed: z.object({ reason: z.string() }).optional(),
+    suppressed: z.object({ type: z.string().max(50).optional(), message: z.string().optional() }).optional(),
+  }),
 });
 export type ResendWebhookEvent = z.output<typeof ResendWebhookEventSchema>;
 

@@ -18,7 +18,9 @@ describe("message envelopes", () => {
     ["a bad timestamp", { occurredAt: "yesterday" }],
     ["a timestamp without an offset", { occurredAt: "2026-03-01T12:00:00" }],
   ])("rejects %s", (_label, change) => {
-    expect(UserRegistrationV1.schema.safeParse({ ...createEnvelope(UserRegistrationV1, payload), ...change }).success).toBe(false);
+    expect(UserRegistrationV1.schema.safeParse({ ...createEnvelope(UserRegistrationV1, payload), ...change }).success).toBe(
+      false,
+    );
   });
 
   it("validates the payload with the registration rules", () => {

@@ -24,7 +24,9 @@ describe("generated contracts (asyncapi.json, schemas/)", () => {
     const validate = validator({ meta: false }).compile(asyncApiSpecs.schemas["3.0.0"]);
     expect(validate(document), JSON.stringify(validate.errors, null, 2)).toBe(true);
     // AsyncAPI 2's verbs are not AsyncAPI 3's: the validator tells them apart.
-    expect(validate({ ...document, operations: { old: { action: "publish", channel: { $ref: "#/channels/userRegistration" } } } })).toBe(false);
+    expect(
+      validate({ ...document, operations: { old: { action: "publish", channel: { $ref: "#/channels/userRegistration" } } } }),
+    ).toBe(false);
     const addresses = Object.values(document.channels as Record<string, { address: string }>).map((channel) => channel.address);
     for (const queue of Object.values(QUEUES)) {
       expect(addresses).toEqual(expect.arrayContaining([queue, `${queue}.retry.1`, `${queue}.retry.3`, `${queue}.dead`]));

@@ -11,6 +11,8 @@ const asJson = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 export function generatedContractFiles(): Record<string, string> {
   return {
     "asyncapi.json": asJson(createAsyncApiDocument()),
-    ...Object.fromEntries(MESSAGE_CONTRACTS.map((contract) => [`schemas/${messageSchemaFile(contract)}`, asJson(messageJsonSchema(contract))])),
+    ...Object.fromEntries(
+      MESSAGE_CONTRACTS.map((contract) => [`schemas/${messageSchemaFile(contract)}`, asJson(messageJsonSchema(contract))]),
+    ),
   };
 }

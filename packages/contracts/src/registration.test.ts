@@ -108,6 +108,8 @@ describe("UserUpdateSchema", () => {
   });
 
   it("refuses any other field, the email included", () => {
-    expect(updateErrors({ firstName: "Ada", email: "someone@example.com" })).toEqual({ form: "Only firstName and lastName can be changed" });
+    expect(updateErrors({ firstName: "Ada", email: "someone@example.com" })).toEqual({
+      form: "Only firstName and lastName can be changed",
+    });
   });
 });

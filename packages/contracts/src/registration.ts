@@ -50,7 +50,8 @@ function emailProblem(email: string): string | undefined {
 export const EmailSchema = z
   .string({ error: "Email is required" })
   .superRefine((value, ctx) => {
-    if (CONTROL_PATTERN.test(value)) ctx.addIssue({ code: "custom", message: "Email must not contain quotes, spaces or control characters" });
+    if (CONTROL_PATTERN.test(value))
+      ctx.addIssue({ code: "custom", message: "Email must not contain quotes, spaces or control characters" });
   })
   .transform((value) => value.trim().toLowerCase())
   .superRefine((email, ctx) => {

@@ -7,7 +7,9 @@ describe("the retry policy", () => {
     expect(RetryDelaysMsSchema.parse(undefined)).toEqual([1000, 5000, 30000]);
     expect(RetryDelaysMsSchema.parse("50,100")).toEqual([50, 100]);
     for (const bad of ["", "1s,2s", "1000,", "-5"]) {
-      expect(RetryDelaysMsSchema.safeParse(bad).error?.issues[0]?.message).toBe("must be comma-separated milliseconds, e.g. 1000,5000,30000");
+      expect(RetryDelaysMsSchema.safeParse(bad).error?.issues[0]?.message).toBe(
+        "must be comma-separated milliseconds, e.g. 1000,5000,30000",
+      );
     }
   });
 

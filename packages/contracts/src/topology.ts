@@ -59,7 +59,12 @@ export interface TopologyQueue {
 export function queueTopology(queue: QueueName, policy: RetryPolicy): TopologyQueue[] {
   return [
     { name: queue, workQueue: queue, kind: "work" },
-    ...policy.delaysMs.map((delayMs, i) => ({ name: retryQueue(queue, i + 1), workQueue: queue, kind: "retry" as const, delayMs })),
+    ...policy.delaysMs.map((delayMs, i) => ({
+      name: retryQueue(queue, i + 1),
+      workQueue: queue,
+      kind: "retry" as const,
+      delayMs,
+    })),
     { name: deadLetterQueue(queue), workQueue: queue, kind: "dead" },
   ];
 }

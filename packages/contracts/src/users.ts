@@ -28,7 +28,10 @@ export const UserSearchSchema = z
   .trim()
   .max(USER_SEARCH_MAX_LENGTH, `Search must be at most ${USER_SEARCH_MAX_LENGTH} characters`)
   // Counted in code points, as PostgreSQL counts characters.
-  .refine((search) => userSearchWords(search).every((word) => [...word].length >= USER_SEARCH_MIN_WORD_LENGTH), SEARCH_WORD_TOO_SHORT_MESSAGE)
+  .refine(
+    (search) => userSearchWords(search).every((word) => [...word].length >= USER_SEARCH_MIN_WORD_LENGTH),
+    SEARCH_WORD_TOO_SHORT_MESSAGE,
+  )
   .meta({
     description:
       `Words separated by spaces; each must appear, case-insensitively, in the user's names (or, in the full list, email). ` +
@@ -47,7 +50,14 @@ export function userSearchProblem(search: string): string | undefined {
  * but the email orders, whose cursor would carry the last row's address (and whose order would
  * tell addresses apart).
  */
-export const UserSortSchema = z.enum(["created_desc", "created_asc", "last_name_asc", "last_name_desc", "email_asc", "email_desc"]);
+export const UserSortSchema = z.enum([
+  "created_desc",
+  "created_asc",
+  "last_name_asc",
+  "last_name_desc",
+  "email_asc",
+  "email_desc",
+]);
 export type UserSort = z.infer<typeof UserSortSchema>;
 export const PublicUserSortSchema = UserSortSchema.exclude(["email_asc", "email_desc"]);
 export type PublicUserSort = z.infer<typeof PublicUserSortSchema>;
@@ -84,7 +94,14 @@ export type DeletedUser = z.infer<typeof DeletedUserSchema>;
 
 /** A user as a list shows them, with `address` (the email, or its masked form) between the names and the rest. */
 function listedUserSchema<A extends z.ZodRawShape>(address: A) {
-  return z.object({ id: z.uuid(), firstName: z.string(), lastName: z.string(), ...address, emailVerified: z.boolean(), createdAt: z.iso.datetime() });
+  return z.object({
+    id: z.uuid(),
+    firstName: z.string(),
+    lastName: z.string(),
+    ...address,
+    emailVerified: z.boolean(),
+    createdAt: z.iso.datetime(),
+  });
 }
 
 /** One page of a list: keyset pages, `nextCursor` null on the last one; `total` counts every match. */

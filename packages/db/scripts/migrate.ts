@@ -56,7 +56,14 @@ async function ensureDatabase(connection: pg.ClientConfig): Promise<void> {
 /** Migration name → checksum (sha256 of its migration.sql, as Prisma records it), for every committed migration. */
 function committedMigrations(): Map<string, string> {
   const names = readdirSync(MIGRATIONS_DIR).filter((name) => existsSync(join(MIGRATIONS_DIR, name, "migration.sql")));
-  return new Map(names.map((name) => [name, createHash("sha256").update(readFileSync(join(MIGRATIONS_DIR, name, "migration.sql"))).digest("hex")]));
+  return new Map(
+    names.map((name) => [
+      name,
+      createHash("sha256")
+        .update(readFileSync(join(MIGRATIONS_DIR, name, "migration.sql")))
+        .digest("hex"),
+    ]),
+  );
 }
 
 /** True when the database has applied exactly the committed migrations, each unchanged, and none failed. */

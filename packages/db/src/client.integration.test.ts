@@ -58,7 +58,9 @@ describe("createPrismaClient", () => {
     const limited = createPrismaClient(db.url, { max: 2, statementTimeoutMs: 300 });
     try {
       // Two at once: each on its own connection of the pool.
-      const settings = await Promise.all([0, 1].map(() => limited.$queryRaw<{ statement_timeout: string }[]>`SHOW statement_timeout`));
+      const settings = await Promise.all(
+        [0, 1].map(() => limited.$queryRaw<{ statement_timeout: string }[]>`SHOW statement_timeout`),
+      );
       expect(settings.flat()).toEqual([{ statement_timeout: "300ms" }, { statement_timeout: "300ms" }]);
       const started = Date.now();
       await expect(limited.$queryRaw`SELECT pg_sleep(5)`).rejects.toThrow(/statement timeout/);

@@ -29,7 +29,9 @@ describe("sql/roles.sql: a migration role and a least-privilege app role", () =>
       "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'",
     )) as { tableowner: string }[];
     expect(owners).toEqual([{ tableowner: new URL(database.migratorUrl).username }]);
-    expect(await queryRows(database.migratorUrl, "SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NULL")).toEqual([{ n: 0 }]);
+    expect(
+      await queryRows(database.migratorUrl, "SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NULL"),
+    ).toEqual([{ n: 0 }]);
   });
 
   it("lets the app role read and write rows, use the enums, the csv_safe function, the updated_at trigger and advisory locks", async () => {
@@ -39,7 +41,12 @@ describe("sql/roles.sql: a migration role and a least-privilege app role", () =>
       "INSERT INTO users (registration_id, first_name, last_name, email, updated_at) VALUES (gen_random_uuid(), 'Ada', 'Lovelace', 'ada@example.com', '2000-01-01')",
     );
     // The set_updated_at trigger runs for the app role's updates too.
-    expect(await queryRows(url, "UPDATE users SET first_name = 'Augusta' WHERE email = 'ada@example.com' RETURNING updated_at = now()::timestamptz(3) AS moved")).toEqual([{ moved: true }]);
+    expect(
+      await queryRows(
+        url,
+        "UPDATE users SET first_name = 'Augusta' WHERE email = 'ada@example.com' RETURNING updated_at = now()::timestamptz(3) AS moved",
+      ),
+    ).toEqual([{ moved: true }]);
     await queryRows(url, "INSERT INTO notification_logs (user_id, kind, status) SELECT id, 'welcome', 'queued' FROM users");
     expect(await queryRows(url, "SELECT csv_safe('=1+1') AS cell")).toEqual([{ cell: "'=1+1" }]);
     expect(await queryRows(url, "SELECT pg_try_advisory_lock(42) AS locked")).toEqual([{ locked: true }]);
@@ -57,8 +64,14 @@ describe("sql/roles.sql: a migration role and a least-privilege app role", () =>
         database.adminUrl,
         `SELECT rolname, rolpassword FROM pg_authid WHERE rolname IN ('${database.roles.migrator}', '${database.roles.app}') ORDER BY rolname`,
       )) as { rolname: string; rolpassword: string | null }[];
-    const before = await queryRows(database.adminUrl, "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
-    const roles = { migrator: { name: database.roles.migrator }, app: { name: database.roles.app, password: "first app password" } };
+    const before = await queryRows(
+      database.adminUrl,
+      "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+    );
+    const roles = {
+      migrator: { name: database.roles.migrator },
+      app: { name: database.roles.app, password: "first app password" },
+    };
     await applyDatabaseRoles(database.adminUrl, roles);
     const first = await passwords();
     // The password is stored hashed, never as given.
@@ -67,8 +80,12 @@ describe("sql/roles.sql: a migration role and a least-privilege app role", () =>
 
     await applyDatabaseRoles(database.adminUrl, { ...roles, app: { ...roles.app, password: "rotated app password" } });
     const rotated = await passwords();
-    expect(rotated.find((role) => role.rolname === database.roles.app)?.rolpassword).not.toBe(first.find((role) => role.rolname === database.roles.app)?.rolpassword);
-    expect(await queryRows(database.adminUrl, "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).toEqual(before);
+    expect(rotated.find((role) => role.rolname === database.roles.app)?.rolpassword).not.toBe(
+      first.find((role) => role.rolname === database.roles.app)?.rolpassword,
+    );
+    expect(
+      await queryRows(database.adminUrl, "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"),
+    ).toEqual(before);
     await expectRowsOnly(database.appUrl);
   });
 });
@@ -98,7 +115,13 @@ describe("sql/roles.sql on a database migrated before the roles existed (by a su
        UNION SELECT 'type', typowner::regrole::text FROM pg_type WHERE typnamespace = 'public'::regnamespace AND typtype = 'e'
        UNION SELECT 'function', proowner::regrole::text FROM pg_proc WHERE proname = 'csv_safe'`,
     );
-    expect(owners).toEqual(expect.arrayContaining([{ kind: "table", owner: migrator }, { kind: "type", owner: migrator }, { kind: "function", owner: migrator }]));
+    expect(owners).toEqual(
+      expect.arrayContaining([
+        { kind: "table", owner: migrator },
+        { kind: "type", owner: migrator },
+        { kind: "function", owner: migrator },
+      ]),
+    );
     expect(owners).toHaveLength(3);
 
     const appUrl = asUser(database.url, app);

@@ -11,7 +11,9 @@ describe("databaseUrl", () => {
   it("reads DATABASE_URL, DATABASE_URL_FILE, or falls back to the local default", () => {
     const file = join(dir, "url");
     writeFileSync(file, "postgresql://app:pw@db.example.com:5432/userstream?sslmode=verify-full\n");
-    expect(databaseUrl({ DATABASE_URL_FILE: file })).toBe("postgresql://app:pw@db.example.com:5432/userstream?sslmode=verify-full");
+    expect(databaseUrl({ DATABASE_URL_FILE: file })).toBe(
+      "postgresql://app:pw@db.example.com:5432/userstream?sslmode=verify-full",
+    );
     expect(databaseUrl({ DATABASE_URL: "postgresql://x@y/z" })).toBe("postgresql://x@y/z");
     expect(databaseUrl({})).toBe(DEFAULT_DATABASE_URL);
     expect(() => databaseUrl({ DATABASE_URL: "postgresql://x@y/z", DATABASE_URL_FILE: file })).toThrow(/both set/);
@@ -30,13 +32,22 @@ describe("roleSetupUrls", () => {
   it("reads the superuser's and the services' URLs, from files too", () => {
     const appFile = join(dir, "app-url");
     writeFileSync(appFile, `${app}\n`);
-    expect(roleSetupUrls({ DATABASE_URL: migrator, DATABASE_ADMIN_URL: admin, DATABASE_APP_URL_FILE: appFile })).toEqual({ adminUrl: admin, appUrl: app });
+    expect(roleSetupUrls({ DATABASE_URL: migrator, DATABASE_ADMIN_URL: admin, DATABASE_APP_URL_FILE: appFile })).toEqual({
+      adminUrl: admin,
+      appUrl: app,
+    });
   });
 
   it("refuses an admin URL without the services' URL, and URLs naming different databases", () => {
-    expect(() => roleSetupUrls({ DATABASE_URL: migrator, DATABASE_ADMIN_URL: admin })).toThrow(/DATABASE_APP_URL is required with DATABASE_ADMIN_URL/);
-    expect(() => roleSetupUrls({ DATABASE_URL: migrator, DATABASE_ADMIN_URL: admin, DATABASE_APP_URL: app.replace(/\/userstream$/, "/other") })).toThrow(
-      "DATABASE_APP_URL names database other, DATABASE_URL userstream: they must name the same one",
+    expect(() => roleSetupUrls({ DATABASE_URL: migrator, DATABASE_ADMIN_URL: admin })).toThrow(
+      /DATABASE_APP_URL is required with DATABASE_ADMIN_URL/,
     );
+    expect(() =>
+      roleSetupUrls({
+        DATABASE_URL: migrator,
+        DATABASE_ADMIN_URL: admin,
+        DATABASE_APP_URL: app.replace(/\/userstream$/, "/other"),
+      }),
+    ).toThrow("DATABASE_APP_URL names database other, DATABASE_URL userstream: they must name the same one");
   });
 });

@@ -31,10 +31,19 @@ export function roleSetupUrls(source: NodeJS.ProcessEnv = process.env): { adminU
   const adminUrl = values.DATABASE_ADMIN_URL;
   if (!adminUrl) return undefined;
   const appUrl = values.DATABASE_APP_URL;
-  if (!appUrl) throw new Error("DATABASE_APP_URL is required with DATABASE_ADMIN_URL: the services' URL, whose user and password the app role gets");
+  if (!appUrl)
+    throw new Error(
+      "DATABASE_APP_URL is required with DATABASE_ADMIN_URL: the services' URL, whose user and password the app role gets",
+    );
   const database = databaseName(databaseUrl(source));
-  for (const [name, url] of [["DATABASE_ADMIN_URL", adminUrl], ["DATABASE_APP_URL", appUrl]] as const) {
-    if (databaseName(url) !== database) throw new Error(`${name} names database ${databaseName(url) || "(none)"}, DATABASE_URL ${database}: they must name the same one`);
+  for (const [name, url] of [
+    ["DATABASE_ADMIN_URL", adminUrl],
+    ["DATABASE_APP_URL", appUrl],
+  ] as const) {
+    if (databaseName(url) !== database)
+      throw new Error(
+        `${name} names database ${databaseName(url) || "(none)"}, DATABASE_URL ${database}: they must name the same one`,
+      );
   }
   return { adminUrl, appUrl };
 }

@@ -30,7 +30,9 @@ function healBrokenCheckout(client: pg.PoolClient): void {
 /** A `pg` pool whose checked-out clients leave it when their connection dies. */
 export function createHealingPool(config: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool(config);
-  const connect = pool.connect.bind(pool) as (callback?: (err: Error | undefined, client?: pg.PoolClient, done?: Release) => void) => Promise<pg.PoolClient> | void;
+  const connect = pool.connect.bind(pool) as (
+    callback?: (err: Error | undefined, client?: pg.PoolClient, done?: Release) => void,
+  ) => Promise<pg.PoolClient> | void;
   pool.connect = ((callback?: (err: Error | undefined, client?: pg.PoolClient, done?: Release) => void) => {
     if (callback) {
       return connect((err, client, done) => {

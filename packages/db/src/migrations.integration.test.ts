@@ -15,10 +15,7 @@ afterAll(() => db?.drop());
 
 describe("committed migrations", () => {
   it("create the whole schema on an empty database", async () => {
-    const tables = await queryRows(
-      db.url,
-      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
-    );
+    const tables = await queryRows(db.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
     expect(tables.map((row) => (row as { tablename: string }).tablename)).toEqual([
       "_prisma_migrations",
       "admin_sessions",
@@ -98,6 +95,8 @@ describe("pnpm db:migrate", () => {
     const run = await dbMigrate();
     expect(run.stdout).toContain(last);
     expect(run.stdout).toContain("All migrations have been successfully applied");
-    expect(await queryRows(url, `SELECT 1 FROM _prisma_migrations WHERE migration_name = '${last}' AND finished_at IS NOT NULL`)).toHaveLength(1);
+    expect(
+      await queryRows(url, `SELECT 1 FROM _prisma_migrations WHERE migration_name = '${last}' AND finished_at IS NOT NULL`),
+    ).toHaveLength(1);
   });
 });

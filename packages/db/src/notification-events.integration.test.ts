@@ -28,7 +28,12 @@ async function sentEmail(email: string, messageId: string): Promise<string> {
   return rows[0]!.id;
 }
 
-async function record(eventId: string, messageId: string, type: string, options: { permanent?: boolean; address?: string; limit?: number } = {}) {
+async function record(
+  eventId: string,
+  messageId: string,
+  type: string,
+  options: { permanent?: boolean; address?: string; limit?: number } = {},
+) {
   const { rows } = await pool.query<{ outcome: string }>(
     "SELECT record_notification_event('resend', $1, $2, NULL, $3::notification_event_type, $4, 'detail', now(), $5, $6) AS outcome",
     [eventId, messageId, type, options.permanent ?? null, options.address ?? null, options.limit ?? 3],
@@ -36,7 +41,8 @@ async function record(eventId: string, messageId: string, type: string, options:
   return rows[0]!.outcome;
 }
 
-const statusOf = async (id: string) => (await pool.query<{ status: string }>("SELECT status FROM notification_logs WHERE id = $1", [id])).rows[0]?.status;
+const statusOf = async (id: string) =>
+  (await pool.query<{ status: string }>("SELECT status FROM notification_logs WHERE id = $1", [id])).rows[0]?.status;
 const suppression = async (address: string) =>
   (await pool.query<{ reason: string }>("SELECT reason FROM suppressions WHERE address = $1", [address])).rows[0]?.reason;
 
@@ -51,7 +57,10 @@ describe("provider events", () => {
     expect(await record("evt_4", "re_order", "delivered")).toBe("recorded");
     expect(await record("evt_4", "re_order", "delivered")).toBe("duplicate");
     expect(await statusOf(id)).toBe("complained");
-    const { rows } = await pool.query("SELECT type FROM notification_events WHERE notification_id = $1 ORDER BY received_at, id", [id]);
+    const { rows } = await pool.query(
+      "SELECT type FROM notification_events WHERE notification_id = $1 ORDER BY received_at, id",
+      [id],
+    );
     expect(rows).toHaveLength(4);
     expect(await suppression("order@example.com")).toBe("complaint");
   });
@@ -59,8 +68,12 @@ describe("provider events", () => {
   it("refuse any statement that would move a status back in the order", async () => {
     const id = await sentEmail("back@example.com", "re_back");
     await pool.query("UPDATE notification_logs SET status = 'bounced' WHERE id = $1", [id]);
-    await expect(pool.query("UPDATE notification_logs SET status = 'delivered' WHERE id = $1", [id])).rejects.toThrow(/cannot go back from bounced to delivered/);
-    await expect(pool.query("UPDATE notification_logs SET status = 'sent' WHERE id = $1", [id])).rejects.toThrow(/cannot go back/);
+    await expect(pool.query("UPDATE notification_logs SET status = 'delivered' WHERE id = $1", [id])).rejects.toThrow(
+      /cannot go back from bounced to delivered/,
+    );
+    await expect(pool.query("UPDATE notification_logs SET status = 'sent' WHERE id = $1", [id])).rejects.toThrow(
+      /cannot go back/,
+    );
     expect(await statusOf(id)).toBe("bounced");
   });
 
@@ -70,13 +83,16 @@ describe("provider events", () => {
     await pool.query("UPDATE notification_logs SET status = 'sending' WHERE id = $1", [id]);
     expect(await record("evt_early", "re_early", "delivered")).toBe("recorded");
     expect(await statusOf(id)).toBe("sending");
-    expect(await record("evt_other", "re_someone_elses", "bounced", { permanent: true, address: "other@example.com" })).toBe("unmatched");
+    expect(await record("evt_other", "re_someone_elses", "bounced", { permanent: true, address: "other@example.com" })).toBe(
+      "unmatched",
+    );
     expect(await suppression("other@example.com")).toBeUndefined();
   });
 
   it("suppress an address after the soft-bounce limit, counted since an admin last let it through", async () => {
     const ids = [await sentEmail("soft@example.com", "re_soft")];
-    const soft = (n: number) => record(`evt_soft_${n}`, "re_soft", "bounced", { permanent: false, address: " Soft@Example.com ", limit: 2 });
+    const soft = (n: number) =>
+      record(`evt_soft_${n}`, "re_soft", "bounced", { permanent: false, address: " Soft@Example.com ", limit: 2 });
     expect(await soft(1)).toBe("recorded");
     expect(await suppression("soft@example.com")).toBeUndefined();
     expect(await soft(2)).toBe("suppressed");

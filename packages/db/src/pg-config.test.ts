@@ -41,9 +41,7 @@ describe("pgConfigFromUrl", () => {
 
 describe("withDatabase", () => {
   it("replaces only the database, keeping credentials and parameters", () => {
-    expect(withDatabase("postgresql://u:p@h:1/postgres?sslmode=disable", "t_1")).toBe(
-      "postgresql://u:p@h:1/t_1?sslmode=disable",
-    );
+    expect(withDatabase("postgresql://u:p@h:1/postgres?sslmode=disable", "t_1")).toBe("postgresql://u:p@h:1/t_1?sslmode=disable");
   });
 });
 

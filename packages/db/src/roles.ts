@@ -32,9 +32,11 @@ export function roleFromUrl(url: string, what: string): DatabaseRole {
 /** `sql/roles.sql` with its two role names replaced by `roles`' (the same script under other names, as tests need). */
 export function rolesScript(roles: DatabaseRoles): string {
   for (const [what, role] of Object.entries(roles) as [string, DatabaseRole][]) {
-    if (!ROLE_NAME.test(role.name)) throw new Error(`The ${what} role's name must be lower-case letters, digits and _: ${role.name}`);
+    if (!ROLE_NAME.test(role.name))
+      throw new Error(`The ${what} role's name must be lower-case letters, digits and _: ${role.name}`);
   }
-  if (roles.migrator.name === roles.app.name) throw new Error(`The migration role and the app role must differ (both ${roles.app.name})`);
+  if (roles.migrator.name === roles.app.name)
+    throw new Error(`The migration role and the app role must differ (both ${roles.app.name})`);
   return readFileSync(ROLES_SQL, "utf8")
     .replace(/\buserstream_migrator\b/g, roles.migrator.name)
     .replace(/\buserstream_app\b/g, roles.app.name);
@@ -53,7 +55,8 @@ export async function applyDatabaseRoles(adminUrl: string, roles: DatabaseRoles)
     await client.query(script);
     for (const role of [roles.migrator, roles.app]) {
       // ALTER ROLE takes no bind parameters: the password is sent as a quoted literal, hashed (SCRAM) by the server.
-      if (role.password) await client.query(`ALTER ROLE ${client.escapeIdentifier(role.name)} PASSWORD ${client.escapeLiteral(role.password)}`);
+      if (role.password)
+        await client.query(`ALTER ROLE ${client.escapeIdentifier(role.name)} PASSWORD ${client.escapeLiteral(role.password)}`);
     }
   } finally {
     await client.end();

@@ -120,7 +120,8 @@ export async function createTestDatabaseWithRoles(prefix = "userstream_test_role
     await applyDatabaseRoles(database.url, { migrator: { name: migrator }, app: { name: app } });
     const migratorUrl = asUser(database.url, migrator);
     const migrate = await runPrismaCli(["migrate", "deploy"], migratorUrl);
-    if (migrate.code !== 0) throw new Error(`prisma migrate deploy failed (exit ${migrate.code}):\n${migrate.stdout}${migrate.stderr}`);
+    if (migrate.code !== 0)
+      throw new Error(`prisma migrate deploy failed (exit ${migrate.code}):\n${migrate.stdout}${migrate.stderr}`);
     return { adminUrl: database.url, roles: { migrator, app }, migratorUrl, appUrl: asUser(database.url, app), drop };
   } catch (error) {
     await drop();

@@ -47,16 +47,24 @@ describe("updated_at, kept by the database", () => {
       [LONG_AGO],
     );
     expect(old.updated_at).toEqual(LONG_AGO);
-    const updated = await inTransaction<{ updated_at: Date }>("UPDATE users SET first_name = 'Alan M.' WHERE id = $1 RETURNING updated_at", [old.id]);
+    const updated = await inTransaction<{ updated_at: Date }>(
+      "UPDATE users SET first_name = 'Alan M.' WHERE id = $1 RETURNING updated_at",
+      [old.id],
+    );
     expect(updated.updated_at).toEqual(updated.now);
 
     // A statement that sets it by hand is overruled too: no writer can leave it wrong.
-    const byHand = await inTransaction<{ updated_at: Date }>("UPDATE users SET updated_at = $2 WHERE id = $1 RETURNING updated_at", [old.id, LONG_AGO]);
+    const byHand = await inTransaction<{ updated_at: Date }>(
+      "UPDATE users SET updated_at = $2 WHERE id = $1 RETURNING updated_at",
+      [old.id, LONG_AGO],
+    );
     expect(byHand.updated_at).toEqual(byHand.now);
   });
 
   it("overrules the time Prisma's @updatedAt sends, for the web's writes", async () => {
-    const user = await prisma.user.create({ data: { registrationId: crypto.randomUUID(), firstName: "Grace", lastName: "Hopper", email: "grace@example.com" } });
+    const user = await prisma.user.create({
+      data: { registrationId: crypto.randomUUID(), firstName: "Grace", lastName: "Hopper", email: "grace@example.com" },
+    });
     const log = await prisma.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "queued" } });
     const { rows } = await pool.query<{ now: Date }>("SELECT now()::timestamptz(3) AS now");
     await prisma.notificationLog.update({ where: { id: log.id }, data: { status: "failed", updatedAt: LONG_AGO } });

@@ -22,7 +22,10 @@ describe("batch consumer against a real RabbitMQ", () => {
   }
 
   const queued = async () => {
-    const [work, dead] = await Promise.all([broker.channel.checkQueue(QUEUES.registration), broker.channel.checkQueue(deadLetterQueue(QUEUES.registration))]);
+    const [work, dead] = await Promise.all([
+      broker.channel.checkQueue(QUEUES.registration),
+      broker.channel.checkQueue(deadLetterQueue(QUEUES.registration)),
+    ]);
     return { work: work.messageCount, dead: dead.messageCount };
   };
 

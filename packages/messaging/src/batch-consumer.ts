@@ -80,7 +80,10 @@ export async function startBatchConsumer<Contract extends MessageContract>(
     }
   }
 
-  async function settleOneByOne(channel: ConfirmChannel, entries: Array<{ message: ConsumeMessage; parsed: z.output<Contract["schema"]> }>) {
+  async function settleOneByOne(
+    channel: ConfirmChannel,
+    entries: Array<{ message: ConsumeMessage; parsed: z.output<Contract["schema"]> }>,
+  ) {
     return Promise.all(
       entries.map(async ({ message, parsed }) => ({ message, outcome: await settler.run(channel, message, parsed) })),
     );

@@ -24,7 +24,13 @@ interface Attempt {
   abandoned: boolean;
 }
 
-async function sendAndConfirm(channel: ConfirmChannel, queue: string, content: Buffer, options: Options.Publish, attempt: Attempt) {
+async function sendAndConfirm(
+  channel: ConfirmChannel,
+  queue: string,
+  content: Buffer,
+  options: Options.Publish,
+  attempt: Attempt,
+) {
   await drains.get(channel);
   // Given up while waiting for room: it was never sent, and now never will be (the caller said so).
   if (attempt.abandoned) return;
@@ -38,7 +44,8 @@ async function sendAndConfirm(channel: ConfirmChannel, queue: string, content: B
       flushed = channel.sendToQueue(queue, content, { ...options, messageId, persistent: true, mandatory: true }, (err) => {
         const unroutable = returned.delete(messageId);
         if (err) reject(confirmError(queue, err));
-        else if (unroutable) reject(new PublishError(`no queue ${queue}: the broker returned the message`, { outcome: "refused" }));
+        else if (unroutable)
+          reject(new PublishError(`no queue ${queue}: the broker returned the message`, { outcome: "refused" }));
         else resolve();
       });
     } catch (err) {
@@ -48,7 +55,10 @@ async function sendAndConfirm(channel: ConfirmChannel, queue: string, content: B
     }
     attempt.sent = true;
     if (!flushed && !drains.has(channel)) {
-      drains.set(channel, once(channel, "drain").finally(() => drains.delete(channel)));
+      drains.set(
+        channel,
+        once(channel, "drain").finally(() => drains.delete(channel)),
+      );
     }
   });
 }
@@ -59,7 +69,8 @@ async function sendAndConfirm(channel: ConfirmChannel, queue: string, content: B
  * fate is not known (the broker may have stored it before the channel went).
  */
 function confirmError(queue: string, err: Error): PublishError {
-  if (err.message === "message nacked") return new PublishError(`the broker refused the message for ${queue}`, { outcome: "refused", cause: err });
+  if (err.message === "message nacked")
+    return new PublishError(`the broker refused the message for ${queue}`, { outcome: "refused", cause: err });
   return new PublishError(`no confirm for the message sent to ${queue}`, { outcome: "unknown", cause: err });
 }
 

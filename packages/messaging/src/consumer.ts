@@ -46,7 +46,14 @@ export function consumerParts<Contract extends MessageContract>(options: Consume
   return {
     logger,
     settler: createSettler({ ...options, retryPolicy: policy, confirmTimeoutMs, logger }),
-    consumption: { url: options.url, queue: options.contract.queue, prefetch: options.prefetch, retryPolicy: policy, confirmTimeoutMs, logger },
+    consumption: {
+      url: options.url,
+      queue: options.contract.queue,
+      prefetch: options.prefetch,
+      retryPolicy: policy,
+      confirmTimeoutMs,
+      logger,
+    },
   };
 }
 

@@ -51,7 +51,10 @@ describe("messaging against a real RabbitMQ", () => {
 
   it("refuses to publish a message that breaks its contract", async () => {
     const pub = publisher();
-    const bad = { ...testRegistration(), payload: { registrationId: crypto.randomUUID(), firstName: "", lastName: "x", email: "nope" } };
+    const bad = {
+      ...testRegistration(),
+      payload: { registrationId: crypto.randomUUID(), firstName: "", lastName: "x", email: "nope" },
+    };
     await expect(pub.publish(UserRegistrationV1, bad)).rejects.toThrow();
     await pub.close();
     expect((await broker.channel.checkQueue(QUEUES.registration)).messageCount).toBe(0);
@@ -66,7 +69,9 @@ describe("messaging against a real RabbitMQ", () => {
     await publisher().publish(UserRegistrationV1, good);
 
     await waitFor(async () => handled.includes(good.id));
-    const dead = await waitFor(async () => (await broker.channel.checkQueue(deadLetterQueue(QUEUES.registration))).messageCount === 2);
+    const dead = await waitFor(
+      async () => (await broker.channel.checkQueue(deadLetterQueue(QUEUES.registration))).messageCount === 2,
+    );
     expect(dead).toBe(true);
     const first = await broker.channel.get(deadLetterQueue(QUEUES.registration), { noAck: true });
     expect(first && first.content.toString()).toBe("{not json");
@@ -127,16 +132,28 @@ describe("messaging against a real RabbitMQ", () => {
       throw message.payload.firstName === "Permanent" ? new PermanentError("cannot ever work") : new Error("still failing");
     });
     await publisher().publish(UserRegistrationV1, testRegistration());
-    await publisher().publish(UserRegistrationV1, { ...testRegistration(), payload: { ...testRegistration().payload, firstName: "Permanent" } });
+    await publisher().publish(UserRegistrationV1, {
+      ...testRegistration(),
+      payload: { ...testRegistration().payload, firstName: "Permanent" },
+    });
     const dlq = deadLetterQueue(QUEUES.registration);
     await waitFor(async () => (await broker.channel.checkQueue(dlq)).messageCount === 2);
     await consumer.stop();
     const reasons = [];
     for (let i = 0; i < 2; i++) {
       const message = await broker.channel.get(dlq, { noAck: true });
-      if (message) reasons.push([message.properties.headers?.[DEAD_LETTER_HEADERS.reason], message.properties.headers?.[DEAD_LETTER_HEADERS.attempts]]);
+      if (message)
+        reasons.push([
+          message.properties.headers?.[DEAD_LETTER_HEADERS.reason],
+          message.properties.headers?.[DEAD_LETTER_HEADERS.attempts],
+        ]);
     }
-    expect(reasons).toEqual(expect.arrayContaining([["retries-exhausted", 3], ["rejected", 1]]));
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        ["retries-exhausted", 3],
+        ["rejected", 1],
+      ]),
+    );
   });
 
   it("replays the selected parked messages as first attempts and leaves the others parked", async () => {

@@ -168,7 +168,8 @@ export function createPublisher(url: string, options: PublisherOptions = {}): Pu
     async publish(contract, envelope) {
       // A message that breaks its own contract is a bug in the caller, not a broker failure.
       const message = contract.schema.parse(envelope) as { id: string; type: string; version: number };
-      if (closing) throw new PublishError(`could not publish to ${contract.queue}: the publisher is closing`, { outcome: "refused" });
+      if (closing)
+        throw new PublishError(`could not publish to ${contract.queue}: the publisher is closing`, { outcome: "refused" });
       const work = publishConfirmed(contract.queue, message);
       inFlight.add(work);
       try {
@@ -241,7 +242,9 @@ async function moveParked(
   }
   const chosen = held.filter((message) => select(message.content));
   for (const message of chosen) {
-    const headers = Object.fromEntries(Object.entries(message.properties.headers ?? {}).filter(([name]) => !PAST_HEADERS.has(name)));
+    const headers = Object.fromEntries(
+      Object.entries(message.properties.headers ?? {}).filter(([name]) => !PAST_HEADERS.has(name)),
+    );
     await sendConfirmed(channel, queue, message.content, { ...message.properties, headers }, confirmTimeoutMs);
   }
   for (const message of held) {

@@ -79,7 +79,13 @@ export function createSettler<Contract extends MessageContract>(options: Settler
     return { messageId: message.properties.messageId, ...(parsed === undefined ? {} : options.logFields?.(parsed)) };
   }
 
-  async function park(channel: ConfirmChannel, message: ConsumeMessage, log: Record<string, unknown>, reason: DeadLetterReason, error: string) {
+  async function park(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    log: Record<string, unknown>,
+    reason: DeadLetterReason,
+    error: string,
+  ) {
     await sendConfirmed(
       channel,
       deadLetterQueue(queue),

@@ -30,7 +30,9 @@ export async function createTestVhost(prefix = "userstream-test"): Promise<{ url
  * A valid `user.registration` message for a test: a registration id of its own and, unless
  * `person` says otherwise, Ada Lovelace at an address of her own.
  */
-export function testRegistration(person: Partial<{ firstName: string; lastName: string; email: string }> = {}): UserRegistrationMessage {
+export function testRegistration(
+  person: Partial<{ firstName: string; lastName: string; email: string }> = {},
+): UserRegistrationMessage {
   return createEnvelope(UserRegistrationV1, {
     registrationId: randomUUID(),
     firstName: person.firstName ?? "Ada",

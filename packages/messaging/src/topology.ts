@@ -18,7 +18,11 @@ import {
  * - Each retry level of the `policy` is a delay queue: a message waits there for its
  *   `expiration`, then the broker dead-letters it back into the work queue.
  */
-export async function assertQueueTopology(channel: Channel, queue: QueueName, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<void> {
+export async function assertQueueTopology(
+  channel: Channel,
+  queue: QueueName,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<void> {
   const dead = deadLetterQueue(queue);
   await channel.assertExchange(DEAD_LETTER_EXCHANGE, "direct", { durable: true });
   await channel.assertQueue(dead, { durable: true, arguments: { "x-queue-type": "quorum" } });
@@ -36,7 +40,10 @@ export async function assertQueueTopology(channel: Channel, queue: QueueName, po
   });
   for (const { name, kind } of queueTopology(queue, policy)) {
     if (kind !== "retry") continue;
-    await channel.assertQueue(name, { durable: true, arguments: { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": queue } });
+    await channel.assertQueue(name, {
+      durable: true,
+      arguments: { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": queue },
+    });
   }
 }
 

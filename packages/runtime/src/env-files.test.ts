@@ -28,16 +28,25 @@ describe("readFileVariables", () => {
 
   it("refuses NAME and NAME_FILE together", () => {
     const source = { SESSION_SECRET: "a", SESSION_SECRET_FILE: secretFile("both", "b") };
-    expect(() => readFileVariables(source, ["SESSION_SECRET"])).toThrow("SESSION_SECRET and SESSION_SECRET_FILE are both set: set only one");
+    expect(() => readFileVariables(source, ["SESSION_SECRET"])).toThrow(
+      "SESSION_SECRET and SESSION_SECRET_FILE are both set: set only one",
+    );
   });
 
   it("names the variable when its file cannot be read", () => {
     const missing = join(dir, "missing");
-    expect(() => readFileVariables({ AMQP_URL_FILE: missing }, ["AMQP_URL"])).toThrow(`AMQP_URL_FILE: cannot read ${missing} (ENOENT)`);
+    expect(() => readFileVariables({ AMQP_URL_FILE: missing }, ["AMQP_URL"])).toThrow(
+      `AMQP_URL_FILE: cannot read ${missing} (ENOENT)`,
+    );
   });
 
   it("leaves NAME unset when its file is empty (/dev/null for a secret not used)", () => {
-    expect(readFileVariables({ RESEND_API_KEY_FILE: secretFile("empty", "\n"), SMTP_URL_FILE: "/dev/null" }, ["RESEND_API_KEY", "SMTP_URL"])).toEqual({});
+    expect(
+      readFileVariables({ RESEND_API_KEY_FILE: secretFile("empty", "\n"), SMTP_URL_FILE: "/dev/null" }, [
+        "RESEND_API_KEY",
+        "SMTP_URL",
+      ]),
+    ).toEqual({});
   });
 
   it("ignores an empty NAME_FILE", () => {

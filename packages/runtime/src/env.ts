@@ -33,7 +33,10 @@ export function secretSchema(name: SecretName, purpose?: string) {
 }
 
 /** Signs the welcome email's confirmation links (the sender) and checks them (the web): one value for both. */
-export const confirmationTokenSecretSchema = secretSchema("CONFIRMATION_TOKEN_SECRET", "it signs the confirmation links the sender makes");
+export const confirmationTokenSecretSchema = secretSchema(
+  "CONFIRMATION_TOKEN_SECRET",
+  "it signs the confirmation links the sender makes",
+);
 
 /** Where the reporter writes the CSV files and the web reads them; relative paths are taken from the repository root. */
 export const reportsDirSchema = z
@@ -62,7 +65,11 @@ function invalid(lines: string[]): ConfigurationError {
  * variable can also come from a file, `NAME_FILE` (Docker secrets). In production, the `secrets`
  * must not hold a value published in the repository.
  */
-export function loadEnv<Shape extends z.ZodRawShape>(shape: Shape, source: NodeJS.ProcessEnv = process.env, secrets: readonly SecretName[] = []) {
+export function loadEnv<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  source: NodeJS.ProcessEnv = process.env,
+  secrets: readonly SecretName[] = [],
+) {
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
   let values: Record<string, string | undefined>;
   try {

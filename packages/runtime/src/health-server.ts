@@ -56,7 +56,10 @@ export async function startHealthServer(options: {
   pending?: readonly string[];
   checkTimeoutMs?: number;
 }): Promise<HealthServer> {
-  const checks: ReadinessChecks = { ...Object.fromEntries((options.pending ?? []).map((name) => [name, NOT_YET])), ...options.checks };
+  const checks: ReadinessChecks = {
+    ...Object.fromEntries((options.pending ?? []).map((name) => [name, NOT_YET])),
+    ...options.checks,
+  };
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
     const send = (status: number, body: unknown) => {

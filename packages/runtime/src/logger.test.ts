@@ -21,7 +21,10 @@ async function logOneLine(stdout: "pipe" | "terminal", LOG_FORMAT: string, NODE_
   const command = stdout === "terminal" ? ["script", "-qec", node.map((arg) => `'${arg}'`).join(" "), "/dev/null"] : node;
   const result = await run(command[0]!, command.slice(1), { cwd: packageDir, env: { ...process.env, LOG_FORMAT, NODE_ENV } });
   // The terminal ends lines with \r\n and colours the text.
-  return result.stdout.replace(/\r/g, "").replace(/\x1b\[[0-9;]*m/g, "").trim();
+  return result.stdout
+    .replace(/\r/g, "")
+    .replace(/\x1b\[[0-9;]*m/g, "")
+    .trim();
 }
 
 function expectJsonLine(output: string) {

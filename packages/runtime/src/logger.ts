@@ -32,7 +32,12 @@ export function createLogger(service: string, settings: LogSettings): PinoLogger
   if (!isPrettyLogs(settings.LOG_FORMAT, process.stdout.isTTY === true, settings.NODE_ENV)) return pino(options);
   // A stream in this thread, written synchronously: pino's worker-thread transports cannot be
   // found once Next.js has bundled the server, and a line written just before an exit is kept.
-  const pretty = pinoPretty({ sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,service", messageFormat: "{service}: {msg}" });
+  const pretty = pinoPretty({
+    sync: true,
+    translateTime: "SYS:HH:MM:ss.l",
+    ignore: "pid,hostname,service",
+    messageFormat: "{service}: {msg}",
+  });
   return pino(options, pretty);
 }
 
@@ -51,7 +56,12 @@ export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
  * Logs that a server is listening and the port it bound (the one it got when told port 0): at
  * every LOG_LEVEL but `silent`, since supervisors and tests read where it listens from this line.
  */
-export function logListening(logger: PinoLogger, server: { address(): unknown }, fields: Record<string, unknown>, message: string) {
+export function logListening(
+  logger: PinoLogger,
+  server: { address(): unknown },
+  fields: Record<string, unknown>,
+  message: string,
+) {
   const address = server.address();
   const port = typeof address === "object" && address ? (address as { port: number }).port : undefined;
   const startLogger = logger.isLevelEnabled("info") || logger.level === "silent" ? logger : logger.child({}, { level: "info" });

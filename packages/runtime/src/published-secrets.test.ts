@@ -21,7 +21,9 @@ function publishedValues(): Map<string, string> {
 describe("the published secrets", () => {
   it("are exactly the secret values in .env.example and docker-compose.yml", () => {
     const values = publishedValues();
-    expect([...values.keys()]).toEqual(expect.arrayContaining(["SESSION_SECRET in .env.example", "ADMIN_PASSWORD_HASH in .env.example"]));
+    expect([...values.keys()]).toEqual(
+      expect.arrayContaining(["SESSION_SECRET in .env.example", "ADMIN_PASSWORD_HASH in .env.example"]),
+    );
     expect(new Set([...values.values()].map(secretDigest))).toEqual(PUBLISHED_SECRET_DIGESTS);
   });
 

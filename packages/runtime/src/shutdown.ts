@@ -14,7 +14,11 @@ export interface ShutdownMessages {
  * bounded by a timer that exits the process if they take too long. A step that fails is logged
  * and the next one still runs.
  */
-export function createShutdown(logger: Logger, timeoutMs: number, messages: ShutdownMessages = { start: "shutting down", done: "stopped" }) {
+export function createShutdown(
+  logger: Logger,
+  timeoutMs: number,
+  messages: ShutdownMessages = { start: "shutting down", done: "stopped" },
+) {
   const steps: Step[] = [];
   let started: Promise<void> | undefined;
 

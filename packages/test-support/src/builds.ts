@@ -30,20 +30,34 @@ async function ensureBuilt(filter: string, script: string, outputs: string[], so
   const newestSource = Math.max(...[...sources, ...runtimePackages()].map(newestChange));
   if (outputs.every((output) => existsSync(output) && statSync(output).mtimeMs > newestSource)) return;
   console.log(`building ${filter} (${script})…`);
-  const build = spawn("pnpm", ["--filter", filter, script], { cwd: repoRoot, stdio: "inherit", env: { ...inheritedEnv(), NEXT_TELEMETRY_DISABLED: "1" } });
+  const build = spawn("pnpm", ["--filter", filter, script], {
+    cwd: repoRoot,
+    stdio: "inherit",
+    env: { ...inheritedEnv(), NEXT_TELEMETRY_DISABLED: "1" },
+  });
   const [code] = await once(build, "exit");
   if (code !== 0) throw new Error(`pnpm --filter ${filter} ${script} failed (exit ${code})`);
 }
 
 /** The web app's production build (`next build`, the standalone server, the API server's bundle). */
 export function ensureWebBuild(): Promise<void> {
-  return ensureBuilt("@userstream/web", "build", [path.join(webDir, ".next", "BUILD_ID"), path.join(webDir, "dist", "api.mjs")], [path.join(webDir, "src")]);
+  return ensureBuilt(
+    "@userstream/web",
+    "build",
+    [path.join(webDir, ".next", "BUILD_ID"), path.join(webDir, "dist", "api.mjs")],
+    [path.join(webDir, "src")],
+  );
 }
 
 /** The workers' bundles (`apps/workers/dist/<role>.mjs`), which their `start:<role>` scripts run with plain node. */
 export function ensureWorkerBundles(): Promise<void> {
   const entries = ["receiver", "sender", "reporter", "replay-dead-letters"];
-  return ensureBuilt("@userstream/workers", "build", entries.map((entry) => path.join(workersDir, "dist", `${entry}.mjs`)), [path.join(workersDir, "src")]);
+  return ensureBuilt(
+    "@userstream/workers",
+    "build",
+    entries.map((entry) => path.join(workersDir, "dist", `${entry}.mjs`)),
+    [path.join(workersDir, "src")],
+  );
 }
 
 /** The API server's bundle (`apps/web/dist/api.mjs`, which `start:api` runs), without building the rest of the web. */

@@ -16,7 +16,8 @@ async function candidatePort(): Promise<number> {
 /** True when `error` (or one of its causes) says a port was taken: Node's EADDRINUSE or a server's own words for it. */
 export function isAddressInUse(error: unknown): boolean {
   for (let current = error; current; current = (current as { cause?: unknown }).cause) {
-    const text = current instanceof Error ? `${(current as NodeJS.ErrnoException).code ?? ""} ${current.message}` : String(current);
+    const text =
+      current instanceof Error ? `${(current as NodeJS.ErrnoException).code ?? ""} ${current.message}` : String(current);
     if (/EADDRINUSE|address already in use|eaddrinuse/i.test(text)) return true;
     if (!(current instanceof Error)) break;
   }

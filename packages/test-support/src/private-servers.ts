@@ -1,5 +1,15 @@
 import { execFile, execFileSync, spawn } from "node:child_process";
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -119,7 +129,15 @@ async function copyTemplate(template: TemplateDatabase, clusterUrl: string, dir:
   const dump = join(dir, "template.sql");
   await run(join(PG_BIN, "pg_dump"), ["--dbname", template.url, "--file", dump]);
   const psql = (database: string, ...args: string[]) =>
-    run(join(PG_BIN, "psql"), ["--quiet", "--no-psqlrc", "-v", "ON_ERROR_STOP=1", "--dbname", clusterUrl.replace(/\/postgres$/, `/${database}`), ...args]);
+    run(join(PG_BIN, "psql"), [
+      "--quiet",
+      "--no-psqlrc",
+      "-v",
+      "ON_ERROR_STOP=1",
+      "--dbname",
+      clusterUrl.replace(/\/postgres$/, `/${database}`),
+      ...args,
+    ]);
   // The name is a plain identifier (testTemplateDatabase checks it).
   await psql("postgres", "--command", `CREATE DATABASE ${template.name}`);
   await psql(template.name, "--file", dump);
@@ -133,7 +151,11 @@ async function copyTemplate(template: TemplateDatabase, clusterUrl: string, dir:
 export async function startRabbit(options: { nodePort: number; distPort: number; tls?: TlsFiles & { port: number } }) {
   const dir = ownedTempDir("userstream-chaos-rabbit", "rabbitmq");
   const node = `${ownedName("userstream-chaos", "-")}@localhost`;
-  const files = { conf: join(dir, "rabbitmq.conf"), plugins: join(dir, "enabled_plugins"), envConf: join(dir, "rabbitmq-env.conf") };
+  const files = {
+    conf: join(dir, "rabbitmq.conf"),
+    plugins: join(dir, "enabled_plugins"),
+    envConf: join(dir, "rabbitmq-env.conf"),
+  };
   const tls = options.tls && copyTlsFiles(options.tls, dir, "rabbitmq");
   const sslConf = tls
     ? [

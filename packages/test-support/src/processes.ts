@@ -45,7 +45,12 @@ export interface StartProcessOptions {
 
 /** Starts `command` with its stdout and stderr piped: kept for `output()` and copied to `logFile`. */
 export function startProcess(command: string, args: string[], options: StartProcessOptions): StartedProcess {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: options.group, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: options.group,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   const keep = (chunk: Buffer) => {
     output += chunk.toString();

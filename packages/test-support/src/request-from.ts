@@ -12,7 +12,11 @@ export interface RequestFromInit {
  * from that address: on Linux all of 127.0.0.0/8 is this machine, so 127.0.0.2 is a second client
  * (or a proxy) without any network set-up. Resolves with the status and the body as text.
  */
-export function requestFrom(localAddress: string, url: string, init: RequestFromInit = {}): Promise<{ status: number; body: string }> {
+export function requestFrom(
+  localAddress: string,
+  url: string,
+  init: RequestFromInit = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const sent = request(url, { method: init.method ?? "GET", headers: init.headers, localAddress, agent: false }, (response) => {
       let body = "";

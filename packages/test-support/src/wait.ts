@@ -17,8 +17,16 @@ export interface WaitOptions {
  * "not yet" (a server still starting); on a timeout the error says what was awaited, carries the
  * last error thrown as its cause and, with `output`, shows it. `options` may be the timeout alone.
  */
-export async function waitFor<T>(probe: () => T | Promise<T>, options: number | WaitOptions = {}): Promise<Exclude<T, false | null | undefined>> {
-  const { timeoutMs = 15_000, intervalMs = 50, what = "condition", output } = typeof options === "number" ? { timeoutMs: options } : options;
+export async function waitFor<T>(
+  probe: () => T | Promise<T>,
+  options: number | WaitOptions = {},
+): Promise<Exclude<T, false | null | undefined>> {
+  const {
+    timeoutMs = 15_000,
+    intervalMs = 50,
+    what = "condition",
+    output,
+  } = typeof options === "number" ? { timeoutMs: options } : options;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

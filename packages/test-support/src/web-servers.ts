@@ -32,11 +32,25 @@ function startWebProcess(what: string, command: string, args: (port: number) => 
   return onFreePort((port) => startWebProcessOn(port, what, command, args, env));
 }
 
-async function startWebProcessOn(port: number, what: string, command: string, args: (port: number) => string[], env: Record<string, string>) {
+async function startWebProcessOn(
+  port: number,
+  what: string,
+  command: string,
+  args: (port: number) => string[],
+  env: Record<string, string>,
+) {
   const url = `http://127.0.0.1:${port}`;
   const server = startProcess(command, args(port), {
     cwd: webDir,
-    env: { ...inheritedEnv(), ...PRODUCTION_ENV, APP_URL: url, PORT: String(port), API_PORT: String(port), API_HOST: "127.0.0.1", ...env },
+    env: {
+      ...inheritedEnv(),
+      ...PRODUCTION_ENV,
+      APP_URL: url,
+      PORT: String(port),
+      API_PORT: String(port),
+      API_HOST: "127.0.0.1",
+      ...env,
+    },
     // A benchmark's server runs long: its output matters only when it fails.
     keepOutput: 20_000,
   });

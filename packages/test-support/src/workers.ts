@@ -41,7 +41,8 @@ export interface SpawnWorkerOptions {
  * directly so signals reach the process itself rather than pnpm.
  */
 export function packageScriptCommand(dir: string, name: string): string[] {
-  const scripts = (JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+  const scripts = (JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { scripts: Record<string, string> })
+    .scripts;
   const script = scripts[name];
   if (!script) throw new Error(`${path.relative(repoRoot, dir)} has no ${name} script`);
   return script.split(" ");
@@ -54,7 +55,9 @@ export function packageScriptCommand(dir: string, name: string): string[] {
  */
 export function spawnWorker(role: WorkerRole, env: Record<string, string>, options: SpawnWorkerOptions = {}): WorkerProcess {
   const [command = "node", ...args] =
-    options.as === "start-script" ? packageScriptCommand(workersDir, `start:${role}`) : [process.execPath, "--import", "tsx", `src/${role}/main.ts`];
+    options.as === "start-script"
+      ? packageScriptCommand(workersDir, `start:${role}`)
+      : [process.execPath, "--import", "tsx", `src/${role}/main.ts`];
   const started = startProcess(command, args, {
     cwd: workersDir,
     env: { ...inheritedEnv(), LOG_LEVEL: "info", [PORT_VARIABLE[role]]: "0", ...ownerEnv(), ...env },

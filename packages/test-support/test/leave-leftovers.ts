@@ -26,7 +26,11 @@ const idle = ["-e", "setInterval(() => undefined, 60_000)"];
 // A server started for the run (e.g. a worker), marked with its owner.
 const marked = spawn(process.execPath, idle, { env: { ...process.env, ...ownerEnv() }, detached: true, stdio: "ignore" });
 // A server running from the run's folder (e.g. the chaos suite's PostgreSQL), unmarked.
-const inFolder = spawn(process.execPath, [...idle, join(folder, "data")], { env: { PATH: process.env.PATH ?? "" }, detached: true, stdio: "ignore" });
+const inFolder = spawn(process.execPath, [...idle, join(folder, "data")], {
+  env: { PATH: process.env.PATH ?? "" },
+  detached: true,
+  stdio: "ignore",
+});
 marked.unref();
 inFolder.unref();
 

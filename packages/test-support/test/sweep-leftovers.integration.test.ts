@@ -24,7 +24,11 @@ interface Leftovers {
  */
 async function startRun(): Promise<{ child: ChildProcess; leftovers: Leftovers }> {
   const { USERSTREAM_TEST_OWNER_PID: _runOwner, ...env } = process.env;
-  const child = spawn(process.execPath, ["--import", "tsx", "test/leave-leftovers.ts"], { cwd: packageDir, env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "test/leave-leftovers.ts"], {
+    cwd: packageDir,
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const [line] = (await once(child.stdout as NodeJS.ReadableStream, "data")) as [Buffer];
   return { child, leftovers: JSON.parse(line.toString()) as Leftovers };
 }

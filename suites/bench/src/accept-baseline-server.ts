@@ -17,14 +17,21 @@ const server = createServer((request, response) => {
     const registrationId = randomUUID();
     const payload = { ...JSON.parse(Buffer.concat(chunks).toString()), registrationId };
     const message = { id: registrationId, type: "user.registration", version: 1, occurredAt: new Date().toISOString(), payload };
-    channel.sendToQueue("user.registration", Buffer.from(JSON.stringify(message)), { persistent: true, messageId: registrationId }, (err) => {
-      response.writeHead(err ? 503 : 202, { "content-type": "application/json" });
-      response.end(JSON.stringify(err ? { error: "not confirmed" } : { registrationId }));
-    });
+    channel.sendToQueue(
+      "user.registration",
+      Buffer.from(JSON.stringify(message)),
+      { persistent: true, messageId: registrationId },
+      (err) => {
+        response.writeHead(err ? 503 : 202, { "content-type": "application/json" });
+        response.end(JSON.stringify(err ? { error: "not confirmed" } : { registrationId }));
+      },
+    );
   });
 });
 // A port of its own, named in its start line as the workers name theirs.
-server.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ msg: "listening", port: (server.address() as AddressInfo).port })));
+server.listen(0, "127.0.0.1", () =>
+  console.log(JSON.stringify({ msg: "listening", port: (server.address() as AddressInfo).port })),
+);
 process.once("SIGTERM", () => {
   server.close();
   void connection.close().then(() => process.exit(0));

@@ -72,7 +72,14 @@ try {
   ];
   for (const target of targets) {
     // A short warm-up: JIT, connection pools, the broker channel.
-    await autocannon({ url: target.url, method: "POST", headers: { "content-type": "application/json" }, body: target.body, connections: 10, amount: Math.min(500, 50 * seconds) });
+    await autocannon({
+      url: target.url,
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: target.body,
+      connections: 10,
+      amount: Math.min(500, 50 * seconds),
+    });
     for (const rate of [undefined, PACED_RATE]) {
       process.stdout.write(`${target.name}, ${rate ? `${rate} req/s` : "full speed"}… `);
       const cpuBefore = await cpuSeconds(target.server.child.pid as number);
@@ -80,7 +87,11 @@ try {
       const cpu = (await cpuSeconds(target.server.child.pid as number)) - cpuBefore;
       const served = row.requestsPerSecond * seconds;
       const cpuPerRequest = served > 0 ? cpu / served : 0;
-      rows.push({ ...row, serverCpuUsPerRequest: Math.round(cpuPerRequest * 1e6), coresFor1500: round(cpuPerRequest * TARGET_RATE, 2) });
+      rows.push({
+        ...row,
+        serverCpuUsPerRequest: Math.round(cpuPerRequest * 1e6),
+        coresFor1500: round(cpuPerRequest * TARGET_RATE, 2),
+      });
       console.log(`${row.requestsPerSecond} req/s, p99 ${row.p99Ms} ms, ${row.errors} errors`);
       await channel.purgeQueue(QUEUES.registration);
     }
@@ -96,7 +107,12 @@ const [baseFull, , ...served] = rows;
 const ratios = Object.fromEntries(
   served.filter((_, i) => i % 2 === 0).map((row) => [row.target, ratio(row.requestsPerSecond, baseFull?.requestsPerSecond ?? 1)]),
 );
-await report("accept", rows, { seconds, connections, ratesToBaseline: ratios, targets: { requestsPerSecond: `≥ ${TARGET_RATE}`, p99MsAt500: "< 50" } });
+await report("accept", rows, {
+  seconds,
+  connections,
+  ratesToBaseline: ratios,
+  targets: { requestsPerSecond: `≥ ${TARGET_RATE}`, p99MsAt500: "< 50" },
+});
 for (let i = 0; i < served.length; i += 2) {
   const [full, paced] = [served[i], served[i + 1]];
   console.log(
@@ -105,6 +121,12 @@ for (let i = 0; i < served.length; i += 2) {
   );
 }
 await writeBarChart("accept", "Accepting registrations over HTTP (same run)", [
-  { label: "requests/s, full speed", bars: rows.filter((_, i) => i % 2 === 0).map((row) => ({ name: row.target, value: row.requestsPerSecond })) },
-  { label: `p99 latency (ms) at ${PACED_RATE} req/s`, bars: rows.filter((_, i) => i % 2 === 1).map((row) => ({ name: row.target, value: round(row.p99Ms, 1) })) },
+  {
+    label: "requests/s, full speed",
+    bars: rows.filter((_, i) => i % 2 === 0).map((row) => ({ name: row.target, value: row.requestsPerSecond })),
+  },
+  {
+    label: `p99 latency (ms) at ${PACED_RATE} req/s`,
+    bars: rows.filter((_, i) => i % 2 === 1).map((row) => ({ name: row.target, value: round(row.p99Ms, 1) })),
+  },
 ]);

@@ -30,11 +30,18 @@ try {
   await Promise.all([database.drop(), vhost.drop()]);
 }
 // The rows alternate: baseline, sender, baseline, sender…
-const medians = [0, 1].map((i) => medianRow(rows.filter((_, j) => j % 2 === i), "perSecond")) as [Row, Row];
+const medians = [0, 1].map((i) =>
+  medianRow(
+    rows.filter((_, j) => j % 2 === i),
+    "perSecond",
+  ),
+) as [Row, Row];
 const [baseline, sender] = medians;
 const rateToBaseline = ratio(sender.perSecond, baseline.perSecond);
 await report("email", rows, { repeats: REPEATS, ratios: { rateToBaseline }, targets: { rateToBaseline: "≥ 0.5" } });
-console.log(`medians of ${REPEATS}: sender / baseline: ${rateToBaseline}x (${sender.perSecond} vs ${baseline.perSecond}/s, target ≥ 0.5)`);
+console.log(
+  `medians of ${REPEATS}: sender / baseline: ${rateToBaseline}x (${sender.perSecond} vs ${baseline.perSecond}/s, target ≥ 0.5)`,
+);
 await writeBarChart("email", `Welcome emails to a local SMTP sink (same run, medians of ${REPEATS})`, [
   { label: "emails/s", bars: medians.map((row) => ({ name: row.sender, value: row.perSecond })) },
   { label: "p99 hand-off → accepted by the sink (ms)", bars: medians.map((row) => ({ name: row.sender, value: row.p99Ms })) },

@@ -17,11 +17,21 @@ const [database, vhost] = await Promise.all([createTestDatabase("userstream_benc
 type Row = Awaited<ReturnType<typeof measureIngest>> & { run: number };
 const rows: Row[] = [];
 try {
-  for (const [n, perSecond] of [[count, 0], [pacedCount, rate]] as const) {
+  for (const [n, perSecond] of [
+    [count, 0],
+    [pacedCount, rate],
+  ] as const) {
     for (let run = 1; run <= REPEATS; run++) {
       for (const consumer of ["baseline", "receiver"] satisfies IngestConsumer[]) {
         process.stdout.write(`${consumer}, ${n} registrations, ${perSecond ? `${perSecond}/s` : "full speed"}, run ${run}… `);
-        const row = await measureIngest({ databaseUrl: database.url, amqpUrl: vhost.url, consumer, processes: 1, count: n, ratePerSecond: perSecond });
+        const row = await measureIngest({
+          databaseUrl: database.url,
+          amqpUrl: vhost.url,
+          consumer,
+          processes: 1,
+          count: n,
+          ratePerSecond: perSecond,
+        });
         console.log(`${row.perSecond}/s, p99 ${row.p99Ms} ms`);
         rows.push({ ...row, run });
       }
@@ -31,10 +41,16 @@ try {
   await Promise.all([database.drop(), vhost.drop()]);
 }
 
-const runsOf = (consumer: IngestConsumer, paced: boolean) => rows.filter((row) => row.consumer === consumer && row.mode.startsWith("paced") === paced);
+const runsOf = (consumer: IngestConsumer, paced: boolean) =>
+  rows.filter((row) => row.consumer === consumer && row.mode.startsWith("paced") === paced);
 // The median run by rate at full speed, by p99 when paced.
-const [baseFull, full] = (["baseline", "receiver"] as const).map((consumer) => medianRow(runsOf(consumer, false), "perSecond")) as [Row, Row];
-const [basePaced, paced] = (["baseline", "receiver"] as const).map((consumer) => medianRow(runsOf(consumer, true), "p99Ms")) as [Row, Row];
+const [baseFull, full] = (["baseline", "receiver"] as const).map((consumer) =>
+  medianRow(runsOf(consumer, false), "perSecond"),
+) as [Row, Row];
+const [basePaced, paced] = (["baseline", "receiver"] as const).map((consumer) => medianRow(runsOf(consumer, true), "p99Ms")) as [
+  Row,
+  Row,
+];
 // What stops the rate: with the machine equally busy in both runs, rates go as the inverse of the
 // machine's CPU per registration. Take away everything the receiver process spends beyond the
 // baseline consumer, and what is left (the broker's and the database's share of the hand-off and
@@ -46,7 +62,12 @@ const ratios = {
   pacedP99ToBaseline: ratio(paced.p99Ms, basePaced.p99Ms),
   rateBoundWithCheapReceiver: ratio(baseFull.machineCpuUsPerMessage, withCheapReceiver),
 };
-await report("ingest", rows, { repeats: REPEATS, medians: { baseFull, full, basePaced, paced }, ratios, targets: { rateToBaseline: "≥ 0.6", pacedP99ToBaseline: "≤ 2" } });
+await report("ingest", rows, {
+  repeats: REPEATS,
+  medians: { baseFull, full, basePaced, paced },
+  ratios,
+  targets: { rateToBaseline: "≥ 0.6", pacedP99ToBaseline: "≤ 2" },
+});
 console.log(
   `medians of ${REPEATS}: receiver / baseline: rate ${ratios.rateToBaseline}x (${full.perSecond} vs ${baseFull.perSecond}/s, target ≥ 0.6), ` +
     `p99 at ${rate}/s ${ratios.pacedP99ToBaseline}x (${paced.p99Ms} vs ${basePaced.p99Ms} ms, target ≤ 2)`,
@@ -59,7 +80,13 @@ console.log(
 );
 
 await writeBarChart("ingest", `Ingest: receiver vs plain batched consumer (same run, medians of ${REPEATS})`, [
-  { label: "registrations/s, full speed", bars: [{ name: "baseline", value: baseFull.perSecond }, { name: "receiver", value: full.perSecond }] },
+  {
+    label: "registrations/s, full speed",
+    bars: [
+      { name: "baseline", value: baseFull.perSecond },
+      { name: "receiver", value: full.perSecond },
+    ],
+  },
   {
     label: `publish → stored p50 / p99 (ms), paced ${rate}/s`,
     bars: [
@@ -71,6 +98,9 @@ await writeBarChart("ingest", `Ingest: receiver vs plain batched consumer (same 
   },
   {
     label: "consumer CPU per registration (µs), full speed",
-    bars: [{ name: "baseline", value: baseFull.consumerCpuUsPerMessage }, { name: "receiver", value: full.consumerCpuUsPerMessage }],
+    bars: [
+      { name: "baseline", value: baseFull.consumerCpuUsPerMessage },
+      { name: "receiver", value: full.consumerCpuUsPerMessage },
+    ],
   },
 ]);

@@ -19,12 +19,34 @@ const DEPTH = Math.min(10_000, users - PAGE);
 
 // Last names are made of syllables picked by the digits of the row number, so that a fragment of
 // one matches a few hundred users out of a million, as a search for a person would.
-const SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "be", "do", "fa", "gu", "ha", "ji", "ko", "le", "mo", "pa", "ri", "zu"];
+const SYLLABLES = [
+  "ka",
+  "lo",
+  "mi",
+  "ne",
+  "ru",
+  "sa",
+  "to",
+  "vi",
+  "be",
+  "do",
+  "fa",
+  "gu",
+  "ha",
+  "ji",
+  "ko",
+  "le",
+  "mo",
+  "pa",
+  "ri",
+  "zu",
+];
 const FIRST_NAMES = ["Ada", "Grace", "Edsger", "Barbara", "Donald", "Frances", "Alan", "Margaret", "Ken", "Radia", "Tim", "Hedy"];
 
 async function seed(client: pg.Client) {
   const syllable = (k: number) => `(ARRAY['${SYLLABLES.join("','")}'])[((i / ${20 ** k}) % 20) + 1]`;
-  await client.query(`
+  await client.query(
+    `
     INSERT INTO users (registration_id, first_name, last_name, email, created_at, updated_at)
     SELECT gen_random_uuid(), first_name, last_name, lower(first_name || '.' || last_name || i) || '@example.com',
       now() - make_interval(secs => i), now()
@@ -32,7 +54,9 @@ async function seed(client: pg.Client) {
       SELECT i, (ARRAY['${FIRST_NAMES.join("','")}'])[(i % ${FIRST_NAMES.length}) + 1] AS first_name,
         initcap(${[3, 2, 1, 0].map(syllable).join(" || ")}) AS last_name
       FROM generate_series(1, $1::int) AS i
-    ) AS seeded`, [users]);
+    ) AS seeded`,
+    [users],
+  );
   await client.query("VACUUM ANALYZE users");
 }
 
@@ -43,7 +67,10 @@ async function seed(client: pg.Client) {
 async function createApiKey(client: pg.Client): Promise<string> {
   const key = `usk_${randomBytes(32).toString("base64url")}`;
   const hash = createHash("sha256").update(key, "utf8").digest("hex");
-  await client.query("INSERT INTO api_keys (name, prefix, key_hash, created_by, scopes) VALUES ('bench', $1, $2, 'bench@userstream.local', '{read}')", [key.slice(0, 12), hash]);
+  await client.query(
+    "INSERT INTO api_keys (name, prefix, key_hash, created_by, scopes) VALUES ('bench', $1, $2, 'bench@userstream.local', '{read}')",
+    [key.slice(0, 12), hash],
+  );
   return key;
 }
 
@@ -104,27 +131,40 @@ try {
   servers = await Promise.all([startWeb(services), startApi(services)]);
   const [web, api] = servers as [WebServer, WebServer];
 
-  const { rows: [deep] } = await client.query<{ created_at: Date; id: string }>(
+  const {
+    rows: [deep],
+  } = await client.query<{ created_at: Date; id: string }>(
     `SELECT created_at, id FROM users ORDER BY created_at DESC, id DESC OFFSET ${DEPTH - 1} LIMIT 1`,
   );
-  const { rows: [sample] } = await client.query<{ last_name: string; email: string }>(
+  const {
+    rows: [sample],
+  } = await client.query<{ last_name: string; email: string }>(
     `SELECT last_name, email FROM users ORDER BY created_at DESC OFFSET ${Math.floor(users / 2)} LIMIT 1`,
   );
   if (!deep || !sample) throw new Error("seeding left too few users");
   // The cursor users.list hands out: base64url of its sort key (see apps/web/src/server/user-cursor.ts).
-  const cursor = Buffer.from(JSON.stringify({ s: "created_desc", k: [deep.created_at.toISOString(), deep.id] })).toString("base64url");
+  const cursor = Buffer.from(JSON.stringify({ s: "created_desc", k: [deep.created_at.toISOString(), deep.id] })).toString(
+    "base64url",
+  );
   const key = await createApiKey(client);
   const emailPrefix = sample.email.slice(0, 12);
   const queries = [
     { name: "first page", input: {}, search: undefined, after: undefined },
     { name: `page ${DEPTH} rows deep`, input: { cursor }, search: undefined, after: { createdAt: deep.created_at, id: deep.id } },
-    { name: "name fragment", input: { search: sample.last_name.slice(2, 8) }, search: sample.last_name.slice(2, 8), after: undefined },
+    {
+      name: "name fragment",
+      input: { search: sample.last_name.slice(2, 8) },
+      search: sample.last_name.slice(2, 8),
+      after: undefined,
+    },
     { name: "email prefix", input: { search: emailPrefix }, search: emailPrefix, after: undefined, withKey: true },
   ];
   for (const query of queries) {
     const sql = statements(query.search, query.after, query.withKey ?? false);
     const explain = async (statement: { text: string; values: unknown[] }) =>
-      (await client.query(`EXPLAIN ${statement.text}`, statement.values)).rows.map((row: Record<string, string>) => row["QUERY PLAN"]).join("\n");
+      (await client.query(`EXPLAIN ${statement.text}`, statement.values)).rows
+        .map((row: Record<string, string>) => row["QUERY PLAN"])
+        .join("\n");
     plans[query.name] = `${await explain(sql.page)}\n-- total:\n${await explain(sql.count)}`;
     console.log(`\n${query.name} (search ${JSON.stringify(query.search ?? null)}):\n${plans[query.name]}`);
 
@@ -171,5 +211,8 @@ console.log("target: p99 < 15 ms for each query (httpP99Ms: through Next.js, api
 await writeBarChart("list", `users.list over HTTP with ${users.toLocaleString("en")} users (same run)`, [
   { label: "p99 latency (ms), HTTP through Next.js", bars: rows.map((row) => ({ name: row.query, value: row.httpP99Ms })) },
   { label: "p99 latency (ms), HTTP through the API server", bars: rows.map((row) => ({ name: row.query, value: row.apiP99Ms })) },
-  { label: "p99 latency (ms), the same SQL straight to PostgreSQL", bars: rows.map((row) => ({ name: row.query, value: round(row.sqlP99Ms, 1) })) },
+  {
+    label: "p99 latency (ms), the same SQL straight to PostgreSQL",
+    bars: rows.map((row) => ({ name: row.query, value: round(row.sqlP99Ms, 1) })),
+  },
 ]);

@@ -46,7 +46,12 @@ async function timeCopy(client: pg.Client): Promise<number> {
   for (let run = 0; run <= RUNS; run++) {
     const started = performance.now();
     let bytes = 0;
-    const sink = new Writable({ write(chunk: Buffer, _encoding, done) { bytes += chunk.length; done(); } });
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        done();
+      },
+    });
     await pipeline(client.query(copyTo(COPY_SQL)), sink);
     if (bytes === 0) throw new Error("COPY produced nothing");
     if (run > 0) seconds.push((performance.now() - started) / 1000);
@@ -56,12 +61,25 @@ async function timeCopy(client: pg.Client): Promise<number> {
 
 async function timeReport(databaseUrl: string, reportsDir: string) {
   // The same Node flags the reporter runs with (see scripts/supervise.mjs).
-  const args = [...REPORTER_NODE_FLAGS, "--import", "tsx", path.join(here, "run-report-child.ts"), databaseUrl, reportsDir, String(RUNS)];
+  const args = [
+    ...REPORTER_NODE_FLAGS,
+    "--import",
+    "tsx",
+    path.join(here, "run-report-child.ts"),
+    databaseUrl,
+    reportsDir,
+    String(RUNS),
+  ];
   const { stdout } = await run(process.execPath, args, {
     cwd: path.join(here, ".."),
     maxBuffer: 1 << 20,
   });
-  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as { seconds: number; runs: number[]; rows: number; maxRssMb: number };
+  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as {
+    seconds: number;
+    runs: number[];
+    rows: number;
+    maxRssMb: number;
+  };
 }
 
 const database = await createTestDatabase("userstream_bench");

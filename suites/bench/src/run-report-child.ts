@@ -14,14 +14,18 @@ const deps = { pool, reportsDir, logger };
 
 /** Runs one report as an admin's request would, and returns what it recorded. */
 async function run({ kind, filters }: ReportRequest) {
-  const { rows: [queued] } = await pool.query<{ id: string }>(
+  const {
+    rows: [queued],
+  } = await pool.query<{ id: string }>(
     "INSERT INTO report_logs (kind, trigger, status, filters) VALUES ($1, 'manual', 'queued', $2) RETURNING id",
     [kind, filters],
   );
   const started = performance.now();
   const outcome = await runReport(queued?.id ?? "", deps);
   const seconds = (performance.now() - started) / 1000;
-  const { rows: [report] } = await pool.query<{ file_name: string | null; row_count: number | null; error: string | null }>(
+  const {
+    rows: [report],
+  } = await pool.query<{ file_name: string | null; row_count: number | null; error: string | null }>(
     "SELECT file_name, row_count, error FROM report_logs WHERE id = $1",
     [queued?.id],
   );
@@ -39,4 +43,11 @@ const results = [];
 for (let i = 0; i < Number(runs); i++) results.push(await run({ kind: "users", filters: {} }));
 await pool.end();
 const seconds = results.map((result) => result.seconds);
-console.log(JSON.stringify({ seconds: percentile(seconds, 50), runs: seconds, rows: results[0]?.rows, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(
+  JSON.stringify({
+    seconds: percentile(seconds, 50),
+    runs: seconds,
+    rows: results[0]?.rows,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  }),
+);

@@ -21,7 +21,14 @@ const senders = [];
 try {
   for (const processes of smoke ? [2] : [1, 2, 3]) {
     process.stdout.write(`${processes} receiver(s), ${count} registrations… `);
-    const row = await measureIngest({ databaseUrl: database.url, amqpUrl: vhost.url, consumer: "receiver", processes, count, ratePerSecond: 0 });
+    const row = await measureIngest({
+      databaseUrl: database.url,
+      amqpUrl: vhost.url,
+      consumer: "receiver",
+      processes,
+      count,
+      ratePerSecond: 0,
+    });
     // CPU seconds per second of wall time, of the machine's cores: who had the CPU.
     const share = (usPerMessage: number) => round(((usPerMessage / 1e6) * row.perSecond) / cores, 2);
     ingest.push({
@@ -35,7 +42,9 @@ try {
   }
   for (const processes of smoke ? [2] : [1, 2]) {
     process.stdout.write(`${processes} sender(s), ${emails} emails… `);
-    senders.push(await measureSenders({ databaseUrl: database.url, amqpUrl: vhost.url, sink, senders: processes, count: emails }));
+    senders.push(
+      await measureSenders({ databaseUrl: database.url, amqpUrl: vhost.url, sink, senders: processes, count: emails }),
+    );
     console.log(`${senders.at(-1)?.perSecond}/s`);
   }
 } finally {
@@ -44,7 +53,10 @@ try {
 }
 await report("scaling", [...ingest, ...senders], { cores, note: "CPU shares are of all cores: 1.0 = the whole machine" });
 await writeBarChart("scaling", `Scaling out on ${cores} cores (same run)`, [
-  { label: "registrations/s by receivers", bars: ingest.map((row) => ({ name: `${row.processes} receiver(s)`, value: row.perSecond })) },
+  {
+    label: "registrations/s by receivers",
+    bars: ingest.map((row) => ({ name: `${row.processes} receiver(s)`, value: row.perSecond })),
+  },
   {
     label: "share of the machine's CPU during ingest (1 receiver / 2 / 3)",
     bars: ingest.flatMap((row) => [
@@ -54,5 +66,8 @@ await writeBarChart("scaling", `Scaling out on ${cores} cores (same run)`, [
       { name: `whole machine ×${row.processes}`, value: row.machineBusyShare },
     ]),
   },
-  { label: "welcome emails/s by senders", bars: senders.map((row) => ({ name: `${row.processes} sender(s)`, value: row.perSecond })) },
+  {
+    label: "welcome emails/s by senders",
+    bars: senders.map((row) => ({ name: `${row.processes} sender(s)`, value: row.perSecond })),
+  },
 ]);

@@ -11,7 +11,15 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createTestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";
-import { ensureApiBundle, ensureWorkerBundles, freePorts, packageScriptCommand, startProcess, webDir, workersDir } from "@userstream/test-support";
+import {
+  ensureApiBundle,
+  ensureWorkerBundles,
+  freePorts,
+  packageScriptCommand,
+  startProcess,
+  webDir,
+  workersDir,
+} from "@userstream/test-support";
 import { startSmtpSink } from "./lib/email";
 import { cpuSeconds } from "./lib/processes";
 import { medianRow, report, round, sizeArgs } from "./lib/results";
@@ -34,7 +42,10 @@ const scriptArgs = (dir: string, name: string) => packageScriptCommand(dir, name
 const worker = (role: string, flags: string[] = []): Subject => ({
   name: role,
   cwd: workersDir,
-  args: { "source (tsx)": [...flags, "--import", "tsx", `src/${role}/main.ts`], "bundle (node)": scriptArgs(workersDir, `start:${role}`) },
+  args: {
+    "source (tsx)": [...flags, "--import", "tsx", `src/${role}/main.ts`],
+    "bundle (node)": scriptArgs(workersDir, `start:${role}`),
+  },
   portVariable: `${role.toUpperCase()}_PORT`,
   readyPath: "/readyz",
 });
@@ -45,7 +56,10 @@ const SUBJECTS: Subject[] = [
   {
     name: "api",
     cwd: webDir,
-    args: { "source (tsx)": ["--conditions=react-server", "--import", "tsx", "src/api-main.ts"], "bundle (node)": scriptArgs(webDir, "start:api") },
+    args: {
+      "source (tsx)": ["--conditions=react-server", "--import", "tsx", "src/api-main.ts"],
+      "bundle (node)": scriptArgs(webDir, "start:api"),
+    },
     portVariable: "API_PORT",
     readyPath: "/api/health",
   },
@@ -69,9 +83,13 @@ async function measure(subject: Subject, way: Way, env: Record<string, string>) 
     const url = `http://127.0.0.1:${port}${subject.readyPath}`;
     for (;;) {
       if (!child.running()) throw new Error(`${subject.name} (${way}) exited:\n${child.output()}`);
-      const ok = await fetch(url).then((response) => response.ok, () => false);
+      const ok = await fetch(url).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (ok) break;
-      if (performance.now() - started > 60_000) throw new Error(`${subject.name} (${way}) not ready after 60 s:\n${child.output()}`);
+      if (performance.now() - started > 60_000)
+        throw new Error(`${subject.name} (${way}) not ready after 60 s:\n${child.output()}`);
       await sleep(10);
     }
     const readyMs = Math.round(performance.now() - started);
@@ -129,6 +147,16 @@ const medians = SUBJECTS.flatMap((subject) =>
     return { process: subject.name, way, readyMs: median("readyMs"), cpuS: median("cpuS"), rssMb: median("rssMb") };
   }),
 );
-const totals = Object.fromEntries(WAYS.map((way) => [way, round(medians.filter((row) => row.way === way).reduce((sum, row) => sum + row.rssMb, 0), 1)]));
+const totals = Object.fromEntries(
+  WAYS.map((way) => [
+    way,
+    round(
+      medians.filter((row) => row.way === way).reduce((sum, row) => sum + row.rssMb, 0),
+      1,
+    ),
+  ]),
+);
 await report("startup", medians, { runs, samples: rows, totalRssMb: totals });
-console.log(`medians of ${runs}; resident memory of the four together: ${WAYS.map((way) => `${way} ${totals[way]} MB`).join(", ")}`);
+console.log(
+  `medians of ${runs}; resident memory of the four together: ${WAYS.map((way) => `${way} ${totals[way]} MB`).join(", ")}`,
+);

@@ -24,10 +24,12 @@ describe("the database client after PostgreSQL restarts under open transactions"
   it("gets its connections back: queries and transactions work again once the server is back", async () => {
     // As many open transactions as the pool has connections, all cut by a fast shutdown.
     const open = [1, 2, 3].map(() =>
-      db.$transaction(async (tx) => tx.$queryRaw`SELECT pg_sleep(3)`, { timeout: 20_000 }).then(
-        () => "committed",
-        () => "failed",
-      ),
+      db
+        .$transaction(async (tx) => tx.$queryRaw`SELECT pg_sleep(3)`, { timeout: 20_000 })
+        .then(
+          () => "committed",
+          () => "failed",
+        ),
     );
     await sleep(1_000);
     await postgres.stop();
@@ -36,7 +38,9 @@ describe("the database client after PostgreSQL restarts under open transactions"
 
     const select = db.$queryRaw<{ one: number }[]>`SELECT 1 AS one`.then((rows) => rows[0]?.one);
     expect(await within(select, 10_000)).toBe(1);
-    const transaction = db.$transaction(async (tx) => tx.$queryRaw<{ two: number }[]>`SELECT 2 AS two`).then((rows) => rows[0]?.two);
+    const transaction = db
+      .$transaction(async (tx) => tx.$queryRaw<{ two: number }[]>`SELECT 2 AS two`)
+      .then((rows) => rows[0]?.two);
     expect(await within(transaction, 10_000)).toBe(2);
   });
 });

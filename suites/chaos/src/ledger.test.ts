@@ -9,7 +9,13 @@ const ids = ["a", "b", "c"].map((letter) => `00000000-0000-4000-8000-00000000000
 const addresses = [1, 2, 3].map((n) => scenarioAddress(scenario, n));
 
 function load(confirmed = ids): Load {
-  return { scenario, sent: new Map(ids.map((id, i) => [id, addresses[i] as string])), confirmed: new Set(confirmed), failed: 0, stop: async () => undefined };
+  return {
+    scenario,
+    sent: new Map(ids.map((id, i) => [id, addresses[i] as string])),
+    confirmed: new Set(confirmed),
+    failed: 0,
+    stop: async () => undefined,
+  };
 }
 
 function user(i: number, overrides: Partial<StoredUser> = {}): StoredUser {
@@ -52,13 +58,19 @@ describe("the chaos ledger", () => {
 
   it("counts a second user for one person, stored under another case of the address", () => {
     const { stored, deliveries } = settled();
-    stored.users.push(user(0, { registration_id: "00000000-0000-4000-8000-00000000000d", email: (addresses[0] as string).toUpperCase() }));
+    stored.users.push(
+      user(0, { registration_id: "00000000-0000-4000-8000-00000000000d", email: (addresses[0] as string).toUpperCase() }),
+    );
     expect(countLedger(load(), stored, deliveries)).toMatchObject({ duplicateUsers: 1, users: 4 });
   });
 
   it("counts a user for an address nobody registered as one user too many", () => {
     const { stored, deliveries } = settled();
-    stored.users.push({ ...user(0), registration_id: "00000000-0000-4000-8000-00000000000e", email: scenarioAddress(scenario, 99) });
+    stored.users.push({
+      ...user(0),
+      registration_id: "00000000-0000-4000-8000-00000000000e",
+      email: scenarioAddress(scenario, 99),
+    });
     expect(countLedger(load(), stored, deliveries)).toMatchObject({ duplicateUsers: 1 });
   });
 
@@ -97,7 +109,14 @@ describe("the chaos ledger", () => {
   /** Drains `stored` with the queues as `depths` says (the ready ones among them), giving up after `timeoutMs`. */
   function drain(stored: Stored, deliveries: Map<string, number>, depths: Record<string, number>, timeoutMs: number) {
     const readyMessages = async () => depths["email.send"] ?? 0;
-    return drainAndCount({ load: load(), readStored: async () => stored, deliveries, readyMessages, queueDepths: async () => depths, timeoutMs });
+    return drainAndCount({
+      load: load(),
+      readStored: async () => stored,
+      deliveries,
+      readyMessages,
+      queueDepths: async () => depths,
+      timeoutMs,
+    });
   }
 
   it("says the drain timed out, with what was still pending", async () => {

@@ -68,7 +68,11 @@ function countBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, n
  * and emails are counted per person, not per row, so a second user or email for one person shows
  * whatever the schema's constraints say.
  */
-export function countLedger(load: Pick<Load, "scenario" | "sent" | "confirmed" | "failed">, stored: Stored, deliveries: ReadonlyMap<string, number>) {
+export function countLedger(
+  load: Pick<Load, "scenario" | "sent" | "confirmed" | "failed">,
+  stored: Stored,
+  deliveries: ReadonlyMap<string, number>,
+) {
   const personOf = (id: string) => person(load.sent.get(id) ?? "");
   const sentPeople = new Set([...load.sent.keys()].map(personOf));
   const confirmedPeople = new Set([...load.confirmed].map(personOf));
@@ -112,7 +116,9 @@ export async function readStored(databaseUrl: string, load: Pick<Load, "scenario
         GROUP BY u.id`,
       [`${load.scenario}-%@chaos.example.com`],
     );
-    const registrations = await client.query<{ id: string }>("SELECT id FROM registrations WHERE id = ANY($1::uuid[])", [[...load.sent.keys()]]);
+    const registrations = await client.query<{ id: string }>("SELECT id FROM registrations WHERE id = ANY($1::uuid[])", [
+      [...load.sent.keys()],
+    ]);
     return { users: users.rows, registrations: new Set(registrations.rows.map((row) => row.id)) };
   } finally {
     await client.end();
@@ -137,7 +143,8 @@ export async function drainAndCount(options: {
   const deadQueues = new Set(Object.values(QUEUES).map(deadLetterQueue));
   for (;;) {
     const current = countLedger(load, await options.readStored(), options.deliveries);
-    const quiet = current.lost === 0 && current.unsent === 0 && current.missingEmails === 0 && (await options.readyMessages()) === 0;
+    const quiet =
+      current.lost === 0 && current.unsent === 0 && current.missingEmails === 0 && (await options.readyMessages()) === 0;
     const drainTimedOut = Date.now() >= deadline;
     if (quiet || drainTimedOut) {
       const depths = await options.queueDepths();

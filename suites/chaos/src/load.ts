@@ -47,7 +47,9 @@ export function startLoad(scenario: string, publisher: Publisher, ratePerSecond:
 
   function publishOne() {
     const repeat = people > 0 && (load.sent.size + 1) % REPEAT_EVERY === 0;
-    const typed = repeat ? retyped(scenarioAddress(scenario, 1 + Math.floor(Math.random() * people))) : scenarioAddress(scenario, ++people);
+    const typed = repeat
+      ? retyped(scenarioAddress(scenario, 1 + Math.floor(Math.random() * people)))
+      : scenarioAddress(scenario, ++people);
     const registration = RegistrationInputSchema.parse({ firstName: "Zoë", lastName: "O'Brien-Łukasz", email: typed });
     const registrationId = crypto.randomUUID();
     load.sent.set(registrationId, typed);

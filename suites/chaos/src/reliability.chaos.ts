@@ -5,7 +5,14 @@ import { createTestDatabase, testTemplateDatabase } from "@userstream/db/testing
 import { PublishError, createPublisher, type Publisher } from "@userstream/messaging";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { metricSample, startPostgres, startRabbit, waitFor, type PrivatePostgres, type PrivateRabbit } from "@userstream/test-support";
+import {
+  metricSample,
+  startPostgres,
+  startRabbit,
+  waitFor,
+  type PrivatePostgres,
+  type PrivateRabbit,
+} from "@userstream/test-support";
 import { startTestSmtpServer, type TestSmtpServer } from "@userstream/test-support/smtp";
 import { drainAndCount, formatCounts, readStored, type LedgerCounts } from "./ledger";
 import { startLoad, type Load } from "./load";
@@ -50,7 +57,11 @@ function probeRegistration() {
  * Runs one scenario: `seconds` of load with `fault` injected after 2 s of it, then drain
  * and count. The ledger's counts are printed and must show nothing lost and nothing doubled.
  */
-async function scenario(name: string, fault: (load: Load) => Promise<void>, options: { seconds?: number; deadLetters?: number } = {}) {
+async function scenario(
+  name: string,
+  fault: (load: Load) => Promise<void>,
+  options: { seconds?: number; deadLetters?: number } = {},
+) {
   await purgeDeadLetters(rabbit.url);
   const load = startLoad(name, publisher, RATE);
   try {
@@ -96,7 +107,10 @@ describe("chaos: nothing lost, nothing doubled", () => {
     const [pgPort, nodePort, distPort] = [25433, 25673, 25680];
     [postgres, rabbit, smtp] = await Promise.all([
       startPostgres(Number(process.env.CHAOS_PG_PORT ?? pgPort), { template: testTemplateDatabase() }),
-      startRabbit({ nodePort: Number(process.env.CHAOS_AMQP_PORT ?? nodePort), distPort: Number(process.env.CHAOS_DIST_PORT ?? distPort) }),
+      startRabbit({
+        nodePort: Number(process.env.CHAOS_AMQP_PORT ?? nodePort),
+        distPort: Number(process.env.CHAOS_DIST_PORT ?? distPort),
+      }),
       startTestSmtpServer({ parse: false }),
     ]);
     // The migrated test database is made on the suite's own cluster.
@@ -148,8 +162,12 @@ describe("chaos: nothing lost, nothing doubled", () => {
     // A memory alarm blocks publishers: receivers commit, then wait on the `email.send` hand-off.
     const committedNotSettled = async (receiver: ChaosWorker) => {
       const text = await receiver.metrics();
-      const stored = ["created", "duplicate", "redelivered"].map((result) => metricSample(text, `receiver_registrations_total{result="${result}"}`));
-      const settled = ["acked", "retried", "dead-lettered"].map((outcome) => metricSample(text, `receiver_messages_total{outcome="${outcome}"}`));
+      const stored = ["created", "duplicate", "redelivered"].map((result) =>
+        metricSample(text, `receiver_registrations_total{result="${result}"}`),
+      );
+      const settled = ["acked", "retried", "dead-lettered"].map((outcome) =>
+        metricSample(text, `receiver_messages_total{outcome="${outcome}"}`),
+      );
       return stored.reduce((a, b) => a + b, 0) - settled.reduce((a, b) => a + b, 0);
     };
     let restarted: ChaosWorker | undefined;
@@ -169,7 +187,9 @@ describe("chaos: nothing lost, nothing doubled", () => {
       restarted = await fleet.start("receiver");
     });
     // The committed registrations came back and were recognised, not stored again.
-    const redelivered = restarted ? metricSample(await restarted.metrics(), 'receiver_registrations_total{result="redelivered"}') : 0;
+    const redelivered = restarted
+      ? metricSample(await restarted.metrics(), 'receiver_registrations_total{result="redelivered"}')
+      : 0;
     expect(redelivered).toBeGreaterThan(0);
   });
 
@@ -194,7 +214,9 @@ describe("chaos: nothing lost, nothing doubled", () => {
         await rabbit.stopApp();
         try {
           // What the web's registration endpoint gets while the broker is away: an error, never "accepted".
-          await expect(publisher.publish(UserRegistrationV1, createEnvelope(UserRegistrationV1, probeRegistration()))).rejects.toBeInstanceOf(PublishError);
+          await expect(
+            publisher.publish(UserRegistrationV1, createEnvelope(UserRegistrationV1, probeRegistration())),
+          ).rejects.toBeInstanceOf(PublishError);
           await fleet.untilReadiness("broker", "down");
           await sleep(2_000);
         } finally {
@@ -210,7 +232,8 @@ describe("chaos: nothing lost, nothing doubled", () => {
   });
 
   it("stop PostgreSQL for 10 s under load: /readyz unready meanwhile, stored after it returns, retries bounded", async () => {
-    const retried = async () => metricSample(await fleet.only("receiver").metrics(), 'receiver_messages_total{outcome="retried"}');
+    const retried = async () =>
+      metricSample(await fleet.only("receiver").metrics(), 'receiver_messages_total{outcome="retried"}');
     const before = await retried();
     const counts = await scenario(
       "postgres-stopped",
@@ -240,7 +263,15 @@ describe("chaos: nothing lost, nothing doubled", () => {
       Buffer.from("not json"),
       Buffer.from("{}"),
       Buffer.from(JSON.stringify({ type: "user.registration", version: 1, id: "not-a-uuid", payload: {} })),
-      Buffer.from(JSON.stringify({ type: "user.registration", version: 99, id: crypto.randomUUID(), occurredAt: new Date().toISOString(), payload: {} })),
+      Buffer.from(
+        JSON.stringify({
+          type: "user.registration",
+          version: 99,
+          id: crypto.randomUUID(),
+          occurredAt: new Date().toISOString(),
+          payload: {},
+        }),
+      ),
     ];
     const connection = await connect(rabbit.url);
     const channel = await connection.createConfirmChannel();
@@ -261,8 +292,15 @@ describe("chaos: nothing lost, nothing doubled", () => {
       { deadLetters: 12 },
     );
     const parked: { messageId: string; reason: unknown }[] = [];
-    for (let message = await channel.get(deadLetterQueue(QUEUES.registration)); message; message = await channel.get(deadLetterQueue(QUEUES.registration))) {
-      parked.push({ messageId: String(message.properties.messageId), reason: message.properties.headers?.[DEAD_LETTER_HEADERS.reason] });
+    for (
+      let message = await channel.get(deadLetterQueue(QUEUES.registration));
+      message;
+      message = await channel.get(deadLetterQueue(QUEUES.registration))
+    ) {
+      parked.push({
+        messageId: String(message.properties.messageId),
+        reason: message.properties.headers?.[DEAD_LETTER_HEADERS.reason],
+      });
       channel.ack(message);
     }
     await connection.close();

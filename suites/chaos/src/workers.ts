@@ -72,7 +72,8 @@ export function createFleet(env: Record<string, string>) {
       workers.add(worker);
       void worker.exited.then((exit) => {
         workers.delete(worker);
-        if (!worker.stopRequested) crashes.push(`${worker.name} exited (${describeExit(exit)}); see ${chaosLogDir}/${worker.name}.log`);
+        if (!worker.stopRequested)
+          crashes.push(`${worker.name} exited (${describeExit(exit)}); see ${chaosLogDir}/${worker.name}.log`);
       });
       return worker;
     },

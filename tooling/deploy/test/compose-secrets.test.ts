@@ -1,7 +1,18 @@
 /** The compose files' credentials and secrets: no defaults, the two database roles, Docker secrets in production. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { APP_ROLE, APP_SERVICES, COMBINATIONS, composeConfig, MIGRATOR_ROLE, PRODUCTION_ENV, SECRET_FILES, SECRET_VARIABLES, secretFile, useComposeConfigs } from "./compose-support";
+import {
+  APP_ROLE,
+  APP_SERVICES,
+  COMBINATIONS,
+  composeConfig,
+  MIGRATOR_ROLE,
+  PRODUCTION_ENV,
+  SECRET_FILES,
+  SECRET_VARIABLES,
+  secretFile,
+  useComposeConfigs,
+} from "./compose-support";
 import { root } from "./start-support";
 
 describe("the compose deployment's credentials", () => {
@@ -37,7 +48,8 @@ describe("the compose deployment's credentials", () => {
     expect(new URL(migrate.DATABASE_APP_URL ?? "").password).not.toBe(new URL(migrate.DATABASE_ADMIN_URL ?? "").password);
 
     // Production: the same, each URL a secret of the operator's.
-    for (const name of APP_SERVICES) expect(secretFile(configs.prod, name, "DATABASE_URL"), name).toBe(PRODUCTION_ENV.DATABASE_URL_FILE);
+    for (const name of APP_SERVICES)
+      expect(secretFile(configs.prod, name, "DATABASE_URL"), name).toBe(PRODUCTION_ENV.DATABASE_URL_FILE);
     expect(secretFile(configs.prod, "migrate", "DATABASE_URL")).toBe(PRODUCTION_ENV.MIGRATOR_DATABASE_URL_FILE);
     expect(secretFile(configs.prod, "migrate", "DATABASE_ADMIN_URL")).toBe(PRODUCTION_ENV.DATABASE_ADMIN_URL_FILE);
     expect(secretFile(configs.prod, "migrate", "DATABASE_APP_URL")).toBe(PRODUCTION_ENV.DATABASE_URL_FILE);
@@ -49,18 +61,28 @@ describe("the compose deployment's credentials", () => {
       for (const [variable, value] of Object.entries(service.environment ?? {})) {
         // A secret's variable is cleared; its NAME_FILE is a secret mounted into this service.
         if (SECRET_VARIABLES.test(variable)) expect(`${name} ${variable}=${value}`).toBe(`${name} ${variable}=`);
-        if (variable.endsWith("_FILE")) expect(secretFile(configs.prod, name, variable.slice(0, -"_FILE".length)), `${name} ${variable}`).toBeDefined();
+        if (variable.endsWith("_FILE"))
+          expect(secretFile(configs.prod, name, variable.slice(0, -"_FILE".length)), `${name} ${variable}`).toBeDefined();
       }
     }
-    const web = { SESSION_SECRET: "SESSION_SECRET", CONFIRMATION_TOKEN_SECRET: "CONFIRMATION_TOKEN_SECRET", ADMIN_PASSWORD_HASH: "ADMIN_PASSWORD_HASH", AMQP_URL: "AMQP_URL", RABBITMQ_MANAGEMENT_PASSWORD: "RABBITMQ_PASSWORD" };
+    const web = {
+      SESSION_SECRET: "SESSION_SECRET",
+      CONFIRMATION_TOKEN_SECRET: "CONFIRMATION_TOKEN_SECRET",
+      ADMIN_PASSWORD_HASH: "ADMIN_PASSWORD_HASH",
+      AMQP_URL: "AMQP_URL",
+      RABBITMQ_MANAGEMENT_PASSWORD: "RABBITMQ_PASSWORD",
+    };
     for (const name of ["web", "api"]) {
-      for (const [variable, secret] of Object.entries(web)) expect(secretFile(configs.prod, name, variable), `${name} ${variable}`).toBe(PRODUCTION_ENV[`${secret}_FILE`]);
+      for (const [variable, secret] of Object.entries(web))
+        expect(secretFile(configs.prod, name, variable), `${name} ${variable}`).toBe(PRODUCTION_ENV[`${secret}_FILE`]);
     }
     expect(secretFile(configs.prod, "sender", "SMTP_URL")).toBe(PRODUCTION_ENV.SMTP_URL_FILE);
     expect(secretFile(configs.prod, "sender", "RESEND_API_KEY")).toBe("/dev/null");
     expect(secretFile(configs.prod, "sender", "CONFIRMATION_TOKEN_SECRET")).toBe(PRODUCTION_ENV.CONFIRMATION_TOKEN_SECRET_FILE);
     // RabbitMQ's image reads no _FILE variable: its entry point reads the secret.
-    expect(configs.prod.services.rabbitmq?.entrypoint?.join(" ")).toMatch(/RABBITMQ_DEFAULT_PASS="\$+\(cat \/run\/secrets\/rabbitmq_password\)" exec docker-entrypoint.sh rabbitmq-server/);
+    expect(configs.prod.services.rabbitmq?.entrypoint?.join(" ")).toMatch(
+      /RABBITMQ_DEFAULT_PASS="\$+\(cat \/run\/secrets\/rabbitmq_password\)" exec docker-entrypoint.sh rabbitmq-server/,
+    );
     expect(configs.prod.secrets?.rabbitmq_password?.file).toBe(PRODUCTION_ENV.RABBITMQ_PASSWORD_FILE);
 
     const values = Object.values(configs.prod.services).flatMap((service) => Object.values(service.environment ?? {}));
@@ -69,7 +91,8 @@ describe("the compose deployment's credentials", () => {
     expect(configs.prod.services.mailpit?.profiles).toEqual(["dev"]);
     expect(configs.dev.services.mailpit?.profiles).toBeUndefined();
     // Not the local trial: the processes themselves refuse the published secrets too.
-    for (const service of Object.values(configs.prod.services)) expect(service.environment?.USERSTREAM_LOCAL_TRIAL ?? "").toBe("");
+    for (const service of Object.values(configs.prod.services))
+      expect(service.environment?.USERSTREAM_LOCAL_TRIAL ?? "").toBe("");
     // Plain-text SMTP only to the development Mailpit, never by default in production.
     expect(configs.dev.services.sender?.environment?.SMTP_ALLOW_PLAINTEXT).toBe("true");
     expect(configs.prod.services.sender?.environment?.SMTP_ALLOW_PLAINTEXT).toBe("false");
@@ -84,15 +107,18 @@ describe("the compose deployment's credentials", () => {
         expect(env.RABBITMQ_MANAGEMENT_USER).toBe(config.services.rabbitmq?.environment?.RABBITMQ_DEFAULT_USER);
       }
     }
-    expect(configs.dev.services.web?.environment?.RABBITMQ_MANAGEMENT_PASSWORD).toBe(configs.dev.services.rabbitmq?.environment?.RABBITMQ_DEFAULT_PASS);
+    expect(configs.dev.services.web?.environment?.RABBITMQ_MANAGEMENT_PASSWORD).toBe(
+      configs.dev.services.rabbitmq?.environment?.RABBITMQ_DEFAULT_PASS,
+    );
   });
 
   it("in production refuses to start without any one secret, naming it; and passes with all of them", async () => {
     for (const variable of [...Object.keys(SECRET_FILES), "RESEND_API_KEY_FILE"]) {
       const { [variable]: _, ...without } = PRODUCTION_ENV;
-      await expect(composeConfig(COMBINATIONS.production.files, without, undefined, true), variable).rejects.toThrow(new RegExp(`set ${variable}`));
+      await expect(composeConfig(COMBINATIONS.production.files, without, undefined, true), variable).rejects.toThrow(
+        new RegExp(`set ${variable}`),
+      );
     }
     await expect(composeConfig(COMBINATIONS.production.files, PRODUCTION_ENV, undefined, true)).resolves.toBeDefined();
   });
 });
-

@@ -61,7 +61,8 @@ export const APP_ROLE = "userstream_app";
 export const MIGRATOR_ROLE = "userstream_migrator";
 export const APP_SERVICES = ["web", "api", "receiver", "sender", "reporter"];
 /** Variables that hold a secret: in production never a value, only a file. */
-export const SECRET_VARIABLES = /^(DATABASE_URL|DATABASE_ADMIN_URL|DATABASE_APP_URL|AMQP_URL|SESSION_SECRET|CONFIRMATION_TOKEN_SECRET|ADMIN_PASSWORD_HASH|SMTP_URL|RESEND_API_KEY|RESEND_WEBHOOK_SECRET|RABBITMQ_MANAGEMENT_PASSWORD|POSTGRES_PASSWORD|RABBITMQ_DEFAULT_PASS)$/;
+export const SECRET_VARIABLES =
+  /^(DATABASE_URL|DATABASE_ADMIN_URL|DATABASE_APP_URL|AMQP_URL|SESSION_SECRET|CONFIRMATION_TOKEN_SECRET|ADMIN_PASSWORD_HASH|SMTP_URL|RESEND_API_KEY|RESEND_WEBHOOK_SECRET|RABBITMQ_MANAGEMENT_PASSWORD|POSTGRES_PASSWORD|RABBITMQ_DEFAULT_PASS)$/;
 
 interface Port {
   host?: string;
@@ -92,13 +93,19 @@ export interface Compose {
 
 /** The user's environment minus anything compose would interpolate, plus `extra`. */
 function composeEnv(extra: Record<string, string>) {
-  const names = /^(POSTGRES|RABBITMQ|APP_URL|CONFIRMATION|ADMIN|SESSION|EMAIL|SMTP|RESEND|REPORT|LOG_LEVEL|COMPOSE|DATABASE|MIGRATOR|AMQP|TRUSTED)/;
+  const names =
+    /^(POSTGRES|RABBITMQ|APP_URL|CONFIRMATION|ADMIN|SESSION|EMAIL|SMTP|RESEND|REPORT|LOG_LEVEL|COMPOSE|DATABASE|MIGRATOR|AMQP|TRUSTED)/;
   const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !names.test(name)));
   return { ...base, ...extra };
 }
 
 export async function composeConfig(files: string[], env: Record<string, string>, profile?: string, quiet = false) {
-  const args = [...files.flatMap((file) => ["-f", file]), ...(profile ? ["--profile", profile] : []), "config", ...(quiet ? ["-q"] : [])];
+  const args = [
+    ...files.flatMap((file) => ["-f", file]),
+    ...(profile ? ["--profile", profile] : []),
+    "config",
+    ...(quiet ? ["-q"] : []),
+  ];
   const [command = "docker-compose", ...prefix] = compose;
   return run(command, [...prefix, ...args], { cwd: root, env: composeEnv(env) });
 }

@@ -28,7 +28,8 @@ describe("the compose deployment", () => {
   });
 
   it("in development publishes the seed's ports on the host's loopback; the scaled receiver and sender on ephemeral ports", () => {
-    const published = (name: string) => ports(configs.dev.services[name] ?? {}).map((port) => `${port.published ?? "-"}:${port.target}`);
+    const published = (name: string) =>
+      ports(configs.dev.services[name] ?? {}).map((port) => `${port.published ?? "-"}:${port.target}`);
     expect(published("web")).toEqual(["3000:3000"]);
     expect(published("api")).toEqual(["8083:8083"]);
     expect(published("reporter")).toEqual(["8084:8084"]);
@@ -43,7 +44,8 @@ describe("the compose deployment", () => {
     for (const [name, service] of Object.entries(configs.dev.services)) {
       for (const port of ports(service)) expect(`${name} ${port.host}`).toBe(`${name} 127.0.0.1`);
     }
-    for (const name of ["web", "api", "sender"]) expect(configs.dev.services[name]?.environment?.USERSTREAM_LOCAL_TRIAL).toBe("1");
+    for (const name of ["web", "api", "sender"])
+      expect(configs.dev.services[name]?.environment?.USERSTREAM_LOCAL_TRIAL).toBe("1");
   });
 
   it("in production publishes the web and the API on loopback only, for the reverse proxy; no database, broker or metrics port", () => {
@@ -63,7 +65,9 @@ describe("the compose deployment", () => {
 
   it("keeps data in the three named volumes", () => {
     expect(Object.keys(configs.dev.volumes).sort()).toEqual(["postgres_data", "rabbitmq_data", "reports_data"]);
-    expect(configs.dev.services.postgres?.volumes).toContainEqual(expect.stringMatching(/^postgres_data:\/var\/lib\/postgresql\/data/));
+    expect(configs.dev.services.postgres?.volumes).toContainEqual(
+      expect.stringMatching(/^postgres_data:\/var\/lib\/postgresql\/data/),
+    );
     expect(configs.dev.services.rabbitmq?.volumes).toContainEqual(expect.stringMatching(/^rabbitmq_data:\/var\/lib\/rabbitmq/));
     // The reporter writes the reports where the web (and the API instance) serve them from.
     for (const name of ["reporter", "web", "api"]) {
@@ -85,13 +89,16 @@ describe("the compose deployment", () => {
       if (!build) throw new Error(`${name} has no build`);
       const stage = dockerStage(build.dockerfile, build.target);
       // The command (or the entry point that picks the role) starts node, or sh on the entry point.
-      expect(stage, name).toMatch(/^(ENTRYPOINT|CMD) \["(node|sh)", "(dist\/[\w-]+\.mjs|docker\/entrypoint\.sh|apps\/web\/server\.js)"\]/m);
+      expect(stage, name).toMatch(
+        /^(ENTRYPOINT|CMD) \["(node|sh)", "(dist\/[\w-]+\.mjs|docker\/entrypoint\.sh|apps\/web\/server\.js)"\]/m,
+      );
       expect(stage, name).not.toMatch(/\btsx\b/);
     }
   });
 
   it("has a health check for every long-running service, and the app waits for healthy dependencies and migrations", () => {
-    for (const name of ["postgres", "rabbitmq", "mailpit"]) expect(configs.dev.services[name]?.healthcheck?.test, name).toBeDefined();
+    for (const name of ["postgres", "rabbitmq", "mailpit"])
+      expect(configs.dev.services[name]?.healthcheck?.test, name).toBeDefined();
     for (const name of ["web", "api", "receiver", "sender", "reporter"]) {
       const service = configs.dev.services[name];
       const build = service?.build;

@@ -39,7 +39,12 @@ describe("pnpm dev", () => {
     await waitFor("the banner", async () => output().includes("UserStream is ready (development)"), 240_000, output);
 
     const email = `dev-${Date.now()}@example.com`;
-    const welcome = await registerAndAwaitWelcome(`http://127.0.0.1:${ports.API_PORT}`, ports.MAIL_CATCHER_WEB_PORT, email, output);
+    const welcome = await registerAndAwaitWelcome(
+      `http://127.0.0.1:${ports.API_PORT}`,
+      ports.MAIL_CATCHER_WEB_PORT,
+      email,
+      output,
+    );
     expect(welcome.from[0]?.address).toBe("dot-env@userstream.test");
 
     run.child.kill("SIGTERM");

@@ -36,7 +36,8 @@ export function dockerCommand(dockerfile: string, stage: string, instruction: "C
  * is the repository once it is built here. Returns what was copied, `[source, destination]`.
  */
 export function copyStage(dockerfile: string, stage: string, folder: string): [string, string][] {
-  if (stageInstructions(dockerfile, stage, "WORKDIR")[0] !== "/app") throw new Error(`stage ${stage} of ${dockerfile} does not work in /app`);
+  if (stageInstructions(dockerfile, stage, "WORKDIR")[0] !== "/app")
+    throw new Error(`stage ${stage} of ${dockerfile} does not work in /app`);
   const copied: [string, string][] = [];
   for (const line of stageInstructions(dockerfile, stage, "COPY")) {
     const words = line.split(/\s+/);
@@ -44,7 +45,8 @@ export function copyStage(dockerfile: string, stage: string, folder: string): [s
     const [source, destination] = words.filter((word) => !word.startsWith("--"));
     if (!source || !destination) throw new Error(`cannot read COPY ${line} in ${dockerfile}`);
     const inRepository = from ? source.replace(/^\/app\//, "") : source;
-    if (from && inRepository === source) throw new Error(`COPY ${line}: only files under the build stage's /app can be copied here`);
+    if (from && inRepository === source)
+      throw new Error(`COPY ${line}: only files under the build stage's /app can be copied here`);
     const target = join(folder, destination.replace(/^\/app\/?/, ""));
     mkdirSync(join(target, ".."), { recursive: true });
     cpSync(join(root, inRepository), target, { recursive: true, verbatimSymlinks: true });

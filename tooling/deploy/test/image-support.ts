@@ -30,7 +30,10 @@ const folders: string[] = [];
 export function useImageServices(name: string) {
   const services = {} as { database: TestDatabaseWithRoles; vhost: Awaited<ReturnType<typeof createTestVhost>> };
   beforeAll(async () => {
-    [services.database, services.vhost] = await Promise.all([createTestDatabaseWithRoles(`userstream_${name}_test`), createTestVhost(`userstream-${name}-test`)]);
+    [services.database, services.vhost] = await Promise.all([
+      createTestDatabaseWithRoles(`userstream_${name}_test`),
+      createTestVhost(`userstream-${name}-test`),
+    ]);
   });
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");

@@ -30,7 +30,9 @@ describe("the workers Dockerfile's migrate stage", () => {
       const result = await migrate(app, { DATABASE_URL: url.toString() });
       expect(result.stdout).toMatch(/Created database|applied/i);
       const tables = await sql(url.toString(), "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
-      expect(tables.map((row) => row.tablename)).toEqual(expect.arrayContaining(["notification_logs", "registrations", "report_logs", "users"]));
+      expect(tables.map((row) => row.tablename)).toEqual(
+        expect.arrayContaining(["notification_logs", "registrations", "report_logs", "users"]),
+      );
     } finally {
       await sql(services.database.adminUrl, `DROP DATABASE IF EXISTS "${url.pathname.slice(1)}" WITH (FORCE)`);
     }
@@ -48,11 +50,23 @@ describe("the workers Dockerfile's migrate stage", () => {
     };
     // compose.prod.yml's migrate service: three secrets.
     const migrateWith = (appPassword: string) =>
-      migrate(app, secretFiles({ DATABASE_ADMIN_URL: as(new URL(adminUrl).username), DATABASE_URL: as(migrator, "migrator-password"), DATABASE_APP_URL: as(appRole, appPassword) }));
-    const appPassword = async () => (await sql(adminUrl, `SELECT rolpassword FROM pg_authid WHERE rolname = '${appRole}'`))[0]?.rolpassword;
+      migrate(
+        app,
+        secretFiles({
+          DATABASE_ADMIN_URL: as(new URL(adminUrl).username),
+          DATABASE_URL: as(migrator, "migrator-password"),
+          DATABASE_APP_URL: as(appRole, appPassword),
+        }),
+      );
+    const appPassword = async () =>
+      (await sql(adminUrl, `SELECT rolpassword FROM pg_authid WHERE rolname = '${appRole}'`))[0]?.rolpassword;
     try {
-      expect((await migrateWith("first-app-password")).stdout).toMatch(new RegExp(`Created database ${name}[\\s\\S]*Roles ${migrator} \\(owner\\) and ${appRole} \\(rows only\\)`));
-      expect(await sql(as(migrator), "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ tableowner: migrator }]);
+      expect((await migrateWith("first-app-password")).stdout).toMatch(
+        new RegExp(`Created database ${name}[\\s\\S]*Roles ${migrator} \\(owner\\) and ${appRole} \\(rows only\\)`),
+      );
+      expect(await sql(as(migrator), "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")).toEqual([
+        { tableowner: migrator },
+      ]);
       // The services' role: rows yes, schema no.
       await sql(as(appRole), "INSERT INTO report_logs (kind, trigger, status) VALUES ('users', 'manual', 'queued')");
       await expect(sql(as(appRole), "DROP TABLE users")).rejects.toThrow(/must be owner/);

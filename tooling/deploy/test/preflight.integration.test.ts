@@ -42,12 +42,20 @@ describe("scripts/preflight.mjs", () => {
   it("names a variable that is not a URL, or one that is unset", async () => {
     const result = await preflight("start", { AMQP_URL: "nonsense" });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('preflight: AMQP_URL is not a URL: "nonsense" (expected amqp:// or amqps://; see .env.example)');
-    expect(result.stderr).toContain('preflight: DATABASE_URL is not a URL: "" (expected postgresql:// or postgres://; see .env.example)');
+    expect(result.stderr).toContain(
+      'preflight: AMQP_URL is not a URL: "nonsense" (expected amqp:// or amqps://; see .env.example)',
+    );
+    expect(result.stderr).toContain(
+      'preflight: DATABASE_URL is not a URL: "" (expected postgresql:// or postgres://; see .env.example)',
+    );
   });
 
   it("for the tests, also checks Chromium, Python with pika and PostgreSQL's server programs", async () => {
-    const result = await preflight("test", { CHROMIUM_PATH: "/nonexistent/chromium", CHAOS_PG_BIN: "/nonexistent/bin", INTEROP_PYTHON: "/nonexistent/python3" });
+    const result = await preflight("test", {
+      CHROMIUM_PATH: "/nonexistent/chromium",
+      CHAOS_PG_BIN: "/nonexistent/bin",
+      INTEROP_PYTHON: "/nonexistent/python3",
+    });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split("\n")).toEqual([
       "preflight: Chromium (CHROMIUM_PATH, for the end-to-end tests) not found at /nonexistent/chromium. Install it: sudo apt-get install chromium, or set CHROMIUM_PATH",

@@ -67,7 +67,9 @@ export function waitFor<T>(what: string, probe: () => Promise<T>, timeoutMs: num
 }
 
 /** The emails the mail catcher (maildev) holds, from its HTTP API. */
-export async function caughtEmails(mailPort: string): Promise<{ subject: string; from: { address: string; name: string }[]; to: { address: string }[] }[]> {
+export async function caughtEmails(
+  mailPort: string,
+): Promise<{ subject: string; from: { address: string; name: string }[]; to: { address: string }[] }[]> {
   const response = await fetch(`http://127.0.0.1:${mailPort}/email`);
   return (await response.json()) as never;
 }

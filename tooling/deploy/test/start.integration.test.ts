@@ -10,7 +10,15 @@ import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { createTestVhost } from "@userstream/messaging/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { portVariables, registerAndAwaitWelcome, root, runRootScript, runSupervisor, type StartedScript, waitFor } from "./start-support";
+import {
+  portVariables,
+  registerAndAwaitWelcome,
+  root,
+  runRootScript,
+  runSupervisor,
+  type StartedScript,
+  waitFor,
+} from "./start-support";
 
 let database: TestDatabase;
 let vhost: Awaited<ReturnType<typeof createTestVhost>>;
@@ -33,7 +41,10 @@ describe("npm start", () => {
     // Three levels, one variable each seen from outside: EMAIL_FROM only in .env.example (the
     // welcome email's sender); REPORTS_DIR in .env over .env.example's ./reports (where the
     // report lands); REPORT_CRON in the environment over .env's nightly slot (a report within 30 s).
-    const example = readFileSync(`${root}.env.example`, "utf8").replace(/^EMAIL_FROM=.*$/m, 'EMAIL_FROM="Example Level <example-level@userstream.test>"');
+    const example = readFileSync(`${root}.env.example`, "utf8").replace(
+      /^EMAIL_FROM=.*$/m,
+      'EMAIL_FROM="Example Level <example-level@userstream.test>"',
+    );
     writeFileSync(join(envDir, ".env.example"), example);
     const reportsDir = join(envDir, "reports");
     writeFileSync(join(envDir, ".env"), `REPORTS_DIR=${reportsDir}\nREPORT_CRON="0 2 * * *"\n`);
@@ -63,7 +74,12 @@ describe("npm start", () => {
     expect(run.output()).toMatch(/^\[receiver\] +\{.*"service":"receiver"/m);
 
     const email = `start-${Date.now()}@example.com`;
-    const welcome = await registerAndAwaitWelcome(`http://127.0.0.1:${ports.PORT}`, ports.MAIL_CATCHER_WEB_PORT, email, run.output);
+    const welcome = await registerAndAwaitWelcome(
+      `http://127.0.0.1:${ports.PORT}`,
+      ports.MAIL_CATCHER_WEB_PORT,
+      email,
+      run.output,
+    );
     expect(welcome.from[0]).toEqual({ address: "example-level@userstream.test", name: "Example Level" });
 
     // A scheduled run every 10 s: one of them lists the user registered above.
@@ -94,7 +110,11 @@ describe("npm start", () => {
 
   it("stops everything with 78, naming the variable, when a process refuses its configuration past the preflight", async () => {
     // The supervisor alone (what the script ends in), with a variable only the workers check.
-    const run = runSupervisor(["--only", "mail-catcher,receiver,sender"], { ...(await portVariables()), USERSTREAM_ENV_DIR: envDir, RETRY_DELAYS_MS: "soon" });
+    const run = runSupervisor(["--only", "mail-catcher,receiver,sender"], {
+      ...(await portVariables()),
+      USERSTREAM_ENV_DIR: envDir,
+      RETRY_DELAYS_MS: "soon",
+    });
     runs.push(run);
     expect(await run.exited).toBe(78);
     expect(run.output()).toMatch(/^\[(receiver|sender)\] +RETRY_DELAYS_MS: must be comma-separated milliseconds/m);
@@ -104,7 +124,12 @@ describe("npm start", () => {
   });
 
   it("stops within seconds, naming AMQP_URL, when it is not a URL", async () => {
-    const run = runRootScript("start", { ...(await portVariables()), USERSTREAM_ENV_DIR: envDir, DATABASE_URL: database.url, AMQP_URL: "nonsense" });
+    const run = runRootScript("start", {
+      ...(await portVariables()),
+      USERSTREAM_ENV_DIR: envDir,
+      DATABASE_URL: database.url,
+      AMQP_URL: "nonsense",
+    });
     runs.push(run);
     const started = Date.now();
     expect(await run.exited).not.toBe(0);

@@ -74,7 +74,10 @@ describe("scripts/supervisor.mjs", () => {
       { name: "b", script: longRunning("b") },
     ]);
     running = supervisor.child;
-    await until(() => supervisor.stdout().includes("hello from out") && supervisor.stderr().includes("hello from err"), "both lines");
+    await until(
+      () => supervisor.stdout().includes("hello from out") && supervisor.stderr().includes("hello from err"),
+      "both lines",
+    );
     // Names padded to the longest ("supervisor"), no colour when not on a terminal.
     expect(supervisor.stdout()).toContain("[talker]     hello from out\n");
     expect(supervisor.stderr()).toContain("[talker]     hello from err\n");
@@ -100,7 +103,9 @@ process.exit(3);
     await until(() => lines(join(dir, "crashing.log")).length >= 6, "the crashing process ran six times");
 
     const restarts = supervisor.said().filter((line) => line.startsWith("crashing exited"));
-    expect(restarts.slice(0, 5)).toEqual([20, 40, 80, 160, 160].map((delay) => `crashing exited (code 3); restarting in ${delay} ms`));
+    expect(restarts.slice(0, 5)).toEqual(
+      [20, 40, 80, 160, 160].map((delay) => `crashing exited (code 3); restarting in ${delay} ms`),
+    );
     // The steady process was started once and never restarted.
     expect(lines(join(dir, "steady.log"))).toHaveLength(1);
 
@@ -137,8 +142,12 @@ setTimeout(() => { console.error("Invalid environment variables:\\n  AMQP_URL: I
     ]);
     running = supervisor.child;
     expect(await supervisor.exited).toBe(78);
-    expect(supervisor.stderr()).toContain("[misconfigured] Invalid environment variables:\n[misconfigured]   AMQP_URL: Invalid URL\n");
-    expect(supervisor.said()).toContain("misconfigured stopped on its configuration (exit 78, see its message above); stopping everything");
+    expect(supervisor.stderr()).toContain(
+      "[misconfigured] Invalid environment variables:\n[misconfigured]   AMQP_URL: Invalid URL\n",
+    );
+    expect(supervisor.said()).toContain(
+      "misconfigured stopped on its configuration (exit 78, see its message above); stopping everything",
+    );
     // Not restarted; the other process was stopped, not left running.
     expect(lines(join(dir, "misconfigured.log"))).toHaveLength(1);
     expect(supervisor.said().filter((line) => line.startsWith("steady stopped"))).toHaveLength(1);

@@ -79,7 +79,14 @@ describe("the summary of a step record", () => {
 
   it("counts a failed step without a report (a benchmark) as a failed entry", async () => {
     const run = await summarize(
-      ["planned\tvitest\t{dir}/vitest.json", "planned\tbench:ingest\t", "started\tvitest", "ended\tvitest\t0\t100", "started\tbench:ingest", "ended\tbench:ingest\t1\t12"],
+      [
+        "planned\tvitest\t{dir}/vitest.json",
+        "planned\tbench:ingest\t",
+        "started\tvitest",
+        "ended\tvitest\t0\t100",
+        "started\tbench:ingest",
+        "ended\tbench:ingest\t1\t12",
+      ],
       { "vitest.json": vitestReport(10, 0) },
     );
     expect(run.lastLine).toBe("tests: 10 passed, 1 failed, 0 skipped");
@@ -88,9 +95,12 @@ describe("the summary of a step record", () => {
   });
 
   it("counts a runner that exits non-zero with no failed test in its report as one failure", async () => {
-    const run = await summarize(["planned\tplaywright\t{dir}/playwright.json", "started\tplaywright", "ended\tplaywright\t1\t30"], {
-      "playwright.json": playwrightReport(0, 0),
-    });
+    const run = await summarize(
+      ["planned\tplaywright\t{dir}/playwright.json", "started\tplaywright", "ended\tplaywright\t1\t30"],
+      {
+        "playwright.json": playwrightReport(0, 0),
+      },
+    );
     expect(run.lastLine).toBe("tests: 0 passed, 1 failed, 0 skipped");
     expect(run.code).toBe(1);
   });
@@ -203,7 +213,9 @@ describe("the step runner", () => {
     `);
     const run = finished(child);
     await expect.poll(() => existsSync(pidFile) && readFileSync(pidFile, "utf8").trim() !== "", { timeout: 10_000 }).toBe(true);
-    await expect.poll(() => readFileSync(join(dir, "output", "steps.tsv"), "utf8").includes("started\tvitest"), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => readFileSync(join(dir, "output", "steps.tsv"), "utf8").includes("started\tvitest"), { timeout: 10_000 })
+      .toBe(true);
     const sleeper = Number(readFileSync(pidFile, "utf8"));
     child.kill("SIGTERM");
     const { lastLine, stdout, code } = await run;

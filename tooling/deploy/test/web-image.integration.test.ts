@@ -6,7 +6,17 @@
 import { ensureWebBuild } from "@userstream/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 import { copyStage, dockerCommand } from "./dockerfiles";
-import { bundleStage, run, secretFiles, start, startOnFreePort, stopped, tempFolder, useImageServices, WEB_SECRETS } from "./image-support";
+import {
+  bundleStage,
+  run,
+  secretFiles,
+  start,
+  startOnFreePort,
+  stopped,
+  tempFolder,
+  useImageServices,
+  WEB_SECRETS,
+} from "./image-support";
 
 const DOCKERFILE = "apps/web/Dockerfile";
 const services = useImageServices("web_image");
@@ -71,13 +81,22 @@ describe("the web image's api stage", () => {
     const base = `http://127.0.0.1:${port}`;
 
     const registration = { firstName: "Ada", lastName: "Lovelace", email: "ada.api-image@example.com" };
-    const accepted = await fetch(`${base}/api/v1/registrations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(registration) });
+    const accepted = await fetch(`${base}/api/v1/registrations`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(registration),
+    });
     expect(accepted.status).toBe(202);
     // Prisma (its WASM query compiler inside the bundle) answers from the database: queued, not yet stored.
     const { registrationId } = (await accepted.json()) as { registrationId: string };
-    expect(await (await fetch(`${base}/api/v1/registrations/${registrationId}`)).json()).toEqual({ registrationId, status: "queued" });
+    expect(await (await fetch(`${base}/api/v1/registrations/${registrationId}`)).json()).toEqual({
+      registrationId,
+      status: "queued",
+    });
     // The OpenAPI document is generated at run time from the bundled procedures.
-    expect(await (await fetch(`${base}/api/openapi.json`)).json()).toMatchObject({ paths: expect.objectContaining({ "/registrations": expect.anything() }) });
+    expect(await (await fetch(`${base}/api/openapi.json`)).json()).toMatchObject({
+      paths: expect.objectContaining({ "/registrations": expect.anything() }),
+    });
 
     const [, ...healthArgs] = dockerCommand(DOCKERFILE, "api", "HEALTHCHECK");
     await expect(run(process.execPath, healthArgs, { env: { API_PORT: port } })).resolves.toBeDefined();

@@ -7,7 +7,19 @@ import { join } from "node:path";
 import { ensureWorkerBundles, onFreePorts } from "@userstream/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dockerCommand } from "./dockerfiles";
-import { baseEnv, bundleStage, run, secretFiles, start, startOnFreePort, stopped, tempFolder, until, useImageServices, WEB_SECRETS } from "./image-support";
+import {
+  baseEnv,
+  bundleStage,
+  run,
+  secretFiles,
+  start,
+  startOnFreePort,
+  stopped,
+  tempFolder,
+  until,
+  useImageServices,
+  WEB_SECRETS,
+} from "./image-support";
 import { root } from "./start-support";
 
 const DOCKERFILE = "apps/workers/Dockerfile";
@@ -23,7 +35,18 @@ beforeAll(async () => {
     smtpPort = smtp;
     const mailCatcher = start(
       process.execPath,
-      ["node_modules/maildev/bin/maildev", "--smtp", String(smtp), "--web", String(web), "--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--silent"],
+      [
+        "node_modules/maildev/bin/maildev",
+        "--smtp",
+        String(smtp),
+        "--web",
+        String(web),
+        "--ip",
+        "127.0.0.1",
+        "--web-ip",
+        "127.0.0.1",
+        "--silent",
+      ],
       root,
       {},
     );
@@ -34,9 +57,15 @@ beforeAll(async () => {
 describe("the workers image's runtime stage", () => {
   it("holds the bundles and the entry point alone; every role runs with plain node on its .mjs", () => {
     const app = bundleStage(DOCKERFILE, "runtime");
-    expect(readdirSync(join(app, "dist")).filter((file) => file.endsWith(".mjs")).sort()).toEqual(["receiver.mjs", "replay-dead-letters.mjs", "reporter.mjs", "sender.mjs"]);
+    expect(
+      readdirSync(join(app, "dist"))
+        .filter((file) => file.endsWith(".mjs"))
+        .sort(),
+    ).toEqual(["receiver.mjs", "replay-dead-letters.mjs", "reporter.mjs", "sender.mjs"]);
     const [, entrypoint = ""] = dockerCommand(DOCKERFILE, "runtime", "ENTRYPOINT");
-    const commands = [...readFileSync(join(app, entrypoint), "utf8").matchAll(/^\s*exec node (.*?)( ;;)?$/gm)].map((match) => match[1]);
+    const commands = [...readFileSync(join(app, entrypoint), "utf8").matchAll(/^\s*exec node (.*?)( ;;)?$/gm)].map(
+      (match) => match[1],
+    );
     expect(commands).toHaveLength(3);
     // Node flags, then a bundle: no loader, no TypeScript.
     for (const command of commands) expect(command).toMatch(/^(--[\w-]+=\w+ )*"?dist\/[\w$-]+\.mjs"?( "\$@")?$/);
@@ -73,7 +102,10 @@ describe("the workers image's runtime stage", () => {
       expect(await stopped(worker), `${role} stops cleanly on SIGTERM:\n${worker.output()}`).toBe(0);
     }
     // The dead-letter replay, from its bundle too, against the queues the workers declared.
-    const replay = await run(shell, [entrypoint, "replay-dead-letters", "user.registration"], { cwd: app, env: { ...baseEnv(), ...secrets } });
+    const replay = await run(shell, [entrypoint, "replay-dead-letters", "user.registration"], {
+      cwd: app,
+      env: { ...baseEnv(), ...secrets },
+    });
     expect(replay.stdout).toContain("Moved 0 messages from user.registration.dead back to user.registration.");
   });
 });

@@ -91,23 +91,14 @@ export function RegistrationProgress({
       </h2>
       <ol className="steps" aria-label="Progress steps">
         {STEPS.map((step, index) => (
-          <li
-            key={step}
-            className={stepClass(index)}
-            aria-current={index === reached ? "step" : undefined}
-          >
+          <li key={step} className={stepClass(index)} aria-current={index === reached ? "step" : undefined}>
             {failed && index === reached ? LABELS.email_failed : LABELS[step]}
           </li>
         ))}
       </ol>
       <p>
         Progress:{" "}
-        <span
-          className={failed ? "status failed" : "status"}
-          data-testid="registration-status"
-          role="status"
-          aria-live="polite"
-        >
+        <span className={failed ? "status failed" : "status"} data-testid="registration-status" role="status" aria-live="polite">
           {LABELS[current]}
         </span>
       </p>

@@ -56,7 +56,10 @@ export function parseTrustedProxies(list: string): TrustedProxies {
   const blockList = new BlockList();
   const entries: string[] = [];
   const invalid: string[] = [];
-  for (const raw of list.split(",").map((entry) => entry.trim()).filter(Boolean)) {
+  for (const raw of list
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean)) {
     const [address = "", prefix, ...extra] = raw.split("/");
     const ip = normaliseAddress(address);
     const family = addressFamily(ip);

@@ -22,9 +22,16 @@ export function isUserSortOption(value: unknown): value is UserSortOption {
  * The users list input for a search box value and an order. Server prefetch and browser query
  * build it the same way, so their query keys match and the prefetched page is reused.
  */
-export function usersListInput<S extends UserSortOption = "created_desc">(search: string, sort?: S): { search?: string; sort?: S; limit: number } {
+export function usersListInput<S extends UserSortOption = "created_desc">(
+  search: string,
+  sort?: S,
+): { search?: string; sort?: S; limit: number } {
   const trimmed = search.trim();
-  return { ...(trimmed ? { search: trimmed } : {}), ...(sort && sort !== "created_desc" ? { sort } : {}), limit: USERS_PAGE_SIZE };
+  return {
+    ...(trimmed ? { search: trimmed } : {}),
+    ...(sort && sort !== "created_desc" ? { sort } : {}),
+    limit: USERS_PAGE_SIZE,
+  };
 }
 
 /** The next page starts at the cursor the last page returned; none means the end. */

@@ -108,7 +108,11 @@ export async function createApiKey(
 
 /** The newest keys first, revoked ones included. */
 export async function listApiKeys({ db }: ApiKeyDeps): Promise<ApiKey[]> {
-  const rows = await db.apiKey.findMany({ orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: API_KEYS_LISTED, select: API_KEY_FIELDS });
+  const rows = await db.apiKey.findMany({
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: API_KEYS_LISTED,
+    select: API_KEY_FIELDS,
+  });
   return rows.map(toApiKey);
 }
 
@@ -139,7 +143,11 @@ function bearerToken(authorization: string | null): string | undefined {
  * …`); a key not even shaped like one of ours is refused without asking the database. A key both
  * revoked and expired is told it was revoked.
  */
-export async function authenticateApiKey(authorization: string | null, { db }: ApiKeyDeps, now = new Date()): Promise<ApiKeyCheck> {
+export async function authenticateApiKey(
+  authorization: string | null,
+  { db }: ApiKeyDeps,
+  now = new Date(),
+): Promise<ApiKeyCheck> {
   const key = bearerToken(authorization);
   if (!key) return { ok: false, reason: "missing" };
   if (!KEY_PATTERN.test(key)) return { ok: false, reason: "invalid" };

@@ -3,7 +3,10 @@ import { parseTrustedProxies } from "../config/ip-addresses";
 import { addressLimitKey, CLIENT_ADDRESS_HEADER, clientAddress, clientLimitKey } from "./client-address";
 
 const request = (peer: string | null, forwardedFor?: string) =>
-  new Headers({ ...(peer ? { [CLIENT_ADDRESS_HEADER]: peer } : {}), ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) });
+  new Headers({
+    ...(peer ? { [CLIENT_ADDRESS_HEADER]: peer } : {}),
+    ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}),
+  });
 
 describe("parseTrustedProxies", () => {
   it("reads addresses and CIDR ranges, IPv4 and IPv6, and checks membership", () => {
@@ -25,7 +28,9 @@ describe("parseTrustedProxies", () => {
   });
 
   it("refuses anything that is not an address or range, naming every such entry", () => {
-    expect(() => parseTrustedProxies("10.0.0.0/33, proxy.internal, 10.0.0.1, 2001:db8::/129, 10.0.0.0/8/1, 10.0.0.0/, 1.2.3.4/-1")).toThrow(
+    expect(() =>
+      parseTrustedProxies("10.0.0.0/33, proxy.internal, 10.0.0.1, 2001:db8::/129, 10.0.0.0/8/1, 10.0.0.0/, 1.2.3.4/-1"),
+    ).toThrow(
       '"10.0.0.0/33", "proxy.internal", "2001:db8::/129", "10.0.0.0/8/1", "10.0.0.0/", "1.2.3.4/-1": not an IP address or CIDR range',
     );
   });
@@ -63,7 +68,13 @@ describe("addressLimitKey", () => {
 
   it("groups IPv6 by /64, one key for every spelling", () => {
     const key = "2001:db8:0:12::/64";
-    for (const address of ["2001:db8:0:12::1", "2001:DB8:0:12:ffff:ffff:ffff:fffe", "2001:0db8:0000:0012:0:0:0:1", "2001:db8::12:0:0:0:9", "2001:db8:0:12::1%eth0"]) {
+    for (const address of [
+      "2001:db8:0:12::1",
+      "2001:DB8:0:12:ffff:ffff:ffff:fffe",
+      "2001:0db8:0000:0012:0:0:0:1",
+      "2001:db8::12:0:0:0:9",
+      "2001:db8:0:12::1%eth0",
+    ]) {
       expect(addressLimitKey(address), address).toBe(key);
     }
     expect(addressLimitKey("2001:db8:0:13::1")).toBe("2001:db8:0:13::/64");

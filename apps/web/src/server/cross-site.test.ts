@@ -16,7 +16,13 @@ describe("isCrossSiteRequest", () => {
 
   it("without Sec-Fetch-Site, needs Origin to be APP_URL's origin exactly", () => {
     expect(isCrossSiteRequest(new Headers({ origin: APP }), APP)).toBe(false);
-    for (const origin of ["https://evil.example", "http://userstream.example", "https://userstream.example:8443", "https://api.userstream.example", "null"]) {
+    for (const origin of [
+      "https://evil.example",
+      "http://userstream.example",
+      "https://userstream.example:8443",
+      "https://api.userstream.example",
+      "null",
+    ]) {
       expect(isCrossSiteRequest(new Headers({ origin }), APP), origin).toBe(true);
     }
     expect(isCrossSiteRequest(new Headers({ origin: APP }), undefined)).toBe(true);
@@ -34,9 +40,13 @@ describe("crossSiteRefusal", () => {
     for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
       const refusal = crossSiteRefusal(request(method, { origin: "https://evil.example" }), APP);
       expect(refusal?.status, method).toBe(403);
-      expect(await refusal?.json()).toEqual({ code: "FORBIDDEN", message: "Requests from other sites may not change anything here." });
+      expect(await refusal?.json()).toEqual({
+        code: "FORBIDDEN",
+        message: "Requests from other sites may not change anything here.",
+      });
     }
-    for (const method of ["GET", "HEAD", "OPTIONS"]) expect(crossSiteRefusal(request(method, { "sec-fetch-site": "cross-site" }), APP), method).toBeNull();
+    for (const method of ["GET", "HEAD", "OPTIONS"])
+      expect(crossSiteRefusal(request(method, { "sec-fetch-site": "cross-site" }), APP), method).toBeNull();
     expect(crossSiteRefusal(request("POST", { "sec-fetch-site": "same-origin" }), APP)).toBeNull();
   });
 });

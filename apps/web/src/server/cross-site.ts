@@ -37,5 +37,8 @@ export function isCrossSiteRequest(headers: Headers, appOrigin: string | undefin
  */
 export function crossSiteRefusal(request: Request, appOrigin: string): Response | null {
   if (SAFE_METHODS.has(request.method) || !isCrossSiteRequest(request.headers, appOrigin)) return null;
-  return Response.json({ message: CROSS_SITE_MESSAGE, code: "FORBIDDEN" }, { status: 403, headers: { "cache-control": "no-store" } });
+  return Response.json(
+    { message: CROSS_SITE_MESSAGE, code: "FORBIDDEN" },
+    { status: 403, headers: { "cache-control": "no-store" } },
+  );
 }

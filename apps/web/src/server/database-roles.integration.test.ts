@@ -25,7 +25,10 @@ describe("the web's services as the least-privilege app role", () => {
   let publisher: Publisher;
 
   beforeAll(async () => {
-    [database, vhost] = await Promise.all([createTestDatabaseWithRoles("userstream_web_roles"), createTestVhost("userstream-web-roles")]);
+    [database, vhost] = await Promise.all([
+      createTestDatabaseWithRoles("userstream_web_roles"),
+      createTestVhost("userstream-web-roles"),
+    ]);
     db = createPrismaClient(database.appUrl);
     publisher = createPublisher(vhost.url);
   });
@@ -37,9 +40,13 @@ describe("the web's services as the least-privilege app role", () => {
 
   it("reads users and progress, confirms an email, signs in with failure limits and sessions, lists and resends emails, requests reports, checks API keys", async () => {
     const registrationId = crypto.randomUUID();
-    const user = await db.user.create({ data: { registrationId, firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" } });
+    const user = await db.user.create({
+      data: { registrationId, firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" },
+    });
     await db.registration.create({ data: { id: registrationId, userId: user.id, outcome: "created" } });
-    const email = await db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "failed", lastError: "550" } });
+    const email = await db.notificationLog.create({
+      data: { userId: user.id, kind: "welcome", status: "failed", lastError: "550" },
+    });
 
     expect((await listUsers({ search: "love", limit: 10 }, { db })).total).toBe(1);
     expect(await getRegistrationStatus(registrationId, { db })).toMatchObject({ status: "email_failed" });
@@ -59,7 +66,10 @@ describe("the web's services as the least-privilege app role", () => {
         lockoutMs: 60_000,
       },
     };
-    expect(await attemptSignIn({ email: "admin@example.com", password: "wrong" }, "192.0.2.1", signInDeps)).toEqual({ ok: false, reason: "incorrect" });
+    expect(await attemptSignIn({ email: "admin@example.com", password: "wrong" }, "192.0.2.1", signInDeps)).toEqual({
+      ok: false,
+      reason: "incorrect",
+    });
     const signedIn = await attemptSignIn({ email: "admin@example.com", password: TEST_ADMIN_PASSWORD }, "192.0.2.1", signInDeps);
     if (!signedIn.ok) throw new Error(`refused: ${signedIn.reason}`);
     expect(await findAdminSession(db, signedIn.token, auth)).toEqual(signedIn.session);
@@ -73,6 +83,9 @@ describe("the web's services as the least-privilege app role", () => {
     expect(await listReports({ db })).toHaveLength(1);
 
     const { secret } = await createApiKey({ name: "crm", scopes: ["read"], expiresInDays: 30 }, "admin@example.com", { db });
-    expect(await authenticateApiKey(`Bearer ${secret}`, { db })).toMatchObject({ ok: true, apiKey: { name: "crm", scopes: ["read"] } });
+    expect(await authenticateApiKey(`Bearer ${secret}`, { db })).toMatchObject({
+      ok: true,
+      apiKey: { name: "crm", scopes: ["read"] },
+    });
   });
 });

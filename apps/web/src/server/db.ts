@@ -11,7 +11,9 @@ const globalForDb = globalThis as unknown as { userstreamPrisma?: PrismaClient }
  * hold the pool's connections while requests pile up behind it.
  */
 export function getDb(): PrismaClient {
-  globalForDb.userstreamPrisma ??= createPrismaClient(env.DATABASE_URL, { statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS });
+  globalForDb.userstreamPrisma ??= createPrismaClient(env.DATABASE_URL, {
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
   return globalForDb.userstreamPrisma;
 }
 

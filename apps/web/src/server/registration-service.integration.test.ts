@@ -34,7 +34,10 @@ describe("submitRegistration against RabbitMQ", () => {
   });
 
   it("publishes nothing for invalid input", async () => {
-    await submitRegistration({ firstName: "Grace", lastName: "Hopper", email: "grace@example.com" }, { publisher: broker.publisher });
+    await submitRegistration(
+      { firstName: "Grace", lastName: "Hopper", email: "grace@example.com" },
+      { publisher: broker.publisher },
+    );
     expect(await queuedMessages()).toBe(1);
 
     await expect(

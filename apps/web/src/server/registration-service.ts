@@ -49,7 +49,8 @@ function progressOfNewUser(
 ): RegistrationStatus {
   const welcome = user?.notificationLogs[0]?.status;
   // Delivered or complained about: it reached the mailbox. Bounced or suppressed: it never will.
-  if (welcome === "sent" || welcome === "delivered" || welcome === "complained") return user?.emailVerifiedAt ? "email_confirmed" : "email_sent";
+  if (welcome === "sent" || welcome === "delivered" || welcome === "complained")
+    return user?.emailVerifiedAt ? "email_confirmed" : "email_sent";
   if (welcome === "failed" || welcome === "dead" || welcome === "bounced" || welcome === "suppressed") return "email_failed";
   // No row yet, queued or sending; also a user deleted since (its notification row went too).
   return "stored";

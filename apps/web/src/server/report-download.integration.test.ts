@@ -47,7 +47,11 @@ describe("GET /api/admin/reports/{id}/download (serveReportDownload)", () => {
     await database.db.reportLog.deleteMany();
     // Counts lookups, so a test can tell that a request was refused before anything was read.
     findUnique = vi.fn((args: Parameters<PrismaClient["reportLog"]["findUnique"]>[0]) => database.db.reportLog.findUnique(args));
-    deps = { db: { reportLog: { findUnique }, adminSession: database.db.adminSession } as unknown as ReportDownloadDeps["db"], reportsDir, auth };
+    deps = {
+      db: { reportLog: { findUnique }, adminSession: database.db.adminSession } as unknown as ReportDownloadDeps["db"],
+      reportsDir,
+      auth,
+    };
   });
 
   function get(id: string, cookie: string | null = adminCookie) {
@@ -58,7 +62,14 @@ describe("GET /api/admin/reports/{id}/download (serveReportDownload)", () => {
   async function succeededReport(fileName: string, content?: string) {
     if (content !== undefined) await writeFile(path.join(reportsDir, fileName), content);
     return database.db.reportLog.create({
-      data: { kind: "users", trigger: "manual", status: "succeeded", fileName, rowCount: 1, byteSize: BigInt(content?.length ?? 0) },
+      data: {
+        kind: "users",
+        trigger: "manual",
+        status: "succeeded",
+        fileName,
+        rowCount: 1,
+        byteSize: BigInt(content?.length ?? 0),
+      },
     });
   }
 
@@ -90,7 +101,15 @@ describe("GET /api/admin/reports/{id}/download (serveReportDownload)", () => {
 
   it("answers 404 to ids that are not UUIDs (paths, encoded paths, absolute paths) without reading anything", async () => {
     await succeededReport("report_users_20261128T020000125Z.csv", CSV);
-    for (const id of ["../../etc/passwd", "%2e%2e%2f", "..%2F..%2Fetc%2Fpasswd", "/etc/passwd", path.join(root, "x.csv"), "report_users_20261128T020000125Z.csv", ""]) {
+    for (const id of [
+      "../../etc/passwd",
+      "%2e%2e%2f",
+      "..%2F..%2Fetc%2Fpasswd",
+      "/etc/passwd",
+      path.join(root, "x.csv"),
+      "report_users_20261128T020000125Z.csv",
+      "",
+    ]) {
       const response = await get(id);
       expect(response.status, id).toBe(404);
       expect(await response.json()).toEqual({ code: "NOT_FOUND", message: "No such report file." });
@@ -116,9 +135,18 @@ describe("GET /api/admin/reports/{id}/download (serveReportDownload)", () => {
   });
 
   it("never serves a file name altered in the database to leave REPORTS_DIR or not be a report's", async () => {
-    for (const fileName of ["../x.csv", "report_users_1.csv/../../x.csv", path.join(root, "x.csv"), "x.csv", "report_users_1.csv\n", "report_admins_1.csv"]) {
+    for (const fileName of [
+      "../x.csv",
+      "report_users_1.csv/../../x.csv",
+      path.join(root, "x.csv"),
+      "x.csv",
+      "report_users_1.csv\n",
+      "report_admins_1.csv",
+    ]) {
       await database.db.reportLog.deleteMany();
-      const row = await database.db.reportLog.create({ data: { kind: "users", trigger: "manual", status: "succeeded", fileName } });
+      const row = await database.db.reportLog.create({
+        data: { kind: "users", trigger: "manual", status: "succeeded", fileName },
+      });
       const response = await get(row.id);
       expect(response.status, fileName).toBe(404);
       expect(await response.text()).not.toContain(SECRET_TEXT);
@@ -136,11 +164,21 @@ describe("GET /api/admin/reports/{id}/download (serveReportDownload)", () => {
 
 describe("reportFilePath", () => {
   it("accepts report file names directly inside the folder only", () => {
-    expect(reportFilePath("/srv/reports", "report_users_20261128T020000123Z.csv")).toBe("/srv/reports/report_users_20261128T020000123Z.csv");
+    expect(reportFilePath("/srv/reports", "report_users_20261128T020000123Z.csv")).toBe(
+      "/srv/reports/report_users_20261128T020000123Z.csv",
+    );
     expect(reportFilePath("/srv/reports/", "report_notifications_20261128T020000123Z.csv")).toBe(
       "/srv/reports/report_notifications_20261128T020000123Z.csv",
     );
-    for (const name of ["../report_users_1.csv", "/etc/passwd", "report_users_1.csv/..", "sub/report_users_1.csv", "report_users_.csv.exe", "report_users_1.CSV", ""]) {
+    for (const name of [
+      "../report_users_1.csv",
+      "/etc/passwd",
+      "report_users_1.csv/..",
+      "sub/report_users_1.csv",
+      "report_users_.csv.exe",
+      "report_users_1.CSV",
+      "",
+    ]) {
       expect(reportFilePath("/srv/reports", name), name).toBeNull();
     }
   });

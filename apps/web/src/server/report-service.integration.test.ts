@@ -53,8 +53,14 @@ describe("report service against PostgreSQL and RabbitMQ", () => {
   });
 
   it("stores no filters as {} and a notifications status filter as given", async () => {
-    const all = await requestReport({ kind: "notifications" }, "admin@example.com", { db: database.db, publisher: broker.publisher });
-    const failed = await requestReport({ kind: "notifications", filters: { status: "failed" } }, "admin@example.com", { db: database.db, publisher: broker.publisher });
+    const all = await requestReport({ kind: "notifications" }, "admin@example.com", {
+      db: database.db,
+      publisher: broker.publisher,
+    });
+    const failed = await requestReport({ kind: "notifications", filters: { status: "failed" } }, "admin@example.com", {
+      db: database.db,
+      publisher: broker.publisher,
+    });
     expect((await database.db.reportLog.findUniqueOrThrow({ where: { id: all.id } })).filters).toEqual({});
     expect((await database.db.reportLog.findUniqueOrThrow({ where: { id: failed.id } })).filters).toEqual({ status: "failed" });
     const payloads = (await takeMessages()).map((m) => ReportGenerateV1.schema.parse(JSON.parse(m.content.toString())).payload);
@@ -73,14 +79,18 @@ describe("report service against PostgreSQL and RabbitMQ", () => {
       { kind: "users", filters: { status: "sent" } },
       { kind: "notifications", filters: { status: "lost" } },
     ]) {
-      await expect(requestReport(input, "admin@example.com", { db: database.db, publisher: broker.publisher })).rejects.toBeInstanceOf(ZodError);
+      await expect(
+        requestReport(input, "admin@example.com", { db: database.db, publisher: broker.publisher }),
+      ).rejects.toBeInstanceOf(ZodError);
     }
     expect(await database.db.reportLog.count()).toBe(0);
     expect(await takeMessages()).toHaveLength(0);
   });
 
   it("marks the report failed, with the reason, when the broker does not confirm", async () => {
-    await expect(requestReport({ kind: "users" }, "admin@example.com", { db: database.db, publisher: broker.unreachable })).rejects.toBeInstanceOf(PublishError);
+    await expect(
+      requestReport({ kind: "users" }, "admin@example.com", { db: database.db, publisher: broker.unreachable }),
+    ).rejects.toBeInstanceOf(PublishError);
     const [row, ...more] = await database.db.reportLog.findMany();
     expect(more).toHaveLength(0);
     expect(row).toMatchObject({ status: "failed", trigger: "manual" });
@@ -90,7 +100,9 @@ describe("report service against PostgreSQL and RabbitMQ", () => {
 
   it("lists the newest reports first, with durations and byte sizes as numbers, and gets one by id", async () => {
     const at = (minute: number) => new Date(Date.UTC(2026, 10, 28, 2, minute));
-    await database.db.reportLog.create({ data: { kind: "users", trigger: "schedule", status: "queued", scheduledFor: at(0), createdAt: at(0) } });
+    await database.db.reportLog.create({
+      data: { kind: "users", trigger: "schedule", status: "queued", scheduledFor: at(0), createdAt: at(0) },
+    });
     const done = await database.db.reportLog.create({
       data: {
         kind: "users",
@@ -107,7 +119,9 @@ describe("report service against PostgreSQL and RabbitMQ", () => {
         finishedAt: new Date(at(1).getTime() + 1_250),
       },
     });
-    await database.db.reportLog.create({ data: { kind: "notifications", trigger: "manual", status: "failed", error: "boom", createdAt: at(2) } });
+    await database.db.reportLog.create({
+      data: { kind: "notifications", trigger: "manual", status: "failed", error: "boom", createdAt: at(2) },
+    });
 
     const list = await listReports({ db: database.db });
     expect(list.map((r) => r.createdAt)).toEqual([at(2), at(1), at(0)]);
@@ -128,7 +142,11 @@ describe("report service against PostgreSQL and RabbitMQ", () => {
 
   it(`lists at most ${REPORT_LIST_LIMIT}`, async () => {
     await database.db.reportLog.createMany({
-      data: Array.from({ length: REPORT_LIST_LIMIT + 5 }, () => ({ kind: "users" as const, trigger: "manual" as const, status: "queued" as const })),
+      data: Array.from({ length: REPORT_LIST_LIMIT + 5 }, () => ({
+        kind: "users" as const,
+        trigger: "manual" as const,
+        status: "queued" as const,
+      })),
     });
     expect(await listReports({ db: database.db })).toHaveLength(REPORT_LIST_LIMIT);
   });

@@ -69,17 +69,27 @@ export interface RequestReportDeps {
  * run must not stay `queued`. (Should the broker have taken the message after all, the reporter
  * finds the row finished and leaves it.)
  */
-export async function requestReport(input: unknown, requestedBy: string, { db, publisher }: RequestReportDeps): Promise<ReportSummary> {
+export async function requestReport(
+  input: unknown,
+  requestedBy: string,
+  { db, publisher }: RequestReportDeps,
+): Promise<ReportSummary> {
   const request = ReportRequestSchema.parse(input);
   const row = await db.reportLog.create({
     data: { kind: request.kind, trigger: "manual", status: "queued", requestedBy, filters: request.filters },
   });
   try {
-    await publisher.publish(ReportGenerateV1, createEnvelope(ReportGenerateV1, { reportId: row.id, request, requestedBy }, row.id));
+    await publisher.publish(
+      ReportGenerateV1,
+      createEnvelope(ReportGenerateV1, { reportId: row.id, request, requestedBy }, row.id),
+    );
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     await db.reportLog
-      .update({ where: { id: row.id }, data: { status: "failed", error: `Could not queue the report: ${reason}`, finishedAt: new Date() } })
+      .update({
+        where: { id: row.id },
+        data: { status: "failed", error: `Could not queue the report: ${reason}`, finishedAt: new Date() },
+      })
       .catch(() => undefined); // The database may be what failed; the caller reports the publish error either way.
     throw error;
   }

@@ -13,7 +13,9 @@ function appPaths(dir = appDir, prefix = ""): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     if (entry.isFile()) return /^(page\.tsx|route\.ts)$/.test(entry.name) ? [prefix || "/"] : [];
     if (!entry.isDirectory()) return [];
-    const segment = /^\(.*\)$/.test(entry.name) ? "" : `/${entry.name.replace(/^\[\.\.\.(.+)\]$/, "x/y").replace(/^\[(.+)\]$/, "x")}`;
+    const segment = /^\(.*\)$/.test(entry.name)
+      ? ""
+      : `/${entry.name.replace(/^\[\.\.\.(.+)\]$/, "x/y").replace(/^\[(.+)\]$/, "x")}`;
     return appPaths(path.join(dir, entry.name), prefix + segment);
   });
 }

@@ -30,7 +30,10 @@ export function createWebShutdown(timeoutMs: number, server?: Server, manualSign
       requestServer ??= (message as { server: Server }).server;
     });
   }
-  const shutdown = createShutdown(getLogger(), timeoutMs, { start: "shutting down: new registrations are refused", done: "publisher and database closed" });
+  const shutdown = createShutdown(getLogger(), timeoutMs, {
+    start: "shutting down: new registrations are refused",
+    done: "publisher and database closed",
+  });
   let served: Promise<void> = Promise.resolve();
   // Not awaited here: the requests under way are answered while the publisher closes.
   shutdown.add("stop accepting connections", async () => {

@@ -73,7 +73,12 @@ export function setupTestBroker(prefix: string, { declareTopology = true } = {})
       const channel = await broker.connection.createChannel();
       const messages: GetMessage[] = [];
       try {
-        for (let message = await channel.get(queue, { noAck: true }); message; message = await channel.get(queue, { noAck: true })) messages.push(message);
+        for (
+          let message = await channel.get(queue, { noAck: true });
+          message;
+          message = await channel.get(queue, { noAck: true })
+        )
+          messages.push(message);
         return messages;
       } finally {
         await channel.close();

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { InvalidCursorError, decodeUserCursor, encodeUserCursor, isUserCursor, rowsAfter, USER_SORTS, type UserCursor } from "./user-cursor";
+import {
+  InvalidCursorError,
+  decodeUserCursor,
+  encodeUserCursor,
+  isUserCursor,
+  rowsAfter,
+  USER_SORTS,
+  type UserCursor,
+} from "./user-cursor";
 
 const id = "0b9f3c1e-6a55-4c3b-9a47-2f1f0f4a7e21";
 const newest: UserCursor = { sort: "created_desc", key: { createdAt: new Date("2026-03-04T05:06:07.089Z"), id } };
@@ -16,7 +24,10 @@ describe("user cursor", () => {
 
   it("keeps only the sort's columns", () => {
     const row = { createdAt: new Date(0), id, lastName: "Lovelace", firstName: "Ada", email: "ada@example.com" };
-    expect(decodeUserCursor(encodeUserCursor({ sort: "email_desc", key: row }))).toEqual({ sort: "email_desc", key: { email: "ada@example.com" } });
+    expect(decodeUserCursor(encodeUserCursor({ sort: "email_desc", key: row }))).toEqual({
+      sort: "email_desc",
+      key: { email: "ada@example.com" },
+    });
   });
 
   it("is URL-safe and does not show its contents as plain text", () => {
@@ -50,7 +61,11 @@ describe("rowsAfter", () => {
       AND: [
         { lastName: { gte: "O'Brien" } },
         {
-          OR: [{ lastName: { gt: "O'Brien" } }, { lastName: "O'Brien", firstName: { gt: "Seán" } }, { lastName: "O'Brien", firstName: "Seán", id: { gt: id } }],
+          OR: [
+            { lastName: { gt: "O'Brien" } },
+            { lastName: "O'Brien", firstName: { gt: "Seán" } },
+            { lastName: "O'Brien", firstName: "Seán", id: { gt: id } },
+          ],
         },
       ],
     });

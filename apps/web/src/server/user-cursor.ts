@@ -6,10 +6,24 @@ import { z } from "zod";
  * a unique column, so every row has exactly one position and keyset pages never overlap or skip rows.
  */
 export const USER_SORTS = {
-  created_desc: [{ field: "createdAt", direction: "desc" }, { field: "id", direction: "desc" }],
-  created_asc: [{ field: "createdAt", direction: "asc" }, { field: "id", direction: "asc" }],
-  last_name_asc: [{ field: "lastName", direction: "asc" }, { field: "firstName", direction: "asc" }, { field: "id", direction: "asc" }],
-  last_name_desc: [{ field: "lastName", direction: "desc" }, { field: "firstName", direction: "desc" }, { field: "id", direction: "desc" }],
+  created_desc: [
+    { field: "createdAt", direction: "desc" },
+    { field: "id", direction: "desc" },
+  ],
+  created_asc: [
+    { field: "createdAt", direction: "asc" },
+    { field: "id", direction: "asc" },
+  ],
+  last_name_asc: [
+    { field: "lastName", direction: "asc" },
+    { field: "firstName", direction: "asc" },
+    { field: "id", direction: "asc" },
+  ],
+  last_name_desc: [
+    { field: "lastName", direction: "desc" },
+    { field: "firstName", direction: "desc" },
+    { field: "id", direction: "desc" },
+  ],
   email_asc: [{ field: "email", direction: "asc" }],
   email_desc: [{ field: "email", direction: "desc" }],
 } as const satisfies Record<UserSort, readonly SortColumn[]>;

@@ -86,13 +86,22 @@ describe("listUsers and listPublicUsers against PostgreSQL", () => {
 
     // Several matches, paged one at a time: the search holds across pages.
     const several = await allPages(1, "ace");
-    expect(several.flat().map((user) => user.firstName).sort()).toEqual(["Ada", "Grace"]);
+    expect(
+      several
+        .flat()
+        .map((user) => user.firstName)
+        .sort(),
+    ).toEqual(["Ada", "Grace"]);
     expect((await listUsers({ search: "ace", limit: 1 }, { db: database.db })).total).toBe(2);
   });
 
   it("finds a person by several words of their name, each matching some field", async () => {
-    expect((await listUsers({ search: "ada love" }, { db: database.db })).items.map((user) => user.email)).toEqual(["ada@analytical.example"]);
-    expect((await listUsers({ search: "hopper navy" }, { db: database.db })).items.map((user) => user.lastName)).toEqual(["Hopper"]);
+    expect((await listUsers({ search: "ada love" }, { db: database.db })).items.map((user) => user.email)).toEqual([
+      "ada@analytical.example",
+    ]);
+    expect((await listUsers({ search: "hopper navy" }, { db: database.db })).items.map((user) => user.lastName)).toEqual([
+      "Hopper",
+    ]);
     expect((await listUsers({ search: "ada hopper" }, { db: database.db })).total).toBe(0);
   });
 
@@ -139,7 +148,9 @@ describe("listUsers and listPublicUsers against PostgreSQL", () => {
           (error: unknown) => error,
         );
         expect(refusal, search).toBeInstanceOf(ZodError);
-        expect((refusal as ZodError).issues).toEqual([expect.objectContaining({ path: ["search"], message: SEARCH_WORD_TOO_SHORT_MESSAGE })]);
+        expect((refusal as ZodError).issues).toEqual([
+          expect.objectContaining({ path: ["search"], message: SEARCH_WORD_TOO_SHORT_MESSAGE }),
+        ]);
       }
     }
   });
@@ -162,7 +173,8 @@ describe("listUsers and listPublicUsers against PostgreSQL", () => {
       emailVerified: true,
       createdAt: "2026-01-01T00:00:00.000Z",
     });
-    const everything = JSON.stringify(pages) + pages.map((page) => Buffer.from(page.nextCursor ?? "", "base64url").toString()).join();
+    const everything =
+      JSON.stringify(pages) + pages.map((page) => Buffer.from(page.nextCursor ?? "", "base64url").toString()).join();
     for (const [, , email] of PEOPLE) {
       expect(everything).not.toContain(email);
       // Nor the domain: the masked form keeps its first letter and last label only.

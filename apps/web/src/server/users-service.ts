@@ -26,7 +26,10 @@ const SEARCH_MAX_WORDS = 5;
  * Checked in the schema, so that a forged cursor (or one made for another order) is a 400 with a
  * field error rather than a server error.
  */
-const CURSOR_MATCHES_ORDER: [(input: { cursor?: string | null; sort: UserSort }) => boolean, { path: string[]; message: string }] = [
+const CURSOR_MATCHES_ORDER: [
+  (input: { cursor?: string | null; sort: UserSort }) => boolean,
+  { path: string[]; message: string },
+] = [
   (input) => !input.cursor || isUserCursor(input.cursor, input.sort),
   { path: ["cursor"], message: "The cursor is not valid; start again from the first page." },
 ];
@@ -109,19 +112,23 @@ function toUserListItem(user: UserRow): UserListItem {
 const ORDERS: Record<UserSort, { orderBy: Prisma.Sql; after(key: SortKey): Prisma.Sql }> = {
   created_desc: {
     orderBy: Prisma.sql`created_at DESC, id DESC`,
-    after: (k) => Prisma.sql`created_at <= ${k.createdAt}::timestamptz AND (created_at, id) < (${k.createdAt}::timestamptz, ${k.id}::uuid)`,
+    after: (k) =>
+      Prisma.sql`created_at <= ${k.createdAt}::timestamptz AND (created_at, id) < (${k.createdAt}::timestamptz, ${k.id}::uuid)`,
   },
   created_asc: {
     orderBy: Prisma.sql`created_at ASC, id ASC`,
-    after: (k) => Prisma.sql`created_at >= ${k.createdAt}::timestamptz AND (created_at, id) > (${k.createdAt}::timestamptz, ${k.id}::uuid)`,
+    after: (k) =>
+      Prisma.sql`created_at >= ${k.createdAt}::timestamptz AND (created_at, id) > (${k.createdAt}::timestamptz, ${k.id}::uuid)`,
   },
   last_name_asc: {
     orderBy: Prisma.sql`last_name ASC, first_name ASC, id ASC`,
-    after: (k) => Prisma.sql`last_name >= ${k.lastName} AND (last_name, first_name, id) > (${k.lastName}, ${k.firstName}, ${k.id}::uuid)`,
+    after: (k) =>
+      Prisma.sql`last_name >= ${k.lastName} AND (last_name, first_name, id) > (${k.lastName}, ${k.firstName}, ${k.id}::uuid)`,
   },
   last_name_desc: {
     orderBy: Prisma.sql`last_name DESC, first_name DESC, id DESC`,
-    after: (k) => Prisma.sql`last_name <= ${k.lastName} AND (last_name, first_name, id) < (${k.lastName}, ${k.firstName}, ${k.id}::uuid)`,
+    after: (k) =>
+      Prisma.sql`last_name <= ${k.lastName} AND (last_name, first_name, id) < (${k.lastName}, ${k.firstName}, ${k.id}::uuid)`,
   },
   email_asc: { orderBy: Prisma.sql`email ASC`, after: (k) => Prisma.sql`email > ${k.email}` },
   email_desc: { orderBy: Prisma.sql`email DESC`, after: (k) => Prisma.sql`email < ${k.email}` },
@@ -133,13 +140,16 @@ const ORDERS: Record<UserSort, { orderBy: Prisma.Sql; after(key: SortKey): Prism
  */
 function searchCondition(search: string | undefined, scope: SearchScope): Prisma.Sql {
   const words = userSearchWords(search ?? "").slice(0, SEARCH_MAX_WORDS);
-  return words.reduce((condition, word) => {
-    const pattern = `%${escapeLikePattern(word)}%`;
-    const names = Prisma.sql`first_name ILIKE ${pattern} OR last_name ILIKE ${pattern}`;
-    return scope === "names"
-      ? Prisma.sql`${condition} AND (${names})`
-      : Prisma.sql`${condition} AND (${names} OR email ILIKE ${pattern})`;
-  }, Prisma.sql`TRUE`);
+  return words.reduce(
+    (condition, word) => {
+      const pattern = `%${escapeLikePattern(word)}%`;
+      const names = Prisma.sql`first_name ILIKE ${pattern} OR last_name ILIKE ${pattern}`;
+      return scope === "names"
+        ? Prisma.sql`${condition} AND (${names})`
+        : Prisma.sql`${condition} AND (${names} OR email ILIKE ${pattern})`;
+    },
+    Prisma.sql`TRUE`,
+  );
 }
 
 type SearchScope = "names" | "names and email";
@@ -221,7 +231,11 @@ export async function getUser(id: string, { db }: Pick<UserDeps, "db">): Promise
 /** Changes a user's names (validated like a registration) and logs who did; null when there is no such user. */
 export async function updateUser(input: UpdateUserInput, deps: UserDeps, by: Actor): Promise<UserListItem | null> {
   const { id, ...changes } = UpdateUserInputSchema.parse(input);
-  const [user] = await deps.db.user.updateManyAndReturn({ where: { id }, data: UserUpdateSchema.parse(changes), select: USER_FIELDS });
+  const [user] = await deps.db.user.updateManyAndReturn({
+    where: { id },
+    data: UserUpdateSchema.parse(changes),
+    select: USER_FIELDS,
+  });
   if (!user) return null;
   logAction(deps, "user renamed", { userId: id, ...by });
   return toUserListItem(user);

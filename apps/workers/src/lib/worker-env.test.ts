@@ -51,9 +51,11 @@ describe("worker environment", () => {
   });
 
   it("refuses a variable set both ways, and a secret file it cannot read, naming it", () => {
-    expect(() => loadReceiverEnv({ DATABASE_URL: "postgresql://a@b/c", DATABASE_URL_FILE: secretFile("db", "postgresql://d@e/f") })).toThrow(
-      "Invalid environment variables:\n  DATABASE_URL and DATABASE_URL_FILE are both set: set only one",
+    expect(() =>
+      loadReceiverEnv({ DATABASE_URL: "postgresql://a@b/c", DATABASE_URL_FILE: secretFile("db", "postgresql://d@e/f") }),
+    ).toThrow("Invalid environment variables:\n  DATABASE_URL and DATABASE_URL_FILE are both set: set only one");
+    expect(() => loadReceiverEnv({ DATABASE_URL_FILE: join(secrets, "nope") })).toThrow(
+      /DATABASE_URL_FILE: cannot read .*nope \(ENOENT\)/,
     );
-    expect(() => loadReceiverEnv({ DATABASE_URL_FILE: join(secrets, "nope") })).toThrow(/DATABASE_URL_FILE: cannot read .*nope \(ENOENT\)/);
   });
 });

@@ -23,7 +23,10 @@ export async function startReceiver(env: ReceiverEnv) {
   // stored at once (see `concurrency`). One cut mid-batch (PostgreSQL restarted) fails that batch,
   // never the process.
   const pool = createPool(env.DATABASE_URL, { max: 2, logger });
-  health.setCheck("database", databaseCheck(() => pool.query("SELECT 1")));
+  health.setCheck(
+    "database",
+    databaseCheck(() => pool.query("SELECT 1")),
+  );
   const publisher = createPublisher(env.AMQP_URL, { logger });
 
   /** After the commit, before the ack: records the outcome and hands a pending welcome email to the sender. */

@@ -101,7 +101,12 @@ export async function storeRegistrations(pool: pg.Pool, messages: UserRegistrati
   // On failure the connection is dropped, its transaction with it (it may be the reason: PostgreSQL restarted).
   return withConnection(pool, async (client) => {
     await client.query(`BEGIN; ${PLAN_SETTINGS}`);
-    await client.query(INSERT_USERS, [ids, payloads.map((p) => p.firstName), payloads.map((p) => p.lastName), payloads.map((p) => p.email)]);
+    await client.query(INSERT_USERS, [
+      ids,
+      payloads.map((p) => p.firstName),
+      payloads.map((p) => p.lastName),
+      payloads.map((p) => p.email),
+    ]);
     const { rows } = await client.query<Row>(RECORD_REGISTRATIONS, [ids, payloads.map((p) => p.email)]);
     const results = resultsInOrder(ids, rows);
     await client.query("COMMIT");

@@ -25,12 +25,16 @@ export async function startReporter(env: ReporterEnv) {
   const publisher = createPublisher(env.AMQP_URL, { logger });
   // Plain SQL through `pg` only, no Prisma: see report-logs.ts.
   const pool = createReportPool(env.DATABASE_URL, logger);
-  health.setCheck("database", databaseCheck(() => pool.query("SELECT 1")));
+  health.setCheck(
+    "database",
+    databaseCheck(() => pool.query("SELECT 1")),
+  );
   const deps = { pool, logger, reportsDir: env.REPORTS_DIR };
 
   await mkdir(env.REPORTS_DIR, { recursive: true });
   await recoverInterruptedReports(deps);
-  const retain = () => removeOldReports(deps, env.REPORT_RETENTION_DAYS).catch((err: unknown) => logger.error({ err }, "retention failed"));
+  const retain = () =>
+    removeOldReports(deps, env.REPORT_RETENTION_DAYS).catch((err: unknown) => logger.error({ err }, "retention failed"));
   await retain();
   const retention = setInterval(retain, RETENTION_INTERVAL_MS).unref();
 

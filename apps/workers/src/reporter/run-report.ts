@@ -87,7 +87,10 @@ async function writeReport(
   // Times in UTC, and the filters: transaction-local settings, all set in one round trip.
   const names = ["TimeZone", ...Object.keys(settings)];
   const values = ["UTC", ...Object.values(settings)];
-  await client.query("SELECT set_config(name, value, true) FROM unnest($1::text[], $2::text[]) AS s(name, value)", [names, values]);
+  await client.query("SELECT set_config(name, value, true) FROM unnest($1::text[], $2::text[]) AS s(name, value)", [
+    names,
+    values,
+  ]);
   const fileName = reportFileName(report.kind, startedAt);
   const source = client.query(copyTo(copy));
   const written = await writeReportFile({ dir: deps.reportsDir, fileName, reportId: report.id, source });
@@ -108,7 +111,9 @@ export async function recoverInterruptedReports(deps: RunReportDeps): Promise<nu
   for (const kind of ["users", "notifications"] as const) {
     const interrupted = await withConnection(deps.pool, async (client) => {
       await client.query("BEGIN");
-      const { rows } = await client.query<{ free: boolean }>("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS free", [lockKey(kind)]);
+      const { rows } = await client.query<{ free: boolean }>("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS free", [
+        lockKey(kind),
+      ]);
       const ids = rows[0]?.free ? await failRunning(client, kind, "interrupted: the reporter stopped during the run") : [];
       await client.query("COMMIT");
       return ids;

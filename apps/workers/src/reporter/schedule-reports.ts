@@ -14,7 +14,10 @@ async function enqueueScheduledReport(db: pg.Pool, publisher: Publisher, slot: D
   const reportId = await insertScheduledReport(db, slot);
   if (!reportId) return undefined;
   try {
-    await publisher.publish(ReportGenerateV1, createEnvelope(ReportGenerateV1, { reportId, request: { kind: "users", filters: {} } }));
+    await publisher.publish(
+      ReportGenerateV1,
+      createEnvelope(ReportGenerateV1, { reportId, request: { kind: "users", filters: {} } }),
+    );
   } catch (err) {
     await recordFailed(db, reportId, `could not queue the report: ${String(err)}`);
     throw err;

@@ -24,7 +24,12 @@ const WRITE_SIZE = 64 * 1024;
  * hidden temporary file and renames it only when complete, so a half-written report is never
  * listed or downloaded; the stream's backpressure keeps memory flat however many rows come.
  */
-export async function writeReportFile(options: { dir: string; fileName: string; reportId: string; source: Readable }): Promise<WrittenFile> {
+export async function writeReportFile(options: {
+  dir: string;
+  fileName: string;
+  reportId: string;
+  source: Readable;
+}): Promise<WrittenFile> {
   const temporary = path.join(options.dir, partialFileName(options.reportId));
   const hash = createHash("sha256");
   let byteSize = 0;

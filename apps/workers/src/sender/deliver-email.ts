@@ -65,7 +65,11 @@ async function keepTryingToRecord(record: () => Promise<unknown>, logger: Logger
  * message (SMTP 5xx on RCPT TO or DATA) is a hard bounce: `bounced`, on the timeline, and the
  * address suppressed. An address on the suppression list is never sent to: the row is `suppressed`.
  */
-export async function deliverEmail(message: EmailSendMessage, context: DeliveryContext, deps: DeliverEmailDeps): Promise<DeliveryOutcome> {
+export async function deliverEmail(
+  message: EmailSendMessage,
+  context: DeliveryContext,
+  deps: DeliverEmailDeps,
+): Promise<DeliveryOutcome> {
   const { pool, provider, logger } = deps;
   const { notificationId, registrationId } = message.payload;
   const log = { notificationId, registrationId, messageId: message.id, attempt: context.attempt };
@@ -91,7 +95,10 @@ export async function deliverEmail(message: EmailSendMessage, context: DeliveryC
   const { user } = claimed;
   const suppression = await findSuppression(pool, user.email);
   if (suppression) {
-    await recordFailure(pool, notificationId, { status: "suppressed", error: `the address is on the suppression list (${suppression})` });
+    await recordFailure(pool, notificationId, {
+      status: "suppressed",
+      error: `the address is on the suppression list (${suppression})`,
+    });
     logger.info({ ...log, reason: suppression }, "welcome email not sent: the address is suppressed");
     return "suppressed";
   }
@@ -115,11 +122,15 @@ export async function deliverEmail(message: EmailSendMessage, context: DeliveryC
     observeSend("sent");
   } catch (err) {
     observeSend("failed");
-    const failure = err instanceof EmailDeliveryError ? err : new EmailDeliveryError(String(err), { temporary: true, cause: err });
+    const failure =
+      err instanceof EmailDeliveryError ? err : new EmailDeliveryError(String(err), { temporary: true, cause: err });
     if (failure.bounced) {
       await recordHardBounce(pool, { notificationId, attempt: claimed.attempts, address: user.email, detail: failure.message });
       await recordFailure(pool, notificationId, { status: "bounced", provider: provider.name, error: failure.message });
-      logger.warn({ ...log, provider: provider.name, error: failure.message }, "welcome email bounced; the address is suppressed");
+      logger.warn(
+        { ...log, provider: provider.name, error: failure.message },
+        "welcome email bounced; the address is suppressed",
+      );
       return "bounced";
     }
     const retry = failure.temporary && context.retriesLeft > 0;
@@ -131,7 +142,11 @@ export async function deliverEmail(message: EmailSendMessage, context: DeliveryC
     throw new RetryLaterError(failure.message, failure.retryAfterMs ?? 0, { cause: failure });
   }
   const sentAt = new Date();
-  await keepTryingToRecord(() => recordSent(pool, notificationId, { provider: provider.name, providerMessageId, sentAt }), logger, log);
+  await keepTryingToRecord(
+    () => recordSent(pool, notificationId, { provider: provider.name, providerMessageId, sentAt }),
+    logger,
+    log,
+  );
   logger.info({ ...log, provider: provider.name, providerMessageId }, "welcome email sent");
   return "sent";
 }

@@ -1,4 +1,11 @@
-import { confirmationTokenSecretSchema, loadEnv, portSchema, refuseVariable, secretHint, secretSchema } from "@userstream/runtime/env";
+import {
+  confirmationTokenSecretSchema,
+  loadEnv,
+  portSchema,
+  refuseVariable,
+  secretHint,
+  secretSchema,
+} from "@userstream/runtime/env";
 import { z } from "zod";
 import { workerEnv } from "../lib/worker-env";
 import { smtpUrlProblem } from "./providers/smtp-security";
@@ -8,7 +15,9 @@ const MailboxSchema = z
   .string()
   .transform((value) => {
     const match = /^\s*(.*?)\s*<([^<>\s]+)>\s*$/.exec(value);
-    return match ? { name: (match[1] ?? "").replace(/^"|"$/g, ""), address: match[2] ?? "" } : { name: "", address: value.trim() };
+    return match
+      ? { name: (match[1] ?? "").replace(/^"|"$/g, ""), address: match[2] ?? "" }
+      : { name: "", address: value.trim() };
   })
   .pipe(z.object({ name: z.string().regex(/^[^\p{Cc}"]*$/u, "must not hold quotes or control characters"), address: z.email() }));
 

@@ -61,23 +61,35 @@ export async function claimNotification(pool: pg.Pool, id: string, leaseMs: numb
   const { rows } = await pool.query<Row>(CLAIM, [id, now, new Date(now.getTime() + leaseMs)]);
   const [row] = rows;
   if (!row) return undefined;
-  const user = row.user_id === null ? null : { id: row.user_id, firstName: row.first_name, lastName: row.last_name, email: row.email };
+  const user =
+    row.user_id === null ? null : { id: row.user_id, firstName: row.first_name, lastName: row.last_name, email: row.email };
   return { attempts: row.attempts, user };
 }
 
 /** The row's status and, while `sending`, until when its sender holds it; undefined when there is no such row. */
-export async function findNotificationState(pool: pg.Pool, id: string): Promise<{ status: string; leaseExpiresAt: Date | null } | undefined> {
+export async function findNotificationState(
+  pool: pg.Pool,
+  id: string,
+): Promise<{ status: string; leaseExpiresAt: Date | null } | undefined> {
   const { rows } = await pool.query<{ status: string; lease_expires_at: Date | null }>(FIND_STATE, [id]);
   const [row] = rows;
   return row && { status: row.status, leaseExpiresAt: row.lease_expires_at };
 }
 
 /** Records a send that did not happen: its status, the error and, when one was tried, the provider; the lease ends. */
-export async function recordFailure(pool: pg.Pool, id: string, failure: { status: FailedStatus; provider?: string; error: string }): Promise<void> {
+export async function recordFailure(
+  pool: pg.Pool,
+  id: string,
+  failure: { status: FailedStatus; provider?: string; error: string },
+): Promise<void> {
   await pool.query(RECORD_FAILURE, [id, failure.status, failure.provider ?? null, failure.error]);
 }
 
 /** Records a sent email: the provider, its message id and the time; the lease ends. */
-export async function recordSent(pool: pg.Pool, id: string, sent: { provider: string; providerMessageId?: string; sentAt: Date }): Promise<void> {
+export async function recordSent(
+  pool: pg.Pool,
+  id: string,
+  sent: { provider: string; providerMessageId?: string; sentAt: Date },
+): Promise<void> {
   await pool.query(RECORD_SENT, [id, sent.provider, sent.providerMessageId ?? null, sent.sentAt]);
 }

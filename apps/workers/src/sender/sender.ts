@@ -46,7 +46,10 @@ export async function startSender(env: SenderEnv) {
   // The sender's only connections (plain SQL, notification-logs.ts); a connection cut mid-statement
   // fails that statement (retried as the message, or the "sent" record again), never the process.
   const pool = createPool(env.DATABASE_URL, { max: 4, logger });
-  health.setCheck("database", databaseCheck(() => pool.query("SELECT 1")));
+  health.setCheck(
+    "database",
+    databaseCheck(() => pool.query("SELECT 1")),
+  );
   const deps = {
     pool,
     provider,
@@ -57,7 +60,8 @@ export async function startSender(env: SenderEnv) {
     confirmationTtlMs: env.CONFIRMATION_TOKEN_TTL_HOURS * 3_600_000,
     leaseMs: env.SEND_LEASE_MS,
     sendTimeoutMs: env.SEND_TIMEOUT_MS,
-    observeSend: (result: "sent" | "failed", seconds: number) => metrics.sendLatency.observe({ result, provider: provider.name }, seconds),
+    observeSend: (result: "sent" | "failed", seconds: number) =>
+      metrics.sendLatency.observe({ result, provider: provider.name }, seconds),
   };
 
   const consumer = await startConsumer({

@@ -22,8 +22,16 @@ export async function findSuppression(pool: pg.Pool, address: string): Promise<s
  * Records the relay's permanent refusal as a hard bounce on the email's timeline (its event id names
  * the email and the attempt, so a repeated record of one attempt counts once) and suppresses the address.
  */
-export async function recordHardBounce(pool: pg.Pool, bounce: { notificationId: string; attempt: number; address: string; detail: string }): Promise<string> {
+export async function recordHardBounce(
+  pool: pg.Pool,
+  bounce: { notificationId: string; attempt: number; address: string; detail: string },
+): Promise<string> {
   const eventId = `smtp/${bounce.notificationId}/${bounce.attempt}`;
-  const { rows } = await pool.query<{ outcome: string }>(RECORD_BOUNCE, [eventId, bounce.notificationId, bounce.detail, bounce.address]);
+  const { rows } = await pool.query<{ outcome: string }>(RECORD_BOUNCE, [
+    eventId,
+    bounce.notificationId,
+    bounce.detail,
+    bounce.address,
+  ]);
   return rows[0]?.outcome ?? "recorded";
 }

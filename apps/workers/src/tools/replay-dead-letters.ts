@@ -8,7 +8,13 @@ import { z } from "zod";
 import { loadEnv, loadEnvFiles } from "@userstream/runtime";
 import { workerEnv } from "../lib/worker-env";
 
-const ArgsSchema = z.tuple([z.enum(Object.values(QUEUES) as [QueueName, ...QueueName[]], { error: `the queue: one of ${Object.values(QUEUES).join(", ")}` })]).rest(z.string());
+const ArgsSchema = z
+  .tuple([
+    z.enum(Object.values(QUEUES) as [QueueName, ...QueueName[]], {
+      error: `the queue: one of ${Object.values(QUEUES).join(", ")}`,
+    }),
+  ])
+  .rest(z.string());
 
 /** Parses `<queue> [--limit N]`; throws a usage message on anything else. */
 export function parseReplayArgs(argv: string[]): { queue: QueueName; limit?: number } {

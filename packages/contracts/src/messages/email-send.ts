@@ -10,7 +10,17 @@ export type NotificationKind = z.infer<typeof NotificationKindSchema>;
  * events move it forward only: sent < delivered < bounced < complained (deliverability.ts);
  * `suppressed`: never sent, the address is on the suppression list.
  */
-export const NotificationStatusSchema = z.enum(["queued", "sending", "sent", "failed", "dead", "delivered", "bounced", "complained", "suppressed"]);
+export const NotificationStatusSchema = z.enum([
+  "queued",
+  "sending",
+  "sent",
+  "failed",
+  "dead",
+  "delivered",
+  "bounced",
+  "complained",
+  "suppressed",
+]);
 export type NotificationStatus = z.infer<typeof NotificationStatusSchema>;
 
 export const EmailSendPayloadSchema = z.object({

@@ -28,9 +28,7 @@ export const UsersReportFiltersSchema = z
 export type UsersReportFilters = z.infer<typeof UsersReportFiltersSchema>;
 
 /** Filters of a notifications report. */
-export const NotificationsReportFiltersSchema = z
-  .object({ status: NotificationStatusSchema.optional() })
-  .strict();
+export const NotificationsReportFiltersSchema = z.object({ status: NotificationStatusSchema.optional() }).strict();
 export type NotificationsReportFilters = z.infer<typeof NotificationsReportFiltersSchema>;
 
 /** What an admin asks for: a kind and the filters that kind takes. */

@@ -11,11 +11,14 @@ export const RegistrationOutcomeSchema = z.enum(["created", "duplicate"]);
 export type RegistrationOutcome = z.infer<typeof RegistrationOutcomeSchema>;
 
 export const UserRegistrationPayloadSchema = RegistrationInputSchema.extend({
-  registrationId: z.uuid().optional().meta({
-    description:
-      "The id the registration's progress is asked by (`GET /api/v1/registrations/{id}`); the receiver stores one " +
-      "user per registration id. May be left out: it then defaults to the envelope's `id`.",
-  }),
+  registrationId: z
+    .uuid()
+    .optional()
+    .meta({
+      description:
+        "The id the registration's progress is asked by (`GET /api/v1/registrations/{id}`); the receiver stores one " +
+        "user per registration id. May be left out: it then defaults to the envelope's `id`.",
+    }),
 });
 
 const envelope = defineMessage({

@@ -28,7 +28,12 @@ export async function startSmtpSink() {
   server.listen(0, "127.0.0.1");
   await once(server.server, "listening");
   const port = (server.server.address() as AddressInfo).port;
-  return { url: `smtp://127.0.0.1:${port}`, port, arrivals, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    port,
+    arrivals,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 export type SmtpSink = Awaited<ReturnType<typeof startSmtpSink>>;
@@ -58,7 +63,14 @@ async function seedQueuedWelcomes(db: pg.Client, count: number): Promise<Seeded[
   return rows.map((row) => ({ notificationId: row.notification_id, registrationId: row.registration_id, email: row.email }));
 }
 
-function summarise(name: string, senders: number, sentAt: Map<string, number>, handedAt: Map<string, number>, started: number, cpu?: number) {
+function summarise(
+  name: string,
+  senders: number,
+  sentAt: Map<string, number>,
+  handedAt: Map<string, number>,
+  started: number,
+  cpu?: number,
+) {
   const latencies = [...handedAt].map(([email, at]) => (sentAt.get(email) ?? Number.NaN) - at);
   const last = Math.max(...sentAt.values());
   const seconds = (last - started) / 1000;
@@ -78,7 +90,13 @@ function summarise(name: string, senders: number, sentAt: Map<string, number>, h
  * the database as the receiver leaves them and handed over on `email.send` while the senders run.
  * Latency: hand-off (publish) → accepted by the sink.
  */
-export async function measureSenders(options: { databaseUrl: string; amqpUrl: string; sink: SmtpSink; senders: number; count: number }) {
+export async function measureSenders(options: {
+  databaseUrl: string;
+  amqpUrl: string;
+  sink: SmtpSink;
+  senders: number;
+  count: number;
+}) {
   const db = new pg.Client({ connectionString: options.databaseUrl });
   await db.connect();
   const connection = await connect(options.amqpUrl);
@@ -91,7 +109,12 @@ export async function measureSenders(options: { databaseUrl: string; amqpUrl: st
   const publisher = createPublisher(options.amqpUrl);
   try {
     for (let i = 0; i < options.senders; i++) {
-      const env = { DATABASE_URL: options.databaseUrl, AMQP_URL: options.amqpUrl, EMAIL_PROVIDER: "smtp", SMTP_URL: options.sink.url };
+      const env = {
+        DATABASE_URL: options.databaseUrl,
+        AMQP_URL: options.amqpUrl,
+        EMAIL_PROVIDER: "smtp",
+        SMTP_URL: options.sink.url,
+      };
       senders.push(spawnWorker("sender", env, { keepOutput: 20_000 }));
     }
     await waitFor(async () => (await channel.checkQueue(QUEUES.emailSend)).consumerCount >= options.senders, {
@@ -106,12 +129,22 @@ export async function measureSenders(options: { databaseUrl: string; amqpUrl: st
     for (const email of seeded) {
       while (inFlight.size >= 1_000) await Promise.race(inFlight);
       handedAt.set(email.email, Date.now());
-      const work = publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId: email.notificationId, kind: "welcome", registrationId: email.registrationId }));
+      const work = publisher.publish(
+        EmailSendV1,
+        createEnvelope(EmailSendV1, {
+          notificationId: email.notificationId,
+          kind: "welcome",
+          registrationId: email.registrationId,
+        }),
+      );
       inFlight.add(work);
       void work.finally(() => inFlight.delete(work));
     }
     await Promise.all(inFlight);
-    await waitFor(async () => options.sink.arrivals.size >= options.count, { what: `${options.count} emails at the sink`, timeoutMs: 600_000 });
+    await waitFor(async () => options.sink.arrivals.size >= options.count, {
+      what: `${options.count} emails at the sink`,
+      timeoutMs: 600_000,
+    });
     const cpuAfter = await Promise.all(senders.map((s) => cpuSeconds(s.child.pid as number)));
     const cpu = cpuAfter.reduce((sum, after, i) => sum + after - (cpuBefore[i] ?? 0), 0);
     return summarise("sender", options.senders, options.sink.arrivals, handedAt, started, cpu);
@@ -141,7 +174,7 @@ export async function measureBaselineMailer(options: { sink: SmtpSink; count: nu
         to,
         subject: "Welcome to UserStream",
         text: "Welcome! Confirm your address: http://localhost:3000/confirm?token=x",
-        html: "<p>Welcome! <a href=\"http://localhost:3000/confirm?token=x\">Confirm your address</a></p>",
+        html: '<p>Welcome! <a href="http://localhost:3000/confirm?token=x">Confirm your address</a></p>',
       }),
     );
   }

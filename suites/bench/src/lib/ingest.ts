@@ -78,7 +78,11 @@ async function publishAndWait(run: IngestRun, db: pg.Client, channel: Channel, c
   const messages = registrations(run.count);
   const publisher = createPublisher(run.amqpUrl);
   await publisher.publish(UserRegistrationV1, registrations(1)[0] as UserRegistrationMessage); // connects
-  await waitFor(async () => (await db.query("SELECT 1 FROM users LIMIT 1")).rowCount === 1, { what: "the warm-up registration", timeoutMs: 60_000, intervalMs: 20 });
+  await waitFor(async () => (await db.query("SELECT 1 FROM users LIMIT 1")).rowCount === 1, {
+    what: "the warm-up registration",
+    timeoutMs: 60_000,
+    intervalMs: 20,
+  });
   await db.query("TRUNCATE users, registrations, notification_logs CASCADE");
 
   const cpuBefore = await Promise.all(consumers.map((c) => cpuSeconds(c.child.pid as number)));
@@ -104,11 +108,14 @@ async function publishAndWait(run: IngestRun, db: pg.Client, channel: Channel, c
   }
   await Promise.all(inFlight);
   const published = Date.now();
-  await waitFor(async () => ((await db.query<{ n: number }>("SELECT count(*)::int AS n FROM users")).rows[0]?.n ?? 0) >= run.count, {
-    what: `${run.count} stored registrations`,
-    timeoutMs: 300_000,
-    intervalMs: 100,
-  });
+  await waitFor(
+    async () => ((await db.query<{ n: number }>("SELECT count(*)::int AS n FROM users")).rows[0]?.n ?? 0) >= run.count,
+    {
+      what: `${run.count} stored registrations`,
+      timeoutMs: 300_000,
+      intervalMs: 100,
+    },
+  );
   const cpuAfter = await Promise.all(consumers.map((c) => cpuSeconds(c.child.pid as number)));
   const brokerCpu = (await cpuSecondsByName("beam.smp", "-s rabbit")) - brokerBefore;
   const databaseCpu = (await cpuSecondsByName("postgres")) - databaseBefore;

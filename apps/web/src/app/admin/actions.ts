@@ -3,7 +3,12 @@
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { env } from "~/env";
-import { INCORRECT_CREDENTIALS_MESSAGE, LOCKED_OUT_MESSAGE, sessionCookieName, sessionCookieOptions } from "~/server/auth/admin-auth";
+import {
+  INCORRECT_CREDENTIALS_MESSAGE,
+  LOCKED_OUT_MESSAGE,
+  sessionCookieName,
+  sessionCookieOptions,
+} from "~/server/auth/admin-auth";
 import { getAdminSession } from "~/server/auth/admin-session";
 import { endAdminSession, endAllAdminSessions } from "~/server/auth/admin-sessions";
 import { adminAuthConfig, signInThrottleConfig } from "~/server/auth/auth-config";

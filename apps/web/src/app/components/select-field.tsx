@@ -8,7 +8,12 @@ export function SelectField({
   options,
   any,
   ...select
-}: { id: string; label: string; options: Readonly<Record<string, string>>; any?: string } & React.SelectHTMLAttributes<HTMLSelectElement>) {
+}: {
+  id: string;
+  label: string;
+  options: Readonly<Record<string, string>>;
+  any?: string;
+} & React.SelectHTMLAttributes<HTMLSelectElement>) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>

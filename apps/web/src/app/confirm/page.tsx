@@ -77,9 +77,7 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
     <section className={outcome.tone === "ok" ? "notice" : "notice problem"} aria-labelledby="confirm-heading">
       <h1 id="confirm-heading">{outcome.heading}</h1>
       <p>{outcome.text}</p>
-      <p>
-        {outcome.usersLink ? <Link href="/users">See all users</Link> : <Link href="/">Go to the registration page</Link>}
-      </p>
+      <p>{outcome.usersLink ? <Link href="/users">See all users</Link> : <Link href="/">Go to the registration page</Link>}</p>
     </section>
   );
 }

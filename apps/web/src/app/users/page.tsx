@@ -12,9 +12,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   // Rendered on the server with the first page already loaded; the client takes over from there.
   // A search that would be refused is not asked for: the page shows why instead.
   if (!userSearchProblem(initialSearch)) {
-    await prefetch(
-      trpc.users.list.infiniteQueryOptions(usersListInput(initialSearch), { getNextPageParam: nextUsersPageParam }),
-    );
+    await prefetch(trpc.users.list.infiniteQueryOptions(usersListInput(initialSearch), { getNextPageParam: nextUsersPageParam }));
   }
   return (
     <HydrateClient>

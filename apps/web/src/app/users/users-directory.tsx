@@ -42,7 +42,13 @@ export function UsersDirectory({ initialSearch }: { initialSearch: string }) {
           <UsersTotal total={total} />
 
           {users.isError ? (
-            <Alert message={users.error.data?.code === "TOO_MANY_REQUESTS" ? users.error.message : "We could not load the users right now. Please try again."} />
+            <Alert
+              message={
+                users.error.data?.code === "TOO_MANY_REQUESTS"
+                  ? users.error.message
+                  : "We could not load the users right now. Please try again."
+              }
+            />
           ) : null}
 
           {total === 0 ? (

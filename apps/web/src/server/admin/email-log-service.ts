@@ -171,7 +171,10 @@ export async function actOnEmail(
       }
     }
     const registrationId = claimed.row.user?.registrationId ?? "";
-    await publisher.publish(EmailSendV1, createEnvelope(EmailSendV1, { notificationId, kind: claimed.row.kind, registrationId }, messageId));
+    await publisher.publish(
+      EmailSendV1,
+      createEnvelope(EmailSendV1, { notificationId, kind: claimed.row.kind, registrationId }, messageId),
+    );
     return { outcome: "queued", messageId };
   } catch (error) {
     // Not queued after all: as it was, and no record of an action that did not happen.

@@ -18,7 +18,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** `YYYY-MM-DD` of the UTC days from `OVERVIEW_DAYS - 1` days before `now` to `now`. */
 function overviewDays(now: Date): string[] {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  return Array.from({ length: OVERVIEW_DAYS }, (_, i) => new Date(today - (OVERVIEW_DAYS - 1 - i) * DAY_MS).toISOString().slice(0, 10));
+  return Array.from({ length: OVERVIEW_DAYS }, (_, i) =>
+    new Date(today - (OVERVIEW_DAYS - 1 - i) * DAY_MS).toISOString().slice(0, 10),
+  );
 }
 
 /**
@@ -40,7 +42,10 @@ export async function getAdminOverview(deps: { db: PrismaClient }, now: Date = n
       WHERE received_at >= ${since}
       GROUP BY 1`,
   ]);
-  const emails = Object.fromEntries(NotificationStatusSchema.options.map((status) => [status, 0])) as Record<NotificationStatus, number>;
+  const emails = Object.fromEntries(NotificationStatusSchema.options.map((status) => [status, 0])) as Record<
+    NotificationStatus,
+    number
+  >;
   for (const group of byStatus) emails[group.status] = group._count._all;
   const counted = new Map(perDay.map((row) => [row.day, row.count]));
   return {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { withLimitedBody } from "./limited-body";
 
-const post = (body: BodyInit) => new Request("http://127.0.0.1/api/trpc/registration.submit", { method: "POST", body, duplex: "half" } as RequestInit);
+const post = (body: BodyInit) =>
+  new Request("http://127.0.0.1/api/trpc/registration.submit", { method: "POST", body, duplex: "half" } as RequestInit);
 
 describe("withLimitedBody", () => {
   it("passes a body up to the limit on, unchanged", async () => {

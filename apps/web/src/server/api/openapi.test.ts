@@ -12,13 +12,25 @@ describe("OpenAPI document", () => {
   const document = createOpenApiDocument("http://localhost:3000/");
   const paths = document.paths as Record<
     string,
-    Record<string, { responses: Record<string, Response>; parameters?: { name: string; schema?: { description?: string } }[]; security?: unknown[] }>
+    Record<
+      string,
+      {
+        responses: Record<string, Response>;
+        parameters?: { name: string; schema?: { description?: string } }[];
+        security?: unknown[];
+      }
+    >
   >;
 
   it("serves the REST contract under /api/v1", () => {
     expect(document.servers).toEqual([{ url: "http://localhost:3000/api/v1" }]);
     expect(Object.keys(paths).sort()).toEqual(["/registrations", "/registrations/{registrationId}", "/users", "/users/{id}"]);
-    expect(paths["/users"]?.get?.parameters?.map((parameter) => parameter.name).sort()).toEqual(["cursor", "limit", "search", "sort"]);
+    expect(paths["/users"]?.get?.parameters?.map((parameter) => parameter.name).sort()).toEqual([
+      "cursor",
+      "limit",
+      "search",
+      "sort",
+    ]);
     // The rule a search is refused by (400) is documented with the parameter.
     expect(paths["/users"]?.get?.parameters?.find((parameter) => parameter.name === "search")).toMatchObject({
       schema: { description: expect.stringContaining(`at least ${USER_SEARCH_MIN_WORD_LENGTH} characters`) },
@@ -30,7 +42,10 @@ describe("OpenAPI document", () => {
     const responses = paths["/registrations"]?.post?.responses ?? {};
     expect(Object.keys(responses).sort()).toEqual(["202", "400", "413", "429", "500", "503"]);
     expect(bodyOf(responses["400"])).toMatchObject({ required: ["errors"] });
-    expect(bodyOf(responses["503"])).toMatchObject({ required: ["message", "code"], properties: { outcome: { enum: ["refused", "unknown"] } } });
+    expect(bodyOf(responses["503"])).toMatchObject({
+      required: ["message", "code"],
+      properties: { outcome: { enum: ["refused", "unknown"] } },
+    });
     expect(responses["429"]?.headers).toHaveProperty("Retry-After");
   });
 
@@ -69,7 +84,9 @@ describe("OpenAPI document", () => {
   });
 
   it("is committed in packages/api-client with the client's generated types, as the procedures generate them", async () => {
-    const clientDir = createRequire(import.meta.url).resolve("@userstream/api-client/openapi.json").replace(/openapi\.json$/, "");
+    const clientDir = createRequire(import.meta.url)
+      .resolve("@userstream/api-client/openapi.json")
+      .replace(/openapi\.json$/, "");
     // When this fails: pnpm --filter @userstream/web generate:api-client, and commit the result.
     for (const [file, content] of Object.entries(await generatedApiClientFiles())) {
       expect(await readFile(`${clientDir}${file}`, "utf8"), file).toBe(content);

@@ -43,10 +43,16 @@ const publishFailureSchema = {
 const ERROR_SCHEMAS = { FieldErrors: fieldErrorsSchema, Error: messageSchema, PublishFailure: publishFailureSchema };
 
 function jsonResponse(description: string, schema: keyof typeof ERROR_SCHEMAS, headers?: object) {
-  return { description, ...(headers ? { headers } : {}), content: { "application/json": { schema: { $ref: `#/components/schemas/${schema}` } } } };
+  return {
+    description,
+    ...(headers ? { headers } : {}),
+    content: { "application/json": { schema: { $ref: `#/components/schemas/${schema}` } } },
+  };
 }
 
-const retryAfter = { "Retry-After": { description: "Seconds to wait before trying again.", schema: { type: "integer", minimum: 0 } } };
+const retryAfter = {
+  "Retry-After": { description: "Seconds to wait before trying again.", schema: { type: "integer", minimum: 0 } },
+};
 
 /** The error answers of one operation, as the REST handler sends them (`rest-errors.ts`, `limited-body.ts`, `trpc.ts`). */
 function errorResponses(procedure: string, operation: Operation, generated: string[]) {
@@ -55,17 +61,26 @@ function errorResponses(procedure: string, operation: Operation, generated: stri
     "500": jsonResponse("Something went wrong on the server", "Error"),
   };
   if (generated.includes("404")) {
-    const which = procedure.endsWith(".list") || procedure === "registration.status" ? "No such path" : "No such user (or no such path)";
+    const which =
+      procedure.endsWith(".list") || procedure === "registration.status" ? "No such path" : "No such user (or no such path)";
     responses["404"] = jsonResponse(which, "Error");
   }
   if (operation.requestBody) responses["413"] = jsonResponse("The request body is over 64 kB", "Error");
   if (operation.security) {
     responses["401"] = jsonResponse("No API key, or one that is not valid, has been revoked or has expired", "Error");
     responses["403"] = jsonResponse("The API key lacks the scope this operation needs (see its description)", "Error");
-    responses["429"] = jsonResponse("Too many requests with this API key in a minute; wait as long as `Retry-After` says", "Error", retryAfter);
+    responses["429"] = jsonResponse(
+      "Too many requests with this API key in a minute; wait as long as `Retry-After` says",
+      "Error",
+      retryAfter,
+    );
   }
   if (procedure === "registration.submit") {
-    responses["429"] = jsonResponse("Too many registrations from this client address; wait as long as `Retry-After` says", "Error", retryAfter);
+    responses["429"] = jsonResponse(
+      "Too many registrations from this client address; wait as long as `Retry-After` says",
+      "Error",
+      retryAfter,
+    );
     responses["503"] = jsonResponse("The broker did not confirm the registration: see `outcome`", "PublishFailure");
   }
   return responses;
@@ -89,7 +104,10 @@ export function createOpenApiDocument(appUrl: string): OpenApiDocument {
   });
   // The generator's own error schemas (`error.BAD_REQUEST`, …) describe the tRPC shape the REST handler never sends.
   const schemas = Object.entries(document.components?.schemas ?? {}).filter(([name]) => !name.startsWith("error."));
-  document.components = { ...document.components, schemas: { ...Object.fromEntries(schemas), ...(ERROR_SCHEMAS as Record<string, SchemaObject>) } };
+  document.components = {
+    ...document.components,
+    schemas: { ...Object.fromEntries(schemas), ...(ERROR_SCHEMAS as Record<string, SchemaObject>) },
+  };
   for (const pathItem of Object.values(document.paths ?? {})) {
     for (const operation of Object.values(pathItem as Record<string, Operation>)) {
       const responses = operation.responses;

@@ -47,7 +47,12 @@ describe("registration rate limit per client address (REST and tRPC share it)", 
       headers: { "content-type": "application/json", [CLIENT_ADDRESS_HEADER]: peer },
       body: JSON.stringify({ json: person() }),
     });
-    return fetchRequestHandler({ endpoint: "/api/trpc", router: appRouter, req, createContext: () => createContext({ headers: req.headers }) });
+    return fetchRequestHandler({
+      endpoint: "/api/trpc",
+      router: appRouter,
+      req,
+      createContext: () => createContext({ headers: req.headers }),
+    });
   }
 
   it("refuses the third registration a minute from one address with 429, on either surface, and queues nothing for it", async () => {

@@ -73,7 +73,9 @@ export async function handleHealthRequest(): Promise<Response> {
  */
 export async function handleMetricsRequest(): Promise<Response> {
   const { registry } = getWebMetrics();
-  return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
+  return new Response(await registry.metrics(), {
+    headers: { "content-type": registry.contentType, "cache-control": "no-store" },
+  });
 }
 
 /**

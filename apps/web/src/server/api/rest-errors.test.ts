@@ -31,9 +31,17 @@ describe("toRestErrorBody", () => {
 
   it("says whether a publish the broker did not confirm may still arrive", () => {
     const unconfirmed = { message: "We could not confirm …", code: "SERVICE_UNAVAILABLE", data: { outcome: "unknown" } };
-    expect(toRestErrorBody(503, unconfirmed)).toEqual({ message: "We could not confirm …", code: "SERVICE_UNAVAILABLE", outcome: "unknown" });
+    expect(toRestErrorBody(503, unconfirmed)).toEqual({
+      message: "We could not confirm …",
+      code: "SERVICE_UNAVAILABLE",
+      outcome: "unknown",
+    });
     const refused = { message: "We could not accept …", code: "SERVICE_UNAVAILABLE", data: { outcome: "refused" } };
-    expect(toRestErrorBody(503, refused)).toEqual({ message: "We could not accept …", code: "SERVICE_UNAVAILABLE", outcome: "refused" });
+    expect(toRestErrorBody(503, refused)).toEqual({
+      message: "We could not accept …",
+      code: "SERVICE_UNAVAILABLE",
+      outcome: "refused",
+    });
     // Only the two outcomes the contract names are passed on.
     const odd = { message: "Odd", code: "SERVICE_UNAVAILABLE", data: { outcome: "<script>" } };
     expect(toRestErrorBody(503, odd)).toEqual({ message: "Odd", code: "SERVICE_UNAVAILABLE" });

@@ -55,7 +55,10 @@ describe("REST surface (/api/v1) against PostgreSQL and RabbitMQ", () => {
 
     const duplicateId = crypto.randomUUID();
     await database.db.registration.create({ data: { id: duplicateId, userId: user.id, outcome: "duplicate" } });
-    expect(await (await call(`/registrations/${duplicateId}`)).json()).toEqual({ registrationId: duplicateId, status: "email_sent" });
+    expect(await (await call(`/registrations/${duplicateId}`)).json()).toEqual({
+      registrationId: duplicateId,
+      status: "email_sent",
+    });
   });
 
   it("answers invalid input with 400 { errors: { field: message } }", async () => {
@@ -77,15 +80,31 @@ describe("REST surface (/api/v1) against PostgreSQL and RabbitMQ", () => {
   });
 
   it("answers 503 refused, with a clear message, when the broker cannot be reached", async () => {
-    const response = await postJson("/registrations", { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" }, "down");
+    const response = await postJson(
+      "/registrations",
+      { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" },
+      "down",
+    );
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ message: REGISTRATION_UNAVAILABLE_MESSAGE, code: "SERVICE_UNAVAILABLE", outcome: "refused" });
+    expect(await response.json()).toEqual({
+      message: REGISTRATION_UNAVAILABLE_MESSAGE,
+      code: "SERVICE_UNAVAILABLE",
+      outcome: "refused",
+    });
   });
 
   it("answers 503 refused, not accepted, once the server is shutting down", async () => {
-    const response = await postJson("/registrations", { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" }, "shutting down");
+    const response = await postJson(
+      "/registrations",
+      { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" },
+      "shutting down",
+    );
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ message: REGISTRATION_UNAVAILABLE_MESSAGE, code: "SERVICE_UNAVAILABLE", outcome: "refused" });
+    expect(await response.json()).toEqual({
+      message: REGISTRATION_UNAVAILABLE_MESSAGE,
+      code: "SERVICE_UNAVAILABLE",
+      outcome: "refused",
+    });
   });
 
   it("answers 400 for a registration id that is not a UUID", async () => {

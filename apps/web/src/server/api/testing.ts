@@ -31,7 +31,12 @@ export const TEST_ADMIN_SESSION: AdminSession = { email: "admin@example.com", ex
  */
 export function procedureCaller(database: TestDatabaseHandle, broker: TestBroker) {
   return (adminSession: AdminSession | null, state: "up" | "down" = "up") =>
-    createCaller({ headers: new Headers(), db: database.db, publisher: state === "up" ? broker.publisher : broker.unreachable, adminSession });
+    createCaller({
+      headers: new Headers(),
+      db: database.db,
+      publisher: state === "up" ? broker.publisher : broker.unreachable,
+      adminSession,
+    });
 }
 
 /**

@@ -87,7 +87,13 @@ describe("what the registration form says when a submit is not accepted", () => 
   /** The error the form's mutation receives, through the same client link as the page. */
   async function failureOf(fetchResponse: (req: Request) => Promise<Response>): Promise<string> {
     const client = createTRPCClient<AppRouter>({
-      links: [httpBatchStreamLink({ transformer: superjson, url: "http://127.0.0.1/api/trpc", fetch: (url, init) => fetchResponse(new Request(url, init)) })],
+      links: [
+        httpBatchStreamLink({
+          transformer: superjson,
+          url: "http://127.0.0.1/api/trpc",
+          fetch: (url, init) => fetchResponse(new Request(url, init)),
+        }),
+      ],
     });
     const error = await client.registration.submit.mutate(ada).then(
       () => expect.fail("the registration was accepted"),

@@ -58,7 +58,8 @@ const t = initTRPC
         outcome: error.cause instanceof PublishError ? error.cause.outcome : null,
       };
       // An unexpected error's message may carry internals (SQL, hosts); the server log has it.
-      const message = error.code === "INTERNAL_SERVER_ERROR" ? "Something went wrong on our side. Please try again." : shape.message;
+      const message =
+        error.code === "INTERNAL_SERVER_ERROR" ? "Something went wrong on our side. Please try again." : shape.message;
       return { ...shape, message, data };
     },
   });
@@ -119,10 +120,16 @@ function refuseOverLimit(limiter: RateLimiter | null | undefined, key: string, m
 }
 
 /** Registrations, limited per client address (`REGISTRATION_RATE_LIMIT`). */
-export const registrationRateLimitedProcedure = rateLimitedProcedure((ctx) => ctx.registrationLimiter, TOO_MANY_REGISTRATIONS_MESSAGE);
+export const registrationRateLimitedProcedure = rateLimitedProcedure(
+  (ctx) => ctx.registrationLimiter,
+  TOO_MANY_REGISTRATIONS_MESSAGE,
+);
 
 /** Pages of the public users directory, limited per client address (`USERS_LIST_RATE_LIMIT`): it is open to scrapers. */
-export const usersListRateLimitedProcedure = rateLimitedProcedure((ctx) => ctx.usersListLimiter, TOO_MANY_USERS_LIST_REQUESTS_MESSAGE);
+export const usersListRateLimitedProcedure = rateLimitedProcedure(
+  (ctx) => ctx.usersListLimiter,
+  TOO_MANY_USERS_LIST_REQUESTS_MESSAGE,
+);
 
 /** What a service is told when its key is refused; the same words for a key that never existed and a mistyped one. */
 export const API_KEY_MESSAGES = {
@@ -132,7 +139,8 @@ export const API_KEY_MESSAGES = {
   expired: "The API key has expired.",
 } as const;
 
-export const TOO_MANY_API_KEY_REQUESTS_MESSAGE = "Too many requests with this API key. Wait as long as Retry-After says, then try again.";
+export const TOO_MANY_API_KEY_REQUESTS_MESSAGE =
+  "Too many requests with this API key. Wait as long as Retry-After says, then try again.";
 
 /** What a key without the scope a procedure needs is told. */
 export function missingScopeMessage(scope: ApiKeyScope): string {

@@ -64,7 +64,11 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
       ["an empty bearer", { headers: { authorization: "Bearer " } }, API_KEY_MESSAGES.missing],
       ["a malformed key", { key: "let-me-in" }, API_KEY_MESSAGES.invalid],
       ["a wrong key", { key: wrong }, API_KEY_MESSAGES.invalid],
-      ["a key with one character changed", { key: `${secret.slice(0, -1)}${secret.endsWith("A") ? "B" : "A"}` }, API_KEY_MESSAGES.invalid],
+      [
+        "a key with one character changed",
+        { key: `${secret.slice(0, -1)}${secret.endsWith("A") ? "B" : "A"}` },
+        API_KEY_MESSAGES.invalid,
+      ],
       ["a revoked key", { key: revoked.secret }, API_KEY_MESSAGES.revoked],
       ["an expired key", { key: expired.secret }, "The API key has expired."],
     ];
@@ -128,7 +132,9 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
 
     const byAddress = await call("/users?search=bob%40example.com", { key: secret });
     expect(byAddress.status).toBe(200);
-    expect(((await byAddress.json()) as { items: { email: string }[] }).items.map((user) => user.email)).toEqual(["bob@example.com"]);
+    expect(((await byAddress.json()) as { items: { email: string }[] }).items.map((user) => user.email)).toEqual([
+      "bob@example.com",
+    ]);
 
     for (const search of ["an", "anna b", "%25"]) {
       const refused = await call(`/users?search=${search}`, { key: secret });
@@ -158,7 +164,10 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
     expect(await patched.json()).toMatchObject({ firstName: "Anna", lastName: "Smith" });
 
     const refused = [
-      [JSON.stringify({ firstName: "<script>" }), { firstName: "First name may contain only letters, spaces, apostrophes, hyphens and periods" }],
+      [
+        JSON.stringify({ firstName: "<script>" }),
+        { firstName: "First name may contain only letters, spaces, apostrophes, hyphens and periods" },
+      ],
       [JSON.stringify({ email: "eve@example.com" }), { form: "Only firstName and lastName can be changed" }],
       [JSON.stringify({}), { form: "Send firstName, lastName or both" }],
     ] as const;
@@ -167,7 +176,11 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
       expect(response.status, body).toBe(400);
       expect(await response.json()).toEqual({ errors });
     }
-    expect(await deps.db.user.findUniqueOrThrow({ where: { id: anna!.id } })).toMatchObject({ firstName: "Anna", lastName: "Smith", email: "anna@example.com" });
+    expect(await deps.db.user.findUniqueOrThrow({ where: { id: anna!.id } })).toMatchObject({
+      firstName: "Anna",
+      lastName: "Smith",
+      email: "anna@example.com",
+    });
 
     const deleted = await call(path, { key: secret, method: "DELETE" });
     expect(deleted.status).toBe(200);
@@ -207,7 +220,9 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
       }
     }
     expect(await deps.db.user.findMany()).toEqual(before);
-    expect(missingScopeMessage("delete")).toBe('This API key does not have the "delete" scope. An admin can create a key that has it at /admin/api-keys.');
+    expect(missingScopeMessage("delete")).toBe(
+      'This API key does not have the "delete" scope. An admin can create a key that has it at /admin/api-keys.',
+    );
     // Each key still does what its scope allows.
     expect((await call("/users", { key: keys.read })).status).toBe(200);
     expect((await call(path, { key: keys.write, method: "PATCH", body: JSON.stringify({ firstName: "Eve" }) })).status).toBe(200);
@@ -249,7 +264,9 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
       [{ name: "forever", scopes: ["read"], expiresInDays: 3651 }, { expiresInDays: "Expiry must be at most 3650 days" }],
     ] as const;
     for (const [input, errors] of refused) {
-      const error = (await admin().apiKeys.create(input as never).catch((caught: unknown) => caught)) as TRPCError;
+      const error = (await admin()
+        .apiKeys.create(input as never)
+        .catch((caught: unknown) => caught)) as TRPCError;
       // What the admin page shows beside each field (the error formatter's `fieldErrors`).
       expect([error.code, fieldErrors(error.cause as ZodError)], JSON.stringify(input)).toEqual(["BAD_REQUEST", errors]);
     }
@@ -262,7 +279,11 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
     const expiresAt = new Date(monthly.expiresAt ?? "").getTime();
     expect(expiresAt - made).toBeGreaterThanOrEqual(30 * 86_400_000 - 1000);
     expect(expiresAt - made).toBeLessThanOrEqual(30 * 86_400_000 + 5000);
-    expect((await admin().apiKeys.list())[0]).toMatchObject({ name: "monthly export", scopes: ["read"], expiresAt: monthly.expiresAt });
+    expect((await admin().apiKeys.list())[0]).toMatchObject({
+      name: "monthly export",
+      scopes: ["read"],
+      expiresAt: monthly.expiresAt,
+    });
   });
 
   it("keeps registrations public", async () => {

@@ -54,7 +54,13 @@ describe("readCookie", () => {
 describe("the session cookie", () => {
   it("is __Host-userstream_admin: httpOnly, SameSite=Lax, Secure, for the whole site and no Domain, expiring with the session", () => {
     expect(sessionCookieName(config)).toBe("__Host-userstream_admin");
-    expect(sessionCookieOptions(config, NOW)).toEqual({ httpOnly: true, sameSite: "lax", secure: true, path: "/", expires: new Date(NOW) });
+    expect(sessionCookieOptions(config, NOW)).toEqual({
+      httpOnly: true,
+      sameSite: "lax",
+      secure: true,
+      path: "/",
+      expires: new Date(NOW),
+    });
   });
 
   it("is the plain userstream_admin, without Secure, only where cookies are not Secure (next dev over plain http)", () => {

@@ -52,7 +52,10 @@ function sameText(a: string, b: string): boolean {
  * scrypt, even when the email is wrong, so the time taken does not tell whether the email is the
  * admin's.
  */
-export async function checkAdminCredentials(credentials: { email: string; password: string }, config: AdminAuthConfig): Promise<boolean> {
+export async function checkAdminCredentials(
+  credentials: { email: string; password: string },
+  config: AdminAuthConfig,
+): Promise<boolean> {
   const emailMatches = sameText(credentials.email.trim().toLowerCase(), config.adminEmail);
   const passwordMatches = await verifyPassword(credentials.password, config.passwordHash);
   return emailMatches && passwordMatches;
@@ -64,7 +67,9 @@ export async function checkAdminCredentials(credentials: { email: string; passwo
  * hold anything derived from the hash alone.
  */
 export function passwordFingerprint(config: Pick<AdminAuthConfig, "passwordHash" | "sessionSecret">): string {
-  return createHmac("sha256", config.sessionSecret).update(`userstream.password-fingerprint.${config.passwordHash}`).digest("hex");
+  return createHmac("sha256", config.sessionSecret)
+    .update(`userstream.password-fingerprint.${config.passwordHash}`)
+    .digest("hex");
 }
 
 /** The value of cookie `name` in a `Cookie` request header. */

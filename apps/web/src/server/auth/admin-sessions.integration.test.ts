@@ -29,7 +29,13 @@ describe("admin sessions in PostgreSQL", () => {
     const cookie = await start();
     const token = verifySessionToken(cookie, config.sessionSecret) ?? "";
     const [record] = await database.db.adminSession.findMany();
-    expect(record).toMatchObject({ id: sessionIdOf(token), email: "admin@example.com", lastSeenAt: NOW, expiresAt: later(8 * 60), revokedAt: null });
+    expect(record).toMatchObject({
+      id: sessionIdOf(token),
+      email: "admin@example.com",
+      lastSeenAt: NOW,
+      expiresAt: later(8 * 60),
+      revokedAt: null,
+    });
     expect(JSON.stringify(record)).not.toContain(token);
     expect(await find(cookie, later(1))).toEqual({ email: "admin@example.com", expiresAt: later(8 * 60).getTime() });
   });
@@ -39,7 +45,13 @@ describe("admin sessions in PostgreSQL", () => {
     await endAdminSession(database.db, signedOut, config, later(1));
     expect(await find(signedOut, later(2))).toBeNull();
     expect(await find(other, later(2))).not.toBeNull();
-    expect((await database.db.adminSession.findUnique({ where: { id: sessionIdOf(verifySessionToken(signedOut, config.sessionSecret) ?? "") } }))?.revokedAt).toEqual(later(1));
+    expect(
+      (
+        await database.db.adminSession.findUnique({
+          where: { id: sessionIdOf(verifySessionToken(signedOut, config.sessionSecret) ?? "") },
+        })
+      )?.revokedAt,
+    ).toEqual(later(1));
   });
 
   it("signs out everywhere: every session of the admin ends", async () => {
@@ -72,7 +84,8 @@ describe("admin sessions in PostgreSQL", () => {
 
   it("ends a session at its absolute end, however busy", async () => {
     const cookie = await start();
-    for (let minutes = 20; minutes < 8 * 60; minutes += 20) expect(await find(cookie, later(minutes)), `${minutes} min`).not.toBeNull();
+    for (let minutes = 20; minutes < 8 * 60; minutes += 20)
+      expect(await find(cookie, later(minutes)), `${minutes} min`).not.toBeNull();
     expect(await find(cookie, later(8 * 60 - 1))).not.toBeNull();
     expect(await find(cookie, later(8 * 60))).toBeNull();
   });

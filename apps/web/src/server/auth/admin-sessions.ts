@@ -41,7 +41,10 @@ export async function startAdminSession(
       expiresAt,
     },
   });
-  return { token: signSessionToken(token, config.sessionSecret), session: { email: config.adminEmail, expiresAt: expiresAt.getTime() } };
+  return {
+    token: signSessionToken(token, config.sessionSecret),
+    session: { email: config.adminEmail, expiresAt: expiresAt.getTime() },
+  };
 }
 
 /**
@@ -95,6 +98,9 @@ export async function endAdminSession(
 
 /** Ends every session of `email`, in every browser ("sign out everywhere"); returns how many were open. */
 export async function endAllAdminSessions(db: SessionsDb, email: string, now: Date = new Date()): Promise<number> {
-  const ended = await db.adminSession.updateMany({ where: { email, revokedAt: null, expiresAt: { gt: now } }, data: { revokedAt: now } });
+  const ended = await db.adminSession.updateMany({
+    where: { email, revokedAt: null, expiresAt: { gt: now } },
+    data: { revokedAt: now },
+  });
   return ended.count;
 }

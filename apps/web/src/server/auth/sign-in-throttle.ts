@@ -64,7 +64,12 @@ function slowDownMs(failures: number, config: SignInThrottleConfig): number {
 }
 
 /** Reads the attempt's counters in one query: whether it is locked out, and how long it must wait. */
-export async function throttleState(db: PrismaClient, keys: ThrottleKey[], config: SignInThrottleConfig, now: Date): Promise<ThrottleState> {
+export async function throttleState(
+  db: PrismaClient,
+  keys: ThrottleKey[],
+  config: SignInThrottleConfig,
+  now: Date,
+): Promise<ThrottleState> {
   const rows = await db.signInThrottle.findMany({ where: { key: { in: keys.map((k) => k.key) } } });
   const windowStart = now.getTime() - config.windowMs;
   let lockedUntil: Date | null = null;
@@ -72,7 +77,8 @@ export async function throttleState(db: PrismaClient, keys: ThrottleKey[], confi
   for (const row of rows) {
     const { max } = keys.find((k) => k.key === row.key) ?? { max: null };
     // Only counters that can lock are read for a lock: an account's row never holds one.
-    if (max !== null && row.lockedUntil && row.lockedUntil > now && (!lockedUntil || row.lockedUntil > lockedUntil)) lockedUntil = row.lockedUntil;
+    if (max !== null && row.lockedUntil && row.lockedUntil > now && (!lockedUntil || row.lockedUntil > lockedUntil))
+      lockedUntil = row.lockedUntil;
     if (max === null && row.windowStartedAt.getTime() > windowStart) accountFailures = row.failures;
   }
   return { lockedUntil, delayMs: slowDownMs(accountFailures, config) };
@@ -83,7 +89,12 @@ export async function throttleState(db: PrismaClient, keys: ThrottleKey[], confi
  * on several instances are all counted). A key whose window has passed starts a new one; the
  * failure that reaches the key's maximum locks it for the lock-out time. Finished rows are removed.
  */
-export async function recordFailure(db: PrismaClient, keys: ThrottleKey[], config: SignInThrottleConfig, now: Date): Promise<void> {
+export async function recordFailure(
+  db: PrismaClient,
+  keys: ThrottleKey[],
+  config: SignInThrottleConfig,
+  now: Date,
+): Promise<void> {
   const windowStart = new Date(now.getTime() - config.windowMs);
   const lockUntil = new Date(now.getTime() + config.lockoutMs);
   for (const { key, max } of keys) {

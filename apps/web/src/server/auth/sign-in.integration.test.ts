@@ -115,11 +115,17 @@ describe("admin sign-in with failure limits in PostgreSQL", () => {
   it("counts concurrent failures from several instances without losing any", async () => {
     const deps2 = { ...deps, db: createPrismaClient(database.url) };
     try {
-      await Promise.all([attempt(ADMIN, "wrong"), attempt(ADMIN, "wrong", undefined, NOW, deps2), attempt(ADMIN, "wrong", undefined, NOW, deps2)]);
+      await Promise.all([
+        attempt(ADMIN, "wrong"),
+        attempt(ADMIN, "wrong", undefined, NOW, deps2),
+        attempt(ADMIN, "wrong", undefined, NOW, deps2),
+      ]);
     } finally {
       await deps2.db.$disconnect();
     }
-    expect(await database.db.signInThrottle.findUnique({ where: { key: `pair:203.0.113.7 ${ADMIN}` } })).toMatchObject({ failures: 3 });
+    expect(await database.db.signInThrottle.findUnique({ where: { key: `pair:203.0.113.7 ${ADMIN}` } })).toMatchObject({
+      failures: 3,
+    });
     expect(await database.db.signInThrottle.findUnique({ where: { key: `account:${ADMIN}` } })).toMatchObject({ failures: 3 });
     expect(await attempt(ADMIN, PASSWORD)).toEqual(LOCKED);
   });
@@ -159,7 +165,12 @@ describe("admin sign-in with failure limits in PostgreSQL", () => {
     await attempt("Admin@Example.com", PASSWORD, "192.0.2.7");
     expect(audit.map(({ msg, email, address, reason }) => ({ msg, email, address, reason }))).toEqual([
       { msg: "admin sign-in refused", email: "nobody@example.com", address: "198.51.100.1", reason: "incorrect" },
-      ...Array.from({ length: 3 }, () => ({ msg: "admin sign-in refused", email: ADMIN, address: "2001:db8:1:2::/64", reason: "incorrect" })),
+      ...Array.from({ length: 3 }, () => ({
+        msg: "admin sign-in refused",
+        email: ADMIN,
+        address: "2001:db8:1:2::/64",
+        reason: "incorrect",
+      })),
       { msg: "admin sign-in refused", email: ADMIN, address: "2001:db8:1:2::/64", reason: "locked" },
       { msg: "admin signed in", email: ADMIN, address: "192.0.2.7", reason: undefined },
     ]);

@@ -3,7 +3,14 @@ import type { PrismaClient } from "@userstream/db";
 import { logAction, type AuditDeps } from "../audit-log";
 import { checkAdminCredentials, type AdminAuthConfig, type AdminSession } from "./admin-auth";
 import { startAdminSession } from "./admin-sessions";
-import { clearFailures, normaliseEmail, recordFailure, throttleKeys, throttleState, type SignInThrottleConfig } from "./sign-in-throttle";
+import {
+  clearFailures,
+  normaliseEmail,
+  recordFailure,
+  throttleKeys,
+  throttleState,
+  type SignInThrottleConfig,
+} from "./sign-in-throttle";
 
 export type SignInResult =
   | { ok: true; token: string; session: AdminSession }

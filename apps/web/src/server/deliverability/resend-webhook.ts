@@ -46,7 +46,11 @@ function verify(secret: string, payload: string, headers: Headers): boolean {
 }
 
 /** The provider's own words about what happened, for the timeline. */
-function detailOf(data: { bounce?: { message?: string; subType?: string }; failed?: { reason: string }; suppressed?: { message?: string } }) {
+function detailOf(data: {
+  bounce?: { message?: string; subType?: string };
+  failed?: { reason: string };
+  suppressed?: { message?: string };
+}) {
   if (data.bounce) return [data.bounce.subType, data.bounce.message].filter(Boolean).join(": ") || null;
   return data.failed?.reason ?? data.suppressed?.message ?? null;
 }
@@ -73,7 +77,8 @@ export async function receiveResendWebhook(payload: string, headers: Headers, de
   const type = notificationEventTypeOf(String((event as { type?: unknown } | null)?.type ?? ""));
   if (!type) return { status: 200, body: { message: "Event type not kept", outcome: "ignored" } };
   const parsed = ResendWebhookEventSchema.safeParse(event);
-  if (!parsed.success) return { status: 400, body: { message: `Not a Resend email event: ${parsed.error.issues[0]?.message ?? "invalid"}` } };
+  if (!parsed.success)
+    return { status: 400, body: { message: `Not a Resend email event: ${parsed.error.issues[0]?.message ?? "invalid"}` } };
 
   const { data, created_at: createdAt } = parsed.data;
   const permanent = type === "bounced" ? data.bounce?.type === "Permanent" : null;

@@ -6,7 +6,14 @@ export interface SuppressionRow {
   address: string;
   reason: SuppressionReason;
   createdAt: Date;
-  sourceEvent: { id: string; provider: string; type: NotificationEventType; detail: string | null; occurredAt: Date; notificationId: string | null } | null;
+  sourceEvent: {
+    id: string;
+    provider: string;
+    type: NotificationEventType;
+    detail: string | null;
+    occurredAt: Date;
+    notificationId: string | null;
+  } | null;
 }
 
 /** Entries a page shows at most, newest first. */
@@ -43,7 +50,14 @@ export async function removeSuppression(address: string, removalReason: string, 
     const { count } = await tx.suppression.deleteMany({ where: { address } });
     if (count === 0) return null;
     return tx.suppressionRemoval.create({
-      data: { address, reason: entry.reason, sourceEventId: entry.sourceEventId, suppressedAt: entry.createdAt, removalReason, adminEmail },
+      data: {
+        address,
+        reason: entry.reason,
+        sourceEventId: entry.sourceEventId,
+        suppressedAt: entry.createdAt,
+        removalReason,
+        adminEmail,
+      },
     });
   });
 }

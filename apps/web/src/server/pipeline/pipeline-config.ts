@@ -10,7 +10,11 @@ export function pipelineConfig(): PipelineConfig {
     amqpUrl: env.AMQP_URL,
     // env.ts refuses a management URL without RABBITMQ_MANAGEMENT_USER and RABBITMQ_MANAGEMENT_PASSWORD.
     management: env.RABBITMQ_MANAGEMENT_URL
-      ? { url: env.RABBITMQ_MANAGEMENT_URL, user: env.RABBITMQ_MANAGEMENT_USER ?? "", password: env.RABBITMQ_MANAGEMENT_PASSWORD ?? "" }
+      ? {
+          url: env.RABBITMQ_MANAGEMENT_URL,
+          user: env.RABBITMQ_MANAGEMENT_USER ?? "",
+          password: env.RABBITMQ_MANAGEMENT_PASSWORD ?? "",
+        }
       : undefined,
     // The workers' RETRY_DELAYS_MS, which the web reads too: one delay queue per retry.
     retryPolicy: retryPolicy(env.RETRY_DELAYS_MS),

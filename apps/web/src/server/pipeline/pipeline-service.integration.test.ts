@@ -39,7 +39,13 @@ describe("queue statistics over AMQP (no management API)", () => {
 
     const after = await readQueueStats({ amqpUrl: broker.url, retryPolicy: DEFAULT_RETRY_POLICY });
     const byName = new Map(after.queues.map((queue) => [queue.name, queue]));
-    expect(byName.get(QUEUES.registration)).toMatchObject({ kind: "work", messages: 3, consumers: 0, inRate: null, outRate: null });
+    expect(byName.get(QUEUES.registration)).toMatchObject({
+      kind: "work",
+      messages: 3,
+      consumers: 0,
+      inRate: null,
+      outRate: null,
+    });
     expect(byName.get(`${QUEUES.registration}.retry.1`)).toMatchObject({ kind: "retry", messages: 0 });
     expect(byName.get(`${QUEUES.registration}.dead`)).toMatchObject({ kind: "dead", consumers: 1 });
     expect(byName.get(QUEUES.emailSend)?.messages).toBeNull();
@@ -81,13 +87,22 @@ describe("queue statistics from the management API", () => {
       requests.push({ path: request.url ?? "", authorization: request.headers.authorization });
       response.writeHead(200, { "content-type": "application/json" }).end(
         JSON.stringify([
-          { name: "user.registration", messages: 12, consumers: 3, message_stats: { publish_details: { rate: 4.5 }, deliver_get_details: { rate: 2 } } },
+          {
+            name: "user.registration",
+            messages: 12,
+            consumers: 3,
+            message_stats: { publish_details: { rate: 4.5 }, deliver_get_details: { rate: 2 } },
+          },
           { name: "email.send.dead", messages: 1, consumers: 0 },
         ]),
       );
     });
     try {
-      const stats = await readQueueStats({ amqpUrl: "amqp://x:y@broker:5672/prod%2Fa", management: { url, user: "ops", password: "s:cret" }, retryPolicy: DEFAULT_RETRY_POLICY });
+      const stats = await readQueueStats({
+        amqpUrl: "amqp://x:y@broker:5672/prod%2Fa",
+        management: { url, user: "ops", password: "s:cret" },
+        retryPolicy: DEFAULT_RETRY_POLICY,
+      });
       expect(stats.source).toBe("management");
       expect(requests[0]?.path).toBe("/api/queues/prod%2Fa?columns=name,messages,consumers,message_stats");
       expect(requests[0]?.authorization).toBe(`Basic ${Buffer.from("ops:s:cret").toString("base64")}`);
@@ -103,7 +118,11 @@ describe("queue statistics from the management API", () => {
   it("falls back to AMQP when the management API refuses, and says why", async () => {
     const { url, server } = await serve((_, response) => response.writeHead(401).end());
     try {
-      const stats = await readQueueStats({ amqpUrl: broker.url, management: { url, user: "ops", password: "wrong" }, retryPolicy: DEFAULT_RETRY_POLICY });
+      const stats = await readQueueStats({
+        amqpUrl: broker.url,
+        management: { url, user: "ops", password: "wrong" },
+        retryPolicy: DEFAULT_RETRY_POLICY,
+      });
       expect(stats.source).toBe("amqp");
       expect(stats.error).toMatch(/management API answered 401/);
     } finally {
@@ -120,15 +139,23 @@ describe("queue statistics from the management API", () => {
 describe("the pipeline snapshot", () => {
   it("counts registrations and emails per minute, and reports each process's readiness", async () => {
     const now = new Date();
-    const user = await database.db.user.create({ data: { registrationId: randomUUID(), firstName: "Ada", lastName: "L", email: `ada-${randomUUID()}@example.com` } });
+    const user = await database.db.user.create({
+      data: { registrationId: randomUUID(), firstName: "Ada", lastName: "L", email: `ada-${randomUUID()}@example.com` },
+    });
     await database.db.registration.createMany({
       data: [1, 2, 3].map(() => ({ id: randomUUID(), outcome: "created" as const, userId: user.id, receivedAt: now })),
     });
-    await database.db.registration.create({ data: { id: randomUUID(), outcome: "created", receivedAt: new Date(now.getTime() - 5 * 60_000) } });
+    await database.db.registration.create({
+      data: { id: randomUUID(), outcome: "created", receivedAt: new Date(now.getTime() - 5 * 60_000) },
+    });
     await database.db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status: "sent", sentAt: now } });
 
-    const ready = await serve((_, response) => response.writeHead(200).end(JSON.stringify({ status: "ready", checks: { database: "up" } })));
-    const unready = await serve((_, response) => response.writeHead(503).end(JSON.stringify({ status: "unready", checks: { broker: "down" } })));
+    const ready = await serve((_, response) =>
+      response.writeHead(200).end(JSON.stringify({ status: "ready", checks: { database: "up" } })),
+    );
+    const unready = await serve((_, response) =>
+      response.writeHead(503).end(JSON.stringify({ status: "unready", checks: { broker: "down" } })),
+    );
     const gone = await serve(() => {});
     gone.server.close();
     try {

@@ -106,16 +106,29 @@ export async function readQueueStats(options: QueueStatsOptions): Promise<{
   const errors: string[] = [];
   if (options.management) {
     try {
-      return { source: "management", queues: await queueStatsFromManagement(options.management, vhostOf(options.amqpUrl), options.retryPolicy) };
+      return {
+        source: "management",
+        queues: await queueStatsFromManagement(options.management, vhostOf(options.amqpUrl), options.retryPolicy),
+      };
     } catch (error) {
       errors.push(`management API: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   try {
-    return { source: "amqp", queues: await queueStatsFromAmqp(options.amqpUrl, options.retryPolicy), ...(errors.length ? { error: errors.join("; ") } : {}) };
+    return {
+      source: "amqp",
+      queues: await queueStatsFromAmqp(options.amqpUrl, options.retryPolicy),
+      ...(errors.length ? { error: errors.join("; ") } : {}),
+    };
   } catch (error) {
     errors.push(`broker: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const queues = pipelineQueues(options.retryPolicy).map((queue) => ({ ...queue, messages: null, consumers: null, inRate: null, outRate: null }));
+  const queues = pipelineQueues(options.retryPolicy).map((queue) => ({
+    ...queue,
+    messages: null,
+    consumers: null,
+    inRate: null,
+    outRate: null,
+  }));
   return { source: "unavailable", queues, error: errors.join("; ") };
 }

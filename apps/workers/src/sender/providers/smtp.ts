@@ -62,7 +62,9 @@ export function createSmtpProvider(options: {
           () => undefined,
           (err: SmtpError) => (err.code === "ETLS" && err.command === "STARTTLS" && err.response ? err : undefined),
         ),
-        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), Math.min(START_PROBE_MS, options.timeoutMs)).unref()),
+        new Promise<undefined>((resolve) =>
+          setTimeout(() => resolve(undefined), Math.min(START_PROBE_MS, options.timeoutMs)).unref(),
+        ),
       ]);
       if (refusal) {
         const host = new URL(options.url).host;

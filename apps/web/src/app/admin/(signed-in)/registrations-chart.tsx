@@ -14,7 +14,12 @@ export function RegistrationsChart({ days }: { days: { day: string; count: numbe
   const last = days.at(-1)?.day ?? "";
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby="registrations-chart-title" data-testid="registrations-chart">
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-labelledby="registrations-chart-title"
+        data-testid="registrations-chart"
+      >
         <title id="registrations-chart-title">{`Registrations per day from ${first} to ${last}: ${total} in all, at most ${max} a day`}</title>
         <line x1={left} x2={width} y1={height - bottom} y2={height - bottom} className="chart-axis" />
         <text x={left - 6} y={top + 4} textAnchor="end" className="chart-label">

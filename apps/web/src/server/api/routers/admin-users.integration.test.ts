@@ -96,7 +96,12 @@ describe("admin users and API keys procedures (admin only)", () => {
           router: appRouter,
           req: new Request(url, { method, headers, body: method === "POST" ? encoded : undefined }),
           // As the app's context does: the session comes from the cookie alone.
-          createContext: async ({ req }) => ({ headers: req.headers, db: deps.db, publisher: deps.publisher, adminSession: await adminSessionFromHeaders(req.headers, deps.db, AUTH) }),
+          createContext: async ({ req }) => ({
+            headers: req.headers,
+            db: deps.db,
+            publisher: deps.publisher,
+            adminSession: await adminSessionFromHeaders(req.headers, deps.db, AUTH),
+          }),
         });
         expect(response.status, `${path} with ${cookie ?? "no cookie"}`).toBe(401);
       }
@@ -108,10 +113,18 @@ describe("admin users and API keys procedures (admin only)", () => {
     const allowed = await fetchRequestHandler({
       endpoint: "/api/trpc",
       router: appRouter,
-      req: new Request(`http://127.0.0.1/api/trpc/adminUsers.get?input=${encodeURIComponent(JSON.stringify({ json: { id: ada.id } }))}`, {
-        headers: signedIn,
+      req: new Request(
+        `http://127.0.0.1/api/trpc/adminUsers.get?input=${encodeURIComponent(JSON.stringify({ json: { id: ada.id } }))}`,
+        {
+          headers: signedIn,
+        },
+      ),
+      createContext: async ({ req }) => ({
+        headers: req.headers,
+        db: deps.db,
+        publisher: deps.publisher,
+        adminSession: await adminSessionFromHeaders(req.headers, deps.db, AUTH),
       }),
-      createContext: async ({ req }) => ({ headers: req.headers, db: deps.db, publisher: deps.publisher, adminSession: await adminSessionFromHeaders(req.headers, deps.db, AUTH) }),
     });
     expect(allowed.status).toBe(200);
   });
@@ -154,12 +167,16 @@ describe("admin users and API keys procedures (admin only)", () => {
     expect(await admin.adminUsers.get({ id: ada.id })).toEqual(renamed);
 
     const before = await everything();
-    const bad = await admin.adminUsers.update({ id: ada.id, firstName: "<img src=x onerror=alert(1)>", lastName: "" }).catch((e: unknown) => e);
+    const bad = await admin.adminUsers
+      .update({ id: ada.id, firstName: "<img src=x onerror=alert(1)>", lastName: "" })
+      .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(TRPCError);
     expect(bad).toMatchObject({ code: "BAD_REQUEST" });
     expect(await codeOf(admin.adminUsers.update({ id: ada.id }))).toBe("BAD_REQUEST");
     // The email is the person's identity: it cannot be changed here.
-    expect(await codeOf(admin.adminUsers.update({ id: ada.id, firstName: "Ada", email: "eve@example.com" } as never))).toBe("BAD_REQUEST");
+    expect(await codeOf(admin.adminUsers.update({ id: ada.id, firstName: "Ada", email: "eve@example.com" } as never))).toBe(
+      "BAD_REQUEST",
+    );
     expect(await codeOf(admin.adminUsers.update({ id: crypto.randomUUID(), firstName: "Nobody" }))).toBe("NOT_FOUND");
     expect(await codeOf(admin.adminUsers.get({ id: crypto.randomUUID() }))).toBe("NOT_FOUND");
     expect(await codeOf(admin.adminUsers.get({ id: "1 OR 1=1" }))).toBe("BAD_REQUEST");
@@ -189,7 +206,16 @@ describe("admin users and API keys procedures (admin only)", () => {
     expect(await deps.db.user.findUnique({ where: { id: ada.id } })).toBeNull();
     expect(await deps.db.user.count({ where: { email: "ada@example.com" } })).toBe(0);
     const [kept] = await deps.db.notificationLog.findMany({ where: { status: "sent" } });
-    expect(kept).toMatchObject({ userId: null, kind: "welcome", status: "sent", provider: "smtp", attempts: 2, sentAt, providerMessageId: null, lastError: null });
+    expect(kept).toMatchObject({
+      userId: null,
+      kind: "welcome",
+      status: "sent",
+      provider: "smtp",
+      attempts: 2,
+      sentAt,
+      providerMessageId: null,
+      lastError: null,
+    });
     // Her name, address or message id anywhere (a bare "ada" would also match the hex of a random UUID).
     expect(JSON.stringify(await everything())).not.toMatch(/"ada"|ada@|lovelace|welcome\.1@/i);
     // Her registration stays, without a user: its progress reads as before the email.

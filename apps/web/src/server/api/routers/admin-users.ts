@@ -1,5 +1,11 @@
 import type { TRPCRouterRecord } from "@trpc/server";
-import { DeletedUserSchema, UpdateUserInputSchema, UserIdInputSchema, UserListItemSchema, UserListPageSchema } from "@userstream/contracts";
+import {
+  DeletedUserSchema,
+  UpdateUserInputSchema,
+  UserIdInputSchema,
+  UserListItemSchema,
+  UserListPageSchema,
+} from "@userstream/contracts";
 import { ListUsersInputSchema, NO_SUCH_USER, deleteUser, getUser, listUsers, updateUser } from "../../users-service";
 import { adminProcedure, orNotFound } from "../trpc";
 
@@ -18,10 +24,14 @@ export const adminUsersRouter = {
   update: adminProcedure
     .input(UpdateUserInputSchema)
     .output(UserListItemSchema)
-    .mutation(async ({ ctx, input }) => orNotFound(await updateUser(input, ctx, { admin: ctx.adminSession.email }), NO_SUCH_USER)),
+    .mutation(async ({ ctx, input }) =>
+      orNotFound(await updateUser(input, ctx, { admin: ctx.adminSession.email }), NO_SUCH_USER),
+    ),
 
   delete: adminProcedure
     .input(UserIdInputSchema)
     .output(DeletedUserSchema)
-    .mutation(async ({ ctx, input }) => orNotFound(await deleteUser(input.id, ctx, { admin: ctx.adminSession.email }), NO_SUCH_USER)),
+    .mutation(async ({ ctx, input }) =>
+      orNotFound(await deleteUser(input.id, ctx, { admin: ctx.adminSession.email }), NO_SUCH_USER),
+    ),
 } satisfies TRPCRouterRecord;

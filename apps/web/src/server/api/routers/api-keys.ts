@@ -15,7 +15,13 @@ export const apiKeysRouter = {
     .mutation(async ({ ctx, input }) => {
       const created = await createApiKey(input, ctx.adminSession.email, ctx);
       const { id, name, scopes, expiresAt } = created.apiKey;
-      logAction(ctx, "api key created", { apiKeyId: id, apiKey: name, scopes: scopes.join(","), expiresAt: expiresAt ?? "never", admin: ctx.adminSession.email });
+      logAction(ctx, "api key created", {
+        apiKeyId: id,
+        apiKey: name,
+        scopes: scopes.join(","),
+        expiresAt: expiresAt ?? "never",
+        admin: ctx.adminSession.email,
+      });
       return created;
     }),
 

@@ -76,14 +76,23 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
   });
 
   it("lists the delivery log newest first with attempts and last error, filtered by status, email and day", async () => {
-    const old = await emailIn("failed", { email: "grace@example.com", createdAt: new Date("2026-11-01T23:59:00Z"), lastError: "550 no such user" });
+    const old = await emailIn("failed", {
+      email: "grace@example.com",
+      createdAt: new Date("2026-11-01T23:59:00Z"),
+      lastError: "550 no such user",
+    });
     const sent = await emailIn("sent", { email: "ada@example.com", createdAt: new Date("2026-11-02T00:00:00Z") });
     const dead = await emailIn("dead", { email: "alan@example.org", createdAt: new Date("2026-11-03T12:00:00Z") });
     const admin = caller(ADMIN);
 
     const all = await admin.emails.list({});
     expect(all.items.map((row) => row.id)).toEqual([dead.notification.id, sent.notification.id, old.notification.id]);
-    expect(all.items[2]).toMatchObject({ email: "grace@example.com", status: "failed", attempts: 3, lastError: "550 no such user" });
+    expect(all.items[2]).toMatchObject({
+      email: "grace@example.com",
+      status: "failed",
+      attempts: 3,
+      lastError: "550 no such user",
+    });
     expect(all.nextCursor).toBeNull();
     expect(all.items[1]?.events).toEqual([]);
 
@@ -91,9 +100,29 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
     const at = (iso: string) => new Date(iso);
     await database.db.notificationEvent.createMany({
       data: [
-        { notificationId: sent.notification.id, provider: "resend", providerEventId: "msg_2", type: "delivered", occurredAt: at("2026-11-02T00:00:05Z") },
-        { notificationId: sent.notification.id, provider: "resend", providerEventId: "msg_1", type: "sent", occurredAt: at("2026-11-02T00:00:01Z") },
-        { notificationId: sent.notification.id, provider: "resend", providerEventId: "msg_3", type: "bounced", permanent: false, detail: "MailboxFull", occurredAt: at("2026-11-02T00:01:00Z") },
+        {
+          notificationId: sent.notification.id,
+          provider: "resend",
+          providerEventId: "msg_2",
+          type: "delivered",
+          occurredAt: at("2026-11-02T00:00:05Z"),
+        },
+        {
+          notificationId: sent.notification.id,
+          provider: "resend",
+          providerEventId: "msg_1",
+          type: "sent",
+          occurredAt: at("2026-11-02T00:00:01Z"),
+        },
+        {
+          notificationId: sent.notification.id,
+          provider: "resend",
+          providerEventId: "msg_3",
+          type: "bounced",
+          permanent: false,
+          detail: "MailboxFull",
+          occurredAt: at("2026-11-02T00:01:00Z"),
+        },
       ],
     });
     expect((await admin.emails.list({ email: "ada@" })).items[0]?.events).toEqual([
@@ -103,9 +132,17 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
     ]);
 
     expect((await admin.emails.list({ status: "failed" })).items.map((row) => row.id)).toEqual([old.notification.id]);
-    expect((await admin.emails.list({ email: " EXAMPLE.COM " })).items.map((row) => row.id)).toEqual([sent.notification.id, old.notification.id]);
-    expect((await admin.emails.list({ from: "2026-11-02", to: "2026-11-02" })).items.map((row) => row.id)).toEqual([sent.notification.id]);
-    expect((await admin.emails.list({ from: "2026-11-02" })).items.map((row) => row.id)).toEqual([dead.notification.id, sent.notification.id]);
+    expect((await admin.emails.list({ email: " EXAMPLE.COM " })).items.map((row) => row.id)).toEqual([
+      sent.notification.id,
+      old.notification.id,
+    ]);
+    expect((await admin.emails.list({ from: "2026-11-02", to: "2026-11-02" })).items.map((row) => row.id)).toEqual([
+      sent.notification.id,
+    ]);
+    expect((await admin.emails.list({ from: "2026-11-02" })).items.map((row) => row.id)).toEqual([
+      dead.notification.id,
+      sent.notification.id,
+    ]);
 
     const first = await admin.emails.list({ limit: 2 });
     expect(first.items).toHaveLength(2);
@@ -120,7 +157,10 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
   it("resends a failed email once, however often it is clicked, and records who did it", async () => {
     const { notification, registrationId } = await emailIn("failed");
     const admin = caller(ADMIN);
-    const results = await Promise.all([admin.emails.resend({ id: notification.id }), admin.emails.resend({ id: notification.id })]);
+    const results = await Promise.all([
+      admin.emails.resend({ id: notification.id }),
+      admin.emails.resend({ id: notification.id }),
+    ]);
     expect(results.map((result) => result.outcome).sort()).toEqual(["queued", "unchanged"]);
     expect(await admin.emails.resend({ id: notification.id })).toEqual({ outcome: "unchanged", status: "queued" });
 
@@ -131,7 +171,13 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
     expect(messages[0]?.payload).toEqual({ notificationId: notification.id, kind: "welcome", registrationId });
     const actions = await database.db.emailAction.findMany();
     expect(actions).toEqual([
-      expect.objectContaining({ notificationId: notification.id, action: "resend", fromStatus: "failed", adminEmail: ADMIN.email, messageId: messages[0]?.id }),
+      expect.objectContaining({
+        notificationId: notification.id,
+        action: "resend",
+        fromStatus: "failed",
+        adminEmail: ADMIN.email,
+        messageId: messages[0]?.id,
+      }),
     ]);
     expect((await admin.emails.list({})).items[0]?.lastAction).toMatchObject({ action: "resend", adminEmail: ADMIN.email });
   });
@@ -177,7 +223,9 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
     expect(await admin.emails.replay({ id: dead.notification.id })).toEqual({ outcome: "unchanged", status: "queued" });
 
     expect(await drain(QUEUES.emailSend)).toEqual([parked]);
-    expect((await drain(deadLetterQueue(QUEUES.emailSend))).map((message) => message.payload.notificationId)).toEqual([other.notification.id]);
+    expect((await drain(deadLetterQueue(QUEUES.emailSend))).map((message) => message.payload.notificationId)).toEqual([
+      other.notification.id,
+    ]);
     expect(await database.db.emailAction.findMany({ select: { action: true, fromStatus: true, messageId: true } })).toEqual([
       { action: "replay", fromStatus: "dead", messageId: parked.id },
     ]);

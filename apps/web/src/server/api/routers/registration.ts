@@ -1,4 +1,9 @@
-import { RegistrationAcceptedSchema, RegistrationIdInputSchema, RegistrationInputSchema, RegistrationProgressSchema } from "@userstream/contracts";
+import {
+  RegistrationAcceptedSchema,
+  RegistrationIdInputSchema,
+  RegistrationInputSchema,
+  RegistrationProgressSchema,
+} from "@userstream/contracts";
 import { PublishError } from "@userstream/messaging";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { REGISTRATION_UNAVAILABLE_MESSAGE, REGISTRATION_UNCONFIRMED_MESSAGE } from "~/lib/registration-messages";

@@ -32,7 +32,13 @@ describe("reports router (admin only)", () => {
   it("lets an admin generate a report, recorded as requested by them, then list and get it", async () => {
     const admin = caller(ADMIN);
     const report = await admin.reports.generate({ kind: "users", filters: { verifiedOnly: true } });
-    expect(report).toMatchObject({ kind: "users", trigger: "manual", status: "queued", requestedBy: ADMIN.email, filters: { verifiedOnly: true } });
+    expect(report).toMatchObject({
+      kind: "users",
+      trigger: "manual",
+      status: "queued",
+      requestedBy: ADMIN.email,
+      filters: { verifiedOnly: true },
+    });
     expect(await queuedMessages()).toBe(1);
 
     const list = await admin.reports.list();
@@ -42,7 +48,9 @@ describe("reports router (admin only)", () => {
 
   it("answers BAD_REQUEST for invalid input and NOT_FOUND for an unknown report", async () => {
     const admin = caller(ADMIN);
-    expect(await codeOf(admin.reports.generate({ kind: "users", filters: { registeredFrom: "2026-13-01" } }))).toBe("BAD_REQUEST");
+    expect(await codeOf(admin.reports.generate({ kind: "users", filters: { registeredFrom: "2026-13-01" } }))).toBe(
+      "BAD_REQUEST",
+    );
     expect(await codeOf(admin.reports.get({ id: "../../etc/passwd" }))).toBe("BAD_REQUEST");
     expect(await codeOf(admin.reports.get({ id: crypto.randomUUID() }))).toBe("NOT_FOUND");
     expect(await database.db.reportLog.count()).toBe(0);
@@ -52,7 +60,10 @@ describe("reports router (admin only)", () => {
     const admin = caller(ADMIN, "down");
     const error = await admin.reports.generate({ kind: "notifications", filters: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCError);
-    expect(error).toMatchObject({ code: "SERVICE_UNAVAILABLE", message: "We could not queue the report right now. Please try again." });
+    expect(error).toMatchObject({
+      code: "SERVICE_UNAVAILABLE",
+      message: "We could not queue the report right now. Please try again.",
+    });
     const [report] = await admin.reports.list();
     expect(report).toMatchObject({ kind: "notifications", status: "failed", requestedBy: ADMIN.email });
     expect(report?.error).toMatch(/^Could not queue the report/);

@@ -1,5 +1,11 @@
 import type { TRPCRouterRecord } from "@trpc/server";
-import { DeletedUserSchema, UpdateUserInputSchema, UserIdInputSchema, UserListItemSchema, UserListPageSchema } from "@userstream/contracts";
+import {
+  DeletedUserSchema,
+  UpdateUserInputSchema,
+  UserIdInputSchema,
+  UserListItemSchema,
+  UserListPageSchema,
+} from "@userstream/contracts";
 import type { ApiKeyScope } from "~/lib/api-keys";
 import { ListUsersInputSchema, NO_SUCH_USER, deleteUser, getUser, listUsers, updateUser, type Actor } from "../../users-service";
 import { apiKeyProcedure, orNotFound } from "../trpc";
@@ -53,7 +59,10 @@ export const serviceUsersRouter = {
         method: "PATCH",
         path: "/users/{id}",
         summary: "Change a user's names",
-        description: needs("write", "`firstName`, `lastName` or both, validated like a registration. Nothing else can be changed."),
+        description: needs(
+          "write",
+          "`firstName`, `lastName` or both, validated like a registration. Nothing else can be changed.",
+        ),
       },
     })
     .input(UpdateUserInputSchema)

@@ -10,8 +10,16 @@ export const suppressionsRouter = {
 
   /** Lets an address receive email again; the reason goes to `suppression_removals` and the audit log. */
   remove: adminProcedure.input(SuppressionRemovalInputSchema).mutation(async ({ ctx, input }) => {
-    const removal = orNotFound(await removeSuppression(input.address, input.reason, ctx.adminSession.email, ctx), "This address is not on the suppression list.");
-    logAction(ctx, "suppression removed", { address: removal.address, suppressedFor: removal.reason, reason: removal.removalReason, admin: ctx.adminSession.email });
+    const removal = orNotFound(
+      await removeSuppression(input.address, input.reason, ctx.adminSession.email, ctx),
+      "This address is not on the suppression list.",
+    );
+    logAction(ctx, "suppression removed", {
+      address: removal.address,
+      suppressedFor: removal.reason,
+      reason: removal.removalReason,
+      admin: ctx.adminSession.email,
+    });
     return { address: removal.address, removedAt: removal.removedAt };
   }),
 } satisfies TRPCRouterRecord;

@@ -22,7 +22,13 @@ export function ApiKeysManager() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const keys = useQuery(trpc.apiKeys.list.queryOptions());
-  const { target: revoking, error: revokeError, setError: setRevokeError, ask: askToRevoke, close: closeRevoke } = useConfirmation<ApiKeyRow>();
+  const {
+    target: revoking,
+    error: revokeError,
+    setError: setRevokeError,
+    ask: askToRevoke,
+    close: closeRevoke,
+  } = useConfirmation<ApiKeyRow>();
   const refresh = () => queryClient.invalidateQueries(trpc.apiKeys.list.queryFilter());
 
   const revoke = useMutation(
@@ -32,7 +38,9 @@ export function ApiKeysManager() {
         void refresh();
       },
       onError: (error) =>
-        setRevokeError(error.data?.code === "UNAUTHORIZED" ? SESSION_ENDED_MESSAGE : "The key could not be revoked. Please try again."),
+        setRevokeError(
+          error.data?.code === "UNAUTHORIZED" ? SESSION_ENDED_MESSAGE : "The key could not be revoked. Please try again.",
+        ),
     }),
   );
 

@@ -45,7 +45,9 @@ export function CreateApiKeyForm() {
       onError: (error) => {
         const fields = error.data?.fieldErrors as Errors | null | undefined;
         if (fields) return setErrors(fields);
-        setErrors({ form: error.data?.code === "UNAUTHORIZED" ? SESSION_ENDED_MESSAGE : "The key could not be created. Please try again." });
+        setErrors({
+          form: error.data?.code === "UNAUTHORIZED" ? SESSION_ENDED_MESSAGE : "The key could not be created. Please try again.",
+        });
       },
     }),
   );
@@ -74,7 +76,14 @@ export function CreateApiKeyForm() {
       <form className="form" noValidate onSubmit={onSubmit} aria-labelledby="create-key-heading">
         <div className="field">
           <label htmlFor="api-key-name">Name (which service uses it)</label>
-          <input id="api-key-name" value={name} maxLength={100} autoComplete="off" {...invalid("name")} onChange={(event) => setName(event.target.value)} />
+          <input
+            id="api-key-name"
+            value={name}
+            maxLength={100}
+            autoComplete="off"
+            {...invalid("name")}
+            onChange={(event) => setName(event.target.value)}
+          />
           {error("name")}
         </div>
         <fieldset className="fieldset" aria-describedby={errors.scopes ? "api-key-scopes-error" : undefined}>
@@ -119,7 +128,8 @@ export function CreateApiKeyForm() {
           <div className="notice" data-testid="new-api-key">
             <h3>Key “{created.name}” created</h3>
             <p>
-              Scopes: {created.scopes.join(", ")}. {created.expiresAt ? `Expires ${formatUtc(new Date(created.expiresAt))}.` : "Does not expire."}
+              Scopes: {created.scopes.join(", ")}.{" "}
+              {created.expiresAt ? `Expires ${formatUtc(new Date(created.expiresAt))}.` : "Does not expire."}
             </p>
             <p>Copy it now: it is not stored and will not be shown again.</p>
             <code className="secret">{created.secret}</code>

@@ -105,7 +105,8 @@ export default async function EmailsPage({ searchParams }: { searchParams: Promi
                       {row.events.map((event, index) => (
                         <li key={index}>
                           {formatUtc(event.occurredAt)} {EMAIL_EVENT_LABELS[event.type]}
-                          {event.type === "bounced" ? (event.permanent ? " (hard)" : " (soft)") : ""} <span className="muted">{event.provider}</span>
+                          {event.type === "bounced" ? (event.permanent ? " (hard)" : " (soft)") : ""}{" "}
+                          <span className="muted">{event.provider}</span>
                           {event.detail ? <div className="muted">{event.detail}</div> : null}
                         </li>
                       ))}

@@ -1,7 +1,17 @@
 import styles from "./pipeline.module.css";
 
 /** A small bar chart of counts per minute (SVG, no library), with the total and the latest minute in words. */
-export function MinuteChart({ title, values, minutes, tone = "ok" }: { title: string; values: number[]; minutes: string[]; tone?: "ok" | "danger" }) {
+export function MinuteChart({
+  title,
+  values,
+  minutes,
+  tone = "ok",
+}: {
+  title: string;
+  values: number[];
+  minutes: string[];
+  tone?: "ok" | "danger";
+}) {
   const width = 240;
   const height = 48;
   const max = Math.max(1, ...values);

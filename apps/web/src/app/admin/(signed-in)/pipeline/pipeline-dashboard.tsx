@@ -21,7 +21,8 @@ const SOURCE_LABELS = {
 function kindOf(queue: { kind: keyof typeof KIND_LABELS; delayMs?: number }): string {
   if (queue.delayMs === undefined) return KIND_LABELS[queue.kind];
   const ms = queue.delayMs;
-  const wait = ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+  const wait =
+    ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
   return `${KIND_LABELS[queue.kind]} after ${wait}`;
 }
 
@@ -85,7 +86,10 @@ export function PipelineDashboard() {
             <tr key={queue.name} data-queue={queue.name}>
               <th scope="row">{queue.name}</th>
               <td>{kindOf(queue)}</td>
-              <td className={`${styles.number} ${queue.kind === "dead" && (queue.messages ?? 0) > 0 ? styles.deadWaiting : ""}`} data-messages>
+              <td
+                className={`${styles.number} ${queue.kind === "dead" && (queue.messages ?? 0) > 0 ? styles.deadWaiting : ""}`}
+                data-messages
+              >
                 {count(queue.messages)}
               </td>
               <td className={styles.number} data-consumers>
@@ -103,7 +107,12 @@ export function PipelineDashboard() {
         <div className={styles.charts}>
           <MinuteChart title="Registrations" values={data.perMinute.registrations} minutes={data.perMinute.minutes} />
           <MinuteChart title="Emails sent" values={data.perMinute.emailsSent} minutes={data.perMinute.minutes} />
-          <MinuteChart title="Emails failed" values={data.perMinute.emailsFailed} minutes={data.perMinute.minutes} tone="danger" />
+          <MinuteChart
+            title="Emails failed"
+            values={data.perMinute.emailsFailed}
+            minutes={data.perMinute.minutes}
+            tone="danger"
+          />
         </div>
       </section>
     </>

@@ -138,7 +138,9 @@ export function GenerateReportForm({ onQueued }: { onQueued: () => void }) {
         {generate.isPending ? "Requesting…" : "Generate report"}
       </button>
       {/* Always present, so that assistive technology notices when a message appears in it. */}
-      <div aria-live="polite">{message ? <p className={message.tone === "problem" ? "alert" : "notice-line"}>{message.text}</p> : null}</div>
+      <div aria-live="polite">
+        {message ? <p className={message.tone === "problem" ? "alert" : "notice-line"}>{message.text}</p> : null}
+      </div>
     </form>
   );
 }

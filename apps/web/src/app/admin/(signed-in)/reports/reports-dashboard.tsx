@@ -26,7 +26,8 @@ function useFinishedAnnouncement(reports: ReportRow[] | undefined): string {
       const was = before.get(report.id);
       return was !== undefined && isReportActive(was) && !isReportActive(report.status);
     });
-    if (finished) setAnnouncement(`${REPORT_KIND_LABELS[finished.kind]} report ${REPORT_STATUS_LABELS[finished.status].toLowerCase()}.`);
+    if (finished)
+      setAnnouncement(`${REPORT_KIND_LABELS[finished.kind]} report ${REPORT_STATUS_LABELS[finished.status].toLowerCase()}.`);
   }, [reports]);
   return announcement;
 }

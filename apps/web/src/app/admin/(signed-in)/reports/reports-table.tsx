@@ -1,12 +1,5 @@
 import type { inferRouterOutputs } from "@trpc/server";
-import {
-  REPORT_KIND_LABELS,
-  REPORT_STATUS_LABELS,
-  describeFilters,
-  formatBytes,
-  formatDuration,
-  formatUtc,
-} from "~/lib/reports";
+import { REPORT_KIND_LABELS, REPORT_STATUS_LABELS, describeFilters, formatBytes, formatDuration, formatUtc } from "~/lib/reports";
 import type { AppRouter } from "~/server/api/root";
 import { DataTable } from "~/app/components/data-table";
 

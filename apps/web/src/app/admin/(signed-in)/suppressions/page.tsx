@@ -12,8 +12,8 @@ export default function SuppressionsPage() {
     <PrefetchedAdminPage title="Suppression list" queries={[trpc.suppressions.list.queryOptions({})]}>
       <p className="lead">
         No email is sent to these addresses: a hard bounce or a complaint puts an address here at once,
-        {softBounces === "off" ? " soft bounces never do" : ` and ${softBounces} soft bounces do`}. The sender records such an email as
-        suppressed instead of sending it. Remove an address, with the reason, once it can receive email again.
+        {softBounces === "off" ? " soft bounces never do" : ` and ${softBounces} soft bounces do`}. The sender records such an
+        email as suppressed instead of sending it. Remove an address, with the reason, once it can receive email again.
       </p>
       <SuppressionsManager />
     </PrefetchedAdminPage>

@@ -60,7 +60,13 @@ export function SuppressionsManager() {
     <>
       <div className="field">
         <label htmlFor="suppression-search">Search addresses</label>
-        <input id="suppression-search" type="search" value={search} maxLength={254} onChange={(event) => setSearch(event.target.value)} />
+        <input
+          id="suppression-search"
+          type="search"
+          value={search}
+          maxLength={254}
+          onChange={(event) => setSearch(event.target.value)}
+        />
       </div>
       <LoadError error={list.error} what="suppression list" />
       {list.data?.length === 0 ? <p className="muted">No suppressed addresses{searched ? " match" : ""}.</p> : null}
@@ -102,7 +108,13 @@ export function SuppressionsManager() {
           </p>
           <div className="field">
             <label htmlFor="suppression-removal-reason">Reason</label>
-            <textarea id="suppression-removal-reason" value={reason} maxLength={500} required onChange={(event) => setReason(event.target.value)} />
+            <textarea
+              id="suppression-removal-reason"
+              value={reason}
+              maxLength={500}
+              required
+              onChange={(event) => setReason(event.target.value)}
+            />
           </div>
         </ConfirmDialog>
       ) : null}

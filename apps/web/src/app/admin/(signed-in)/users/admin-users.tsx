@@ -22,7 +22,13 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
   const { search, setSearch, debouncedSearch, problem } = useUserSearch(initialSearch);
   const [sort, setSort] = useState<UserSortOption>(initialSort);
   const [editing, setEditing] = useState<UserListItem | null>(null);
-  const { target: deleting, error: deleteError, setError: setDeleteError, ask: askToDelete, close: closeDelete } = useConfirmation<UserListItem>();
+  const {
+    target: deleting,
+    error: deleteError,
+    setError: setDeleteError,
+    ask: askToDelete,
+    close: closeDelete,
+  } = useConfirmation<UserListItem>();
   const [announcement, setAnnouncement] = useState("");
   useSettingsInAddress({ q: debouncedSearch, sort: sort === "created_desc" ? "" : sort });
 
@@ -46,7 +52,11 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
       onError: (error) => {
         const code = error.data?.code;
         setDeleteError(
-          code === "UNAUTHORIZED" ? SESSION_ENDED_MESSAGE : code === "NOT_FOUND" ? "This user no longer exists." : "The user could not be deleted. Please try again.",
+          code === "UNAUTHORIZED"
+            ? SESSION_ENDED_MESSAGE
+            : code === "NOT_FOUND"
+              ? "This user no longer exists."
+              : "The user could not be deleted. Please try again.",
         );
         if (code === "NOT_FOUND") void refresh();
       },
@@ -59,7 +69,13 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
   return (
     <>
       <div className="list-controls">
-        <UserSearchBox id="admin-user-search" label="Search by name or email" value={search} error={problem} onChange={setSearch} />
+        <UserSearchBox
+          id="admin-user-search"
+          label="Search by name or email"
+          value={search}
+          error={problem}
+          onChange={setSearch}
+        />
         <SelectField
           id="admin-user-sort"
           label="Order"

@@ -15,7 +15,15 @@ const FIELDS: { name: Field; label: string }[] = [
 ];
 
 /** Renames a user; the names are checked with the registration's rules here and on the server. */
-export function EditUserDialog({ user, onClose, onSaved }: { user: UserListItem; onClose: () => void; onSaved: (user: UserListItem) => void }) {
+export function EditUserDialog({
+  user,
+  onClose,
+  onSaved,
+}: {
+  user: UserListItem;
+  onClose: () => void;
+  onSaved: (user: UserListItem) => void;
+}) {
   const trpc = useTRPC();
   const [values, setValues] = useState<Record<Field, string>>({ firstName: user.firstName, lastName: user.lastName });
   const [errors, setErrors] = useState<Partial<Record<Field | "form", string>>>({});
@@ -29,7 +37,12 @@ export function EditUserDialog({ user, onClose, onSaved }: { user: UserListItem;
         else {
           const code = error.data?.code;
           setErrors({
-            form: code === "UNAUTHORIZED" ? SESSION_ENDED_MESSAGE : code === "NOT_FOUND" ? "This user no longer exists." : "The names could not be saved. Please try again.",
+            form:
+              code === "UNAUTHORIZED"
+                ? SESSION_ENDED_MESSAGE
+                : code === "NOT_FOUND"
+                  ? "This user no longer exists."
+                  : "The names could not be saved. Please try again.",
           });
         }
       },

@@ -6,11 +6,17 @@ import { AdminUsers } from "./admin-users";
 
 export const metadata: Metadata = { title: "Users · Admin" };
 
-export default async function AdminUsersPage({ searchParams }: { searchParams: Promise<{ q?: string | string[]; sort?: string | string[] }> }) {
+export default async function AdminUsersPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ q?: string | string[]; sort?: string | string[] }>;
+}) {
   const { q, sort } = await searchParams;
   const initialSearch = typeof q === "string" ? q.slice(0, 100) : "";
   const initialSort = isUserSortOption(sort) ? sort : "created_desc";
-  const list = trpc.adminUsers.list.infiniteQueryOptions(usersListInput(initialSearch, initialSort), { getNextPageParam: nextUsersPageParam });
+  const list = trpc.adminUsers.list.infiniteQueryOptions(usersListInput(initialSearch, initialSort), {
+    getNextPageParam: nextUsersPageParam,
+  });
   return (
     <PrefetchedAdminPage title="Users" queries={[list]}>
       <AdminUsers initialSearch={initialSearch} initialSort={initialSort} />
