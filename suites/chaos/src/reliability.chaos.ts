@@ -110,7 +110,7 @@ describe("chaos: nothing lost, nothing doubled", () => {
       metricSample(await system.fleet.only("receiver").metrics(), 'receiver_messages_total{outcome="retried"}');
     const before = await retried();
     const counts = await scenario(
-      "system.postgres-stopped",
+      "postgres-stopped",
       async () => {
         await system.postgres.stop();
         const outage = sleep(10_000);
