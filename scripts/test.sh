@@ -44,7 +44,9 @@ in_background test-template step test-template create_test_template
 export BUNDLE_SENTINELS_RECORD="$ROOT/.test-output/bundle-sentinels.json"
 step build node apps/web/scripts/build-with-sentinels.mjs "$BUNDLE_SENTINELS_RECORD" -- pnpm build
 # Side by side; `--only`: the build they depend on has just run.
-in_background lint step lint pnpm turbo lint --only
+# Lint is ESLint in every package and Prettier's check over the tree (`pnpm lint` without the build).
+lint_sources() { pnpm turbo lint --only && pnpm format:check; }
+in_background lint step lint lint_sources
 step typecheck pnpm turbo typecheck --only
 wait_for_background_steps
 if [ -s "$TEMPLATE_NAME_FILE" ]; then
