@@ -1,5 +1,5 @@
 import { createEnv } from "@t3-oss/env-nextjs";
-import { DEFAULT_SUPPRESS_AFTER_SOFT_BOUNCES, RetryDelaysMsSchema } from "@userstream/contracts";
+import { DEFAULT_SEND_AGAIN_LIMITS, DEFAULT_SUPPRESS_AFTER_SOFT_BOUNCES, RetryDelaysMsSchema } from "@userstream/contracts";
 import {
   ConfigurationError,
   confirmationTokenSecretSchema,
@@ -91,6 +91,18 @@ const server = {
    * each web instance on its own; `off` for none (e.g. a load test from one machine).
    */
   REGISTRATION_RATE_LIMIT: rateLimit(20),
+  /**
+   * "Send the email again" (the registrant's, and the admin's resend): at most one per address and
+   * per client address within this many minutes, counted in PostgreSQL (every instance together).
+   */
+  SEND_AGAIN_COOLDOWN_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(DEFAULT_SEND_AGAIN_LIMITS.cooldownMinutes),
+  /** ...and at most this many per address and per client address within 24 hours. */
+  SEND_AGAIN_DAILY_LIMIT: z.coerce.number().int().min(1).max(1000).default(DEFAULT_SEND_AGAIN_LIMITS.dailyLimit),
   /**
    * Requests each API key may make per minute (REST and tRPC together), counted by each web
    * instance on its own; `off` for none. Over it: 429 with Retry-After.

@@ -46,6 +46,7 @@ export async function createTRPCContext(opts: { headers: Headers }): Promise<TRP
     registrationLimiter: getRegistrationLimiter(),
     apiKeyLimiter: getApiKeyLimiter(),
     usersListLimiter: getUsersListLimiter(),
+    sendAgainLimits: { cooldownMinutes: env.SEND_AGAIN_COOLDOWN_MINUTES, dailyLimit: env.SEND_AGAIN_DAILY_LIMIT },
     logger: getLogger(),
     auditLog: getAuditLogger(),
   };

@@ -15,6 +15,7 @@ import { authenticateApiKey } from "../api-key-service";
 import type { AdminSession } from "../auth/admin-auth";
 import { CROSS_SITE_MESSAGE, isCrossSiteRequest } from "../cross-site";
 import { RateLimitedError, type RateLimiter } from "../rate-limiter";
+import type { SendAgainLimits } from "../send-again/send-again-limits";
 
 /**
  * What every procedure can use. The app builds it in `context.ts` from its singletons; tests
@@ -36,6 +37,8 @@ export interface TRPCContext {
   usersListLimiter?: RateLimiter | null;
   /** Requests per API key (`API_KEY_RATE_LIMIT`); absent or null means no limit. */
   apiKeyLimiter?: RateLimiter | null;
+  /** How often an email may be sent again, per address and per client (absent: the defaults). */
+  sendAgainLimits?: SendAgainLimits;
   /** The app's logger (absent in tests that do not look at logs). */
   logger?: Pick<Logger, "info" | "error">;
   /** The audit trail of changes (`audit-log.ts`; absent in tests that do not look at it). */
