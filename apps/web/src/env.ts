@@ -171,6 +171,11 @@ const server = {
    */
   USERS_LIST_RATE_LIMIT: rateLimit(60),
   /**
+   * Downloads and erasures through "manage my registration" per client address per minute,
+   * counted by each web instance on its own (like the registration limit); `off` for none.
+   */
+  DATA_RIGHTS_RATE_LIMIT: rateLimit(10),
+  /**
    * The signing secret of the Resend webhook pointed at `/api/webhooks/resend` (`whsec_…`, shown on
    * the webhook's page at resend.com); unset, that route answers 503 and records nothing.
    */
