@@ -9,6 +9,8 @@ test("a person follows 'manage my registration' from the welcome email, download
   context,
   baseURL,
 }) => {
+  // The whole journey: registering, the email, two tabs, the download, the erasure, the admin.
+  test.setTimeout(180_000);
   const lastName = uniqueName("Franklin");
   const email = `${lastName.toLowerCase()}@example.com`;
   await registerByForm(page, { firstName: "Rosalind", lastName, email });
@@ -54,7 +56,7 @@ test("a person follows 'manage my registration' from the welcome email, download
   const confirmStep = mailTab.getByRole("group", { name: "Confirm erasing" });
   await expect(confirmStep).toContainText("for good?");
   await confirmStep.getByRole("button", { name: "Yes, erase my registration" }).click();
-  await expect(mailTab.getByRole("heading", { name: "Your registration is erased" })).toBeVisible();
+  await expect(mailTab.getByRole("heading", { name: "Your registration is erased" })).toBeVisible({ timeout: 30_000 });
 
   // The same link now opens nothing, and says why.
   await mailTab.goto(manageHref);
