@@ -72,5 +72,10 @@ test("a person follows 'manage my registration' from the welcome email, download
   await expect(newest).toContainText("deleted user");
   await expect(newest.getByTestId("email-status")).toHaveText("Sent");
   await expect(page.getByText(email)).toHaveCount(0);
-  expect(await welcomeEmailRow(notificationId)).toEqual({ userId: null, status: "sent", lastError: null, providerMessageId: null });
+  expect(await welcomeEmailRow(notificationId)).toEqual({
+    userId: null,
+    status: "sent",
+    lastError: null,
+    providerMessageId: null,
+  });
 });

@@ -45,7 +45,9 @@ export function verifyUserToken(purpose: TokenPurpose, token: string, secret: st
   const expiry = Number(expiryText);
   if (!signedWith(purpose, userId, expiry, signature, secret)) {
     // Told apart only to say so clearly: a link from the same email, used on the wrong page.
-    const other = TOKEN_PURPOSES.some((candidate) => candidate !== purpose && signedWith(candidate, userId, expiry, signature, secret));
+    const other = TOKEN_PURPOSES.some(
+      (candidate) => candidate !== purpose && signedWith(candidate, userId, expiry, signature, secret),
+    );
     return { ok: false, reason: other ? "wrong-purpose" : "bad-signature" };
   }
   if (expiry * 1000 <= now) return { ok: false, reason: "expired" };

@@ -50,7 +50,9 @@ describe("the web's services as the least-privilege app role", () => {
 
     expect((await listUsers({ search: "love", limit: 10 }, { db })).total).toBe(1);
     expect(await getRegistrationStatus(registrationId, { db })).toMatchObject({ status: "email_failed" });
-    expect(await confirmEmail(createUserToken("confirm-email", user.id, SECRET, 60_000), { db, secret: SECRET })).toBe("confirmed");
+    expect(await confirmEmail(createUserToken("confirm-email", user.id, SECRET, 60_000), { db, secret: SECRET })).toBe(
+      "confirmed",
+    );
 
     const auth = await testAdminAuth();
     const signInDeps = {
