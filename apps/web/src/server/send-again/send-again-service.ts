@@ -2,6 +2,7 @@ import { EmailSendV1, createEnvelope, type NotificationStatus, type SendAgainAcc
 import type { PrismaClient } from "@userstream/db";
 import type { Publisher } from "@userstream/messaging";
 import { logAction, type AuditDeps } from "../audit-log";
+import { findRegistrationWithWelcome } from "../registration-service";
 import { DEFAULT_SEND_AGAIN_LIMITS, checkSendAgainLimits, type SendAgainLimits } from "./send-again-limits";
 
 /** Why an email cannot be sent again at all (as opposed to "not yet": SendAgainRefusedError). */
@@ -53,18 +54,7 @@ export async function sendWelcomeAgain(registrationId: string, deps: SendAgainDe
   const { db, clientKey } = deps;
   const limits = deps.limits ?? DEFAULT_SEND_AGAIN_LIMITS;
   const now = deps.now ?? new Date();
-  const registration = await db.registration.findUnique({
-    where: { id: registrationId },
-    select: {
-      outcome: true,
-      user: {
-        select: {
-          emailVerifiedAt: true,
-          notificationLogs: { where: { kind: "welcome" }, select: { id: true, status: true } },
-        },
-      },
-    },
-  });
+  const registration = await findRegistrationWithWelcome(registrationId, db);
   if (!registration) throw new SendAgainImpossibleError("not-ready");
   const client = { scope: "client", where: { clientKey } } as const;
 
