@@ -20,7 +20,8 @@ export interface PrismaCliResult {
 export function runPrismaCli(args: string[], databaseUrl: string): Promise<PrismaCliResult> {
   // The child inherits the environment (PATH, HOME, …) with only the target database replaced.
   // eslint-disable-next-line no-restricted-properties -- passed through to a child process, not configuration
-  const env = { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: "1" };
+  // DIRECT_DATABASE_URL too: the CLI prefers it (prisma.config.ts).
+  const env = { ...process.env, DATABASE_URL: databaseUrl, DIRECT_DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: "1" };
   return new Promise((resolve) => {
     execFile(
       process.execPath,
