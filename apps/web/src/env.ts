@@ -87,8 +87,8 @@ const server = {
     .max(24 * 60)
     .default(15),
   /**
-   * Registrations accepted per client address per minute (tRPC and REST together), counted by
-   * each web instance on its own; `off` for none (e.g. a load test from one machine).
+   * Registrations accepted per client address per minute (tRPC and REST together), counted in
+   * PostgreSQL across every web and API server replica; `off` for none (e.g. a load test from one machine).
    */
   REGISTRATION_RATE_LIMIT: rateLimit(20),
   /**
@@ -160,8 +160,8 @@ const server = {
     ])
     .default(5000),
   /**
-   * Pages of the public users directory (`users.list`) per client address per minute, counted by
-   * each web instance on its own; `off` for none.
+   * Pages of the public users directory (`users.list`) per client address per minute, counted in
+   * PostgreSQL across every web and API server replica; `off` for none.
    */
   USERS_LIST_RATE_LIMIT: rateLimit(60),
   /**
