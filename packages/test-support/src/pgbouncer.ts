@@ -13,8 +13,6 @@ export interface PrivatePgBouncer {
   port: number;
   /** `databaseUrl` with the pooler's address in place of the server's: the same database and user. */
   urlFor(databaseUrl: string): string;
-  /** Its log so far (connections, errors, and its statistics every 10 s). */
-  log(): string;
   /** Stops it at once (open client connections are cut) and removes its folder. */
   remove(): Promise<void>;
 }
@@ -59,7 +57,6 @@ export async function startPgBouncer(serverUrl: string, options: { poolSize?: nu
         // 5 s for a server connection (default 120), so that an outage is seen as one.
         "server_login_retry = 1",
         "query_wait_timeout = 5",
-        "stats_period = 10",
         `logfile = ${join(dir, "pgbouncer.log")}`,
         `pidfile = ${join(dir, "pgbouncer.pid")}`,
         // It refuses to run as root: started as root (as in CI), it becomes postgres itself, and
@@ -99,6 +96,6 @@ export async function startPgBouncer(serverUrl: string, options: { poolSize?: nu
       url.port = String(port);
       return url.toString();
     };
-    return { port, urlFor, log, remove };
+    return { port, urlFor, remove };
   });
 }
