@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { inheritedEnv } from "./env";
+import { inheritedEnv, pgbouncerBin } from "./env";
 import { ownerEnv } from "./owner";
 import { onFreePort } from "./ports";
 import { startProcess } from "./processes";
@@ -15,11 +15,6 @@ export interface PrivatePgBouncer {
   urlFor(databaseUrl: string): string;
   /** Stops it at once (open client connections are cut) and removes its folder. */
   remove(): Promise<void>;
-}
-
-/** Debian's pgbouncer (`apt-get install pgbouncer`), or PGBOUNCER_BIN. */
-function pgbouncerBin(): string {
-  return process.env.PGBOUNCER_BIN || "/usr/sbin/pgbouncer";
 }
 
 /**
