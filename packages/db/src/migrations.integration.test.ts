@@ -23,6 +23,7 @@ describe("committed migrations", () => {
       "email_actions",
       "notification_events",
       "notification_logs",
+      "rate_limit_windows",
       "registrations",
       "report_logs",
       "sign_in_throttles",
@@ -31,6 +32,10 @@ describe("committed migrations", () => {
       "users",
     ]);
     expect(await queryRows(db.url, "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).toHaveLength(1);
+    // The rate limits' counts are worth nothing after a crash: no WAL for them (the migration says why).
+    expect(await queryRows(db.url, "SELECT relpersistence FROM pg_class WHERE relname = 'rate_limit_windows'")).toEqual([
+      { relpersistence: "u" },
+    ]);
   });
 
   it("are a no-op when deployed again", async () => {
