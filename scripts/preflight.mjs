@@ -6,7 +6,7 @@
 //   test:  the test servers (TEST_DATABASE_URL with a superuser, TEST_AMQP_URL, from the
 //          environment as the tests read them), `rabbitmqctl`, Chromium (CHROMIUM_PATH), Debian's
 //          Python with pika (INTEROP_PYTHON, the interop tests), PostgreSQL's server programs (CHAOS_PG_BIN, for
-//          the chaos suite) and PgBouncer (PGBOUNCER_BIN, which the pipeline and rate-limit tests put in
+//          the chaos suite) and PgBouncer (PGBOUNCER_BIN, which the pipeline, rate-limit and chaos tests put in
 //          front of PostgreSQL)
 import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
