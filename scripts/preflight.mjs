@@ -5,8 +5,9 @@
 //   start: PostgreSQL at DATABASE_URL and RabbitMQ at AMQP_URL (environment > .env > .env.example)
 //   test:  the test servers (TEST_DATABASE_URL with a superuser, TEST_AMQP_URL, from the
 //          environment as the tests read them), `rabbitmqctl`, Chromium (CHROMIUM_PATH), Debian's
-//          Python with pika (INTEROP_PYTHON, the interop tests) and PostgreSQL's server programs (CHAOS_PG_BIN, for
-//          the chaos suite)
+//          Python with pika (INTEROP_PYTHON, the interop tests), PostgreSQL's server programs (CHAOS_PG_BIN, for
+//          the chaos suite) and PgBouncer (PGBOUNCER_BIN, which the pipeline, rate-limit and chaos tests put in
+//          front of PostgreSQL)
 import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { createRequire } from "node:module";
@@ -33,6 +34,7 @@ const TEST_AMQP_URL = env.TEST_AMQP_URL || "amqp://guest:guest@127.0.0.1:5672";
 const CHROMIUM_PATH = env.CHROMIUM_PATH || "/usr/bin/chromium";
 const PG_BIN = env.CHAOS_PG_BIN || "/usr/lib/postgresql/15/bin";
 const INTEROP_PYTHON = env.INTEROP_PYTHON || "/usr/bin/python3";
+const PGBOUNCER_BIN = env.PGBOUNCER_BIN || "/usr/sbin/pgbouncer";
 
 /** Parses a URL variable, or says what is wrong with it. */
 function parseUrl(name, value, protocols) {
@@ -133,6 +135,11 @@ const checks =
           "Install it: sudo apt-get install chromium, or set CHROMIUM_PATH",
         ),
         checkPythonPika(),
+        checkExecutable(
+          PGBOUNCER_BIN,
+          "PgBouncer (PGBOUNCER_BIN, for the tests that run through a transaction pooler)",
+          "Install it: sudo apt-get install pgbouncer, or set PGBOUNCER_BIN",
+        ),
         ...["initdb", "pg_ctl"].map((program) =>
           checkExecutable(
             path.join(PG_BIN, program),

@@ -1,14 +1,16 @@
 import { loadEnvFiles } from "@userstream/runtime/load-env-files";
 import { defineConfig } from "prisma/config";
-import { databaseUrl } from "./src/env";
+import { directDatabaseUrl } from "./src/env";
 import { MigrationPg } from "./src/migration-adapter";
 
 // The environment wins over .env, which wins over .env.example, as for every process.
 loadEnvFiles();
 // schema.prisma reads env("DATABASE_URL"), so the CLI needs it set even though the adapter below
 // does the connecting; default it so `prisma generate` works with no environment at all.
-// DATABASE_URL_FILE, when used, is read here once and replaced by the value it holds.
-process.env.DATABASE_URL = databaseUrl();
+// The CLI migrates, so it connects straight to PostgreSQL: DIRECT_DATABASE_URL when DATABASE_URL
+// goes through a transaction pooler (see src/env.ts). A `_FILE` variant, when used, is read here
+// once and replaced by the value it holds.
+process.env.DATABASE_URL = directDatabaseUrl();
 delete process.env.DATABASE_URL_FILE;
 // No update checks or telemetry: this machine (and CI) has no route to Prisma's servers.
 process.env.CHECKPOINT_DISABLE ??= "1";
@@ -26,5 +28,5 @@ export default defineConfig({
   engine: "js",
   schema: "prisma/schema.prisma",
   migrations: { path: "prisma/migrations" },
-  adapter: async () => new MigrationPg(databaseUrl()),
+  adapter: async () => new MigrationPg(directDatabaseUrl()),
 });

@@ -1,5 +1,5 @@
 /**
- * `pnpm db:migrate`: creates the database named in DATABASE_URL if it does not exist yet (safe to
+ * `pnpm db:migrate`: creates the database named in DIRECT_DATABASE_URL (else DATABASE_URL) if it does not exist yet (safe to
  * run repeatedly and concurrently), then applies the committed migrations with `prisma migrate
  * deploy`, unless every committed migration is already applied, unchanged: then it says so and
  * skips the CLI, whose WASM schema engine holds the process for a 10 s timer after every run (12 s
@@ -8,9 +8,9 @@
  *
  * With DATABASE_ADMIN_URL (a superuser) and DATABASE_APP_URL (the services' URL) it first sets up
  * least privilege, as the compose files' `migrate` service runs it: the database is created as the
- * superuser, `sql/roles.sql` is applied with DATABASE_URL's user as the schema's owner and
+ * superuser, `sql/roles.sql` is applied with the migration URL's user as the schema's owner and
  * DATABASE_APP_URL's user as the row-only app role, each given the password of its URL; then the
- * migrations run as DATABASE_URL, the owner. Run again with a new password in DATABASE_APP_URL, it
+ * migrations run as that URL's user, the owner. Run again with a new password in DATABASE_APP_URL, it
  * rotates the app role's password.
  */
 import { createHash } from "node:crypto";
@@ -19,7 +19,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadEnvFiles } from "@userstream/runtime/load-env-files";
 import pg from "pg";
-import { databaseUrl, roleSetupUrls } from "../src/env";
+import { directDatabaseUrl, roleSetupUrls } from "../src/env";
 import { pgConfigFromUrl, quoteIdent } from "../src/pg-config";
 import { DB_PACKAGE_DIR, PRISMA_CLI } from "../src/prisma-cli";
 import { applyDatabaseRoles, roleFromUrl } from "../src/roles";
@@ -28,7 +28,9 @@ const DUPLICATE_DATABASE = "42P04";
 const MIGRATIONS_DIR = join(DB_PACKAGE_DIR, "prisma/migrations");
 
 loadEnvFiles();
-const config = pgConfigFromUrl(databaseUrl());
+// Straight to PostgreSQL, never through a transaction pooler (DIRECT_DATABASE_URL, else DATABASE_URL).
+const migrationUrl = directDatabaseUrl();
+const config = pgConfigFromUrl(migrationUrl);
 const database = config.database;
 if (!database) throw new Error("DATABASE_URL names no database");
 const roleSetup = roleSetupUrls();
@@ -85,7 +87,10 @@ async function upToDate(committed: Map<string, string>): Promise<boolean> {
 
 if (roleSetup) {
   await ensureDatabase(pgConfigFromUrl(roleSetup.adminUrl));
-  const roles = { migrator: roleFromUrl(databaseUrl(), "DATABASE_URL"), app: roleFromUrl(roleSetup.appUrl, "DATABASE_APP_URL") };
+  const roles = {
+    migrator: roleFromUrl(migrationUrl, "DIRECT_DATABASE_URL (or DATABASE_URL)"),
+    app: roleFromUrl(roleSetup.appUrl, "DATABASE_APP_URL"),
+  };
   await applyDatabaseRoles(roleSetup.adminUrl, roles);
   console.log(`Roles ${roles.migrator.name} (owner) and ${roles.app.name} (rows only) set up in database ${database}.`);
 } else {
@@ -95,5 +100,6 @@ const committed = committedMigrations();
 if (await upToDate(committed)) {
   console.log(`Database ${database} is up to date (${committed.size} migrations applied).`);
 } else {
+  // prisma.config.ts reads the same DIRECT_DATABASE_URL, else DATABASE_URL.
   execFileSync(process.execPath, [PRISMA_CLI, "migrate", "deploy"], { cwd: DB_PACKAGE_DIR, stdio: "inherit" });
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEFAULT_DATABASE_URL, databaseUrl, roleSetupUrls } from "./env";
+import { DEFAULT_DATABASE_URL, databaseUrl, directDatabaseUrl, roleSetupUrls } from "./env";
 
 const dir = mkdtempSync(join(tmpdir(), "userstream-db-env-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,6 +17,19 @@ describe("databaseUrl", () => {
     expect(databaseUrl({ DATABASE_URL: "postgresql://x@y/z" })).toBe("postgresql://x@y/z");
     expect(databaseUrl({})).toBe(DEFAULT_DATABASE_URL);
     expect(() => databaseUrl({ DATABASE_URL: "postgresql://x@y/z", DATABASE_URL_FILE: file })).toThrow(/both set/);
+  });
+});
+
+describe("directDatabaseUrl", () => {
+  it("reads DIRECT_DATABASE_URL or DIRECT_DATABASE_URL_FILE, else falls back to DATABASE_URL", () => {
+    const pooled = "postgresql://app@pgbouncer:6432/userstream";
+    const direct = "postgresql://owner@db:5432/userstream";
+    const file = join(dir, "direct-url");
+    writeFileSync(file, `${direct}\n`);
+    expect(directDatabaseUrl({ DATABASE_URL: pooled, DIRECT_DATABASE_URL: direct })).toBe(direct);
+    expect(directDatabaseUrl({ DATABASE_URL: pooled, DIRECT_DATABASE_URL_FILE: file })).toBe(direct);
+    expect(directDatabaseUrl({ DATABASE_URL: pooled })).toBe(pooled);
+    expect(directDatabaseUrl({})).toBe(DEFAULT_DATABASE_URL);
   });
 });
 

@@ -19,10 +19,23 @@ export function databaseUrl(source: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
+ * The URL migrations run on: DIRECT_DATABASE_URL (or DIRECT_DATABASE_URL_FILE), a connection
+ * straight to PostgreSQL, when the services' DATABASE_URL goes through a transaction pooler such
+ * as PgBouncer (the Prisma CLI holds a session advisory lock for the whole run, which a pooler
+ * would hand to other clients' transactions); DATABASE_URL when it is unset.
+ */
+export function directDatabaseUrl(source: NodeJS.ProcessEnv = process.env): string {
+  return (
+    readFileVariables(source, ["DIRECT_DATABASE_URL"]).DIRECT_DATABASE_URL || source.DIRECT_DATABASE_URL || databaseUrl(source)
+  );
+}
+
+/**
  * The URLs `pnpm db:migrate` needs to set up the roles of `sql/roles.sql` itself (the compose
  * files' `migrate` service): DATABASE_ADMIN_URL, a superuser that creates the database and the
  * roles and sets their passwords, and DATABASE_APP_URL, the URL the services connect with (its
- * user is the app role, its password the one to set). Each may come from `NAME_FILE`. Undefined
+ * user is the app role, its password the one to set). Both name the database of the migration URL
+ * ({@link directDatabaseUrl}), whose user owns the schema. Each may come from `NAME_FILE`. Undefined
  * when DATABASE_ADMIN_URL is unset: the database's owner then migrates as DATABASE_URL, no roles.
  */
 export function roleSetupUrls(source: NodeJS.ProcessEnv = process.env): { adminUrl: string; appUrl: string } | undefined {
@@ -35,7 +48,7 @@ export function roleSetupUrls(source: NodeJS.ProcessEnv = process.env): { adminU
     throw new Error(
       "DATABASE_APP_URL is required with DATABASE_ADMIN_URL: the services' URL, whose user and password the app role gets",
     );
-  const database = databaseName(databaseUrl(source));
+  const database = databaseName(directDatabaseUrl(source));
   for (const [name, url] of [
     ["DATABASE_ADMIN_URL", adminUrl],
     ["DATABASE_APP_URL", appUrl],

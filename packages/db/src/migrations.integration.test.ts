@@ -24,6 +24,7 @@ describe("committed migrations", () => {
       "email_send_requests",
       "notification_events",
       "notification_logs",
+      "rate_limit_windows",
       "registrations",
       "report_logs",
       "sign_in_throttles",
@@ -32,6 +33,10 @@ describe("committed migrations", () => {
       "users",
     ]);
     expect(await queryRows(db.url, "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).toHaveLength(1);
+    // The rate limits' counts are worth nothing after a crash: no WAL for them (the migration says why).
+    expect(await queryRows(db.url, "SELECT relpersistence FROM pg_class WHERE relname = 'rate_limit_windows'")).toEqual([
+      { relpersistence: "u" },
+    ]);
   });
 
   it("are a no-op when deployed again", async () => {
@@ -72,10 +77,10 @@ describe("pnpm db:migrate", () => {
   const url = withDatabase(testServerUrl(), name);
   afterAll(() => queryRows(testServerUrl(), `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
 
-  const dbMigrate = () =>
+  const dbMigrate = (env: Record<string, string> = { DATABASE_URL: url }) =>
     promisify(execFile)("pnpm", ["run", "--silent", "db:migrate"], {
       cwd: DB_PACKAGE_DIR,
-      env: { ...process.env, DATABASE_URL: url },
+      env: { ...process.env, ...env },
     });
 
   it("creates a missing database, migrates it, and is idempotent", async () => {
@@ -99,5 +104,15 @@ describe("pnpm db:migrate", () => {
     expect(
       await queryRows(url, `SELECT 1 FROM _prisma_migrations WHERE migration_name = '${last}' AND finished_at IS NOT NULL`),
     ).toHaveLength(1);
+  });
+
+  it("migrates through DIRECT_DATABASE_URL, never through DATABASE_URL (the services' pooler, here not even there)", async () => {
+    const last = "20261129001500_csv_safe_first_comparison";
+    await queryRows(url, `DELETE FROM _prisma_migrations WHERE migration_name = '${last}'`);
+    const pooler = new URL(url);
+    pooler.port = "1"; // nothing listens there: a DATABASE_URL the migration must not need
+    const run = await dbMigrate({ DATABASE_URL: pooler.toString(), DIRECT_DATABASE_URL: url });
+    expect(run.stdout).toContain(last);
+    expect(run.stdout).toContain("All migrations have been successfully applied");
   });
 });

@@ -18,9 +18,10 @@ export interface PrismaCliResult {
 
 /** Runs the Prisma CLI in packages/db against `databaseUrl`; resolves with the exit code, never rejects. */
 export function runPrismaCli(args: string[], databaseUrl: string): Promise<PrismaCliResult> {
-  // The child inherits the environment (PATH, HOME, …) with only the target database replaced.
+  // The child inherits the environment (PATH, HOME, …) with only the target database replaced
+  // (DIRECT_DATABASE_URL too: the CLI prefers it, prisma.config.ts).
   // eslint-disable-next-line no-restricted-properties -- passed through to a child process, not configuration
-  const env = { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: "1" };
+  const env = { ...process.env, DATABASE_URL: databaseUrl, DIRECT_DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: "1" };
   return new Promise((resolve) => {
     execFile(
       process.execPath,

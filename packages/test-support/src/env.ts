@@ -21,6 +21,11 @@ export function postgresBinDir(): string {
   return process.env.CHAOS_PG_BIN || "/usr/lib/postgresql/15/bin";
 }
 
+/** Debian's pgbouncer (`apt-get install pgbouncer`), for a pooler in front of a test's PostgreSQL. */
+export function pgbouncerBin(): string {
+  return process.env.PGBOUNCER_BIN || "/usr/sbin/pgbouncer";
+}
+
 /** RabbitMQ's programs (rabbitmq-server, rabbitmqctl), for a node of a test's own. */
 export function rabbitBinDir(): string {
   return process.env.CHAOS_RABBIT_BIN || "/usr/lib/rabbitmq/bin";

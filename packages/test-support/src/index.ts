@@ -21,6 +21,7 @@ export {
   type TemplateDatabase,
   type TlsFiles,
 } from "./private-servers";
+export { startPgBouncer, type PrivatePgBouncer } from "./pgbouncer";
 export {
   describeExit,
   startProcess,

@@ -1,21 +1,12 @@
-import { execFile, execFileSync, spawn } from "node:child_process";
-import {
-  chmodSync,
-  chownSync,
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { chmodSync, chownSync, copyFileSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { inheritedEnv, postgresBinDir, rabbitBinDir } from "./env";
-import { ownedName, ownedPrefix } from "./owner";
+import { ownedName } from "./owner";
+import { asUser, ownedTempDir, userIds } from "./run-as";
 
 // A PostgreSQL cluster and a RabbitMQ node of a test's own, which it may stop, restart and
 // configure (TLS, alarms) without touching the shared servers: the chaos suite and the workers'
@@ -24,29 +15,6 @@ import { ownedName, ownedPrefix } from "./owner";
 const run = promisify(execFile);
 const PG_BIN = postgresBinDir();
 const RABBIT_BIN = rabbitBinDir();
-
-/**
- * PostgreSQL and RabbitMQ refuse to run as root; under root (as in CI) their commands run as
- * their own system users, which own the data folders.
- */
-function asUser(user: string, command: string, args: string[]): [string, string[]] {
-  return process.getuid?.() === 0 ? ["runuser", ["-u", user, "--", command, ...args]] : [command, args];
-}
-
-/** A temporary folder whose name says which process owns it, so a sweep can tell a killed run's from a live one's. */
-function ownedTempDir(prefix: string, user: string): string {
-  const dir = mkdtempSync(join(tmpdir(), ownedPrefix(prefix, "-")));
-  if (process.getuid?.() === 0) {
-    const { uid, gid } = userIds(user);
-    chownSync(dir, uid, gid);
-  }
-  return dir;
-}
-
-function userIds(user: string): { uid: number; gid: number } {
-  const fields = execFileSync("getent", ["passwd", user], { encoding: "utf8" }).split(":");
-  return { uid: Number(fields[2]), gid: Number(fields[3]) };
-}
 
 /** PEM files of a server certificate, its key and the CA that signed it. */
 export interface TlsFiles {

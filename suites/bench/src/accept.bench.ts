@@ -3,7 +3,11 @@
 // 8083 in a deployment) and by the production build of the web (`next start`), at full speed and
 // at a fixed 500 requests/s, against a bare Node http server publishing with confirms, measured in
 // the same run. Prints a table with the server's CPU per request and how many cores 1,500 req/s
-// would take at that cost, writes suites/bench/results/accept.json and docs/charts/accept.svg.
+// would take at that cost, writes suites/bench/results/accept.json and docs/charts/accept.svg. The
+// API server runs a second time with the registration limit on, counted in PostgreSQL
+// (shared-rate-limiter.ts): every request from one client address (one row all requests update),
+// and each from a new address (X-Forwarded-For from a trusted proxy: a row per request, and ended
+// windows cleaned up).
 import type { Readable } from "node:stream";
 import autocannon from "autocannon";
 import { connect } from "amqplib";
@@ -26,7 +30,13 @@ interface Target {
   url: string;
   body: string;
   server: StartedProcess;
+  /** Each request from another client address (X-Forwarded-For, the server trusting loopback as its proxy). */
+  manyClients?: boolean;
 }
+
+let clientNumber = 0;
+/** A new address from 10.0.0.0/8 (IPv4 keys count per address). */
+const nextClient = () => `10.${(++clientNumber >> 16) & 255}.${(clientNumber >> 8) & 255}.${clientNumber & 255}`;
 
 async function load(target: Target, rate?: number) {
   const result = await autocannon({
@@ -37,6 +47,18 @@ async function load(target: Target, rate?: number) {
     connections: rate ? Math.min(connections, 20) : connections,
     duration: seconds,
     ...(rate ? { overallRate: rate } : {}),
+    ...(target.manyClients
+      ? {
+          requests: [
+            {
+              setupRequest: (request: autocannon.Request) => ({
+                ...request,
+                headers: { ...request.headers, "x-forwarded-for": nextClient() },
+              }),
+            },
+          ],
+        }
+      : {}),
   });
   return {
     target: target.name,
@@ -59,14 +81,29 @@ try {
   servers.push(baseline);
   const baselinePort = await reportedPort(baseline.child.stdout as Readable, 30_000);
   const services = { DATABASE_URL: database.url, AMQP_URL: vhost.url };
-  const [api, web] = await Promise.all([startApi(services), startWeb(services)]);
-  servers.push(api, web);
+  // Limited, yet never refusing: the limit's cost, not its refusals.
+  const limitedEnv = { ...services, REGISTRATION_RATE_LIMIT: "1000000", TRUSTED_PROXIES: "127.0.0.1" };
+  const [api, limited, web] = await Promise.all([startApi(services), startApi(limitedEnv), startWeb(services)]);
+  servers.push(api, limited, web);
   const rest = { path: "/api/v1/registrations", body: JSON.stringify(registration) };
   const trpc = { path: "/api/trpc/registration.submit", body: JSON.stringify({ json: registration }) };
   const targets: Target[] = [
     { name: "baseline (bare http + confirms)", url: `http://127.0.0.1:${baselinePort}/`, body: rest.body, server: baseline },
     { name: "API server: REST", url: `${api.url}${rest.path}`, body: rest.body, server: api },
     { name: "API server: tRPC", url: `${api.url}${trpc.path}`, body: trpc.body, server: api },
+    {
+      name: "API server: REST, limit in PostgreSQL, one client",
+      url: `${limited.url}${rest.path}`,
+      body: rest.body,
+      server: limited,
+    },
+    {
+      name: "API server: REST, limit in PostgreSQL, a client per request",
+      url: `${limited.url}${rest.path}`,
+      body: rest.body,
+      server: limited,
+      manyClients: true,
+    },
     { name: "web (Next.js): REST", url: `${web.url}${rest.path}`, body: rest.body, server: web },
     { name: "web (Next.js): tRPC", url: `${web.url}${trpc.path}`, body: trpc.body, server: web },
   ];

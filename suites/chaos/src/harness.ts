@@ -96,6 +96,17 @@ export async function scenario(
   return counts;
 }
 
+const ROLES = ["receiver", "sender", "reporter"] as const;
+
+/**
+ * Replaces the running workers (each stopped gracefully) by one of each role, started with the
+ * fleet's environment and `overrides` over it (e.g. a DATABASE_URL through a pooler).
+ */
+export async function restartFleet(overrides: Record<string, string> = {}) {
+  await Promise.all(system.fleet.running().map((worker) => worker.terminate()));
+  await Promise.all(ROLES.map((role) => system.fleet.start(role, overrides)));
+}
+
 /** Starts the suite's PostgreSQL, RabbitMQ, SMTP server and workers once for the file that calls it (inside its describe). */
 export function useChaosSystem(): ChaosSystem {
   beforeAll(async () => {
@@ -126,7 +137,7 @@ export function useChaosSystem(): ChaosSystem {
       REPORT_CRON: "off",
     });
     system.publisher = createPublisher(system.rabbit.url, { confirmTimeoutMs: 5_000 });
-    await Promise.all([system.fleet.start("receiver"), system.fleet.start("sender"), system.fleet.start("reporter")]);
+    await Promise.all(ROLES.map((role) => system.fleet.start(role)));
   }, 120_000);
 
   afterAll(async () => {

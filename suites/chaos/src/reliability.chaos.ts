@@ -4,8 +4,8 @@ import { DEAD_LETTER_HEADERS, QUEUES, UserRegistrationV1, createEnvelope, deadLe
 import { PublishError } from "@userstream/messaging";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { metricSample, waitFor } from "@userstream/test-support";
-import { RETRY_DELAYS_MS, probeRegistration, scenario, sql, useChaosSystem } from "./harness";
+import { metricSample, startPgBouncer, waitFor } from "@userstream/test-support";
+import { RETRY_DELAYS_MS, probeRegistration, restartFleet, scenario, sql, useChaosSystem } from "./harness";
 import type { ChaosWorker } from "./workers";
 
 /*
@@ -105,12 +105,13 @@ describe("chaos: nothing lost, nothing doubled", () => {
     expect(counts.refused).toBeGreaterThan(0);
   });
 
-  it("stop PostgreSQL for 10 s under load: /readyz unready meanwhile, stored after it returns, retries bounded", async () => {
+  /** PostgreSQL stopped for 10 s under load, as scenario `name`. */
+  async function databaseOutage(name: string) {
     const retried = async () =>
       metricSample(await system.fleet.only("receiver").metrics(), 'receiver_messages_total{outcome="retried"}');
     const before = await retried();
     const counts = await scenario(
-      "postgres-stopped",
+      name,
       async () => {
         await system.postgres.stop();
         const outage = sleep(10_000);
@@ -130,7 +131,25 @@ describe("chaos: nothing lost, nothing doubled", () => {
     const retries = (await retried()) - before;
     expect(retries).toBeGreaterThan(0);
     expect(retries).toBeLessThanOrEqual(levels * (counts.confirmed + counts.refused));
+  }
+
+  it("stop PostgreSQL for 10 s under load: /readyz unready meanwhile, stored after it returns, retries bounded", async () => {
+    await databaseOutage("postgres-stopped");
   });
+
+  it("the same outage with every worker going through PgBouncer in transaction mode", async () => {
+    // PgBouncer's default pool (20 server connections): with 4, fewer than the workers' own pools
+    // together, the workers did not all resume after the outage (docs/reliability.md).
+    const bouncer = await startPgBouncer(system.postgres.url, { poolSize: 20 });
+    try {
+      await restartFleet({ DATABASE_URL: bouncer.urlFor(system.databaseUrl) });
+      await databaseOutage("postgres-stopped-pgbouncer");
+    } finally {
+      // The next scenarios run straight to PostgreSQL again.
+      await restartFleet();
+      await bouncer.remove();
+    }
+  }, 240_000);
 
   it("poison messages mixed into the stream are dead-lettered once each", async () => {
     const poison = [

@@ -67,8 +67,9 @@ export function createFleet(env: Record<string, string>) {
   return {
     crashes,
     running,
-    async start(role: WorkerRole): Promise<ChaosWorker> {
-      const worker = await startWorker(role, env);
+    /** Starts a worker of `role` with the fleet's environment, `overrides` over it. */
+    async start(role: WorkerRole, overrides: Record<string, string> = {}): Promise<ChaosWorker> {
+      const worker = await startWorker(role, { ...env, ...overrides });
       workers.add(worker);
       void worker.exited.then((exit) => {
         workers.delete(worker);

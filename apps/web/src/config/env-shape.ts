@@ -84,8 +84,8 @@ export function webEnvShape(isProduction: boolean) {
       .max(24 * 60)
       .default(15),
     /**
-     * Registrations accepted per client address per minute (tRPC and REST together), counted by
-     * each web instance on its own; `off` for none (e.g. a load test from one machine).
+     * Registrations accepted per client address per minute (tRPC and REST together), counted in
+     * PostgreSQL across every web and API server replica; `off` for none (e.g. a load test from one machine).
      */
     REGISTRATION_RATE_LIMIT: rateLimit(20),
     /**
@@ -153,18 +153,24 @@ export function webEnvShape(isProduction: boolean) {
     PUBLISH_CONFIRM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
     /**
      * Longest any one statement of the web's database sessions may run before PostgreSQL cancels it
-     * (`statement_timeout`), so that no request can hold a connection for long. Migrations and the
-     * workers connect on their own and are not limited by it.
+     * (`statement_timeout`, sent when each connection opens), so that no request can hold a
+     * connection for long. Migrations and the workers connect on their own and are not limited by
+     * it. `off` sends none: behind a transaction pooler (PgBouncer refuses the startup parameter),
+     * where the timeout is set on the database role instead (docs/operations.md).
      */
-    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
-      .number({ error: "must be a number of milliseconds" })
-      .int()
-      .min(100, "must be at least 100 (ms)")
-      .max(600_000, "must be at most 600000 (10 minutes)")
+    DATABASE_STATEMENT_TIMEOUT_MS: z
+      .union([
+        z.literal("off"),
+        z.coerce
+          .number({ error: "must be a number of milliseconds or off" })
+          .int()
+          .min(100, "must be at least 100 (ms)")
+          .max(600_000, "must be at most 600000 (10 minutes)"),
+      ])
       .default(5000),
     /**
-     * Pages of the public users directory (`users.list`) per client address per minute, counted by
-     * each web instance on its own; `off` for none.
+     * Pages of the public users directory (`users.list`) per client address per minute, counted in
+     * PostgreSQL across every web and API server replica; `off` for none.
      */
     USERS_LIST_RATE_LIMIT: rateLimit(60),
     /**

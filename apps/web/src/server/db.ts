@@ -7,12 +7,13 @@ const globalForDb = globalThis as unknown as { userstreamPrisma?: PrismaClient }
 
 /**
  * The app's one Prisma client; created on first use, so importing this module never connects.
- * Every statement is cut off after DATABASE_STATEMENT_TIMEOUT_MS, so that a slow query cannot
- * hold the pool's connections while requests pile up behind it.
+ * Every statement is cut off after DATABASE_STATEMENT_TIMEOUT_MS (unless `off`: behind a
+ * transaction pooler, which cannot carry it), so that a slow query cannot hold the pool's
+ * connections while requests pile up behind it.
  */
 export function getDb(): PrismaClient {
   globalForDb.userstreamPrisma ??= createPrismaClient(env.DATABASE_URL, {
-    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS === "off" ? undefined : env.DATABASE_STATEMENT_TIMEOUT_MS,
   });
   return globalForDb.userstreamPrisma;
 }

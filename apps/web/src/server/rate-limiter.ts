@@ -5,8 +5,12 @@ export interface RateDecision {
   retryAfterMs: number;
 }
 
+/**
+ * Counts one more request for `key` and says whether it is allowed: in this process's memory
+ * (`createRateLimiter`) or in PostgreSQL, shared by every replica (`createSharedRateLimiter`).
+ */
 export interface RateLimiter {
-  take(key: string, now?: number): RateDecision;
+  take(key: string): RateDecision | Promise<RateDecision>;
 }
 
 /**
@@ -14,7 +18,9 @@ export interface RateLimiter {
  * memory: with several web instances each counts its own share. At most `maxKeys` keys are kept;
  * beyond that, finished windows are dropped first, then the oldest keys.
  */
-export function createRateLimiter(options: { max: number; windowMs: number; maxKeys?: number }): RateLimiter {
+export function createRateLimiter(options: { max: number; windowMs: number; maxKeys?: number }): {
+  take(key: string, now?: number): RateDecision;
+} {
   const maxKeys = options.maxKeys ?? 100_000;
   const windows = new Map<string, { startedAt: number; count: number }>();
 

@@ -5,6 +5,7 @@ import { env } from "~/env";
 import { clientLimitKey } from "../client-address";
 import { getDb } from "../db";
 import { createRateLimiter, type RateLimiter } from "../rate-limiter";
+import { createSharedRateLimiter } from "../shared-rate-limiter";
 import { getAuditLogger, getLogger } from "../logger";
 import { getPublisher } from "../publisher";
 import type { TRPCContext } from "./trpc";
@@ -12,23 +13,33 @@ import type { TRPCContext } from "./trpc";
 const MINUTE_MS = 60_000;
 
 /**
- * One limiter per process of `perMinute()` requests per client address per minute, or none for
- * `off`; made on first use (the environment is read then, not while `next build` loads this module).
+ * The limiter of `perMinute()` requests per client address per minute (none for `off`), made by
+ * `make` on first use (the environment is read then, not while `next build` loads this module).
  */
-function limiterPerMinute(perMinute: () => number | "off"): () => RateLimiter | null {
+function limiterPerMinute(
+  perMinute: () => number | "off",
+  make: (max: number, windowMs: number) => RateLimiter,
+): () => RateLimiter | null {
   let limiter: RateLimiter | null | undefined;
   return () => {
     if (limiter !== undefined) return limiter;
     const max = perMinute();
-    limiter = max === "off" ? null : createRateLimiter({ max, windowMs: MINUTE_MS });
+    limiter = max === "off" ? null : make(max, MINUTE_MS);
     return limiter;
   };
 }
 
-const getRegistrationLimiter = limiterPerMinute(() => env.REGISTRATION_RATE_LIMIT);
-const getUsersListLimiter = limiterPerMinute(() => env.USERS_LIST_RATE_LIMIT);
-const getApiKeyLimiter = limiterPerMinute(() => env.API_KEY_RATE_LIMIT);
-const getDataRightsLimiter = limiterPerMinute(() => env.DATA_RIGHTS_RATE_LIMIT);
+/** Counted in PostgreSQL, shared by every web and API server replica under the limit's name. */
+const shared = (name: string) => (max: number, windowMs: number) => createSharedRateLimiter(getDb(), { name, max, windowMs });
+/** Counted in this process: each replica counts its own share. */
+const perProcess = (max: number, windowMs: number) => createRateLimiter({ max, windowMs });
+
+const getRegistrationLimiter = limiterPerMinute(() => env.REGISTRATION_RATE_LIMIT, shared("registration"));
+const getUsersListLimiter = limiterPerMinute(() => env.USERS_LIST_RATE_LIMIT, shared("users-list"));
+// Per key, behind a valid key: a service that owns a key is not an anonymous crowd, and counting it
+// here spares every authenticated REST call a round trip.
+const getApiKeyLimiter = limiterPerMinute(() => env.API_KEY_RATE_LIMIT, perProcess);
+const getDataRightsLimiter = limiterPerMinute(() => env.DATA_RIGHTS_RATE_LIMIT, shared("data-rights"));
 
 /**
  * The app's context for one request: the shared, lazily connected db client and publisher, and the

@@ -114,15 +114,15 @@ export const TOO_MANY_DATA_RIGHTS_REQUESTS_MESSAGE =
  * Counted before the input is read, so invalid attempts count too.
  */
 function rateLimitedProcedure(limiterOf: (ctx: TRPCContext) => RateLimiter | null | undefined, message: string) {
-  return procedure.use(({ ctx, next }) => {
-    refuseOverLimit(limiterOf(ctx), ctx.clientAddress ?? "unknown", message);
+  return procedure.use(async ({ ctx, next }) => {
+    await refuseOverLimit(limiterOf(ctx), ctx.clientAddress ?? "unknown", message);
     return next();
   });
 }
 
 /** Throws TOO_MANY_REQUESTS (429 with Retry-After) when `limiter` refuses one more request for `key`. */
-function refuseOverLimit(limiter: RateLimiter | null | undefined, key: string, message: string): void {
-  const decision = limiter?.take(key);
+async function refuseOverLimit(limiter: RateLimiter | null | undefined, key: string, message: string): Promise<void> {
+  const decision = await limiter?.take(key);
   if (decision && !decision.allowed) {
     throw new TRPCError({ code: "TOO_MANY_REQUESTS", message, cause: new RateLimitedError(decision.retryAfterMs) });
   }
@@ -173,7 +173,7 @@ export function apiKeyProcedure(scope: ApiKeyScope) {
   return procedure.use(async ({ ctx, next }) => {
     const check = await authenticateApiKey(ctx.headers.get("authorization"), ctx);
     if (!check.ok) throw new TRPCError({ code: "UNAUTHORIZED", message: API_KEY_MESSAGES[check.reason] });
-    refuseOverLimit(ctx.apiKeyLimiter, check.apiKey.id, TOO_MANY_API_KEY_REQUESTS_MESSAGE);
+    await refuseOverLimit(ctx.apiKeyLimiter, check.apiKey.id, TOO_MANY_API_KEY_REQUESTS_MESSAGE);
     if (!check.apiKey.scopes.includes(scope)) throw new TRPCError({ code: "FORBIDDEN", message: missingScopeMessage(scope) });
     return next({ ctx: { apiKey: { id: check.apiKey.id, name: check.apiKey.name } } });
   });
