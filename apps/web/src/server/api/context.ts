@@ -48,5 +48,6 @@ export async function createTRPCContext(opts: { headers: Headers }): Promise<TRP
     usersListLimiter: getUsersListLimiter(),
     logger: getLogger(),
     auditLog: getAuditLogger(),
+    webhooks: { allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS, secretsKey: env.CONFIRMATION_TOKEN_SECRET },
   };
 }

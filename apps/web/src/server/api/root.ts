@@ -8,6 +8,7 @@ import { reportsRouter } from "./routers/reports";
 import { serviceUsersRouter } from "./routers/service-users";
 import { suppressionsRouter } from "./routers/suppressions";
 import { usersRouter } from "./routers/users";
+import { webhooksRouter } from "./routers/webhooks";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   suppressions: suppressionsRouter,
   admin: adminRouter,
   pipeline: pipelineRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;
