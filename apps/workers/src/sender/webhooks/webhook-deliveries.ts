@@ -24,11 +24,15 @@ export type UndeliveredStatus = "queued" | "failed" | "dead";
 
 // The claim and its endpoint in one statement, as for emails (notification-logs.ts): only one sender
 // sends a delivery at a time; one still `sending` after its lease was left by a sender that died.
+// `pending` is claimed too: the relay's message can arrive before the relay commits `queued`, and
+// an UPDATE skips, without waiting, a row whose committed state does not match; matching `pending`,
+// it waits for the relay's lock and then sees `queued`. (A pending row with a message already
+// published, after a replay, is wanted as well.)
 const CLAIM = `
   WITH claimed AS (
     UPDATE webhook_deliveries
     SET status = 'sending', attempts = attempts + 1, lease_expires_at = $3
-    WHERE id = $1 AND (status = 'queued' OR (status = 'sending' AND lease_expires_at < $2))
+    WHERE id = $1 AND (status IN ('pending', 'queued') OR (status = 'sending' AND lease_expires_at < $2))
     RETURNING id, endpoint_id, event_id, event_type, data, occurred_at, attempts
   )
   SELECT c.*, e.url, e.secret_ciphertext, e.disabled_at IS NOT NULL AS disabled

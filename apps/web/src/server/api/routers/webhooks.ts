@@ -1,6 +1,6 @@
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { WebhookEndpointInputSchema } from "@userstream/contracts";
-import { z, ZodError } from "zod";
+import { z, ZodRealError } from "zod";
 import { logAction } from "../../audit-log";
 import {
   createWebhookEndpoint,
@@ -24,7 +24,8 @@ function deps(ctx: TRPCContext): WebhookDeps {
 
 /** A field error of the form, as the input's own validation reports them (`data.fieldErrors`). */
 function fieldError(field: string, message: string): TRPCError {
-  const cause = new ZodError([{ code: "custom", path: [field], message, input: undefined }]);
+  // ZodRealError: the Error subclass that parse() throws, which tRPC keeps as the cause.
+  const cause = new ZodRealError([{ code: "custom", path: [field], message, input: undefined }]);
   return new TRPCError({ code: "BAD_REQUEST", message, cause });
 }
 
