@@ -41,7 +41,6 @@ describe("outgoing webhooks, from a registration to an integrator's endpoint", (
           SMTP_URL: "smtp://127.0.0.1:1",
           WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
           WEBHOOK_RELAY_INTERVAL_MS: "100",
-          LOG_LEVEL: "warn",
           ...senderEnv,
         }),
       ),
