@@ -24,7 +24,9 @@ export function encryptWebhookSecret(secret: string, sharedSecret: string): stri
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", key(sharedSecret), iv);
   const ciphertext = Buffer.concat([cipher.update(secret, "utf8"), cipher.final()]);
-  return [FORMAT, iv, cipher.getAuthTag(), ciphertext].map((part) => (typeof part === "string" ? part : part.toString("base64url"))).join(".");
+  return [FORMAT, iv, cipher.getAuthTag(), ciphertext]
+    .map((part) => (typeof part === "string" ? part : part.toString("base64url")))
+    .join(".");
 }
 
 /** The secret, or an error saying why it cannot be read (another CONFIRMATION_TOKEN_SECRET, or not this format). */

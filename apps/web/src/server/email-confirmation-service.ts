@@ -42,7 +42,8 @@ export async function confirmEmail(
       data: { emailVerifiedAt: now },
       select: { email: true },
     });
-    if (user) await emitUserEvent(tx, "user.email_confirmed", userId, { userId, email: user.email, confirmedAt: now.toISOString() });
+    if (user)
+      await emitUserEvent(tx, "user.email_confirmed", userId, { userId, email: user.email, confirmedAt: now.toISOString() });
     return Boolean(user);
   });
   if (confirmed) return "confirmed";

@@ -52,39 +52,43 @@ describe("a failed webhook delivery, replayed from the admin page, reaches the e
       webhooks: { allowPrivateTargets: true, secretsKey: SECRETS_KEY },
     });
 
-  it("retries a 500 until the delivery is dead, then delivers it once replayed; every attempt is listed", { timeout: 150_000 }, async () => {
-    const made = await admin().webhooks.create({ url: `${receiver.origin}/hooks/crm`, events: ["user.deleted"] });
-    if (!made.ok) throw new Error("expected the endpoint to be made");
-    const user = await database.db.user.create({
-      data: { registrationId: crypto.randomUUID(), firstName: "Hedy", lastName: "Lamarr", email: "hedy.replay@example.com" },
-    });
-    receiver.answerWith(500);
-    await admin().adminUsers.delete({ id: user.id });
+  it(
+    "retries a 500 until the delivery is dead, then delivers it once replayed; every attempt is listed",
+    { timeout: 150_000 },
+    async () => {
+      const made = await admin().webhooks.create({ url: `${receiver.origin}/hooks/crm`, events: ["user.deleted"] });
+      if (!made.ok) throw new Error("expected the endpoint to be made");
+      const user = await database.db.user.create({
+        data: { registrationId: crypto.randomUUID(), firstName: "Hedy", lastName: "Lamarr", email: "hedy.replay@example.com" },
+      });
+      receiver.answerWith(500);
+      await admin().adminUsers.delete({ id: user.id });
 
-    const [dead] = await waitFor(async () => {
-      const deliveries = await admin().webhooks.deliveries({ endpointId: made.endpoint.id });
-      return deliveries[0]?.status === "dead" && deliveries;
-    }, bySender("a dead delivery"));
-    expect(dead?.attemptsMade.map((attempt) => attempt.statusCode)).toEqual([500, 500, 500]);
-    expect(await broker.queued("webhook.deliver.dead")).toBe(1);
+      const [dead] = await waitFor(async () => {
+        const deliveries = await admin().webhooks.deliveries({ endpointId: made.endpoint.id });
+        return deliveries[0]?.status === "dead" && deliveries;
+      }, bySender("a dead delivery"));
+      expect(dead?.attemptsMade.map((attempt) => attempt.statusCode)).toEqual([500, 500, 500]);
+      expect(await broker.queued("webhook.deliver.dead")).toBe(1);
 
-    receiver.answerWith(204);
-    await admin().webhooks.replay({ id: dead?.id ?? "" });
-    const [delivered] = await waitFor(async () => {
-      const deliveries = await admin().webhooks.deliveries({ endpointId: made.endpoint.id });
-      return deliveries[0]?.status === "delivered" && deliveries;
-    }, bySender("the replayed delivery delivered"));
-    expect(delivered?.attemptsMade.map((attempt) => attempt.statusCode)).toEqual([500, 500, 500, 204]);
-    expect(delivered?.attemptsMade.every((attempt) => attempt.durationMs >= 0)).toBe(true);
+      receiver.answerWith(204);
+      await admin().webhooks.replay({ id: dead?.id ?? "" });
+      const [delivered] = await waitFor(async () => {
+        const deliveries = await admin().webhooks.deliveries({ endpointId: made.endpoint.id });
+        return deliveries[0]?.status === "delivered" && deliveries;
+      }, bySender("the replayed delivery delivered"));
+      expect(delivered?.attemptsMade.map((attempt) => attempt.statusCode)).toEqual([500, 500, 500, 204]);
+      expect(delivered?.attemptsMade.every((attempt) => attempt.durationMs >= 0)).toBe(true);
 
-    const last = receiver.received.at(-1);
-    expect(receiver.received).toHaveLength(4);
-    expect(last?.headers["webhook-id"]).toBe(`msg_${dead?.id}`);
-    expect(new Webhook(made.secret).verify(last?.body ?? "", last?.headers as Record<string, string>)).toMatchObject({
-      type: "user.deleted",
-      data: { userId: user.id },
-    });
-    const [endpoint] = await admin().webhooks.endpoints();
-    expect(endpoint).toMatchObject({ consecutiveFailures: 0, disabledAt: null });
-  });
+      const last = receiver.received.at(-1);
+      expect(receiver.received).toHaveLength(4);
+      expect(last?.headers["webhook-id"]).toBe(`msg_${dead?.id}`);
+      expect(new Webhook(made.secret).verify(last?.body ?? "", last?.headers as Record<string, string>)).toMatchObject({
+        type: "user.deleted",
+        data: { userId: user.id },
+      });
+      const [endpoint] = await admin().webhooks.endpoints();
+      expect(endpoint).toMatchObject({ consecutiveFailures: 0, disabledAt: null });
+    },
+  );
 });

@@ -77,7 +77,10 @@ export async function deliverWebhook(
   if (!answer.error && answer.statusCode !== undefined) {
     await recordDelivered(pool, deliveryId, answer.statusCode);
     await recordEndpointSuccess(pool, delivery.endpoint.id);
-    logger.info({ ...endpointLog, statusCode: answer.statusCode, durationMs: Math.round(answer.durationMs) }, "webhook delivered");
+    logger.info(
+      { ...endpointLog, statusCode: answer.statusCode, durationMs: Math.round(answer.durationMs) },
+      "webhook delivered",
+    );
     return "delivered";
   }
 

@@ -42,7 +42,8 @@ export function signWebhook(request: Pick<WebhookRequest, "secret" | "messageId"
 /** A lookup that answers with the address already checked, so the connection goes exactly there. */
 function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
   return (_hostname, options, callback) => {
-    if (options.all) (callback as (err: null, addresses: { address: string; family: number }[]) => void)(null, [{ address, family }]);
+    if (options.all)
+      (callback as (err: null, addresses: { address: string; family: number }[]) => void)(null, [{ address, family }]);
     else callback(null, address, family);
   };
 }
@@ -62,7 +63,11 @@ export async function postWebhook(request: WebhookRequest, options: PostOptions)
     [target] = await resolveTarget(url.hostname, { allowPrivate: options.allowPrivateTargets });
   } catch (err) {
     const refused = err instanceof TargetRefusedError;
-    return { error: refused ? (err as Error).message : `cannot resolve ${url.hostname}: ${String(err)}`, durationMs: elapsed(), refused };
+    return {
+      error: refused ? (err as Error).message : `cannot resolve ${url.hostname}: ${String(err)}`,
+      durationMs: elapsed(),
+      refused,
+    };
   }
   if (!target) return { error: `cannot resolve ${url.hostname}`, durationMs: elapsed(), refused: false };
   const transport = url.protocol === "https:" ? https : http;

@@ -16,9 +16,9 @@ const BATCH = 200;
 export function startWebhookRelay(options: { pool: pg.Pool; publisher: Publisher; logger: Logger; intervalMs: number }) {
   const { pool, publisher, logger, intervalMs } = options;
   const publish = (ids: string[]) =>
-    Promise.all(ids.map((deliveryId) => publisher.publish(WebhookDeliverV1, createEnvelope(WebhookDeliverV1, { deliveryId })))).then(
-      () => undefined,
-    );
+    Promise.all(
+      ids.map((deliveryId) => publisher.publish(WebhookDeliverV1, createEnvelope(WebhookDeliverV1, { deliveryId }))),
+    ).then(() => undefined);
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();

@@ -133,7 +133,9 @@ describe("webhooks router (the admin's endpoints) and the events the web records
 
     await caller(true).webhooks.setEnabled({ id: made.endpoint.id, enabled: true });
     expect(await caller(true).webhooks.replay({ id: delivery.id })).toEqual({ id: delivery.id, status: "pending" });
-    expect(await database.db.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({ status: "pending" });
+    expect(await database.db.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({
+      status: "pending",
+    });
     expect(await codeOf(caller(true).webhooks.replay({ id: crypto.randomUUID() }))).toBe("NOT_FOUND");
 
     await caller(true).webhooks.delete({ id: made.endpoint.id });

@@ -43,8 +43,8 @@ export function WebhooksManager() {
       {disabledEndpoints.length > 0 ? (
         <div role="alert" className="alert" data-testid="disabled-endpoints">
           {disabledEndpoints.length === 1 ? "An endpoint is disabled" : `${disabledEndpoints.length} endpoints are disabled`}:{" "}
-          {disabledEndpoints.map((endpoint) => endpoint.url).join(", ")}. It gets no events until you enable it; replay what
-          it missed below.
+          {disabledEndpoints.map((endpoint) => endpoint.url).join(", ")}. It gets no events until you enable it; replay what it
+          missed below.
         </div>
       ) : null}
       <section aria-labelledby="add-endpoint-heading">
@@ -108,8 +108,8 @@ export function WebhooksManager() {
           onClose={deleting.close}
         >
           <p>
-            <code>{deleting.target.url}</code> will get no more events, and its deliveries and their attempts are deleted with
-            it. This cannot be undone.
+            <code>{deleting.target.url}</code> will get no more events, and its deliveries and their attempts are deleted with it.
+            This cannot be undone.
           </p>
         </ConfirmDialog>
       ) : null}
