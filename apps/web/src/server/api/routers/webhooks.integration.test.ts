@@ -61,7 +61,7 @@ describe("webhooks router (the admin's endpoints) and the events the web records
   ])("refuses %s with a field error and stores nothing, unless private targets are allowed", async (url, message) => {
     const refused = await refusal(caller(false).webhooks.create({ url, events: ["user.registered"] }));
     expect(refused.message).toMatch(message);
-    expect((refused.cause as { issues: { path: string[] }[] }).issues[0]?.path).toEqual(["url"]);
+    expect((refused.cause as unknown as { issues: { path: string[] }[] }).issues[0]?.path).toEqual(["url"]);
     expect(await database.db.webhookEndpoint.count()).toBe(0);
 
     expect(await caller(true).webhooks.create({ url, events: ["user.registered"] })).toMatchObject({ ok: true });
