@@ -70,6 +70,7 @@ export async function deliverWebhook(
       deps.post,
     );
   } catch (err) {
+    // The stored secret cannot be read (CONFIRMATION_TOKEN_SECRET changed): no retry will read it.
     answer = { error: (err as Error).message, durationMs: 0, refused: true };
   }
   await recordAttempt(pool, { deliveryId, attempt: delivery.attempts, ...answer });

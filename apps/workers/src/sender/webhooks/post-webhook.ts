@@ -20,7 +20,7 @@ export interface WebhookAnswer {
   statusCode?: number;
   error?: string;
   durationMs: number;
-  /** True when the address was refused (private, loopback, link-local): retrying cannot help. */
+  /** True when retrying cannot help: the address was refused (private, loopback, link-local). */
   refused: boolean;
 }
 
