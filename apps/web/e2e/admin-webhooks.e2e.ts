@@ -8,6 +8,8 @@ import { registerByForm } from "./register";
 test("an admin adds a webhook endpoint, copies its secret shown once, and sees the signed delivery of a registration with its attempt", async ({
   page,
 }) => {
+  // Sign-in, a registration through every process and its delivery: slow on a busy machine.
+  test.setTimeout(150_000);
   const receiver = await startWebhookReceiver();
   try {
     await signIn(page);
@@ -54,6 +56,7 @@ test("an admin adds a webhook endpoint, copies its secret shown once, and sees t
 
 test("an address that is not http(s) is refused when added, with the reason beside the field", async ({ page }) => {
   await signIn(page);
+  await expect(page).toHaveURL(/\/admin$/);
   await page.goto("/admin/webhooks");
   await page.getByLabel("Endpoint URL").fill("ftp://example.com/hooks");
   await page.getByRole("button", { name: "Add endpoint" }).click();
