@@ -126,6 +126,8 @@ export default async function globalSetup(config: FullConfig) {
       ADMIN_EMAIL: admin.email,
       ADMIN_PASSWORD_HASH: adminPasswordHash,
       SESSION_SECRET: randomBytes(32).toString("base64url"),
+      // Production refuses the published one of .env.example; no test here signs Resend events.
+      RESEND_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
       // The pipeline view's readiness column; no management API here, so queue counts come over AMQP.
       RECEIVER_URL: `http://127.0.0.1:${receiverPort}`,
       SENDER_URL: `http://127.0.0.1:${senderPort}`,

@@ -118,5 +118,10 @@ test.describe("REST API", () => {
     const health = await request.get("/api/health");
     expect(health.status()).toBe(200);
     expect(await health.json()).toEqual({ status: "ok", checks: { database: "up", broker: "up" } });
+    // The probes' names, as every worker serves them.
+    const ready = await request.get("/readyz");
+    expect([ready.status(), await ready.json()]).toEqual([200, { status: "ok", checks: { database: "up", broker: "up" } }]);
+    const alive = await request.get("/healthz");
+    expect([alive.status(), await alive.json()]).toEqual([200, { status: "ok" }]);
   });
 });

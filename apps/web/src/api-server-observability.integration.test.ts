@@ -131,6 +131,10 @@ describe("the API server's /metrics and log lines (start:api, against PostgreSQL
       const url = await api.listening;
       expect((await rest(url, person())).status).toBe(503);
       expect((await fetch(`${url}/api/health`)).status).toBe(503);
+      // Not ready (the readiness probe takes it out of the Service), yet alive (no restart for the broker's outage).
+      const ready = await fetch(`${url}/readyz`);
+      expect([ready.status, await ready.json()]).toEqual([503, { status: "error", checks: { database: "up", broker: "down" } }]);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
 
       const text = await scrape(url);
       expect(sampleValue(text, "web_registrations_refused_total", { reason: "503" })).toBe(1);

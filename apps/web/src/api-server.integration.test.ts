@@ -118,6 +118,11 @@ describe("the REST API on its own (start:api), against PostgreSQL and RabbitMQ",
     const health = await fetch(`${api.url}/api/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok", checks: { database: "up", broker: "up" } });
+    // The probes' names, as every worker serves them: /readyz is /api/health, /healthz says the process is alive.
+    const ready = await fetch(`${api.url}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([200, { status: "ok", checks: { database: "up", broker: "up" } }]);
+    const alive = await fetch(`${api.url}/healthz`);
+    expect([alive.status, await alive.json()]).toEqual([200, { status: "ok" }]);
   });
 
   it("serves the message contracts at /api/asyncapi.json: the document committed in packages/contracts", async () => {

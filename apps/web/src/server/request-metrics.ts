@@ -22,6 +22,8 @@ const ROUTE_TEMPLATES = [
   "/admin/suppressions",
   "/admin/users",
   "/api/health",
+  "/healthz",
+  "/readyz",
   "/api/webhooks/resend",
   "/api/openapi.json",
   "/api/asyncapi.json",

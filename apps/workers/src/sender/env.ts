@@ -22,51 +22,50 @@ const MailboxSchema = z
   })
   .pipe(z.object({ name: z.string().regex(/^[^\p{Cc}"]*$/u, "must not hold quotes or control characters"), address: z.email() }));
 
+/** Every variable the sender reads (the deployment checks in tooling/deploy hold the manifests to it). */
+export const senderEnvShape = {
+  ...workerEnv,
+  SENDER_PORT: portSchema(8082),
+  /** Emails one sender works on at once. */
+  SENDER_PREFETCH: z.coerce.number().int().min(1).max(500).default(10),
+  EMAIL_PROVIDER: z.enum(["smtp", "resend"]).default("smtp"),
+  /** smtp:// (STARTTLS required to another machine, when offered to this one) or smtps:// (TLS from the start), with user:password if needed. */
+  SMTP_URL: z.url().default("smtp://127.0.0.1:1025"),
+  /** true only for a trusted relay on a private network: smtp:// to another machine without STARTTLS. */
+  SMTP_ALLOW_PLAINTEXT: z.stringbool().default(false),
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
+  /** Set to false only for a local server with a self-signed certificate. */
+  SMTP_TLS_REJECT_UNAUTHORIZED: z.stringbool().default(true),
+  /** PEM certificate(s) of a private CA that signed the SMTP server's certificate (or SMTP_TLS_CA_FILE). */
+  SMTP_TLS_CA: z.string().includes("-----BEGIN CERTIFICATE-----", { error: "must be PEM certificates" }).optional(),
+  RESEND_API_KEY: secretSchema("RESEND_API_KEY").optional(),
+  /** Resend's API base; changed only to point at a stand-in in tests. */
+  RESEND_BASE_URL: z.url().default("https://api.resend.com"),
+  EMAIL_FROM: MailboxSchema.default({ name: "UserStream", address: "welcome@userstream.local" }),
+  /** Base of the confirmation link in the welcome email. */
+  APP_URL: z.url().default("http://localhost:3000"),
+  // No default: the development value is in .env.example, which `npm start` and `pnpm dev` read.
+  CONFIRMATION_TOKEN_SECRET: confirmationTokenSecretSchema,
+  CONFIRMATION_TOKEN_TTL_HOURS: z.coerce.number().positive().default(72),
+  /** How long one send may take before it counts as a temporary failure. */
+  SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** How long a claimed email belongs to its sender; a claim older than this was left by a dead sender. */
+  SEND_LEASE_MS: z.coerce.number().int().positive().default(120_000),
+  /** true only for tests and local development: webhooks to private, loopback and link-local addresses. */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.stringbool().default(false),
+  /** Failed webhook attempts in a row that disable an endpoint. */
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_WEBHOOK_DISABLE_AFTER_FAILURES),
+  /** How long one webhook request may take before it counts as a failed attempt. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How often the outbox relay looks for recorded webhook deliveries to publish. */
+  WEBHOOK_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** Webhooks one sender delivers at once. */
+  WEBHOOK_PREFETCH: z.coerce.number().int().min(1).max(500).default(10),
+};
+
 /** The sender's configuration, validated once at start. */
 export function loadSenderEnv(source: NodeJS.ProcessEnv = process.env) {
-  const env = loadEnv(
-    {
-      ...workerEnv,
-      SENDER_PORT: portSchema(8082),
-      /** Emails one sender works on at once. */
-      SENDER_PREFETCH: z.coerce.number().int().min(1).max(500).default(10),
-      EMAIL_PROVIDER: z.enum(["smtp", "resend"]).default("smtp"),
-      /** smtp:// (STARTTLS required to another machine, when offered to this one) or smtps:// (TLS from the start), with user:password if needed. */
-      SMTP_URL: z.url().default("smtp://127.0.0.1:1025"),
-      /** true only for a trusted relay on a private network: smtp:// to another machine without STARTTLS. */
-      SMTP_ALLOW_PLAINTEXT: z.stringbool().default(false),
-      SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
-      /** Set to false only for a local server with a self-signed certificate. */
-      SMTP_TLS_REJECT_UNAUTHORIZED: z.stringbool().default(true),
-      /** PEM certificate(s) of a private CA that signed the SMTP server's certificate (or SMTP_TLS_CA_FILE). */
-      SMTP_TLS_CA: z.string().includes("-----BEGIN CERTIFICATE-----", { error: "must be PEM certificates" }).optional(),
-      RESEND_API_KEY: secretSchema("RESEND_API_KEY").optional(),
-      /** Resend's API base; changed only to point at a stand-in in tests. */
-      RESEND_BASE_URL: z.url().default("https://api.resend.com"),
-      EMAIL_FROM: MailboxSchema.default({ name: "UserStream", address: "welcome@userstream.local" }),
-      /** Base of the confirmation link in the welcome email. */
-      APP_URL: z.url().default("http://localhost:3000"),
-      // No default: the development value is in .env.example, which `npm start` and `pnpm dev` read.
-      CONFIRMATION_TOKEN_SECRET: confirmationTokenSecretSchema,
-      CONFIRMATION_TOKEN_TTL_HOURS: z.coerce.number().positive().default(72),
-      /** How long one send may take before it counts as a temporary failure. */
-      SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
-      /** How long a claimed email belongs to its sender; a claim older than this was left by a dead sender. */
-      SEND_LEASE_MS: z.coerce.number().int().positive().default(120_000),
-      /** true only for tests and local development: webhooks to private, loopback and link-local addresses. */
-      WEBHOOK_ALLOW_PRIVATE_TARGETS: z.stringbool().default(false),
-      /** Failed webhook attempts in a row that disable an endpoint. */
-      WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_WEBHOOK_DISABLE_AFTER_FAILURES),
-      /** How long one webhook request may take before it counts as a failed attempt. */
-      WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-      /** How often the outbox relay looks for recorded webhook deliveries to publish. */
-      WEBHOOK_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
-      /** Webhooks one sender delivers at once. */
-      WEBHOOK_PREFETCH: z.coerce.number().int().min(1).max(500).default(10),
-    },
-    source,
-    ["CONFIRMATION_TOKEN_SECRET", "RESEND_API_KEY"],
-  );
+  const env = loadEnv(senderEnvShape, source, ["CONFIRMATION_TOKEN_SECRET", "RESEND_API_KEY"]);
   if (env.EMAIL_PROVIDER === "resend" && !env.RESEND_API_KEY) {
     refuseVariable("RESEND_API_KEY", `${secretHint("RESEND_API_KEY")} (EMAIL_PROVIDER=resend)`);
   }

@@ -61,10 +61,21 @@ export function handleAsyncApiRequest(): Response {
   return Response.json(asyncApiDocument);
 }
 
-/** `/api/health`: 200 when the database answers and the broker accepts a connection; 503 otherwise. */
+/**
+ * `/api/health` and `/readyz` (as every worker names it): 200 when the database answers and the
+ * broker accepts a connection; 503 otherwise. An orchestrator stops sending requests meanwhile.
+ */
 export async function handleHealthRequest(): Promise<Response> {
   const health = await checkHealth();
   return Response.json(health, { status: health.status === "ok" ? 200 : 503, headers: { "cache-control": "no-store" } });
+}
+
+/**
+ * `/healthz`: the process serves requests, whatever its dependencies say. An orchestrator restarts
+ * a process whose `/healthz` stops answering; a database outage must not restart every replica.
+ */
+export function handleLivenessRequest(): Response {
+  return Response.json({ status: "ok" }, { headers: { "cache-control": "no-store" } });
 }
 
 /**
@@ -103,6 +114,8 @@ export const API_ROUTES: Route[] = [
   { path: "/api/openapi.json", handlers: { GET: handleOpenApiRequest } },
   { path: "/api/asyncapi.json", handlers: { GET: handleAsyncApiRequest } },
   { path: "/api/health", handlers: { GET: handleHealthRequest } },
+  { path: "/healthz", handlers: { GET: handleLivenessRequest } },
+  { path: "/readyz", handlers: { GET: handleHealthRequest } },
   { path: "/api/webhooks/resend", handlers: { POST: handleResendWebhookRequest } },
   { path: "/api/trpc/", handlers: { GET: handleTrpcRequest, POST: handleTrpcRequest } },
   { path: "/metrics", handlers: { GET: handleMetricsRequest } },
