@@ -72,6 +72,9 @@ export default async function globalSetup(config: FullConfig) {
       REPORTS_DIR: reportsDirectory,
       NEXT_TELEMETRY_DISABLED: "1",
       LOG_LEVEL: "warn",
+      // The webhook e2e's endpoint is a receiver on this machine (web and sender both check).
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
+      WEBHOOK_RELAY_INTERVAL_MS: "200",
       // Marks every server with this process as its owner: a sweep ends them if this run is killed.
       ...ownerEnv(),
     };

@@ -26,6 +26,10 @@ const PARTIES: Record<QueueName, { consumer: string; producers: string }> = {
     producers: "the receiver, after storing a new user; the web, when an admin resends an email",
   },
   [QUEUES.reportGenerate]: { consumer: "reporter", producers: "the web (an admin's request) and the reporter's own schedule" },
+  [QUEUES.webhookDeliver]: {
+    consumer: "sender",
+    producers: "the sender's outbox relay, for each webhook_deliveries row recorded with its event (or replayed by an admin)",
+  },
 };
 
 /** `user.registration.retry.1` → `userRegistrationRetry1`: the keys of channels, operations and messages. */

@@ -46,8 +46,21 @@ export const DataExportSchema = z.object({
   ),
   /** The address on the suppression list (it bounced or complained), or null. */
   suppression: z.object({ reason: z.string(), since: z.iso.datetime() }).nullable(),
-  /** Outgoing webhook deliveries whose event was about this person. */
-  webhookDeliveries: z.array(z.record(z.string(), z.unknown())),
+  /** Outgoing webhook deliveries whose event was about this person: what went where, and each attempt. */
+  webhookDeliveries: z.array(
+    z.object({
+      eventId: z.uuid(),
+      event: z.string(),
+      endpointUrl: z.string(),
+      status: z.string(),
+      data: z.unknown(),
+      occurredAt: z.iso.datetime(),
+      deliveredAt: z.iso.datetime().nullable(),
+      attempts: z.array(
+        z.object({ statusCode: z.number().int().nullable(), durationMs: z.number().int(), at: z.iso.datetime() }),
+      ),
+    }),
+  ),
 });
 export type DataExport = z.infer<typeof DataExportSchema>;
 

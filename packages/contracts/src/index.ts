@@ -5,6 +5,8 @@ export * from "./retry-policy";
 export * from "./messages/user-registration";
 export * from "./messages/email-send";
 export * from "./messages/report-generate";
+export * from "./messages/webhook-deliver";
+export * from "./webhooks";
 export * from "./users";
 export * from "./deliverability";
 export * from "./message-catalog";

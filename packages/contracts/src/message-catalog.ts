@@ -3,12 +3,18 @@ import type { MessageContract } from "./envelope";
 import { EmailSendV1 } from "./messages/email-send";
 import { ReportGenerateV1 } from "./messages/report-generate";
 import { UserRegistrationV1 } from "./messages/user-registration";
+import { WebhookDeliverV1 } from "./messages/webhook-deliver";
 
 /**
  * Every message contract, one entry per type and version: what the JSON Schemas in `schemas/` and
  * the AsyncAPI document are generated from (`pnpm --filter @userstream/contracts generate:schemas`).
  */
-export const MESSAGE_CONTRACTS: readonly MessageContract[] = [UserRegistrationV1, EmailSendV1, ReportGenerateV1];
+export const MESSAGE_CONTRACTS: readonly MessageContract[] = [
+  UserRegistrationV1,
+  EmailSendV1,
+  ReportGenerateV1,
+  WebhookDeliverV1,
+];
 
 /** `schemas/<type>.v<version>.json`: where a message's JSON Schema is committed. */
 export function messageSchemaFile(contract: MessageContract): string {

@@ -5,6 +5,7 @@ export const QUEUES = {
   registration: "user.registration",
   emailSend: "email.send",
   reportGenerate: "report.generate",
+  webhookDeliver: "webhook.deliver",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

@@ -31,6 +31,9 @@ describe("committed migrations", () => {
       "suppression_removals",
       "suppressions",
       "users",
+      "webhook_attempts",
+      "webhook_deliveries",
+      "webhook_endpoints",
     ]);
     expect(await queryRows(db.url, "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).toHaveLength(1);
     // The rate limits' counts are worth nothing after a crash: no WAL for them (the migration says why).

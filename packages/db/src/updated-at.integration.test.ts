@@ -82,6 +82,8 @@ describe("updated_at, kept by the database", () => {
     expect(rows).toEqual([
       { table: "notification_logs", triggered: true },
       { table: "users", triggered: true },
+      { table: "webhook_deliveries", triggered: true },
+      { table: "webhook_endpoints", triggered: true },
     ]);
   });
 });

@@ -63,6 +63,14 @@ describe("the compose deployment", () => {
     expect(configs.prod.services.web?.environment?.TRUSTED_PROXIES).toBe("");
   });
 
+  it("gives the web and the sender one setting for private webhook targets, refused unless set, in both files", () => {
+    for (const config of [configs.dev, configs.prod]) {
+      for (const name of ["web", "sender"])
+        expect(config.services[name]?.environment?.WEBHOOK_ALLOW_PRIVATE_TARGETS, name).toBe("false");
+      expect(config.services.sender?.environment?.WEBHOOK_DISABLE_AFTER_FAILURES).toBe("20");
+    }
+  });
+
   it("keeps data in the three named volumes", () => {
     expect(Object.keys(configs.dev.volumes).sort()).toEqual(["postgres_data", "rabbitmq_data", "reports_data"]);
     expect(configs.dev.services.postgres?.volumes).toContainEqual(

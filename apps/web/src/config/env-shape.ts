@@ -193,6 +193,8 @@ export function webEnvShape(isProduction: boolean) {
     SUPPRESS_AFTER_SOFT_BOUNCES: z
       .union([z.literal("off"), z.coerce.number().int().min(1, "must be a positive number or off").max(1000)])
       .default(DEFAULT_SUPPRESS_AFTER_SOFT_BOUNCES),
+    /** true only for tests and local development: webhook endpoints at private, loopback and link-local addresses. */
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: z.stringbool().default(false),
     ...serviceEnv,
     /** Where the REST API listens when it runs on its own (`start:api`); 0 picks a free port. */
     API_PORT: portSchema(8083),

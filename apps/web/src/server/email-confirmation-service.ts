@@ -1,12 +1,13 @@
 import { verifyUserToken } from "@userstream/contracts/user-token";
 import type { PrismaClient } from "@userstream/db";
 import { z } from "zod";
+import { emitUserEvent } from "./webhooks/webhook-events";
 
 /** What opening a confirmation link did; each has its own page. */
 export type EmailConfirmationResult = "confirmed" | "already-confirmed" | "expired" | "invalid";
 
 export interface ConfirmEmailDeps {
-  db: Pick<PrismaClient, "user">;
+  db: Pick<PrismaClient, "user" | "$transaction">;
   /** The secret the sender signs links with (`CONFIRMATION_TOKEN_SECRET`). */
   secret: string;
   /** The clock, for tests: both the expiry check and the stored verification time use it. */
@@ -20,8 +21,9 @@ const UserIdSchema = z.uuid();
  * Marks the email of the token's user verified, once. The first valid open sets
  * `email_verified_at`; later opens (a reused link, a second click, a mail scanner's visit) answer
  * `already-confirmed` and leave the time alone, because the update only matches an unverified
- * user. A malformed, altered or expired token changes nothing. A valid token for a user deleted
- * since answers `invalid`: there is nobody left to confirm.
+ * user. The first also records the `user.email_confirmed` webhook event, in the same transaction.
+ * A malformed, altered or expired token changes nothing. A valid token for a user deleted since
+ * answers `invalid`: there is nobody left to confirm.
  */
 export async function confirmEmail(
   token: string,
@@ -31,12 +33,20 @@ export async function confirmEmail(
   if (!check.ok) return check.reason === "expired" ? "expired" : "invalid";
   if (!UserIdSchema.safeParse(check.userId).success) return "invalid";
 
-  // One conditional UPDATE, so two opens racing each other cannot both count as the first.
-  const { count } = await db.user.updateMany({
-    where: { id: check.userId, emailVerifiedAt: null },
-    data: { emailVerifiedAt: now },
+  // One conditional UPDATE, so two opens racing each other cannot both count as the first; the
+  // first records `user.email_confirmed` for the webhooks in the same transaction.
+  const userId = check.userId;
+  const confirmed = await db.$transaction(async (tx) => {
+    const [user] = await tx.user.updateManyAndReturn({
+      where: { id: userId, emailVerifiedAt: null },
+      data: { emailVerifiedAt: now },
+      select: { email: true },
+    });
+    if (user)
+      await emitUserEvent(tx, "user.email_confirmed", userId, { userId, email: user.email, confirmedAt: now.toISOString() });
+    return Boolean(user);
   });
-  if (count > 0) return "confirmed";
+  if (confirmed) return "confirmed";
   const user = await db.user.findUnique({ where: { id: check.userId }, select: { id: true } });
   return user ? "already-confirmed" : "invalid";
 }

@@ -17,6 +17,7 @@ import {
 import { Prisma, type PrismaClient } from "@userstream/db";
 import type { z } from "zod";
 import { logAction, type AuditDeps } from "./audit-log";
+import { emitUserEvent } from "./webhooks/webhook-events";
 import { decodeUserCursor, encodeUserCursor, isUserCursor, type SortKey } from "./user-cursor";
 
 /** Words of a search beyond this many are ignored: each word is one more condition on every row. */
@@ -213,7 +214,10 @@ async function countMatching(db: ListUsersDeps["db"], matches: Prisma.Sql): Prom
 }
 
 export interface UserDeps extends AuditDeps {
-  db: Pick<PrismaClient, "user" | "notificationLog" | "notificationEvent" | "emailSendRequest" | "$transaction">;
+  db: Pick<
+    PrismaClient,
+    "user" | "notificationLog" | "notificationEvent" | "emailSendRequest" | "webhookDelivery" | "$executeRaw" | "$transaction"
+  >;
 }
 
 /** Who changed a user, as the audit trail names them: the admin's email, or the API key's name and id. */
@@ -252,7 +256,9 @@ export const DELETED_USER_ERROR = "the user was deleted";
  * provider, attempts, times and the events' types stay; "send again" requests for them keep their
  * times but lose the requester's client address. A
  * welcome email still queued is marked failed rather than sent. `registrations` rows lose their
- * user id (the foreign key) and hold nothing personal. Null when there is no such user.
+ * user id (the foreign key) and hold nothing personal. The webhook deliveries about them keep only
+ * the user's id in their data, and `user.deleted` is recorded for the subscribed endpoints, in the
+ * same transaction. Null when there is no such user.
  *
  * The one way a user is deleted: by an admin (`/admin/users`), by an API key (`DELETE /api/v1/users/{id}`)
  * and by the person (`/manage`, data-rights-service.ts) alike.
@@ -260,22 +266,25 @@ export const DELETED_USER_ERROR = "the user was deleted";
 export async function deleteUser(id: string, deps: UserDeps, by: Actor): Promise<DeletedUser | null> {
   const userId = UserIdSchema.parse(id);
   const { db } = deps;
-  const [, , , , deleted] = await db.$transaction([
+  const deleted = await db.$transaction(async (tx) => {
     // A provider's bounce text may quote the address.
-    db.notificationEvent.updateMany({ where: { notification: { userId } }, data: { detail: null } }),
+    await tx.notificationEvent.updateMany({ where: { notification: { userId } }, data: { detail: null } });
     // Whoever asked for the email again, from where: theirs or a stranger's network, either way not to keep.
-    db.emailSendRequest.updateMany({
+    await tx.emailSendRequest.updateMany({
       where: { OR: [{ notification: { userId } }, { registration: { userId } }] },
       data: { clientKey: null },
-    }),
-    db.notificationLog.updateMany({
+    });
+    await tx.notificationLog.updateMany({
       where: { userId, status: "queued" },
       data: { userId: null, status: "failed", lastError: DELETED_USER_ERROR, providerMessageId: null, leaseExpiresAt: null },
-    }),
-    db.notificationLog.updateMany({ where: { userId }, data: { userId: null, lastError: null, providerMessageId: null } }),
-    db.user.deleteMany({ where: { id: userId } }),
-  ]);
-  if (deleted.count !== 1) return null;
+    });
+    await tx.notificationLog.updateMany({ where: { userId }, data: { userId: null, lastError: null, providerMessageId: null } });
+    await tx.webhookDelivery.updateMany({ where: { userId }, data: { data: { userId } } });
+    const { count } = await tx.user.deleteMany({ where: { id: userId } });
+    if (count === 1) await emitUserEvent(tx, "user.deleted", userId, { userId, deletedAt: new Date().toISOString() });
+    return count === 1;
+  });
+  if (!deleted) return null;
   logAction(deps, "user deleted", { userId, ...by });
   return { id: userId, deleted: true };
 }

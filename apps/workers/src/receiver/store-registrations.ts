@@ -83,8 +83,18 @@ const RECORD_REGISTRATIONS = `
   LEFT JOIN notification_logs q
     ON s.outcome = 'created' AND q.user_id = s.user_id AND q.kind = 'welcome' AND q.status = 'queued'`;
 
+// Each new user is an event for the integrators' webhooks: recorded in the same transaction as the
+// user (emit_webhook_event: one pending delivery per subscribed endpoint), so one is never without
+// the other. Only the registrations that made their user are passed.
+const EMIT_REGISTERED = `
+  SELECT count(emit_webhook_event('user.registered', u.id, jsonb_build_object(
+    'userId', u.id, 'registrationId', u.registration_id, 'firstName', u.first_name, 'lastName', u.last_name,
+    'email', u.email, 'registeredAt', u.created_at)))
+  FROM users u WHERE u.registration_id = ANY($1::uuid[])`;
+
 /**
- * Stores a batch of registrations in one transaction of two statements. For each: a new address
+ * Stores a batch of registrations in one transaction of two statements (three when it makes new
+ * users: their `user.registered` webhook events). For each: a new address
  * makes a user and their welcome email's `queued` notification row, a known address a duplicate
  * registration of the existing user (no email), a registration id seen before nothing, but its
  * welcome email is still reported while `queued`, because the earlier delivery may have died
@@ -109,6 +119,8 @@ export async function storeRegistrations(pool: pg.Pool, messages: UserRegistrati
     ]);
     const { rows } = await client.query<Row>(RECORD_REGISTRATIONS, [ids, payloads.map((p) => p.email)]);
     const results = resultsInOrder(ids, rows);
+    const created = ids.filter((_id, i) => results[i]?.outcome === "created");
+    if (created.length > 0) await client.query(EMIT_REGISTERED, [created]);
     await client.query("COMMIT");
     return results;
   });

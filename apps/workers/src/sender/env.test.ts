@@ -11,6 +11,8 @@ describe("sender environment", () => {
       EMAIL_PROVIDER: "smtp",
       SMTP_URL: "smtp://127.0.0.1:1025",
       EMAIL_FROM: { name: "UserStream", address: "welcome@userstream.local" },
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: false,
+      WEBHOOK_DISABLE_AFTER_FAILURES: 20,
     });
   });
 
@@ -33,6 +35,9 @@ describe("sender environment", () => {
     [{ SMTP_URL: "smtp://relay.example:587?ignoreTLS=true" }, "SMTP_URL"],
     [{ SMTP_URL: "smtps://relay.example?tls.rejectUnauthorized=false" }, "SMTP_URL"],
     [{ SMTP_ALLOW_PLAINTEXT: "maybe" }, "SMTP_ALLOW_PLAINTEXT"],
+    [{ WEBHOOK_ALLOW_PRIVATE_TARGETS: "sometimes" }, "WEBHOOK_ALLOW_PRIVATE_TARGETS"],
+    [{ WEBHOOK_DISABLE_AFTER_FAILURES: "0" }, "WEBHOOK_DISABLE_AFTER_FAILURES"],
+    [{ WEBHOOK_TIMEOUT_MS: "soon" }, "WEBHOOK_TIMEOUT_MS"],
   ])("names the bad variable in %j", (source, name) => {
     expect(() => loadSenderEnv({ ...SECRET, ...source })).toThrow(new RegExp(`\\n  ${name}[.:]`));
   });

@@ -6,6 +6,7 @@ import {
   secretHint,
   secretSchema,
 } from "@userstream/runtime/env";
+import { DEFAULT_WEBHOOK_DISABLE_AFTER_FAILURES } from "@userstream/contracts";
 import { z } from "zod";
 import { workerEnv } from "../lib/worker-env";
 import { smtpUrlProblem } from "./providers/smtp-security";
@@ -52,6 +53,16 @@ export const senderEnvShape = {
   SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /** How long a claimed email belongs to its sender; a claim older than this was left by a dead sender. */
   SEND_LEASE_MS: z.coerce.number().int().positive().default(120_000),
+  /** true only for tests and local development: webhooks to private, loopback and link-local addresses. */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.stringbool().default(false),
+  /** Failed webhook attempts in a row that disable an endpoint. */
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_WEBHOOK_DISABLE_AFTER_FAILURES),
+  /** How long one webhook request may take before it counts as a failed attempt. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How often the outbox relay looks for recorded webhook deliveries to publish. */
+  WEBHOOK_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** Webhooks one sender delivers at once. */
+  WEBHOOK_PREFETCH: z.coerce.number().int().min(1).max(500).default(10),
 };
 
 /** The sender's configuration, validated once at start. */

@@ -14,9 +14,17 @@ export function createSenderMetrics(provider: string) {
     registers: [metrics.registry],
   });
   for (const result of ["sent", "failed", "bounced", "suppressed", "already-done"]) deliveries.inc({ result, provider }, 0);
+  const webhooks = new Counter({
+    name: "sender_webhooks_total",
+    help: "Webhook delivery attempts, by result (delivered, retry, dead, failed, already-done)",
+    labelNames: ["result"] as const,
+    registers: [metrics.registry],
+  });
+  for (const result of ["delivered", "retry", "dead", "failed", "already-done"]) webhooks.inc({ result }, 0);
   return {
     ...metrics,
     deliveries,
+    webhooks,
     sendLatency: new Histogram({
       name: "sender_send_seconds",
       help: "Time the mail provider took to accept (or refuse) one email, by result",

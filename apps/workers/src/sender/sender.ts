@@ -8,6 +8,7 @@ import { createSenderMetrics } from "./metrics";
 import type { EmailProvider } from "./providers/email-provider";
 import { createResendProvider } from "./providers/resend";
 import { createSmtpProvider } from "./providers/smtp";
+import { startWebhookDelivery } from "./webhooks/start-webhook-delivery";
 
 function createProvider(env: SenderEnv): EmailProvider {
   if (env.EMAIL_PROVIDER === "resend") {
@@ -43,9 +44,10 @@ export async function startSender(env: SenderEnv) {
     checks: { [provider.name]: () => provider.check() },
     pending: ["database", "broker"],
   });
-  // The sender's only connections (plain SQL, notification-logs.ts); a connection cut mid-statement
-  // fails that statement (retried as the message, or the "sent" record again), never the process.
-  const pool = createPool(env.DATABASE_URL, { max: 4, logger });
+  // The sender's only connections (plain SQL, notification-logs.ts and webhooks/); a connection cut
+  // mid-statement fails that statement (retried as the message, or the "sent" record again), never
+  // the process. Two more than emails alone need: the webhook relay holds one while it publishes.
+  const pool = createPool(env.DATABASE_URL, { max: 6, logger });
   health.setCheck(
     "database",
     databaseCheck(() => pool.query("SELECT 1")),
@@ -79,10 +81,18 @@ export async function startSender(env: SenderEnv) {
     logFields: (message) => ({ registrationId: message.payload.registrationId, notificationId: message.payload.notificationId }),
   });
 
+  const webhooks = await startWebhookDelivery({
+    env,
+    pool,
+    logger,
+    counted: (result) => metrics.webhooks.inc({ result }),
+  });
+
   metrics.measureQueueDepth(consumer);
-  health.setCheck("broker", async () => consumer.isReady());
+  health.setCheck("broker", async () => consumer.isReady() && webhooks.consumer.isReady());
 
   shutdown.add("stop consuming and finish in-flight emails", () => consumer.stop());
+  shutdown.add("stop relaying and finish in-flight webhooks", () => webhooks.stop());
   shutdown.add("close the mail provider", () => provider.close());
   shutdown.add("close the health server", () => health.close());
   shutdown.add("disconnect the database", () => pool.end());

@@ -8,7 +8,7 @@ describe("replay-dead-letters arguments", () => {
   });
 
   it.each([
-    [[], /the queue: one of user.registration, email.send, report.generate/],
+    [[], /the queue: one of user.registration, email.send, report.generate, webhook.deliver/],
     [["email.send.dead"], /the queue: one of/],
     [["email.send", "--limit"], /--limit takes a whole number/],
     [["email.send", "--limit", "0"], /--limit takes a whole number/],

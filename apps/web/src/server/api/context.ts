@@ -63,5 +63,6 @@ export async function createTRPCContext(opts: { headers: Headers }): Promise<TRP
     sendAgainLimits: { cooldownMinutes: env.SEND_AGAIN_COOLDOWN_MINUTES, dailyLimit: env.SEND_AGAIN_DAILY_LIMIT },
     logger: getLogger(),
     auditLog: getAuditLogger(),
+    webhooks: { allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS, secretsKey: env.CONFIRMATION_TOKEN_SECRET },
   };
 }

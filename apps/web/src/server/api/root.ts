@@ -9,6 +9,7 @@ import { reportsRouter } from "./routers/reports";
 import { serviceUsersRouter } from "./routers/service-users";
 import { suppressionsRouter } from "./routers/suppressions";
 import { usersRouter } from "./routers/users";
+import { webhooksRouter } from "./routers/webhooks";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   pipeline: pipelineRouter,
   /** "Manage my registration": download or erase, by the welcome email's signed link. */
   dataRights: dataRightsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

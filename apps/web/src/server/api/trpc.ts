@@ -47,6 +47,8 @@ export interface TRPCContext {
   logger?: Pick<Logger, "info" | "error">;
   /** The audit trail of changes (`audit-log.ts`; absent in tests that do not look at it). */
   auditLog?: Pick<Logger, "info">;
+  /** Outgoing webhooks: may endpoints be private addresses, and the secret their key is derived from. */
+  webhooks?: { allowPrivateTargets: boolean; secretsKey: string };
 }
 
 const t = initTRPC

@@ -1,15 +1,32 @@
 import type { DataExport } from "@userstream/contracts";
 import type { PrismaClient } from "@userstream/db";
 
-type ExportDb = Pick<PrismaClient, "user" | "suppression">;
+type ExportDb = Pick<PrismaClient, "user" | "suppression" | "webhookDelivery">;
 
 /**
  * Outgoing webhook deliveries whose event was about this user (`user.registered`,
- * `user.email_confirmed`). Outgoing webhooks are not built yet, so there are none; once they are,
- * their deliveries about the user are read here, and only here.
+ * `user.email_confirmed`), with each attempt; the endpoint's URL, never its secret.
  */
-async function webhookDeliveriesAbout(_userId: string, _db: ExportDb): Promise<DataExport["webhookDeliveries"]> {
-  return [];
+async function webhookDeliveriesAbout(userId: string, db: ExportDb): Promise<DataExport["webhookDeliveries"]> {
+  const deliveries = await db.webhookDelivery.findMany({
+    where: { userId },
+    orderBy: { occurredAt: "asc" },
+    include: { endpoint: { select: { url: true } }, attemptsMade: { orderBy: { createdAt: "asc" } } },
+  });
+  return deliveries.map((delivery) => ({
+    eventId: delivery.eventId,
+    event: delivery.eventType,
+    endpointUrl: delivery.endpoint.url,
+    status: delivery.status,
+    data: delivery.data,
+    occurredAt: iso(delivery.occurredAt),
+    deliveredAt: isoOrNull(delivery.deliveredAt),
+    attempts: delivery.attemptsMade.map((attempt) => ({
+      statusCode: attempt.statusCode,
+      durationMs: attempt.durationMs,
+      at: iso(attempt.createdAt),
+    })),
+  }));
 }
 
 const iso = (date: Date) => date.toISOString();

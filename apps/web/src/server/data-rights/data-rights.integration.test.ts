@@ -1,7 +1,7 @@
 import { createUserToken } from "@userstream/contracts/user-token";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createCaller } from "../api/root";
-import { codeOf } from "../api/testing";
+import { codeOf, TEST_ADMIN_SESSION } from "../api/testing";
 import { createRateLimiter } from "../rate-limiter";
 import { setupTestBroker, setupTestDatabase } from "../testing";
 import { deleteUser } from "../users-service";
@@ -21,6 +21,7 @@ describe("manage my registration: export and erase by the signed link", () => {
     await database.db.registration.deleteMany();
     await database.db.notificationLog.deleteMany();
     await database.db.user.deleteMany();
+    await database.db.webhookEndpoint.deleteMany();
   });
 
   function caller(limit?: number) {
@@ -32,6 +33,7 @@ describe("manage my registration: export and erase by the signed link", () => {
       clientAddress: CLIENT,
       confirmationSecret: SECRET,
       dataRightsLimiter: limit ? createRateLimiter({ max: limit, windowMs: 60_000 }) : null,
+      webhooks: { allowPrivateTargets: true, secretsKey: SECRET },
       auditLog: { info: (fields: Record<string, unknown>, msg: string) => audit.push({ msg, fields }) },
     }).dataRights;
   }
@@ -178,6 +180,44 @@ describe("manage my registration: export and erase by the signed link", () => {
       code: "NOT_FOUND",
       message: "There is no registration for this link any more: it has been erased.",
     });
+  });
+
+  it("exports the webhook deliveries about them with each attempt, and erasing records user.deleted", async () => {
+    const admin = createCaller({
+      headers: new Headers(),
+      db: database.db,
+      publisher: broker.publisher,
+      adminSession: TEST_ADMIN_SESSION,
+      webhooks: { allowPrivateTargets: true, secretsKey: SECRET },
+    }).webhooks;
+    const made = await admin.create({ url: "http://127.0.0.1:9/crm", events: ["user.email_confirmed", "user.deleted"] });
+    if (!made.ok) throw new Error("the endpoint was refused");
+    const { user, token } = await person("Noether");
+    await database.db.$executeRaw`SELECT emit_webhook_event('user.email_confirmed', ${user.id}::uuid, ${JSON.stringify({
+      userId: user.id,
+    })}::jsonb)`;
+    const delivery = await database.db.webhookDelivery.findFirstOrThrow({ where: { userId: user.id } });
+    await database.db.webhookAttempt.create({ data: { deliveryId: delivery.id, attempt: 1, statusCode: 500, durationMs: 42 } });
+
+    const { webhookDeliveries } = await caller().export({ token });
+    expect(webhookDeliveries).toEqual([
+      {
+        eventId: delivery.eventId,
+        event: "user.email_confirmed",
+        endpointUrl: "http://127.0.0.1:9/crm",
+        status: "pending",
+        data: { userId: user.id },
+        occurredAt: delivery.occurredAt.toISOString(),
+        deliveredAt: null,
+        attempts: [{ statusCode: 500, durationMs: 42, at: expect.any(String) }],
+      },
+    ]);
+    expect(JSON.stringify(webhookDeliveries)).not.toContain(made.secret);
+
+    await caller().erase({ token, confirm: true });
+    const afterwards = await database.db.webhookDelivery.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });
+    expect(afterwards.map((row) => row.eventType)).toEqual(["user.email_confirmed", "user.deleted"]);
+    expect(afterwards[1]?.data).toMatchObject({ userId: user.id });
   });
 
   it("keeps a bounced address suppressed after erasing, as the admin delete does", async () => {

@@ -49,8 +49,8 @@ describe("queue statistics over AMQP (no management API)", () => {
     expect(byName.get(`${QUEUES.registration}.retry.1`)).toMatchObject({ kind: "retry", messages: 0 });
     expect(byName.get(`${QUEUES.registration}.dead`)).toMatchObject({ kind: "dead", consumers: 1 });
     expect(byName.get(QUEUES.emailSend)?.messages).toBeNull();
-    // Every queue of the topology is listed: 3 work queues, 3 retry levels each, 3 dead-letter queues.
-    expect(after.queues).toHaveLength(15);
+    // Every queue of the topology is listed: 4 work queues, 3 retry levels each, 4 dead-letter queues.
+    expect(after.queues).toHaveLength(20);
     await channel.close();
   });
 
@@ -67,7 +67,7 @@ describe("queue statistics over AMQP (no management API)", () => {
       [`${QUEUES.emailSend}.retry.2`, "retry", 250, 0],
       [`${QUEUES.emailSend}.dead`, "dead", undefined, 0],
     ]);
-    expect(stats.queues).toHaveLength(12);
+    expect(stats.queues).toHaveLength(16);
   });
 
   it("says the broker is unavailable when it does not answer", async () => {

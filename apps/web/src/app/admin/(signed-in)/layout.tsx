@@ -12,6 +12,7 @@ const ADMIN_LINKS = [
   { href: "/admin/reports", label: "Reports" },
   { href: "/admin/pipeline", label: "Pipeline" },
   { href: "/admin/api-keys", label: "API keys" },
+  { href: "/admin/webhooks", label: "Webhooks" },
 ];
 
 export const metadata: Metadata = { robots: { index: false, follow: false } };
