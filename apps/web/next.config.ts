@@ -37,9 +37,9 @@ const nextConfig: NextConfig = {
       { source: "/_next/:path*", headers: [{ key: "Content-Security-Policy", value: NON_PAGE_CONTENT_SECURITY_POLICY }] },
       { source: "/icon.svg", headers: [{ key: "Content-Security-Policy", value: NON_PAGE_CONTENT_SECURITY_POLICY }] },
       {
-        // The confirmation page's address holds the token: no Referer carries it anywhere, and
-        // crawlers that ignore the page's own robots meta still see noindex.
-        source: "/confirm",
+        // The confirmation and manage pages' addresses hold tokens: no Referer carries them anywhere,
+        // and crawlers that ignore the pages' own robots meta still see noindex.
+        source: "/:page(confirm|manage)",
         headers: [
           { key: "Referrer-Policy", value: "no-referrer" },
           { key: "X-Robots-Tag", value: "noindex, nofollow" },

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { createConfirmationToken } from "@userstream/contracts/confirmation-token";
+import { createUserToken } from "@userstream/contracts/user-token";
 import { confirmationHref, emailsTo, required, setWelcomeEmailStatus, uniqueName, type CaughtEmail } from "./inspect";
 import { registerByApi, registerByForm } from "./register";
 
@@ -78,7 +78,7 @@ test("a tampered or expired link confirms nothing; the real one still works", as
   await expect(page.getByRole("heading", { name: "This link is not valid" })).toBeVisible();
 
   // Signed like the sender's, with the run's secret, but already past its expiry.
-  const expired = createConfirmationToken(userId, required("E2E_CONFIRMATION_TOKEN_SECRET"), -60_000);
+  const expired = createUserToken("confirm-email", userId, required("E2E_CONFIRMATION_TOKEN_SECRET"), -60_000);
   await page.goto(`/confirm?token=${encodeURIComponent(expired)}`);
   await expect(page.getByRole("heading", { name: "This link has expired" })).toBeVisible();
 

@@ -79,11 +79,27 @@ export async function emailsTo(address: string): Promise<CaughtEmail[]> {
   return emails.filter((email) => email.to.some((to) => to.address.toLowerCase() === address.toLowerCase()));
 }
 
-/** The `href` of the email's confirmation link (the HTML escapes `&` as `&amp;`). */
-export function confirmationHref(email: CaughtEmail): string {
-  const match = /href="([^"]*\/confirm\?token=[^"]*)"/.exec(email.html);
-  if (!match?.[1]) throw new Error(`no confirmation link in the email:\n${email.html}`);
+/**
+ * The `href` of the email's confirmation link, or of its link to `page` ("manage": manage my
+ * registration). The HTML escapes `&` as `&amp;`.
+ */
+export function confirmationHref(email: CaughtEmail, page: "confirm" | "manage" = "confirm"): string {
+  const match = new RegExp(`href="([^"]*/${page}\\?token=[^"]*)"`).exec(email.html);
+  if (!match?.[1]) throw new Error(`no ${page} link in the email:\n${email.html}`);
   return match[1].replaceAll("&amp;", "&");
+}
+
+/** The welcome email row of the notification `id`: its user (null once deleted) and what it still says. */
+export async function welcomeEmailRow(id: string) {
+  const db = createPrismaClient(required("E2E_DATABASE_URL"));
+  try {
+    return await db.notificationLog.findUnique({
+      where: { id },
+      select: { userId: true, status: true, lastError: true, providerMessageId: true },
+    });
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 /** Sets the welcome email's status of the user with `email`, as the sender would after giving up. */

@@ -6,7 +6,7 @@ import {
   createEnvelope,
   deadLetterQueue,
 } from "@userstream/contracts";
-import { verifyConfirmationToken } from "@userstream/contracts/confirmation-token";
+import { verifyUserToken } from "@userstream/contracts/user-token";
 import { testRegistration } from "@userstream/messaging/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadReceiverEnv } from "../src/receiver/env";
@@ -63,9 +63,20 @@ describe("welcome emails through a real SMTP server", () => {
     expect(String(received?.mail.html)).toContain(`href="${link}"`);
     const token = new URL(link).searchParams.get("token") ?? "";
     const user = await bed.db.user.findUniqueOrThrow({ where: { email } });
-    expect(verifyConfirmationToken(token, TEST_SENDER_ENV.CONFIRMATION_TOKEN_SECRET)).toMatchObject({
+    expect(verifyUserToken("confirm-email", token, TEST_SENDER_ENV.CONFIRMATION_TOKEN_SECRET)).toMatchObject({
       ok: true,
       userId: user.id,
+    });
+    // The second link, "manage my registration", is signed for that purpose alone.
+    const manageLink = /https?:\/\/\S+\/manage\?token=\S+/.exec(received?.mail.text ?? "")?.[0] ?? "";
+    const manageToken = new URL(manageLink).searchParams.get("token") ?? "";
+    expect(verifyUserToken("manage-registration", manageToken, TEST_SENDER_ENV.CONFIRMATION_TOKEN_SECRET)).toMatchObject({
+      ok: true,
+      userId: user.id,
+    });
+    expect(verifyUserToken("confirm-email", manageToken, TEST_SENDER_ENV.CONFIRMATION_TOKEN_SECRET)).toEqual({
+      ok: false,
+      reason: "wrong-purpose",
     });
 
     const metrics = await (await fetch(`http://127.0.0.1:${senderPort}/metrics`)).text();

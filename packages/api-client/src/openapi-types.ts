@@ -41,6 +41,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/registrations/{registrationId}/send-again": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the welcome email again
+         * @description Queues the registration's welcome email again, at most once per cooldown and a few times a day per address and per client address (SEND_AGAIN_COOLDOWN_MINUTES, SEND_AGAIN_DAILY_LIMIT): over it, 429 with Retry-After and a message saying when to try again. 409 when it cannot be sent again at all: the registration is not processed yet or its email is being sent, the address is already confirmed, or it refused our email. A registration for an address already known is answered the same way, but nothing is sent.
+         */
+        post: operations["registration-sendAgain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
@@ -247,6 +267,89 @@ export interface operations {
             };
             /** @description Something went wrong on the server */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "registration-sendAgain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                registrationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The email is queued again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        registrationId: string;
+                        /** @constant */
+                        outcome: "queued";
+                    };
+                };
+            };
+            /** @description Invalid input: the first problem with each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"];
+                };
+            };
+            /** @description No such path */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It cannot be sent again: not processed yet, being sent, the address confirmed, or it refused our email */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Sent again too recently or too often for this address or client address; the message says until when, as does `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something went wrong on the server */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The broker did not confirm: nothing was queued, try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

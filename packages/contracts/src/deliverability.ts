@@ -25,6 +25,13 @@ export type SuppressionReason = z.infer<typeof SuppressionReasonSchema>;
 /** Soft bounces of one address that suppress it, unless `SUPPRESS_AFTER_SOFT_BOUNCES` says otherwise. */
 export const DEFAULT_SUPPRESS_AFTER_SOFT_BOUNCES = 3;
 
+/**
+ * How often a welcome email may be sent again ("send again", an admin's resend), per address and
+ * per client address alike, unless `SEND_AGAIN_COOLDOWN_MINUTES` / `SEND_AGAIN_DAILY_LIMIT` say otherwise:
+ * at most one within `cooldownMinutes`, at most `dailyLimit` within 24 hours.
+ */
+export const DEFAULT_SEND_AGAIN_LIMITS = { cooldownMinutes: 10, dailyLimit: 5 } as const;
+
 /** The event types Resend's webhooks name (`email.delivered`, …) that are kept; any other is acknowledged and ignored. */
 export const RESEND_EMAIL_EVENT_PREFIX = "email.";
 

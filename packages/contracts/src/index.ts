@@ -8,3 +8,4 @@ export * from "./messages/report-generate";
 export * from "./users";
 export * from "./deliverability";
 export * from "./message-catalog";
+export * from "./data-rights";

@@ -118,3 +118,11 @@ export const RegistrationIdInputSchema = z.object({ registrationId: z.uuid("Regi
 /** The answer to it: the registration's progress. */
 export const RegistrationProgressSchema = z.object({ registrationId: z.uuid(), status: RegistrationStatusSchema });
 export type RegistrationProgress = z.infer<typeof RegistrationProgressSchema>;
+
+/**
+ * The answer to "send the email again" (`POST /api/v1/registrations/{id}/send-again`): the email is
+ * queued. A registration for an address already known gets the same answer, though nothing is
+ * sent (as for the registration itself: no email to a known address, no hint that it is known).
+ */
+export const SendAgainAcceptedSchema = z.object({ registrationId: z.uuid(), outcome: z.literal("queued") });
+export type SendAgainAccepted = z.infer<typeof SendAgainAcceptedSchema>;

@@ -21,6 +21,7 @@ describe("committed migrations", () => {
       "admin_sessions",
       "api_keys",
       "email_actions",
+      "email_send_requests",
       "notification_events",
       "notification_logs",
       "registrations",

@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { useTRPC } from "~/trpc/react";
+import { SendAgainButton } from "./send-again-button";
 
 // Storing takes a moment: poll briskly. Confirming waits for a person to open an email: poll
 // slowly, and give up after a while rather than poll an abandoned tab forever.
@@ -103,6 +104,18 @@ export function RegistrationProgress({
         </span>
       </p>
       <p className="muted">{EXPLANATIONS[current]}</p>
+      {/* Kept while the email is sent again ("stored" meanwhile), so its answer stays in view. */}
+      {current !== "queued" && current !== "email_confirmed" ? (
+        <SendAgainButton
+          registrationId={registrationId}
+          onSent={() => {
+            // Follow the email again: it is queued, then sent.
+            setPollingStopped(false);
+            setPollRound((round) => round + 1);
+            void status.refetch();
+          }}
+        />
+      ) : null}
       {pollingStopped && !isFinal(current) ? (
         <p className="muted">
           We stopped checking for updates.{" "}

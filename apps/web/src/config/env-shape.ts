@@ -1,4 +1,4 @@
-import { DEFAULT_SUPPRESS_AFTER_SOFT_BOUNCES, RetryDelaysMsSchema } from "@userstream/contracts";
+import { DEFAULT_SEND_AGAIN_LIMITS, DEFAULT_SUPPRESS_AFTER_SOFT_BOUNCES, RetryDelaysMsSchema } from "@userstream/contracts";
 import {
   confirmationTokenSecretSchema,
   portSchema,
@@ -89,6 +89,18 @@ export function webEnvShape(isProduction: boolean) {
      */
     REGISTRATION_RATE_LIMIT: rateLimit(20),
     /**
+     * "Send the email again" (the registrant's, and the admin's resend): at most one per address and
+     * per client address within this many minutes, counted in PostgreSQL (every instance together).
+     */
+    SEND_AGAIN_COOLDOWN_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60)
+      .default(DEFAULT_SEND_AGAIN_LIMITS.cooldownMinutes),
+    /** ...and at most this many per address and per client address within 24 hours. */
+    SEND_AGAIN_DAILY_LIMIT: z.coerce.number().int().min(1).max(1000).default(DEFAULT_SEND_AGAIN_LIMITS.dailyLimit),
+    /**
      * Requests each API key may make per minute (REST and tRPC together), counted by each web
      * instance on its own; `off` for none. Over it: 429 with Retry-After.
      */
@@ -155,6 +167,11 @@ export function webEnvShape(isProduction: boolean) {
      * each web instance on its own; `off` for none.
      */
     USERS_LIST_RATE_LIMIT: rateLimit(60),
+    /**
+     * Downloads and erasures through "manage my registration" per client address per minute,
+     * counted by each web instance on its own (like the registration limit); `off` for none.
+     */
+    DATA_RIGHTS_RATE_LIMIT: rateLimit(10),
     /**
      * The signing secret of the Resend webhook pointed at `/api/webhooks/resend` (`whsec_…`, shown on
      * the webhook's page at resend.com); unset, that route answers 503 and records nothing.

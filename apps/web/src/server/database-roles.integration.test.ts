@@ -1,4 +1,4 @@
-import { createConfirmationToken } from "@userstream/contracts/confirmation-token";
+import { createUserToken } from "@userstream/contracts/user-token";
 import { createPrismaClient, type PrismaClient } from "@userstream/db";
 import { createTestDatabaseWithRoles, type TestDatabaseWithRoles } from "@userstream/db/testing";
 import { createPublisher, type Publisher } from "@userstream/messaging";
@@ -50,7 +50,9 @@ describe("the web's services as the least-privilege app role", () => {
 
     expect((await listUsers({ search: "love", limit: 10 }, { db })).total).toBe(1);
     expect(await getRegistrationStatus(registrationId, { db })).toMatchObject({ status: "email_failed" });
-    expect(await confirmEmail(createConfirmationToken(user.id, SECRET, 60_000), { db, secret: SECRET })).toBe("confirmed");
+    expect(await confirmEmail(createUserToken("confirm-email", user.id, SECRET, 60_000), { db, secret: SECRET })).toBe(
+      "confirmed",
+    );
 
     const auth = await testAdminAuth();
     const signInDeps = {

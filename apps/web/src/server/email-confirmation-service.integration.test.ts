@@ -1,4 +1,4 @@
-import { createConfirmationToken } from "@userstream/contracts/confirmation-token";
+import { createUserToken } from "@userstream/contracts/user-token";
 import { describe, expect, it } from "vitest";
 import { confirmEmail } from "./email-confirmation-service";
 import { setupTestDatabase } from "./testing";
@@ -24,7 +24,7 @@ describe("confirmEmail against PostgreSQL", () => {
   it("confirms once: the first open sets email_verified_at, a second open answers already-confirmed and keeps it", async () => {
     const userId = await createUser("Lovelace");
     const other = await createUser("Byron");
-    const token = createConfirmationToken(userId, SECRET, 3 * DAY_MS, T0.getTime());
+    const token = createUserToken("confirm-email", userId, SECRET, 3 * DAY_MS, T0.getTime());
 
     expect(await confirmEmail(token, { db: database.db, secret: SECRET, now: T0 })).toBe("confirmed");
     expect(await verifiedAt(userId)).toEqual(T0);
@@ -37,7 +37,7 @@ describe("confirmEmail against PostgreSQL", () => {
 
   it("answers expired for a link past its expiry and changes nothing", async () => {
     const userId = await createUser("Hopper");
-    const token = createConfirmationToken(userId, SECRET, DAY_MS, T0.getTime());
+    const token = createUserToken("confirm-email", userId, SECRET, DAY_MS, T0.getTime());
 
     const afterExpiry = new Date(T0.getTime() + DAY_MS + 1_000);
     expect(await confirmEmail(token, { db: database.db, secret: SECRET, now: afterExpiry })).toBe("expired");
@@ -46,11 +46,11 @@ describe("confirmEmail against PostgreSQL", () => {
 
   it("answers invalid for an altered, malformed or foreign-signed token and changes nothing", async () => {
     const userId = await createUser("Turing");
-    const token = createConfirmationToken(userId, SECRET, DAY_MS, T0.getTime());
+    const token = createUserToken("confirm-email", userId, SECRET, DAY_MS, T0.getTime());
     const signature = token.slice(token.lastIndexOf(".") + 1);
     const flipped = signature.startsWith("A") ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
     const otherUserId = await createUser("Babbage");
-    const otherUserToken = createConfirmationToken(otherUserId, SECRET, DAY_MS, T0.getTime());
+    const otherUserToken = createUserToken("confirm-email", otherUserId, SECRET, DAY_MS, T0.getTime());
 
     const bad = [
       token.slice(0, token.lastIndexOf(".") + 1) + flipped,
@@ -58,7 +58,9 @@ describe("confirmEmail against PostgreSQL", () => {
       token.replace(/\.(\d+)\./, (_, expiry: string) => `.${Number(expiry) + DAY_MS / 1000}.`),
       // The original signature under another user's id.
       `${otherUserToken.split(".")[0]}.${token.split(".").slice(1).join(".")}`,
-      createConfirmationToken(userId, "another-secret-entirely-0123456789-abcdef", DAY_MS, T0.getTime()),
+      createUserToken("confirm-email", userId, "another-secret-entirely-0123456789-abcdef", DAY_MS, T0.getTime()),
+      // The welcome email's other link: genuine, but for managing the registration, not confirming it.
+      createUserToken("manage-registration", userId, SECRET, DAY_MS, T0.getTime()),
       "",
       "not-a-token",
       `${token}.extra`,
@@ -72,7 +74,7 @@ describe("confirmEmail against PostgreSQL", () => {
 
   it("answers invalid for a valid link whose user was deleted", async () => {
     const userId = await createUser("Hamilton");
-    const token = createConfirmationToken(userId, SECRET, DAY_MS, T0.getTime());
+    const token = createUserToken("confirm-email", userId, SECRET, DAY_MS, T0.getTime());
     await database.db.user.delete({ where: { id: userId } });
 
     expect(await confirmEmail(token, { db: database.db, secret: SECRET, now: T0 })).toBe("invalid");
@@ -80,7 +82,7 @@ describe("confirmEmail against PostgreSQL", () => {
 
   it("lets only one of two simultaneous opens count as the first", async () => {
     const userId = await createUser("Johnson");
-    const token = createConfirmationToken(userId, SECRET, DAY_MS, T0.getTime());
+    const token = createUserToken("confirm-email", userId, SECRET, DAY_MS, T0.getTime());
 
     const results = await Promise.all([1, 2, 3].map(() => confirmEmail(token, { db: database.db, secret: SECRET, now: T0 })));
     expect(results.sort()).toEqual(["already-confirmed", "already-confirmed", "confirmed"]);

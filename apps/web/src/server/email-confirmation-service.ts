@@ -1,4 +1,4 @@
-import { verifyConfirmationToken } from "@userstream/contracts/confirmation-token";
+import { verifyUserToken } from "@userstream/contracts/user-token";
 import type { PrismaClient } from "@userstream/db";
 import { z } from "zod";
 
@@ -27,7 +27,7 @@ export async function confirmEmail(
   token: string,
   { db, secret, now = new Date() }: ConfirmEmailDeps,
 ): Promise<EmailConfirmationResult> {
-  const check = verifyConfirmationToken(token, secret, now.getTime());
+  const check = verifyUserToken("confirm-email", token, secret, now.getTime());
   if (!check.ok) return check.reason === "expired" ? "expired" : "invalid";
   if (!UserIdSchema.safeParse(check.userId).success) return "invalid";
 

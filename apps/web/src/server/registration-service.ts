@@ -43,6 +43,25 @@ export interface RegistrationStatusDeps {
   db: Pick<PrismaClient, "registration">;
 }
 
+/**
+ * A registration with what its progress and "send again" read: its outcome, its user's verification
+ * and the user's welcome email (id, status); null when there is no registration row (yet).
+ */
+export function findRegistrationWithWelcome(registrationId: string, db: RegistrationStatusDeps["db"]) {
+  return db.registration.findUnique({
+    where: { id: registrationId },
+    select: {
+      outcome: true,
+      user: {
+        select: {
+          emailVerifiedAt: true,
+          notificationLogs: { where: { kind: "welcome" }, select: { id: true, status: true }, take: 1 },
+        },
+      },
+    },
+  });
+}
+
 /** The public progress of a stored, new registration, from its user's welcome email. */
 function progressOfNewUser(
   user: { emailVerifiedAt: Date | null; notificationLogs: { status: NotificationStatus }[] } | null,
@@ -69,18 +88,7 @@ export async function getRegistrationStatus(
   registrationId: string,
   { db }: RegistrationStatusDeps,
 ): Promise<RegistrationProgress> {
-  const row = await db.registration.findUnique({
-    where: { id: registrationId },
-    select: {
-      outcome: true,
-      user: {
-        select: {
-          emailVerifiedAt: true,
-          notificationLogs: { where: { kind: "welcome" }, select: { status: true }, take: 1 },
-        },
-      },
-    },
-  });
+  const row = await findRegistrationWithWelcome(registrationId, db);
   if (!row) return { registrationId, status: "queued" };
   if (row.outcome === "duplicate") return { registrationId, status: "email_sent" };
   return { registrationId, status: progressOfNewUser(row.user) };

@@ -83,7 +83,7 @@ export async function listPublicUsers(input: ListPublicUsersInput, { db }: ListU
 }
 
 export interface UserDeps extends AuditDeps {
-  db: Pick<PrismaClient, "user" | "notificationLog" | "notificationEvent" | "$transaction">;
+  db: Pick<PrismaClient, "user" | "notificationLog" | "notificationEvent" | "emailSendRequest" | "$transaction">;
 }
 
 /** Who changed a user, as the audit trail names them: the admin's email, or the API key's name and id. */
@@ -119,16 +119,25 @@ export const DELETED_USER_ERROR = "the user was deleted";
  * verification) is removed, and their `notification_logs` rows are kept anonymised for the
  * delivery counts: no user id, no error text (an SMTP error may quote the address), no provider
  * message id (it leads to the provider's copy), no provider text on their events; kind, status,
- * provider, attempts, times and the events' types stay. A
+ * provider, attempts, times and the events' types stay; "send again" requests for them keep their
+ * times but lose the requester's client address. A
  * welcome email still queued is marked failed rather than sent. `registrations` rows lose their
  * user id (the foreign key) and hold nothing personal. Null when there is no such user.
+ *
+ * The one way a user is deleted: by an admin (`/admin/users`), by an API key (`DELETE /api/v1/users/{id}`)
+ * and by the person (`/manage`, data-rights-service.ts) alike.
  */
 export async function deleteUser(id: string, deps: UserDeps, by: Actor): Promise<DeletedUser | null> {
   const userId = UserIdSchema.parse(id);
   const { db } = deps;
-  const [, , , deleted] = await db.$transaction([
+  const [, , , , deleted] = await db.$transaction([
     // A provider's bounce text may quote the address.
     db.notificationEvent.updateMany({ where: { notification: { userId } }, data: { detail: null } }),
+    // Whoever asked for the email again, from where: theirs or a stranger's network, either way not to keep.
+    db.emailSendRequest.updateMany({
+      where: { OR: [{ notification: { userId } }, { registration: { userId } }] },
+      data: { clientKey: null },
+    }),
     db.notificationLog.updateMany({
       where: { userId, status: "queued" },
       data: { userId: null, status: "failed", lastError: DELETED_USER_ERROR, providerMessageId: null, leaseExpiresAt: null },

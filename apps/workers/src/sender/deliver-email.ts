@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EmailSendMessage } from "@userstream/contracts";
-import { createConfirmationToken } from "@userstream/contracts/confirmation-token";
+import { createUserToken, type TokenPurpose } from "@userstream/contracts/user-token";
 import type pg from "pg";
 import { PermanentError, RetryLaterError, type DeliveryContext } from "@userstream/messaging";
 import { withTimeout, type PinoLogger as Logger } from "@userstream/runtime";
@@ -15,8 +15,11 @@ export interface DeliverEmailDeps {
   provider: EmailProvider;
   from: Mailbox;
   appUrl: string;
+  /** Signs both of the email's links (`CONFIRMATION_TOKEN_SECRET`); each token names its purpose. */
   confirmationSecret: string;
   confirmationTtlMs: number;
+  /** How long the "manage my registration" link works (`MANAGE_TOKEN_TTL_DAYS`). */
+  manageTtlMs: number;
   leaseMs: number;
   sendTimeoutMs: number;
   logger: Logger;
@@ -102,9 +105,14 @@ export async function deliverEmail(
     logger.info({ ...log, reason: suppression }, "welcome email not sent: the address is suppressed");
     return "suppressed";
   }
-  const token = createConfirmationToken(user.id, deps.confirmationSecret, deps.confirmationTtlMs);
-  const confirmUrl = new URL(`/confirm?token=${encodeURIComponent(token)}`, deps.appUrl).toString();
-  const content = renderWelcomeEmail(user, confirmUrl);
+  const link = (path: string, purpose: TokenPurpose, ttlMs: number) => {
+    const token = createUserToken(purpose, user.id, deps.confirmationSecret, ttlMs);
+    return new URL(`${path}?token=${encodeURIComponent(token)}`, deps.appUrl).toString();
+  };
+  const content = renderWelcomeEmail(user, {
+    confirmUrl: link("/confirm", "confirm-email", deps.confirmationTtlMs),
+    manageUrl: link("/manage", "manage-registration", deps.manageTtlMs),
+  });
   let providerMessageId: string | undefined;
   const sendStarted = performance.now();
   const observeSend = (result: "sent" | "failed") => deps.observeSend?.(result, (performance.now() - sendStarted) / 1_000);
@@ -114,7 +122,8 @@ export async function deliverEmail(
         from: deps.from,
         to: { name: `${user.firstName} ${user.lastName}`, address: user.email },
         ...content,
-        idempotencyKey: `welcome/${notificationId}`,
+        // A retry of one send repeats its key; a send asked for again (resend, "send again") gets its own.
+        idempotencyKey: claimed.resends > 0 ? `welcome/${notificationId}/${claimed.resends}` : `welcome/${notificationId}`,
       }),
       deps.sendTimeoutMs,
       providerTimeout(deps.sendTimeoutMs),

@@ -46,6 +46,8 @@ export const senderEnvShape = {
   // No default: the development value is in .env.example, which `npm start` and `pnpm dev` read.
   CONFIRMATION_TOKEN_SECRET: confirmationTokenSecretSchema,
   CONFIRMATION_TOKEN_TTL_HOURS: z.coerce.number().positive().default(72),
+  /** How long the welcome email's "manage my registration" link works (download, erase). */
+  MANAGE_TOKEN_TTL_DAYS: z.coerce.number().positive().max(3650).default(30),
   /** How long one send may take before it counts as a temporary failure. */
   SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /** How long a claimed email belongs to its sender; a claim older than this was left by a dead sender. */

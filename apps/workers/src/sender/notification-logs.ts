@@ -15,10 +15,12 @@ export interface Recipient {
   email: string;
 }
 
-/** A notification claimed for sending: its attempt count (this attempt included) and its user. */
+/** A notification claimed for sending: its attempt count (this attempt included), its user, and how often it was queued again. */
 export interface Claimed {
   attempts: number;
   user: Recipient | null;
+  /** Sends asked for after the first (resend, "send again"): part of the send's idempotency key. */
+  resends: number;
 }
 
 /** A terminal or retryable status a send that did not happen leaves the row in. */
@@ -33,9 +35,9 @@ const CLAIM = `
     UPDATE notification_logs
     SET status = 'sending', attempts = attempts + 1, lease_expires_at = $3
     WHERE id = $1 AND (status = 'queued' OR (status = 'sending' AND lease_expires_at < $2))
-    RETURNING attempts, user_id
+    RETURNING attempts, user_id, resends
   )
-  SELECT c.attempts, u.id AS user_id, u.first_name, u.last_name, u.email FROM claimed c LEFT JOIN users u ON u.id = c.user_id`;
+  SELECT c.attempts, c.resends, u.id AS user_id, u.first_name, u.last_name, u.email FROM claimed c LEFT JOIN users u ON u.id = c.user_id`;
 
 const FIND_STATE = "SELECT status, lease_expires_at FROM notification_logs WHERE id = $1";
 
@@ -56,14 +58,14 @@ const RECORD_SENT = `
  * user was deleted. Undefined when the row is not there to claim.
  */
 export async function claimNotification(pool: pg.Pool, id: string, leaseMs: number): Promise<Claimed | undefined> {
-  type Row = { attempts: number; user_id: string | null; first_name: string; last_name: string; email: string };
+  type Row = { attempts: number; resends: number; user_id: string | null; first_name: string; last_name: string; email: string };
   const now = new Date();
   const { rows } = await pool.query<Row>(CLAIM, [id, now, new Date(now.getTime() + leaseMs)]);
   const [row] = rows;
   if (!row) return undefined;
   const user =
     row.user_id === null ? null : { id: row.user_id, firstName: row.first_name, lastName: row.last_name, email: row.email };
-  return { attempts: row.attempts, user };
+  return { attempts: row.attempts, user, resends: row.resends };
 }
 
 /** The row's status and, while `sending`, until when its sender holds it; undefined when there is no such row. */

@@ -14,18 +14,22 @@ const visibleText = (html: string) =>
 
 describe("the welcome email", () => {
   const url = "https://userstream.example/confirm?token=abc.123.def&x=1";
+  const manageUrl = "https://userstream.example/manage?token=abc.456.ghi";
+  const links = { confirmUrl: url, manageUrl };
 
-  it("greets the person by name and carries the confirmation link in both parts", () => {
-    const email = renderWelcomeEmail({ firstName: "Zoë", lastName: "O'Brien" }, url);
+  it("greets the person by name and carries the confirmation and manage links in both parts", () => {
+    const email = renderWelcomeEmail({ firstName: "Zoë", lastName: "O'Brien" }, links);
     expect(email.subject).toBe("Welcome to UserStream");
     expect(email.text).toContain("Hello Zoë O'Brien,");
     expect(email.text).toContain(url);
     expect(email.html).toContain("Hello Zoë O&#39;Brien,");
     expect(email.html).toContain(`href="${escapeHtml(url)}"`);
+    expect(email.text).toContain(`Manage my registration (download your data, or erase your registration):\n${manageUrl}`);
+    expect(email.html).toContain(`<a href="${escapeHtml(manageUrl)}">Manage my registration</a>`);
   });
 
   it("escapes markup in names", () => {
-    const email = renderWelcomeEmail({ firstName: "<img src=x onerror=alert(1)>", lastName: '"&' }, url);
+    const email = renderWelcomeEmail({ firstName: "<img src=x onerror=alert(1)>", lastName: '"&' }, links);
     expect(email.html).toContain("&lt;img src=x onerror=alert(1)&gt; &quot;&amp;");
     expect(email.html).not.toContain("<img");
   });
@@ -36,12 +40,14 @@ describe("the welcome email", () => {
     ["Mail", "me@evil.example"],
     ["www.evil.example/pay", "<b>now</b>"],
   ])("shows the name %j %j as text, never as a link or in the subject", (firstName, lastName) => {
-    const email = renderWelcomeEmail({ firstName, lastName }, url);
+    const email = renderWelcomeEmail({ firstName, lastName }, links);
     expect(email.subject).toBe("Welcome to UserStream");
     expect(email.text).toContain(`Hello ${firstName} ${lastName},`);
     expect(visibleText(email.html)).toContain(`Hello ${firstName} ${lastName},`);
-    // No link but the confirmation's, and nothing left that a mail client would turn into one.
-    expect(email.html.match(/<a\b/g)).toHaveLength(1);
-    expect(email.html.replaceAll(escapeHtml(url), "")).not.toMatch(/evil\.example|https?:|www\.|@evil/);
+    // No links but ours, and nothing left that a mail client would turn into one.
+    expect(email.html.match(/<a\b/g)).toHaveLength(2);
+    expect(email.html.replaceAll(escapeHtml(url), "").replaceAll(escapeHtml(manageUrl), "")).not.toMatch(
+      /evil\.example|https?:|www\.|@evil/,
+    );
   });
 });

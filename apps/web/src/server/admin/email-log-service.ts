@@ -2,6 +2,7 @@ import { EmailSendV1, QUEUES, createEnvelope, type NotificationEventType, type N
 import type { Prisma, PrismaClient } from "@userstream/db";
 import type { Publisher } from "@userstream/messaging";
 import type { EmailLogFilters } from "~/lib/email-log-input";
+import { DEFAULT_SEND_AGAIN_LIMITS, checkSendAgainLimits, type SendAgainLimits } from "../send-again/send-again-limits";
 import { InvalidCursorError, USER_SORTS, decodeUserCursor, encodeUserCursor, rowsAfter, type SortKey } from "../user-cursor";
 
 /** One row of the delivery log as the admin page shows it. */
@@ -116,6 +117,10 @@ export class RecipientDeletedError extends Error {
 export interface EmailActionDeps {
   db: PrismaClient;
   publisher: Pick<Publisher, "publish" | "replayParked">;
+  /** A resend counts against the address's send-again limit like the registrant's own requests. */
+  sendAgainLimits?: SendAgainLimits;
+  /** The clock, for tests: the limits' windows. */
+  now?: Date;
 }
 
 const ACTIONS = {
@@ -130,7 +135,10 @@ const ACTIONS = {
  * longer failed/dead. Then the message is published: for a replay, the parked copy is taken out
  * of `email.send.dead`; without one (or for a resend) a new `email.send` message. The sender's
  * claim on the row guards the sending itself: a stray second message finds it claimed or done.
- * If the broker does not confirm, the email and the record are put back and PublishError is thrown.
+ * A resend counts against the address's send-again limit (`email_send_requests`), as the person's
+ * own "send again" does: over it, SendAgainRefusedError and nothing changes. (A replay sends the
+ * same message once more rather than a new email, so it does not count.)
+ * If the broker does not confirm, the email and the records are put back and PublishError is thrown.
  */
 export async function actOnEmail(
   action: keyof typeof ACTIONS,
@@ -141,12 +149,18 @@ export async function actOnEmail(
   const { db, publisher } = deps;
   const { from } = ACTIONS[action];
   const messageId = crypto.randomUUID();
+  const now = deps.now ?? new Date();
   const claimed = await db.$transaction(async (tx) => {
     const { count } = await tx.notificationLog.updateMany({
       where: { id: notificationId, status: from, userId: { not: null } },
-      data: { status: "queued", leaseExpiresAt: null },
+      data: { status: "queued", leaseExpiresAt: null, ...(action === "resend" ? { resends: { increment: 1 } } : {}) },
     });
     if (count === 0) return null;
+    if (action === "resend") {
+      const limits = deps.sendAgainLimits ?? DEFAULT_SEND_AGAIN_LIMITS;
+      await checkSendAgainLimits(tx, [{ scope: "address", where: { notificationId } }], limits, now);
+      await tx.emailSendRequest.create({ data: { notificationId, requestedBy: "admin", createdAt: now } });
+    }
     const row = await tx.notificationLog.findUniqueOrThrow({
       where: { id: notificationId },
       select: { kind: true, user: { select: { registrationId: true } } },
@@ -181,6 +195,7 @@ export async function actOnEmail(
     await db.$transaction([
       db.notificationLog.updateMany({ where: { id: notificationId, status: "queued" }, data: { status: from } }),
       db.emailAction.delete({ where: { id: claimed.record.id } }),
+      db.emailSendRequest.deleteMany({ where: { notificationId, requestedBy: "admin", createdAt: now } }),
     ]);
     throw error;
   }

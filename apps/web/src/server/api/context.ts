@@ -28,6 +28,7 @@ function limiterPerMinute(perMinute: () => number | "off"): () => RateLimiter | 
 const getRegistrationLimiter = limiterPerMinute(() => env.REGISTRATION_RATE_LIMIT);
 const getUsersListLimiter = limiterPerMinute(() => env.USERS_LIST_RATE_LIMIT);
 const getApiKeyLimiter = limiterPerMinute(() => env.API_KEY_RATE_LIMIT);
+const getDataRightsLimiter = limiterPerMinute(() => env.DATA_RIGHTS_RATE_LIMIT);
 
 /**
  * The app's context for one request: the shared, lazily connected db client and publisher, and the
@@ -46,6 +47,9 @@ export async function createTRPCContext(opts: { headers: Headers }): Promise<TRP
     registrationLimiter: getRegistrationLimiter(),
     apiKeyLimiter: getApiKeyLimiter(),
     usersListLimiter: getUsersListLimiter(),
+    dataRightsLimiter: getDataRightsLimiter(),
+    confirmationSecret: env.CONFIRMATION_TOKEN_SECRET,
+    sendAgainLimits: { cooldownMinutes: env.SEND_AGAIN_COOLDOWN_MINUTES, dailyLimit: env.SEND_AGAIN_DAILY_LIMIT },
     logger: getLogger(),
     auditLog: getAuditLogger(),
   };

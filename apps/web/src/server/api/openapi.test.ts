@@ -24,7 +24,13 @@ describe("OpenAPI document", () => {
 
   it("serves the REST contract under /api/v1", () => {
     expect(document.servers).toEqual([{ url: "http://localhost:3000/api/v1" }]);
-    expect(Object.keys(paths).sort()).toEqual(["/registrations", "/registrations/{registrationId}", "/users", "/users/{id}"]);
+    expect(Object.keys(paths).sort()).toEqual([
+      "/registrations",
+      "/registrations/{registrationId}",
+      "/registrations/{registrationId}/send-again",
+      "/users",
+      "/users/{id}",
+    ]);
     expect(paths["/users"]?.get?.parameters?.map((parameter) => parameter.name).sort()).toEqual([
       "cursor",
       "limit",
@@ -49,6 +55,13 @@ describe("OpenAPI document", () => {
     expect(responses["429"]?.headers).toHaveProperty("Retry-After");
   });
 
+  it("documents send-again's 409 (cannot be sent again) and 429 with Retry-After (too soon)", () => {
+    const responses = paths["/registrations/{registrationId}/send-again"]?.post?.responses ?? {};
+    expect(Object.keys(responses).sort()).toEqual(["200", "400", "404", "409", "429", "500", "503"]);
+    expect(responses["429"]?.headers).toHaveProperty("Retry-After");
+    expect(paths["/registrations/{registrationId}/send-again"]?.post?.security).toBeUndefined();
+  });
+
   /** The body schema of an answer, its `$ref` followed. */
   function bodyOf(response: Response | undefined) {
     const ref = response?.content?.["application/json"]?.schema?.$ref ?? "";
@@ -65,7 +78,7 @@ describe("OpenAPI document", () => {
     expect((await new Validator().validate(broken)).valid).toBe(false);
   });
 
-  it("documents every error the REST API answers with its body: 400, 401, 403, 404, 413, 429, 500, 503", () => {
+  it("documents every error the REST API answers with its body: 400, 401, 403, 404, 409, 413, 429, 500, 503", () => {
     const bodies: Record<string, string> = {};
     for (const [path, item] of Object.entries(paths)) {
       for (const [method, operation] of Object.entries(item)) {
@@ -76,7 +89,7 @@ describe("OpenAPI document", () => {
         }
       }
     }
-    expect(Object.keys(bodies).sort()).toEqual(["400", "401", "403", "404", "413", "429", "500", "503"]);
+    expect(Object.keys(bodies).sort()).toEqual(["400", "401", "403", "404", "409", "413", "429", "500", "503"]);
     expect(bodies["400"]).toBe("#/components/schemas/FieldErrors");
     // Every request with a body may be too large, the rename too.
     expect(Object.keys(paths["/users/{id}"]?.patch?.responses ?? {})).toContain("413");

@@ -83,6 +83,19 @@ function errorResponses(procedure: string, operation: Operation, generated: stri
     );
     responses["503"] = jsonResponse("The broker did not confirm the registration: see `outcome`", "PublishFailure");
   }
+  if (procedure === "registration.sendAgain") {
+    responses["404"] = jsonResponse("No such path", "Error");
+    responses["409"] = jsonResponse(
+      "It cannot be sent again: not processed yet, being sent, the address confirmed, or it refused our email",
+      "Error",
+    );
+    responses["429"] = jsonResponse(
+      "Sent again too recently or too often for this address or client address; the message says until when, as does `Retry-After`",
+      "Error",
+      retryAfter,
+    );
+    responses["503"] = jsonResponse("The broker did not confirm: nothing was queued, try again", "Error");
+  }
   return responses;
 }
 

@@ -2,6 +2,7 @@ import { adminRouter } from "./routers/admin";
 import { emailsRouter } from "./routers/emails";
 import { adminUsersRouter } from "./routers/admin-users";
 import { apiKeysRouter } from "./routers/api-keys";
+import { dataRightsRouter } from "./routers/data-rights";
 import { pipelineRouter } from "./routers/pipeline";
 import { registrationRouter } from "./routers/registration";
 import { reportsRouter } from "./routers/reports";
@@ -22,6 +23,8 @@ export const appRouter = createTRPCRouter({
   suppressions: suppressionsRouter,
   admin: adminRouter,
   pipeline: pipelineRouter,
+  /** "Manage my registration": download or erase, by the welcome email's signed link. */
+  dataRights: dataRightsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -15,6 +15,7 @@ import { authenticateApiKey } from "../api-key-service";
 import type { AdminSession } from "../auth/admin-auth";
 import { CROSS_SITE_MESSAGE, isCrossSiteRequest } from "../cross-site";
 import { RateLimitedError, type RateLimiter } from "../rate-limiter";
+import type { SendAgainLimits } from "../send-again/send-again-limits";
 
 /**
  * What every procedure can use. The app builds it in `context.ts` from its singletons; tests
@@ -36,6 +37,12 @@ export interface TRPCContext {
   usersListLimiter?: RateLimiter | null;
   /** Requests per API key (`API_KEY_RATE_LIMIT`); absent or null means no limit. */
   apiKeyLimiter?: RateLimiter | null;
+  /** Downloads and erasures through "manage my registration" per client address; absent or null means no limit. */
+  dataRightsLimiter?: RateLimiter | null;
+  /** Checks the welcome email's signed links (`CONFIRMATION_TOKEN_SECRET`); the data-rights procedures need it. */
+  confirmationSecret?: string;
+  /** How often an email may be sent again, per address and per client (absent: the defaults). */
+  sendAgainLimits?: SendAgainLimits;
   /** The app's logger (absent in tests that do not look at logs). */
   logger?: Pick<Logger, "info" | "error">;
   /** The audit trail of changes (`audit-log.ts`; absent in tests that do not look at it). */
@@ -98,6 +105,8 @@ export const adminProcedure = procedure.use(({ ctx, next }) => {
 
 export const TOO_MANY_REGISTRATIONS_MESSAGE = "Too many registrations from your network. Please wait a minute and try again.";
 export const TOO_MANY_USERS_LIST_REQUESTS_MESSAGE = "Too many searches from your network. Please wait a minute and try again.";
+export const TOO_MANY_DATA_RIGHTS_REQUESTS_MESSAGE =
+  "Too many downloads or erasures from your network. Please wait a minute and try again.";
 
 /**
  * Anyone may call it, a limited number of times per client address (the limiter `limiterOf`
@@ -129,6 +138,12 @@ export const registrationRateLimitedProcedure = rateLimitedProcedure(
 export const usersListRateLimitedProcedure = rateLimitedProcedure(
   (ctx) => ctx.usersListLimiter,
   TOO_MANY_USERS_LIST_REQUESTS_MESSAGE,
+);
+
+/** "Manage my registration" (download, erase), limited per client address (`DATA_RIGHTS_RATE_LIMIT`). */
+export const dataRightsRateLimitedProcedure = rateLimitedProcedure(
+  (ctx) => ctx.dataRightsLimiter,
+  TOO_MANY_DATA_RIGHTS_REQUESTS_MESSAGE,
 );
 
 /** What a service is told when its key is refused; the same words for a key that never existed and a mistyped one. */

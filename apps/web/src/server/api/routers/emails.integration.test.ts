@@ -242,6 +242,8 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
     expect(await codeOf(caller(ADMIN, "down").emails.resend({ id: notification.id }))).toBe("SERVICE_UNAVAILABLE");
     expect((await database.db.notificationLog.findUniqueOrThrow({ where: { id: notification.id } })).status).toBe("failed");
     expect(await database.db.emailAction.count()).toBe(0);
+    // Nor does it count against the address's send-again limit.
+    expect(await database.db.emailSendRequest.count()).toBe(0);
   });
 
   it("counts users, verified users, emails by status, reports and registrations per day for 30 days", async () => {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { EmailLogInputSchema } from "~/lib/email-log-input";
 import { EmailNotFoundError, RecipientDeletedError, actOnEmail, listEmails } from "../../admin/email-log-service";
 import { InvalidCursorError } from "../../user-cursor";
+import { sendAgainRefusal } from "../send-again-errors";
 import { adminProcedure } from "../trpc";
 
 const EMAIL_ACTION_UNAVAILABLE_MESSAGE = "We could not queue the email right now. Please try again.";
@@ -13,8 +14,10 @@ const EmailIdSchema = z.object({ id: z.uuid("Email id must be a UUID") });
 function act(action: "resend" | "replay") {
   return adminProcedure.input(EmailIdSchema).mutation(async ({ ctx, input }) => {
     try {
-      return await actOnEmail(action, input.id, ctx.adminSession.email, ctx);
+      return await actOnEmail(action, input.id, ctx.adminSession.email, { ...ctx, sendAgainLimits: ctx.sendAgainLimits });
     } catch (error) {
+      const refusal = sendAgainRefusal(error);
+      if (refusal) throw refusal;
       if (error instanceof EmailNotFoundError) throw new TRPCError({ code: "NOT_FOUND", message: error.message });
       if (error instanceof RecipientDeletedError) throw new TRPCError({ code: "PRECONDITION_FAILED", message: error.message });
       if (error instanceof PublishError) {

@@ -3,12 +3,17 @@ import {
   RegistrationIdInputSchema,
   RegistrationInputSchema,
   RegistrationProgressSchema,
+  SendAgainAcceptedSchema,
 } from "@userstream/contracts";
 import { PublishError } from "@userstream/messaging";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { REGISTRATION_UNAVAILABLE_MESSAGE, REGISTRATION_UNCONFIRMED_MESSAGE } from "~/lib/registration-messages";
 import { getRegistrationStatus, submitRegistration } from "../../registration-service";
+import { sendWelcomeAgain } from "../../send-again/send-again-service";
+import { sendAgainRefusal } from "../send-again-errors";
 import { publicProcedure, registrationRateLimitedProcedure } from "../trpc";
+
+const SEND_AGAIN_UNAVAILABLE_MESSAGE = "We could not send the email again right now. Please try again in a moment.";
 
 export const registrationRouter = {
   submit: registrationRateLimitedProcedure
@@ -56,4 +61,40 @@ export const registrationRouter = {
     .input(RegistrationIdInputSchema)
     .output(RegistrationProgressSchema)
     .query(({ ctx, input }) => getRegistrationStatus(input.registrationId, ctx)),
+
+  sendAgain: publicProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/registrations/{registrationId}/send-again",
+        tags: ["registrations"],
+        summary: "Send the welcome email again",
+        description:
+          "Queues the registration's welcome email again, at most once per cooldown and a few times a day per " +
+          "address and per client address (SEND_AGAIN_COOLDOWN_MINUTES, SEND_AGAIN_DAILY_LIMIT): over it, 429 with " +
+          "Retry-After and a message saying when to try again. 409 when it cannot be sent again at all: the " +
+          "registration is not processed yet or its email is being sent, the address is already confirmed, or it " +
+          "refused our email. A registration for an address already known is answered the same way, but nothing is sent.",
+        protect: false,
+        successDescription: "The email is queued again",
+      },
+    })
+    .input(RegistrationIdInputSchema)
+    .output(SendAgainAcceptedSchema)
+    .mutation(async ({ ctx, input }) => {
+      try {
+        return await sendWelcomeAgain(input.registrationId, {
+          ...ctx,
+          clientKey: ctx.clientAddress ?? "unknown",
+          limits: ctx.sendAgainLimits,
+        });
+      } catch (error) {
+        const refusal = sendAgainRefusal(error);
+        if (refusal) throw refusal;
+        if (error instanceof PublishError) {
+          throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: SEND_AGAIN_UNAVAILABLE_MESSAGE, cause: error });
+        }
+        throw error;
+      }
+    }),
 } satisfies TRPCRouterRecord;
