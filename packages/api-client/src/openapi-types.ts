@@ -391,7 +391,10 @@ export interface operations {
                             createdAt: string;
                         }[];
                         nextCursor: string | null;
+                        /** @description Every user the search matches (every user without one), not only this page's. */
                         total: number;
+                        /** @description True when `total` is PostgreSQL's estimate rather than a count: the list without a search beyond 100,000 users, or a search that matches a large share of them (whose page is found by walking the list in order, without reading every match). Show it as "about". */
+                        totalIsEstimate: boolean;
                     };
                 };
             };

@@ -104,9 +104,26 @@ function listedUserSchema<A extends z.ZodRawShape>(address: A) {
   });
 }
 
-/** One page of a list: keyset pages, `nextCursor` null on the last one; `total` counts every match. */
+/**
+ * One page of a list: keyset pages, `nextCursor` null on the last one; `total` counts every match,
+ * exactly unless `totalIsEstimate` (counting millions of rows on every page would take longer than
+ * the page).
+ */
 function listPageSchema<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), nextCursor: z.string().nullable(), total: z.number().int() });
+  return z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable(),
+    total: z
+      .number()
+      .int()
+      .meta({ description: "Every user the search matches (every user without one), not only this page's." }),
+    totalIsEstimate: z.boolean().meta({
+      description:
+        "True when `total` is PostgreSQL's estimate rather than a count: the list without a search beyond 100,000 " +
+        "users, or a search that matches a large share of them (whose page is found by walking the list in order, " +
+        'without reading every match). Show it as "about".',
+    }),
+  });
 }
 
 /** One user with everything stored about them that the list shows: for admins and API keys only. */

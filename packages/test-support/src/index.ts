@@ -1,5 +1,5 @@
 export { ensureApiBundle, ensureWebBuild, ensureWorkerBundles } from "./builds";
-export { inheritedEnv, interopPython } from "./env";
+export { inheritedEnv, interopPython, testServerUrl } from "./env";
 export {
   OWNER_VARIABLE,
   currentOwner,

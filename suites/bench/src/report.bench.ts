@@ -12,8 +12,10 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-import { createTestDatabase } from "@userstream/db/testing";
+import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
+import { cleanupOnInterrupt } from "./lib/cleanup-on-interrupt";
 import { percentile, ratio, report, round } from "./lib/results";
+import { seedUsers } from "./lib/seed-users";
 
 const run = promisify(execFile);
 const REPORTER_NODE_FLAGS = ["--max-semi-space-size=2"];
@@ -25,19 +27,11 @@ const RUNS = 5;
 const COPY_SQL = `COPY (SELECT id, first_name, last_name, email, email_verified_at IS NOT NULL, created_at
   FROM users ORDER BY created_at, id) TO STDOUT WITH CSV HEADER`;
 
-async function seedUpTo(client: pg.Client, total: number) {
+/** Adds users until there are `total` (lib/seed-users.ts: one statement, the indexes built after it). */
+async function seedUpTo(client: pg.Client, url: string, total: number) {
   const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM users");
   const have = rows[0]?.n ?? 0;
-  if (have >= total) return;
-  await client.query(
-    `INSERT INTO users (registration_id, first_name, last_name, email, created_at, updated_at)
-     SELECT gen_random_uuid(), 'First' || i, 'Last' || i, 'user' || i || '@example.com', now() - make_interval(secs => i), now()
-     FROM generate_series($1::int + 1, $2::int) AS i`,
-    [have, total],
-  );
-  // Settled, as a production table is between bursts of registrations: otherwise autovacuum,
-  // woken by the seeding, competes with the measurements for the two cores.
-  await client.query("VACUUM (ANALYZE) users");
+  if (have < total) await seedUsers(url, have + 1, total);
 }
 
 /** The median time of RUNS runs of the baseline COPY, after one to warm the cache. */
@@ -82,18 +76,27 @@ async function timeReport(databaseUrl: string, reportsDir: string) {
   };
 }
 
-const database = await createTestDatabase("userstream_bench");
-const client = new pg.Client({ connectionString: database.url });
-const reportsDir = await mkdtemp(path.join(tmpdir(), "userstream-bench-reports-"));
+let database: TestDatabase | undefined;
+let client: pg.Client | undefined;
+let reportsDir: string | undefined;
+const cleanup = cleanupOnInterrupt(async () => {
+  await client?.end().catch(() => undefined);
+  await database?.drop();
+  if (reportsDir) await rm(reportsDir, { recursive: true, force: true });
+});
 const results = [];
 try {
+  database = await createTestDatabase("userstream_bench");
+  console.log(`database ${new URL(database.url).pathname.slice(1)}`);
+  reportsDir = await mkdtemp(path.join(tmpdir(), "userstream-bench-reports-"));
+  client = new pg.Client({ connectionString: database.url });
   await client.connect();
   // The reporter writes times in UTC; so does the baseline, or time-zone conversion would skew it.
   await client.query("SET timezone = 'UTC'");
   for (const size of sizes) {
     process.stdout.write(`seeding ${size} users… `);
     const seeded = performance.now();
-    await seedUpTo(client, size);
+    await seedUpTo(client, database.url, size);
     console.log(`${((performance.now() - seeded) / 1000).toFixed(1)} s`);
     const copySeconds = await timeCopy(client);
     const run = await timeReport(database.url, reportsDir);
@@ -108,9 +111,7 @@ try {
     });
   }
 } finally {
-  await client.end();
-  await database.drop();
-  await rm(reportsDir, { recursive: true, force: true });
+  await cleanup();
 }
 
 await report("report", results, { runsPerFigure: RUNS, targets: "ratioToCopy ≤ 1.5, peakRssMb ≤ 150 and flat across sizes" });

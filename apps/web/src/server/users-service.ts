@@ -5,7 +5,6 @@ import {
   UserListQuerySchema,
   UserUpdateSchema,
   maskEmail,
-  userSearchWords,
   type DeletedUser,
   type PublicUserListItem,
   type PublicUserListPage,
@@ -14,14 +13,12 @@ import {
   type UserListPage,
   type UserSort,
 } from "@userstream/contracts";
-import { Prisma, type PrismaClient } from "@userstream/db";
+import type { PrismaClient } from "@userstream/db";
 import type { z } from "zod";
 import { logAction, type AuditDeps } from "./audit-log";
 import { emitUserEvent } from "./webhooks/webhook-events";
-import { decodeUserCursor, encodeUserCursor, isUserCursor, type SortKey } from "./user-cursor";
-
-/** Words of a search beyond this many are ignored: each word is one more condition on every row. */
-const SEARCH_MAX_WORDS = 5;
+import { isUserCursor } from "./user-cursor";
+import { queryPage, type ListDb, type UserRow } from "./users-list-query";
 
 /**
  * Checked in the schema, so that a forged cursor (or one made for another order) is a 400 with a
@@ -43,43 +40,11 @@ export type ListUsersInput = z.input<typeof ListUsersInputSchema>;
 export const ListPublicUsersInputSchema = PublicUserListQuerySchema.refine(...CURSOR_MATCHES_ORDER);
 export type ListPublicUsersInput = z.input<typeof ListPublicUsersInputSchema>;
 
-/**
- * A search word as an ILIKE pattern's text: `%` and `_` typed into the search box must match
- * themselves, not act as wildcards. Backslash is PostgreSQL's default LIKE escape character.
- */
-function escapeLikePattern(text: string): string {
-  return text.replace(/[\\%_]/g, "\\$&");
-}
-
 export interface ListUsersDeps {
-  db: Pick<PrismaClient, "user" | "$queryRaw">;
-}
-
-/** Above this many users, the unfiltered total is PostgreSQL's estimate rather than a count. */
-const EXACT_TOTAL_LIMIT = 100_000;
-
-/**
- * Every user, counted exactly up to {@link EXACT_TOTAL_LIMIT}; beyond it, the planner's estimate
- * (kept current by autovacuum), since counting a million rows on every page view takes longer
- * than the page itself. A list that long shows "about" that many anyway.
- */
-async function countAllUsers(db: ListUsersDeps["db"]): Promise<number> {
-  const [estimate] = await db.$queryRaw<Array<{ rows: number }>>`
-    SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'users'::regclass`;
-  if (estimate && estimate.rows > EXACT_TOTAL_LIMIT) return Math.round(estimate.rows);
-  return db.user.count();
+  db: ListDb;
 }
 
 const USER_FIELDS = { id: true, firstName: true, lastName: true, email: true, emailVerifiedAt: true, createdAt: true } as const;
-
-interface UserRow {
-  id: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  emailVerifiedAt: Date | null;
-  createdAt: Date;
-}
 
 function toPublicUserListItem(user: UserRow): PublicUserListItem {
   return {
@@ -103,100 +68,10 @@ function toUserListItem(user: UserRow): UserListItem {
   };
 }
 
-/**
- * Each order of the list as SQL: its ORDER BY, and the rows after a cursor's key as one row
- * comparison (the columns of an order share one direction), with the first column's bound repeated
- * so that PostgreSQL starts the index scan at the cursor (a page 10,000 rows deep costs what the
- * first page costs). Constant text; the key's values are bound parameters. The same orders as
- * USER_SORTS, which the cursors encode.
- */
-const ORDERS: Record<UserSort, { orderBy: Prisma.Sql; after(key: SortKey): Prisma.Sql }> = {
-  created_desc: {
-    orderBy: Prisma.sql`created_at DESC, id DESC`,
-    after: (k) =>
-      Prisma.sql`created_at <= ${k.createdAt}::timestamptz AND (created_at, id) < (${k.createdAt}::timestamptz, ${k.id}::uuid)`,
-  },
-  created_asc: {
-    orderBy: Prisma.sql`created_at ASC, id ASC`,
-    after: (k) =>
-      Prisma.sql`created_at >= ${k.createdAt}::timestamptz AND (created_at, id) > (${k.createdAt}::timestamptz, ${k.id}::uuid)`,
-  },
-  last_name_asc: {
-    orderBy: Prisma.sql`last_name ASC, first_name ASC, id ASC`,
-    after: (k) =>
-      Prisma.sql`last_name >= ${k.lastName} AND (last_name, first_name, id) > (${k.lastName}, ${k.firstName}, ${k.id}::uuid)`,
-  },
-  last_name_desc: {
-    orderBy: Prisma.sql`last_name DESC, first_name DESC, id DESC`,
-    after: (k) =>
-      Prisma.sql`last_name <= ${k.lastName} AND (last_name, first_name, id) < (${k.lastName}, ${k.firstName}, ${k.id}::uuid)`,
-  },
-  email_asc: { orderBy: Prisma.sql`email ASC`, after: (k) => Prisma.sql`email > ${k.email}` },
-  email_desc: { orderBy: Prisma.sql`email DESC`, after: (k) => Prisma.sql`email < ${k.email}` },
-};
-
-/**
- * Every word must appear in one of the columns searched: "ada love" finds Ada Lovelace. The public
- * directory searches the names only, so that its answers never tell whether an address is stored.
- */
-function searchCondition(search: string | undefined, scope: SearchScope): Prisma.Sql {
-  const words = userSearchWords(search ?? "").slice(0, SEARCH_MAX_WORDS);
-  return words.reduce(
-    (condition, word) => {
-      const pattern = `%${escapeLikePattern(word)}%`;
-      const names = Prisma.sql`first_name ILIKE ${pattern} OR last_name ILIKE ${pattern}`;
-      return scope === "names"
-        ? Prisma.sql`${condition} AND (${names})`
-        : Prisma.sql`${condition} AND (${names} OR email ILIKE ${pattern})`;
-    },
-    Prisma.sql`TRUE`,
-  );
-}
-
-type SearchScope = "names" | "names and email";
-
-interface PageQuery {
-  search?: string;
-  sort: UserSort;
-  cursor?: string | null;
-  limit: number;
-}
-
-/**
- * One page of users in the chosen order (newest first by default). Keyset pagination: the next
- * page starts strictly after the last row returned (its sort key is the cursor), so pages never
- * overlap or skip rows even while users are being added, and deep pages cost the same as the
- * first (no OFFSET).
- *
- * Search is a case-insensitive substring match (ILIKE) of each word, which the pg_trgm GIN indexes
- * serve. `total` counts every user matching the search, not just this page; without a search,
- * beyond {@link EXACT_TOTAL_LIMIT} users it is an estimate.
- *
- * Tagged `$queryRaw` rather than `findMany`: this runs on every page view, and Prisma's query
- * compiler costs more CPU per typed query than PostgreSQL takes to answer it (docs/benchmarks.md).
- */
-async function queryPage({ search, sort, cursor, limit }: PageQuery, scope: SearchScope, db: ListUsersDeps["db"]) {
-  const order = ORDERS[sort];
-  const matches = searchCondition(search, scope);
-  const after = cursor ? order.after(decodeUserCursor(cursor).key) : Prisma.sql`TRUE`;
-
-  const [rows, total] = await Promise.all([
-    // One extra row tells whether another page exists without a second query.
-    db.$queryRaw<UserRow[]>`
-      SELECT id, first_name AS "firstName", last_name AS "lastName", email, email_verified_at AS "emailVerifiedAt", created_at AS "createdAt"
-      FROM users WHERE ${matches} AND ${after} ORDER BY ${order.orderBy} LIMIT ${limit + 1}`,
-    search ? countMatching(db, matches) : countAllUsers(db),
-  ]);
-
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return { rows: page, nextCursor: rows.length > limit && last ? encodeUserCursor({ sort, key: last }) : null, total };
-}
-
 /** A page of the full list, for signed-in admins and API keys: emails included, searched by name or email. */
 export async function listUsers(input: ListUsersInput, { db }: ListUsersDeps): Promise<UserListPage> {
-  const { rows, nextCursor, total } = await queryPage(ListUsersInputSchema.parse(input), "names and email", db);
-  return { items: rows.map(toUserListItem), nextCursor, total };
+  const { rows, ...page } = await queryPage(ListUsersInputSchema.parse(input), "names and email", db);
+  return { items: rows.map(toUserListItem), ...page };
 }
 
 /**
@@ -204,13 +79,8 @@ export async function listUsers(input: ListUsersInput, { db }: ListUsersDeps): P
  * searched by name only, never ordered by email.
  */
 export async function listPublicUsers(input: ListPublicUsersInput, { db }: ListUsersDeps): Promise<PublicUserListPage> {
-  const { rows, nextCursor, total } = await queryPage(ListPublicUsersInputSchema.parse(input), "names", db);
-  return { items: rows.map(toPublicUserListItem), nextCursor, total };
-}
-
-async function countMatching(db: ListUsersDeps["db"], matches: Prisma.Sql): Promise<number> {
-  const [row] = await db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM users WHERE ${matches}`;
-  return row?.n ?? 0;
+  const { rows, ...page } = await queryPage(ListPublicUsersInputSchema.parse(input), "names", db);
+  return { items: rows.map(toPublicUserListItem), ...page };
 }
 
 export interface UserDeps extends AuditDeps {

@@ -31,7 +31,7 @@ export function UsersDirectory({ initialSearch }: { initialSearch: string }) {
   );
 
   const items = users.data?.pages.flatMap((page) => page.items) ?? [];
-  const total = users.data?.pages[0]?.total;
+  const total = users.data?.pages[0];
 
   return (
     <>
@@ -51,7 +51,7 @@ export function UsersDirectory({ initialSearch }: { initialSearch: string }) {
             />
           ) : null}
 
-          {total === 0 ? (
+          {total?.total === 0 ? (
             <p className="muted" data-testid="users-empty">
               {debouncedSearch ? (
                 <>No users match “{debouncedSearch}”.</>

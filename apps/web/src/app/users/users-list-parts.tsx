@@ -2,6 +2,16 @@
 import { USER_SEARCH_MAX_LENGTH } from "@userstream/contracts";
 import { FieldError, invalidWhen } from "~/app/components/form-messages";
 
+/** A list's total as its first page gave it: a count, or PostgreSQL's estimate (a million users are not counted). */
+export type ListTotal = { total: number; totalIsEstimate: boolean } | undefined;
+
+/** "7", or "about 98,000" for an estimate (to two significant digits: the estimate is no more precise). */
+export function describeTotal({ total, totalIsEstimate }: NonNullable<ListTotal>): string {
+  if (!totalIsEstimate) return String(total);
+  const unit = 10 ** Math.max(0, Math.floor(Math.log10(Math.max(total, 1))) - 1);
+  return `about ${(Math.round(total / unit) * unit).toLocaleString("en")}`;
+}
+
 /** "Load more" (the next keyset page) while there is one, and how many of the matching users are shown. */
 export function UsersListFooter({
   shown,
@@ -9,7 +19,7 @@ export function UsersListFooter({
   pages: { hasNextPage, isFetchingNextPage, fetchNextPage },
 }: {
   shown: number;
-  total: number | undefined;
+  total: ListTotal;
   /** The infinite query's paging state. */
   pages: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
 }) {
@@ -22,7 +32,7 @@ export function UsersListFooter({
       ) : null}
       {total !== undefined && shown > 0 ? (
         <span className="muted">
-          Showing {shown} of {total}
+          Showing {shown} of {describeTotal(total)}
         </span>
       ) : null}
     </div>
@@ -64,11 +74,13 @@ export function UserSearchBox({
   );
 }
 
-/** "3 users", announced when it changes. */
-export function UsersTotal({ total }: { total: number | undefined }) {
+/** "3 users" (or "about 98,000 users"), announced when it changes. */
+export function UsersTotal({ total }: { total: ListTotal }) {
   return (
     <p aria-live="polite" data-testid="users-total">
-      {total === undefined ? "Loading users…" : `${total} ${total === 1 ? "user" : "users"}`}
+      {total === undefined
+        ? "Loading users…"
+        : `${describeTotal(total)} ${total.total === 1 && !total.totalIsEstimate ? "user" : "users"}`}
     </p>
   );
 }

@@ -64,7 +64,7 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
   );
 
   const items = users.data?.pages.flatMap((page) => page.items) ?? [];
-  const total = users.data?.pages[0]?.total;
+  const total = users.data?.pages[0];
 
   return (
     <>
@@ -96,7 +96,7 @@ export function AdminUsers({ initialSearch, initialSort }: { initialSearch: stri
 
           <LoadError error={users.error} what="users" />
 
-          {total === 0 ? (
+          {total?.total === 0 ? (
             <p className="muted">{debouncedSearch ? <>No users match “{debouncedSearch}”.</> : "No users yet."}</p>
           ) : items.length > 0 ? (
             <UsersTable
