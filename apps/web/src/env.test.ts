@@ -32,6 +32,22 @@ describe("the web's environment", () => {
     expect(env.AMQP_URL).toBe("amqps://web:pw@broker.example.com/userstream");
   });
 
+  it("takes AMQP_URL as a cluster's nodes, comma-separated, and refuses a list with a bad entry", async () => {
+    const nodes = "amqps://web:pw@rabbit-0/us,amqps://web:pw@rabbit-1/us,amqps://web:pw@rabbit-2/us";
+    Object.assign(process.env, {
+      DATABASE_URL: "postgresql://a@b/c",
+      AMQP_URL: nodes,
+      CONFIRMATION_TOKEN_SECRET: "c".repeat(40),
+      ADMIN_PASSWORD_HASH: DEVELOPMENT_ADMIN.ADMIN_PASSWORD_HASH,
+      SESSION_SECRET: "s".repeat(40),
+    });
+    expect((await import("./env")).env.AMQP_URL).toBe(nodes);
+
+    vi.resetModules();
+    process.env.AMQP_URL = `${nodes},`;
+    await expect(import("./env")).rejects.toThrow(/AMQP_URL: address 4 of 4: empty/);
+  });
+
   it("refuses a variable set both ways, naming it", async () => {
     process.env.DATABASE_URL = "postgresql://a@b/c";
     process.env.DATABASE_URL_FILE = secretFile("both", "postgresql://d@e/f");

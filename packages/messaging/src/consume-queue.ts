@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from "amqplib";
 import type { QueueName, RetryPolicy } from "@userstream/contracts";
-import { connectToBroker } from "./connection";
+import { createBrokerConnector } from "./connection";
 import { exponentialDelay, withJitter, type Logger } from "@userstream/runtime";
 import { assertQueueTopology } from "./topology";
 
@@ -27,16 +27,19 @@ interface QueueConsumptionOptions {
 
 /**
  * The broker side shared by the consumers: one connection and one confirm channel consuming a
- * queue with manual acks, re-opened with backoff when it drops. On stop it cancels consuming,
+ * queue with manual acks, re-opened with backoff when it drops (each attempt trying a cluster's
+ * nodes in failover order, starting after the node that was lost). On stop it cancels consuming,
  * lets the caller finish what it took, then closes the channel and the connection.
  */
 export async function consumeQueue(options: QueueConsumptionOptions) {
   const { url, queue, prefetch, confirmTimeoutMs, logger } = options;
+  // A cluster's nodes (AMQP_URL may list several): a lost connection is opened again on the next node.
+  const broker = createBrokerConnector(url, confirmTimeoutMs);
   let link: Link | undefined;
   let stopping = false;
 
   async function open(): Promise<void> {
-    const connection = await connectToBroker(url, confirmTimeoutMs);
+    const connection = await broker.connect();
     connection.on("error", (err: Error) => logger.warn({ err, queue }, "broker connection error"));
     connection.on("close", () => {
       // Only the connection in use is recovered; one that failed while opening is just dropped.
@@ -68,7 +71,7 @@ export async function consumeQueue(options: QueueConsumptionOptions) {
         options.onMessage(channel, message);
       });
       link = { connection, channel, consumerTag };
-      logger.info({ queue, prefetch }, "consuming");
+      logger.info({ queue, prefetch, node: broker.current() }, "consuming");
     } catch (err) {
       await connection.close().catch(() => undefined);
       if (!stopping) throw err;

@@ -1,6 +1,7 @@
 export * from "./errors";
 export * from "./topology";
 export * from "./confirm";
+export * from "./broker-urls";
 export * from "./connection";
 export * from "./publisher";
 export * from "./consumer";

@@ -9,7 +9,7 @@ import {
 } from "@userstream/contracts";
 import type { z } from "zod";
 import { sendConfirmed } from "./confirm";
-import { connectToBroker } from "./connection";
+import { createBrokerConnector } from "./connection";
 import { PublishError } from "./errors";
 import { silentLogger, type Logger } from "@userstream/runtime";
 import { assertTopology } from "./topology";
@@ -55,8 +55,9 @@ interface Link {
 
 /**
  * A long-lived publisher: one connection and one confirm channel, opened on first use and opened
- * again on the next publish after the broker went away, so a broker restart costs only the
- * publishes made while it was down (each of which is reported as failed, never as accepted).
+ * again on the next publish after the broker went away (on the next node of a cluster's list), so
+ * a broker restart or a lost node costs only the publishes made meanwhile (each of which is
+ * reported as failed, never as accepted).
  *
  * While the broker blocks the connection (a disk or memory alarm: RabbitMQ stops reading from
  * publishing connections and says so with `connection.blocked`), new publishes are refused at once,
@@ -67,11 +68,13 @@ interface Link {
 export function createPublisher(url: string, options: PublisherOptions = {}): Publisher {
   const confirmTimeoutMs = options.confirmTimeoutMs ?? 5_000;
   const logger = options.logger ?? silentLogger;
+  // A cluster's nodes (AMQP_URL may list several): a lost link is opened again on the next node.
+  const broker = createBrokerConnector(url, confirmTimeoutMs);
   let link: Promise<Link> | undefined;
   let open: Link | undefined;
 
   async function openLink(): Promise<Link> {
-    const connection = await connectToBroker(url, confirmTimeoutMs);
+    const connection = await broker.connect();
     let blocked: string | undefined;
     connection.on("blocked", (reason: string) => {
       blocked = reason;

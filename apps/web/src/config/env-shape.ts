@@ -7,6 +7,7 @@ import {
   secretSchema,
   serviceEnv,
 } from "@userstream/runtime/env";
+import { brokerUrlsSchema } from "@userstream/messaging/broker-urls";
 import { z } from "zod";
 import { parsePasswordHash } from "./password-hash";
 import { parseTrustedProxies } from "./ip-addresses";
@@ -38,7 +39,8 @@ function rateLimit(perMinute: number) {
 export function webEnvShape(isProduction: boolean) {
   return {
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "required: a postgresql:// URL" }),
-    AMQP_URL: z.url({ protocol: /^amqps?$/, error: "required: an amqp:// or amqps:// URL" }),
+    /** One broker, or a cluster's nodes separated by commas (tried in order, then failed over). */
+    AMQP_URL: brokerUrlsSchema,
     APP_URL: z.url({ error: "must be a URL such as http://localhost:3000" }).default("http://localhost:3000"),
     CONFIRMATION_TOKEN_SECRET: confirmationTokenSecretSchema,
     ADMIN_EMAIL: isProduction ? adminEmail : adminEmail.default(DEVELOPMENT_ADMIN_EMAIL),

@@ -1,5 +1,5 @@
 import "server-only";
-import { connect } from "amqplib";
+import { connectToBroker } from "@userstream/messaging";
 import { runChecks } from "@userstream/runtime";
 import { env } from "~/env";
 import { getDb } from "./db";
@@ -14,11 +14,12 @@ async function checkDatabase(): Promise<void> {
 
 /**
  * The publisher connects lazily, so an idle app may have no connection yet: then open (and close)
- * a short-lived one with the publisher's URL to prove the broker would accept it.
+ * a short-lived one with the publisher's URL to prove the broker would accept it (any node of a
+ * cluster's list: the publisher would move to it too).
  */
 async function checkBroker(): Promise<void> {
   if (getPublisher().isConnected()) return;
-  const connection = await connect(env.AMQP_URL, { timeout: CHECK_TIMEOUT_MS });
+  const connection = await connectToBroker(env.AMQP_URL, CHECK_TIMEOUT_MS);
   await connection.close();
 }
 

@@ -37,6 +37,14 @@ describe("worker environment", () => {
     expect(() => loadReceiverEnv({ [name]: value })).toThrow(new RegExp(`Invalid environment variables:\\n  ${name}: `));
   });
 
+  it("takes AMQP_URL as one broker or a cluster's nodes, and names a bad entry by its place", () => {
+    const nodes = "amqp://u:pw@rabbit-0:5672/us, amqp://u:pw@rabbit-1:5672/us, amqp://u:pw@rabbit-2:5672/us";
+    expect(loadReceiverEnv({ AMQP_URL: nodes }).AMQP_URL).toBe(nodes);
+    expect(() => loadReceiverEnv({ AMQP_URL: "amqp://u:pw@rabbit-0/us,rabbit-1:5672" })).toThrow(
+      "Invalid environment variables:\n  AMQP_URL: address 2 of 2: must be an amqp:// or amqps:// URL",
+    );
+  });
+
   it("reads any variable from NAME_FILE (Docker secrets), validated like the variable itself", () => {
     const env = loadSenderEnv({
       AMQP_URL_FILE: secretFile("amqp", "amqps://user:pw@broker.example.com/userstream\n"),

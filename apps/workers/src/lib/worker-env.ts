@@ -1,4 +1,5 @@
 import { RetryDelaysMsSchema } from "@userstream/contracts";
+import { brokerUrlsSchema } from "@userstream/messaging/broker-urls";
 import { serviceEnv } from "@userstream/runtime/env";
 import { z } from "zod";
 
@@ -6,7 +7,8 @@ import { z } from "zod";
 export const workerEnv = {
   ...serviceEnv,
   DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/userstream"),
-  AMQP_URL: z.url().default("amqp://guest:guest@127.0.0.1:5672"),
+  /** One broker, or a cluster's nodes separated by commas (tried in order, then failed over). */
+  AMQP_URL: brokerUrlsSchema.default("amqp://guest:guest@127.0.0.1:5672"),
   NODE_ENV: z.string().default("development"),
   /** Waits before each retry of a failed message, in milliseconds, comma-separated. */
   RETRY_DELAYS_MS: RetryDelaysMsSchema,

@@ -1,11 +1,13 @@
 import "server-only";
 import { retryPolicy } from "@userstream/contracts";
+import { parseBrokerUrls } from "@userstream/messaging/broker-urls";
 import { env } from "~/env";
 import type { PipelineConfig } from "./pipeline-service";
 
 /** The pipeline view's configuration, from the validated environment. */
 export function pipelineConfig(): PipelineConfig {
-  const broker = new URL(env.AMQP_URL);
+  // A cluster's nodes share their queues: the first one's host stands for the broker.
+  const broker = new URL(parseBrokerUrls(env.AMQP_URL)[0] as string);
   return {
     amqpUrl: env.AMQP_URL,
     // env.ts refuses a management URL without RABBITMQ_MANAGEMENT_USER and RABBITMQ_MANAGEMENT_PASSWORD.

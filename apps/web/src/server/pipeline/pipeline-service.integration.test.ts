@@ -70,6 +70,15 @@ describe("queue statistics over AMQP (no management API)", () => {
     expect(stats.queues).toHaveLength(16);
   });
 
+  it("reads from the next node of a cluster's list (AMQP_URL) when the first does not answer", async () => {
+    const vhostPath = new URL(broker.url).pathname;
+    const amqpUrl = `amqp://guest:guest@127.0.0.1:1${vhostPath},${broker.url}`;
+    expect(vhostOf(amqpUrl)).toBe(vhostOf(broker.url));
+    const stats = await readQueueStats({ amqpUrl, retryPolicy: DEFAULT_RETRY_POLICY });
+    expect(stats.source).toBe("amqp");
+    expect(stats.queues.find((queue) => queue.name === QUEUES.registration)?.messages).toBe(3);
+  });
+
   it("says the broker is unavailable when it does not answer", async () => {
     const stats = await readQueueStats({ amqpUrl: "amqp://guest:guest@127.0.0.1:1/", retryPolicy: DEFAULT_RETRY_POLICY });
     expect(stats.source).toBe("unavailable");

@@ -1,5 +1,6 @@
-import { connect } from "amqplib";
 import { QUEUES, queueTopology, type RetryPolicy, type TopologyQueue } from "@userstream/contracts";
+import { connectToBroker } from "@userstream/messaging";
+import { parseBrokerUrls } from "@userstream/messaging/broker-urls";
 
 /** One queue as the pipeline view shows it. Rates are messages per second; null where unknown. */
 export interface QueueStats extends TopologyQueue {
@@ -27,9 +28,9 @@ interface ManagementQueue {
   message_stats?: { publish_details?: { rate: number }; deliver_get_details?: { rate: number } };
 }
 
-/** The vhost an AMQP URL names ("/" when its path is empty). */
+/** The vhost an AMQP_URL names ("/" when its path is empty); a cluster's nodes share it, so the first node's. */
 export function vhostOf(amqpUrl: string): string {
-  const path = new URL(amqpUrl).pathname.slice(1);
+  const path = new URL(parseBrokerUrls(amqpUrl)[0] as string).pathname.slice(1);
   return path ? decodeURIComponent(path) : "/";
 }
 
@@ -66,10 +67,11 @@ async function queueStatsFromManagement(management: ManagementApi, vhost: string
 
 /**
  * What AMQP itself tells: a passive declare of each queue answers its ready messages and consumers
- * (no rates). A queue that does not exist closes the channel, so each gets its own.
+ * (no rates), from the first node of AMQP_URL that answers. A queue that does not exist closes the
+ * channel, so each gets its own.
  */
 async function queueStatsFromAmqp(amqpUrl: string, policy: RetryPolicy): Promise<QueueStats[]> {
-  const connection = await connect(amqpUrl, { timeout: TIMEOUT_MS });
+  const connection = await connectToBroker(amqpUrl, TIMEOUT_MS);
   connection.on("error", () => {});
   try {
     return await Promise.all(
