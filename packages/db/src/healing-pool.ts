@@ -19,8 +19,13 @@ function healBrokenCheckout(client: pg.PoolClient): void {
   client.release = ((err?: Error | boolean) => {
     if (released) return;
     released = true;
-    client.removeListener("error", onBroken);
-    client.removeListener("end", onBroken);
+    // A healthy connection goes back to the pool, which listens to its idle clients. A broken one is
+    // being dropped, and may still emit the server's "terminating connection" after this: keep
+    // listening (onBroken then does nothing), or that error would end the process.
+    if (!err) {
+      client.removeListener("error", onBroken);
+      client.removeListener("end", onBroken);
+    }
     release(err);
   }) as typeof client.release;
   client.on("error", onBroken);

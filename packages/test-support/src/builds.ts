@@ -8,11 +8,15 @@ import { repoRoot, webDir, workersDir } from "./paths";
 // What production runs is built (the web by next build, the workers and the API server as bundles);
 // a suite that starts it builds it first when a source changed since.
 
-/** The newest modification time of the files under `dir` (skipping dependencies and builds). */
+/**
+ * The newest modification time of the files under `dir`, skipping dependencies, builds and what the
+ * checks write beside the sources (tsc's incremental `.cache`, Turborepo's `.turbo` logs): a
+ * typecheck after the build must not make the build look stale.
+ */
 function newestChange(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (["node_modules", ".next", "dist", "generated"].includes(entry.name)) continue;
+    if (["node_modules", ".next", "dist", "generated", ".cache", ".turbo"].includes(entry.name)) continue;
     const file = path.join(dir, entry.name);
     newest = Math.max(newest, entry.isDirectory() ? newestChange(file) : statSync(file).mtimeMs);
   }
