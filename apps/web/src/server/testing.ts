@@ -6,6 +6,7 @@
  * these after them (Vitest runs after-hooks in reverse), so a server started there can still
  * reach both while it stops.
  */
+import type { NotificationStatus } from "@userstream/contracts";
 import { createPrismaClient, type PrismaClient } from "@userstream/db";
 import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
 import { assertTopology, createPublisher, type Publisher } from "@userstream/messaging";
@@ -102,4 +103,38 @@ export function setupTestBroker(prefix: string, { declareTopology = true } = {})
     await vhost?.drop();
   });
   return broker;
+}
+
+/**
+ * A registered user (Ada Lovelace) whose welcome email is in `status`, as the receiver and the
+ * sender leave it: a failed or dead email has used its attempts and kept the provider's error.
+ */
+export async function userWithWelcomeEmail(
+  db: PrismaClient,
+  status: NotificationStatus,
+  options: { email?: string; createdAt?: Date; lastError?: string; verifiedAt?: Date } = {},
+) {
+  const registrationId = crypto.randomUUID();
+  const gaveUp = status === "failed" || status === "dead";
+  const user = await db.user.create({
+    data: {
+      registrationId,
+      firstName: "Ada",
+      lastName: "Lovelace",
+      email: options.email ?? `${registrationId}@example.com`,
+      emailVerifiedAt: options.verifiedAt ?? null,
+    },
+  });
+  await db.registration.create({ data: { id: registrationId, userId: user.id, outcome: "created" } });
+  const notification = await db.notificationLog.create({
+    data: {
+      userId: user.id,
+      kind: "welcome",
+      status,
+      attempts: gaveUp ? 3 : 0,
+      lastError: options.lastError ?? (gaveUp ? "550 mailbox unavailable" : null),
+      createdAt: options.createdAt,
+    },
+  });
+  return { user, notification, registrationId };
 }

@@ -79,25 +79,14 @@ describe("REST surface (/api/v1) against PostgreSQL and RabbitMQ", () => {
     expect(await response.json()).toEqual({ errors: { form: expect.any(String) } });
   });
 
-  it("answers 503 refused, with a clear message, when the broker cannot be reached", async () => {
+  it.each([
+    ["when the broker cannot be reached", "down"],
+    ["not accepted, once the server is shutting down", "shutting down"],
+  ] as const)("answers 503 refused, with a clear message, %s", async (_, state) => {
     const response = await postJson(
       "/registrations",
       { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" },
-      "down",
-    );
-    expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({
-      message: REGISTRATION_UNAVAILABLE_MESSAGE,
-      code: "SERVICE_UNAVAILABLE",
-      outcome: "refused",
-    });
-  });
-
-  it("answers 503 refused, not accepted, once the server is shutting down", async () => {
-    const response = await postJson(
-      "/registrations",
-      { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" },
-      "shutting down",
+      state,
     );
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { actOnEmail } from "../admin/email-log-service";
 import { handleRestRequest } from "../api/rest-handler";
 import { TEST_ADMIN_SESSION, codeOf, procedureCaller } from "../api/testing";
-import { setupTestBroker, setupTestDatabase } from "../testing";
+import { setupTestBroker, setupTestDatabase, userWithWelcomeEmail } from "../testing";
 import { SendAgainRefusedError } from "./send-again-limits";
 import { SendAgainImpossibleError, sendWelcomeAgain } from "./send-again-service";
 
@@ -24,21 +24,12 @@ describe("send the email again: limits per address and per client, in PostgreSQL
     await broker.take(QUEUES.emailSend);
   });
 
-  /** A new registration whose welcome email is in `status`, as the receiver and sender leave it. */
+  /** A new registration whose welcome email is in `status`. */
   async function registered(status: NotificationStatus, { verified = false } = {}) {
-    const registrationId = crypto.randomUUID();
-    const user = await database.db.user.create({
-      data: {
-        registrationId,
-        firstName: "Ada",
-        lastName: "Lovelace",
-        email: `${registrationId}@example.com`,
-        emailVerifiedAt: verified ? T0 : null,
-      },
+    const { registrationId, user, notification } = await userWithWelcomeEmail(database.db, status, {
+      verifiedAt: verified ? T0 : undefined,
     });
-    await database.db.registration.create({ data: { id: registrationId, userId: user.id, outcome: "created" } });
-    const email = await database.db.notificationLog.create({ data: { userId: user.id, kind: "welcome", status } });
-    return { registrationId, userId: user.id, notificationId: email.id };
+    return { registrationId, userId: user.id, notificationId: notification.id };
   }
 
   const deps = (now: Date, clientKey = CLIENT) => ({ db: database.db, publisher: broker.publisher, clientKey, now });

@@ -1,6 +1,6 @@
 import { EmailSendV1, QUEUES, createEnvelope, deadLetterQueue, type NotificationStatus } from "@userstream/contracts";
 import { beforeEach, describe, expect, it } from "vitest";
-import { setupTestBroker, setupTestDatabase } from "../../testing";
+import { setupTestBroker, setupTestDatabase, userWithWelcomeEmail } from "../../testing";
 import { TEST_ADMIN_SESSION, codeOf, procedureCaller } from "../testing";
 
 const ADMIN = TEST_ADMIN_SESSION;
@@ -22,44 +22,14 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
 
   const caller = procedureCaller(database, broker);
 
-  /** A user with a welcome email in the given state. */
-  async function emailIn(status: NotificationStatus, options: { email?: string; createdAt?: Date; lastError?: string } = {}) {
-    const registrationId = crypto.randomUUID();
-    const user = await database.db.user.create({
-      data: {
-        registrationId,
-        firstName: "Ada",
-        lastName: "Lovelace",
-        email: options.email ?? `${crypto.randomUUID()}@example.com`,
-      },
-    });
-    const notification = await database.db.notificationLog.create({
-      data: {
-        userId: user.id,
-        kind: "welcome",
-        status,
-        attempts: status === "queued" ? 0 : 3,
-        lastError: options.lastError ?? (status === "sent" ? null : "550 mailbox unavailable"),
-        createdAt: options.createdAt,
-      },
-    });
-    return { user, notification, registrationId };
-  }
+  const emailIn = (status: NotificationStatus, options?: Parameters<typeof userWithWelcomeEmail>[2]) =>
+    userWithWelcomeEmail(database.db, status, options);
 
   /** The `email.send` messages now waiting in `queue`, taken off it. */
-  async function drain(queue: string): Promise<{ payload: { notificationId: string }; id: string }[]> {
-    const channel = await broker.connection.createChannel();
-    const messages = [];
-    try {
-      for (;;) {
-        const message = await channel.get(queue, { noAck: true });
-        if (!message) return messages;
-        messages.push(JSON.parse(message.content.toString()) as { payload: { notificationId: string }; id: string });
-      }
-    } finally {
-      await channel.close();
-    }
-  }
+  const drain = async (queue: string) =>
+    (await broker.take(queue)).map(
+      (message) => JSON.parse(message.content.toString()) as { payload: { notificationId: string }; id: string },
+    );
 
   it("answers UNAUTHORIZED to every procedure without an admin session, and changes nothing", async () => {
     const { notification } = await emailIn("failed");
@@ -267,10 +237,11 @@ describe("emails and admin routers (delivery log, resend, replay, overview)", ()
       emails: { queued: 0, sending: 0, sent: 1, failed: 1, dead: 1, delivered: 2, bounced: 1, complained: 1, suppressed: 1 },
     });
     expect(overview.registrationsPerDay).toHaveLength(30);
-    expect(overview.registrationsPerDay.at(-1)).toEqual({ day: today.toISOString().slice(0, 10), count: 2 });
+    // Today: the eight users' own registrations and two more.
+    expect(overview.registrationsPerDay.at(-1)).toEqual({ day: today.toISOString().slice(0, 10), count: 10 });
     expect(overview.registrationsPerDay.at(-2)?.count).toBe(1);
     // 29 days ago is the first day shown; 30 days ago is outside.
     expect(overview.registrationsPerDay[0]).toEqual({ day: daysAgo(29).toISOString().slice(0, 10), count: 1 });
-    expect(overview.registrationsPerDay.reduce((sum, day) => sum + day.count, 0)).toBe(4);
+    expect(overview.registrationsPerDay.reduce((sum, day) => sum + day.count, 0)).toBe(12);
   });
 });
