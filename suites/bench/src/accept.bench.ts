@@ -12,13 +12,12 @@ import type { Readable } from "node:stream";
 import autocannon from "autocannon";
 import { connect } from "amqplib";
 import { QUEUES } from "@userstream/contracts";
-import { createTestDatabase } from "@userstream/db/testing";
 import { assertTopology } from "@userstream/messaging";
-import { createTestVhost } from "@userstream/messaging/testing";
 import { reportedPort, startApi, startWeb, type StartedProcess } from "@userstream/test-support";
 import { writeBarChart } from "./lib/chart";
 import { cpuSeconds, startScript } from "./lib/processes";
 import { ratio, report, round, sizeArgs } from "./lib/results";
+import { benchPlace } from "./lib/cleanup-on-interrupt";
 
 const { seconds, connections } = sizeArgs({ seconds: 10, connections: 50 });
 const PACED_RATE = 500;
@@ -70,7 +69,7 @@ async function load(target: Target, rate?: number) {
   };
 }
 
-const [database, vhost] = await Promise.all([createTestDatabase("userstream_bench"), createTestVhost("userstream-bench")]);
+const { database, vhost, drop } = await benchPlace();
 const connection = await connect(vhost.url);
 const channel = await connection.createChannel();
 await assertTopology(channel);
@@ -136,7 +135,7 @@ try {
 } finally {
   await Promise.all(servers.map((server) => server.stop()));
   await connection.close();
-  await Promise.all([database.drop(), vhost.drop()]);
+  await drop();
 }
 
 // Rows come in pairs per target: full speed, then paced.

@@ -2,17 +2,16 @@
 // local SMTP sink that accepts and discards, against nodemailer's pool sending straight to the same
 // sink, measured in the same run: REPEATS interleaved pairs, the ratio of the medians. Prints a table,
 // writes suites/bench/results/email.json and docs/charts/email.svg.
-import { createTestDatabase } from "@userstream/db/testing";
-import { createTestVhost } from "@userstream/messaging/testing";
 import { writeBarChart } from "./lib/chart";
 import { measureBaselineMailer, measureSenders, startSmtpSink } from "./lib/email";
 import { medianRow, ratio, report, sizeArgs } from "./lib/results";
+import { benchPlace } from "./lib/cleanup-on-interrupt";
 
 const { count } = sizeArgs({ count: 10_000 });
 // A smoke run only checks that every step works.
 const REPEATS = process.argv.includes("--smoke") ? 1 : 3;
 const SENDER_POOL_SIZE = 5; // the sender's default SMTP_POOL_SIZE
-const [database, vhost] = await Promise.all([createTestDatabase("userstream_bench"), createTestVhost("userstream-bench")]);
+const { database, vhost, drop } = await benchPlace();
 const sink = await startSmtpSink();
 type Row = Awaited<ReturnType<typeof measureSenders>> & { run: number };
 const rows: Row[] = [];
@@ -27,7 +26,7 @@ try {
   }
 } finally {
   await sink.close();
-  await Promise.all([database.drop(), vhost.drop()]);
+  await drop();
 }
 // The rows alternate: baseline, sender, baseline, sender…
 const medians = [0, 1].map((i) =>

@@ -4,16 +4,15 @@
 // Each pair runs REPEATS times, interleaved, and the ratios compare medians: one run on a shared
 // machine can be off by a third either way. Prints a table, writes suites/bench/results/ingest.json and
 // docs/charts/ingest.svg.
-import { createTestDatabase } from "@userstream/db/testing";
-import { createTestVhost } from "@userstream/messaging/testing";
 import { writeBarChart } from "./lib/chart";
 import { measureIngest, type IngestConsumer } from "./lib/ingest";
 import { medianRow, ratio, report, sizeArgs } from "./lib/results";
+import { benchPlace } from "./lib/cleanup-on-interrupt";
 
 const { count, pacedCount, rate } = sizeArgs({ count: 50_000, pacedCount: 10_000, rate: 1_000 });
 // A smoke run only checks that every step works.
 const REPEATS = process.argv.includes("--smoke") ? 1 : 3;
-const [database, vhost] = await Promise.all([createTestDatabase("userstream_bench"), createTestVhost("userstream-bench")]);
+const { database, vhost, drop } = await benchPlace();
 type Row = Awaited<ReturnType<typeof measureIngest>> & { run: number };
 const rows: Row[] = [];
 try {
@@ -38,7 +37,7 @@ try {
     }
   }
 } finally {
-  await Promise.all([database.drop(), vhost.drop()]);
+  await drop();
 }
 
 const runsOf = (consumer: IngestConsumer, paced: boolean) =>

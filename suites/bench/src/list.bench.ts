@@ -9,11 +9,9 @@
 // docs/charts/list.svg. Ctrl-C (or SIGTERM) drops its database and vhost before it exits.
 import { createHash, randomBytes } from "node:crypto";
 import pg from "pg";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
-import { createTestVhost } from "@userstream/messaging/testing";
 import { startApi, type WebServer } from "@userstream/test-support";
 import { writeBarChart } from "./lib/chart";
-import { cleanupOnInterrupt } from "./lib/cleanup-on-interrupt";
+import { benchPlace } from "./lib/cleanup-on-interrupt";
 import { PAGE, planOf, statementsOf, type ListQuery, type Sort } from "./lib/list-statements";
 import { latencySummary, machine, ratio, report, round, sizeArgs } from "./lib/results";
 import { COMMON_FIRST_NAME, seedUsers } from "./lib/seed-users";
@@ -72,21 +70,17 @@ function request(query: Query, key: string): { path: string; headers: Record<str
   return { path: `/api/trpc/users.list?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, headers: {} };
 }
 
-let database: TestDatabase | undefined;
-let vhost: { url: string; drop(): Promise<void> } | undefined;
 let server: WebServer | undefined;
 let sql: pg.Client | undefined;
-const cleanup = cleanupOnInterrupt(async () => {
+const { database, vhost, drop } = await benchPlace(async () => {
   await server?.stop();
   await sql?.end().catch(() => undefined);
-  await Promise.all([database?.drop(), vhost?.drop()]);
 });
 
 const rows = [];
 const plans: Record<string, string> = {};
 let seedSeconds: Record<string, number> = {};
 try {
-  [database, vhost] = await Promise.all([createTestDatabase("userstream_bench"), createTestVhost("userstream-bench")]);
   console.log(`database ${new URL(database.url).pathname.slice(1)}, vhost ${new URL(vhost.url).pathname.slice(1)}`);
   process.stdout.write(`seeding ${users} users… `);
   seedSeconds = await seedUsers(database.url, 1, users);
@@ -172,7 +166,7 @@ try {
   }
   console.log(`load average when the servers started: ${loadDuring.join(", ")}; at the end: ${machine().loadAverage.join(", ")}`);
 } finally {
-  await cleanup();
+  await drop();
 }
 
 await report("list", rows, { users, requests, seedSeconds, plans, targets: { apiP99Ms: "< 15" } });

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-import { createTestDatabase, type TestDatabase } from "@userstream/db/testing";
+import { createTestDatabase } from "@userstream/db/testing";
 import { cleanupOnInterrupt } from "./lib/cleanup-on-interrupt";
 import { percentile, ratio, report, round } from "./lib/results";
 import { seedUsers } from "./lib/seed-users";
@@ -76,17 +76,18 @@ async function timeReport(databaseUrl: string, reportsDir: string) {
   };
 }
 
-let database: TestDatabase | undefined;
+// Kept as a promise, so that an interrupt while the database is still being made drops it too.
+const making = createTestDatabase("userstream_bench");
 let client: pg.Client | undefined;
 let reportsDir: string | undefined;
 const cleanup = cleanupOnInterrupt(async () => {
   await client?.end().catch(() => undefined);
-  await database?.drop();
+  await (await making.catch(() => undefined))?.drop();
   if (reportsDir) await rm(reportsDir, { recursive: true, force: true });
 });
 const results = [];
 try {
-  database = await createTestDatabase("userstream_bench");
+  const database = await making;
   console.log(`database ${new URL(database.url).pathname.slice(1)}`);
   reportsDir = await mkdtemp(path.join(tmpdir(), "userstream-bench-reports-"));
   client = new pg.Client({ connectionString: database.url });

@@ -3,18 +3,17 @@
 // receivers or senders, RabbitMQ, PostgreSQL), to show which resource stops the scaling. Prints a
 // table, writes suites/bench/results/scaling.json and docs/charts/scaling.svg.
 import os from "node:os";
-import { createTestDatabase } from "@userstream/db/testing";
-import { createTestVhost } from "@userstream/messaging/testing";
 import { writeBarChart } from "./lib/chart";
 import { measureSenders, startSmtpSink } from "./lib/email";
 import { measureIngest } from "./lib/ingest";
 import { report, round, sizeArgs } from "./lib/results";
+import { benchPlace } from "./lib/cleanup-on-interrupt";
 
 const { count, emails } = sizeArgs({ count: 30_000, emails: 5_000 });
 const cores = os.cpus().length;
 // A smoke run only checks that every step works: the smallest step of each kind suffices.
 const smoke = process.argv.includes("--smoke");
-const [database, vhost] = await Promise.all([createTestDatabase("userstream_bench"), createTestVhost("userstream-bench")]);
+const { database, vhost, drop } = await benchPlace();
 const sink = await startSmtpSink();
 const ingest = [];
 const senders = [];
@@ -49,7 +48,7 @@ try {
   }
 } finally {
   await sink.close();
-  await Promise.all([database.drop(), vhost.drop()]);
+  await drop();
 }
 await report("scaling", [...ingest, ...senders], { cores, note: "CPU shares are of all cores: 1.0 = the whole machine" });
 await writeBarChart("scaling", `Scaling out on ${cores} cores (same run)`, [

@@ -9,8 +9,6 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createTestDatabase } from "@userstream/db/testing";
-import { createTestVhost } from "@userstream/messaging/testing";
 import {
   ensureApiBundle,
   ensureWorkerBundles,
@@ -23,6 +21,7 @@ import {
 import { startSmtpSink } from "./lib/email";
 import { cpuSeconds } from "./lib/processes";
 import { medianRow, report, round, sizeArgs } from "./lib/results";
+import { benchPlace } from "./lib/cleanup-on-interrupt";
 
 const { runs } = sizeArgs({ runs: 5 });
 const WAYS = ["source (tsx)", "bundle (node)"] as const;
@@ -104,9 +103,8 @@ async function measure(subject: Subject, way: Way, env: Record<string, string>) 
 
 await ensureWorkerBundles();
 await ensureApiBundle();
-const [database, vhost, sink, reportsDir] = await Promise.all([
-  createTestDatabase("userstream_bench"),
-  createTestVhost("userstream-bench"),
+const [{ database, vhost, drop }, sink, reportsDir] = await Promise.all([
+  benchPlace(),
   startSmtpSink(),
   mkdtemp(path.join(tmpdir(), "userstream-bench-startup-")),
 ]);
@@ -138,7 +136,7 @@ try {
   }
 } finally {
   await sink.close();
-  await Promise.all([database.drop(), vhost.drop(), rm(reportsDir, { recursive: true, force: true })]);
+  await Promise.all([drop(), rm(reportsDir, { recursive: true, force: true })]);
 }
 const medians = SUBJECTS.flatMap((subject) =>
   WAYS.map((way) => {
