@@ -4,7 +4,7 @@ import { testRegistration } from "@userstream/messaging/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadReceiverEnv } from "../src/receiver/env";
 import { startReceiver } from "../src/receiver/receiver";
-import { storeRegistrations } from "../src/receiver/store-registrations";
+import { EMIT_REGISTERED, PLAN_SETTINGS, storeRegistrations } from "../src/receiver/store-registrations";
 import { metricValue, spawnWorker, waitFor } from "@userstream/test-support";
 import { bedEnv, runUntilStopped, stopsAfterEach, untilWaitingOnLock, useTestBed, withUsersLocked } from "./support";
 
@@ -118,6 +118,35 @@ describe("receiver storing registrations in batches", () => {
     ]);
     await bed.db.notificationLog.updateMany({ where: { user: { email: known.payload.email } }, data: { status: "sent" } });
     expect(await storeRegistrations(pool, [known])).toEqual([{ outcome: "redelivered", pendingWelcome: undefined }]);
+  });
+
+  it("records a webhook event per new user, planned without JIT under the batch's settings", async () => {
+    // The batch's settings price a scan of webhook_endpoints (it has no index to use) at 10^10,
+    // far above jit_above_cost: with JIT on, every batch was compiled anew (0.5 s each).
+    const endpoint = await bed.db.webhookEndpoint.create({
+      data: { url: "https://hooks.example.test/in", events: ["user.registered"], secretCiphertext: "x", createdBy: "t" },
+    });
+    const messages = [testRegistration(), testRegistration()];
+    await storeRegistrations(pool, messages);
+    const deliveries = await bed.db.webhookDelivery.findMany({ where: { endpointId: endpoint.id } });
+    expect(deliveries.map((delivery) => delivery.eventType)).toEqual(["user.registered", "user.registered"]);
+
+    const client = await pool.connect();
+    try {
+      const { rows: jit } = await client.query<{ available: boolean }>("SELECT pg_jit_available() AS available");
+      expect(jit[0]?.available, "this check needs a PostgreSQL built with JIT").toBe(true);
+      await client.query(`BEGIN; ${PLAN_SETTINGS}`);
+      const ids = messages.map((message) => message.payload.registrationId);
+      const { rows } = await client.query<{ "QUERY PLAN": [{ JIT?: unknown }] }>(
+        `EXPLAIN (ANALYZE, FORMAT JSON) ${EMIT_REGISTERED}`,
+        [ids],
+      );
+      expect(rows[0]?.["QUERY PLAN"][0]).not.toHaveProperty("JIT");
+    } finally {
+      await client.query("ROLLBACK");
+      client.release();
+      await bed.db.webhookEndpoint.delete({ where: { id: endpoint.id } });
+    }
   });
 
   it("does not bring back a deleted user when their registration is redelivered", async () => {

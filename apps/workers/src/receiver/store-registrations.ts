@@ -31,10 +31,17 @@ interface Row {
 // faster than autovacuum re-analyses it (say, right after a deployment): hash joins over a whole
 // table per batch, or the trigram index on email (built for search, read only by bitmap scans)
 // whose lookups slow down as its pending list grows under inserts; either makes every batch cost
-// more than the one before. These settings hold for the batch's transaction only.
-const PLAN_SETTINGS = ["enable_seqscan", "enable_bitmapscan", "enable_hashjoin", "enable_mergejoin"]
-  .map((setting) => `SET LOCAL ${setting} = off;`)
-  .join(" ");
+// more than the one before. A disabled plan is not forbidden but priced at 10^10, and a plan that
+// must still take one (the webhook endpoints' scan: that table has no index to use) then looks
+// expensive enough to JIT-compile on every call: 0.5 s a batch, which cut ingest to a third
+// (docs/benchmarks.md, "Ingest and the JIT"). So JIT is off too. These settings hold for the
+// batch's transaction only.
+export const PLAN_SETTINGS = [
+  ...["enable_seqscan", "enable_bitmapscan", "enable_hashjoin", "enable_mergejoin"].map(
+    (setting) => `SET LOCAL ${setting} = off;`,
+  ),
+  "SET LOCAL jit = off;",
+].join(" ");
 
 // New users first, in message order, skipping registrations already recorded (their user may have
 // been deleted since) and addresses already taken. A concurrent insert of the same address waits
@@ -85,12 +92,15 @@ const RECORD_REGISTRATIONS = `
 
 // Each new user is an event for the integrators' webhooks: recorded in the same transaction as the
 // user (emit_webhook_event: one pending delivery per subscribed endpoint), so one is never without
-// the other. Only the registrations that made their user are passed.
-const EMIT_REGISTERED = `
+// the other. Only the registrations that made their user are passed; with no endpoint subscribed
+// (the usual case) the function is not called at all.
+export const EMIT_REGISTERED = `
   SELECT count(emit_webhook_event('user.registered', u.id, jsonb_build_object(
     'userId', u.id, 'registrationId', u.registration_id, 'firstName', u.first_name, 'lastName', u.last_name,
     'email', u.email, 'registeredAt', u.created_at)))
-  FROM users u WHERE u.registration_id = ANY($1::uuid[])`;
+  FROM users u
+  WHERE u.registration_id = ANY($1::uuid[])
+    AND EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.disabled_at IS NULL AND 'user.registered' = ANY (e.events))`;
 
 /**
  * Stores a batch of registrations in one transaction of two statements (three when it makes new
