@@ -6,10 +6,10 @@ import { startProcess, type StartedProcess } from "@userstream/test-support";
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** Runs one of the benchmark's own TypeScript scripts (e.g. `src/ingest-baseline-consumer.ts`) as a Node process. */
-export function startScript(entry: string, args: string[]): StartedProcess {
+export function startScript(entry: string, args: string[], env: NodeJS.ProcessEnv = {}): StartedProcess {
   return startProcess(process.execPath, ["--import", "tsx", entry, ...args], {
     cwd: benchDir,
-    env: { ...process.env, LOG_LEVEL: "warn" },
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
     keepOutput: 20_000,
   });
 }
