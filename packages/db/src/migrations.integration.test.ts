@@ -51,9 +51,9 @@ describe("committed migrations", () => {
     expect(status.stdout).toContain("Database schema is up to date");
   });
 
-  // The drift check: fails whenever schema.prisma and prisma/migrations disagree, e.g. a field was
+  // The drift check: fails whenever the schema (prisma/schema/) and prisma/migrations disagree, e.g. a field was
   // added to the schema without `prisma migrate dev`. The shadow database comes from prisma.config.ts.
-  it("match schema.prisma exactly", async () => {
+  it("match the Prisma schema exactly", async () => {
     const diff = await runPrismaCli(
       [
         "migrate",
@@ -61,7 +61,7 @@ describe("committed migrations", () => {
         "--from-migrations",
         "prisma/migrations",
         "--to-schema-datamodel",
-        "prisma/schema.prisma",
+        "prisma/schema",
         "--script",
         "--exit-code",
       ],
