@@ -1,0 +1,143 @@
+import { startRabbit, type PrivateRabbit } from "./private-servers";
+import { waitFor } from "./wait";
+
+/**
+ * How every node of a test cluster is configured, as production should be (docs/operations.md,
+ * "A RabbitMQ cluster"). `pause_minority`: a node that finds itself cut off from the majority stops
+ * serving until it sees the majority again, then rejoins by itself; with the default `ignore` a
+ * paused node (SIGSTOP, a cut network) left the cluster split after it came back. A 10 s tick (the
+ * default is 60 s) has the others notice a silent node that soon.
+ */
+export const RABBIT_CLUSTER_SETTINGS = { partitionHandling: "pause_minority", netTicktimeSeconds: 10 } as const;
+
+/** What the cluster helpers know of a node: only a node left running is asked anything. */
+type NodeState = "running" | "stopped" | "killed" | "paused";
+
+interface QueueMembers {
+  name: string;
+  leader: string;
+  members: string[];
+  online: string[];
+}
+
+/**
+ * A RabbitMQ cluster of a test's own on this machine: one node per AMQP port (each with its own
+ * node name, distribution port and folder, started by `startRabbit`), the second and later ones
+ * joined to the first with `rabbitmqctl join_cluster`. Declare queues only once it has formed: a
+ * quorum queue then has a member on every node.
+ */
+export async function startRabbitCluster(ports: { amqp: number[]; dist: number[] }) {
+  const started = await Promise.allSettled(
+    ports.amqp.map((nodePort, index) =>
+      startRabbit({
+        nodePort,
+        distPort: ports.dist[index] as number,
+        netTicktime: RABBIT_CLUSTER_SETTINGS.netTicktimeSeconds,
+        config: [`cluster_partition_handling = ${RABBIT_CLUSTER_SETTINGS.partitionHandling}`],
+      }),
+    ),
+  );
+  const nodes = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const remove = () => Promise.all(nodes.map((node) => node.remove())).then(() => undefined);
+  const failed = started.find((result) => result.status === "rejected");
+  if (failed) {
+    await remove();
+    throw failed.reason;
+  }
+  const [first, ...others] = nodes as [PrivateRabbit, ...PrivateRabbit[]];
+  try {
+    for (const node of others) {
+      await node.stopApp();
+      await node.ctl("join_cluster", first.node);
+      await node.startApp();
+    }
+  } catch (err) {
+    await remove();
+    throw err;
+  }
+
+  const states = new Map<PrivateRabbit, NodeState>(nodes.map((node) => [node, "running"]));
+
+  /** `rabbitmqctl` on the first node left running that answers (a node that paused itself may not). */
+  async function ctl(...args: string[]) {
+    const errors: unknown[] = [];
+    for (const node of nodes.filter((candidate) => states.get(candidate) === "running")) {
+      try {
+        return await node.ctl(...args);
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    throw new AggregateError(errors, `no node of the cluster answered rabbitmqctl ${args.join(" ")}`);
+  }
+
+  /** The nodes that the cluster counts running now (as one of them sees it). */
+  async function runningNodes(): Promise<string[]> {
+    const status = JSON.parse((await ctl("cluster_status", "--formatter", "json")).stdout) as { running_nodes: string[] };
+    return status.running_nodes;
+  }
+
+  async function queueMembers(): Promise<QueueMembers[]> {
+    const { stdout } = await ctl("list_queues", "--formatter", "json", "name", "leader", "members", "online");
+    return JSON.parse(stdout) as QueueMembers[];
+  }
+
+  return {
+    nodes,
+    /** Every node's address, comma-separated: `AMQP_URL` for a process that should move to another node when its own goes. */
+    url: nodes.map((node) => node.url).join(","),
+    ctl,
+    runningNodes,
+    /** The node that leads quorum queue `queue` now. */
+    async leaderOf(queue: string): Promise<PrivateRabbit> {
+      const leader = (await queueMembers()).find((entry) => entry.name === queue)?.leader;
+      const node = nodes.find((candidate) => candidate.node === leader);
+      if (!node) throw new Error(`queue ${queue} has no leader among the cluster's nodes (${leader ?? "none"})`);
+      return node;
+    },
+    /** `rabbitmqctl stop_app` on `node`: its broker stops (its clients' connections drop), the node stays. */
+    async stopApp(node: PrivateRabbit) {
+      states.set(node, "stopped");
+      await node.stopApp();
+    },
+    async startApp(node: PrivateRabbit) {
+      await node.startApp();
+      states.set(node, "running");
+    },
+    /** kill -9 of `node`'s VM. */
+    async kill(node: PrivateRabbit) {
+      states.set(node, "killed");
+      await node.kill();
+    },
+    /** Starts a killed node again; it rejoins the cluster from its data. */
+    async startNode(node: PrivateRabbit) {
+      await node.startNode();
+      states.set(node, "running");
+    },
+    /** SIGSTOP (`paused`) or SIGCONT of `node`'s VM: to the others, as if its network were cut and mended. */
+    pause(node: PrivateRabbit, paused: boolean) {
+      states.set(node, paused ? "paused" : "running");
+      node.signal(paused ? "SIGSTOP" : "SIGCONT");
+    },
+    /**
+     * Waits until the cluster is whole again: every node running in it and every queue with a member
+     * online on each node (a rejoined node's members have caught up with their leaders).
+     */
+    async untilWhole(timeoutMs: number) {
+      await waitFor(
+        async () => {
+          if ((await runningNodes()).length !== nodes.length) return false;
+          return (await queueMembers()).every((queue) => queue.online.length === nodes.length);
+        },
+        { timeoutMs, intervalMs: 500, what: "every node back in the cluster, every queue member online" },
+      );
+    },
+    /** Total messages (ready and unacknowledged) in each queue. */
+    async queueDepths(): Promise<Record<string, number>> {
+      const { stdout } = await ctl("list_queues", "--formatter", "json", "name", "messages");
+      return Object.fromEntries((JSON.parse(stdout) as { name: string; messages: number }[]).map((q) => [q.name, q.messages]));
+    },
+    remove,
+  };
+}
+export type PrivateRabbitCluster = Awaited<ReturnType<typeof startRabbitCluster>>;
