@@ -95,29 +95,30 @@ export async function startRabbitCluster(ports: { amqp: number[]; dist: number[]
       if (!node) throw new Error(`queue ${queue} has no leader among the cluster's nodes (${leader ?? "none"})`);
       return node;
     },
-    /** `rabbitmqctl stop_app` on `node`: its broker stops (its clients' connections drop), the node stays. */
-    async stopApp(node: PrivateRabbit) {
-      states.set(node, "stopped");
-      await node.stopApp();
+    /** How many client connections each node holds now. */
+    async connectionsPerNode(): Promise<Map<PrivateRabbit, number>> {
+      // A connection's process id names its node: <node.N.M>.
+      const { stdout } = await ctl("list_connections", "pid");
+      return new Map(nodes.map((node) => [node, stdout.split(`<${node.node}.`).length - 1]));
     },
-    async startApp(node: PrivateRabbit) {
-      await node.startApp();
+    /**
+     * Takes `node` out of the cluster: kill -9 of its VM (`killed`), `rabbitmqctl stop_app` (`stopped`:
+     * the node stays, its broker stops and its clients' connections drop), or SIGSTOP of its VM
+     * (`paused`: to the others, as if its network were cut).
+     */
+    async takeOut(node: PrivateRabbit, how: Exclude<NodeState, "running">) {
+      states.set(node, how);
+      if (how === "killed") await node.kill();
+      else if (how === "stopped") await node.stopApp();
+      else node.signal("SIGSTOP");
+    },
+    /** Brings `node` back as it was taken out: started again on its data, its broker started, or resumed (SIGCONT). */
+    async bringBack(node: PrivateRabbit) {
+      const how = states.get(node);
+      if (how === "killed") await node.startNode();
+      else if (how === "stopped") await node.startApp();
+      else if (how === "paused") node.signal("SIGCONT");
       states.set(node, "running");
-    },
-    /** kill -9 of `node`'s VM. */
-    async kill(node: PrivateRabbit) {
-      states.set(node, "killed");
-      await node.kill();
-    },
-    /** Starts a killed node again; it rejoins the cluster from its data. */
-    async startNode(node: PrivateRabbit) {
-      await node.startNode();
-      states.set(node, "running");
-    },
-    /** SIGSTOP (`paused`) or SIGCONT of `node`'s VM: to the others, as if its network were cut and mended. */
-    pause(node: PrivateRabbit, paused: boolean) {
-      states.set(node, paused ? "paused" : "running");
-      node.signal(paused ? "SIGSTOP" : "SIGCONT");
     },
     /**
      * Waits until the cluster is whole again: every node running in it and every queue with a member

@@ -36,73 +36,69 @@ describe("chaos: a three-node RabbitMQ cluster loses a node", () => {
     const recovered = waitFor(
       async () => {
         const since = [...load.sent.keys()].slice(publishedBefore);
-        const stored = await sql("SELECT 1 FROM registrations WHERE id = ANY($1::uuid[]) LIMIT 1", [since]);
-        return stored.length > 0 && Math.round(performance.now() - started);
+        return (await sql("SELECT 1 FROM registrations WHERE id = ANY($1::uuid[]) LIMIT 1", [since])).length > 0;
       },
       { timeoutMs: REJOIN_TIMEOUT_MS, intervalMs: 100, what: "a registration published after the fault stored" },
-    );
+    ).then(() => Math.round(performance.now() - started));
     // Awaited after the fault; a fault that fails first must not leave it rejecting unheard.
     recovered.catch(() => undefined);
     return recovered;
   }
 
-  /** Milliseconds from `since` (a node brought back) until the cluster is whole: every node in it, every queue member online. */
-  async function wholeAgain(since: number): Promise<number> {
+  /**
+   * Takes `node` out of the cluster under the stream, keeps it out until `stayOut` resolves (given
+   * the recovery's clock), then brings it back; the figures: how long it was out, how long until the
+   * system served again, and how long from bringing it back until the cluster was whole (every node
+   * in it, every queue's member on it online).
+   */
+  async function outAndBack(
+    load: Load,
+    node: PrivateRabbit,
+    how: "killed" | "stopped" | "paused",
+    stayOut: (recovered: Promise<number>) => Promise<unknown>,
+  ) {
+    const recovered = recovery(load);
+    const out = performance.now();
+    await cluster().takeOut(node, how);
+    let back = out;
+    try {
+      await stayOut(recovered);
+    } finally {
+      back = performance.now();
+      await cluster().bringBack(node);
+    }
+    const recoveredMs = await recovered;
     await cluster().untilWhole(REJOIN_TIMEOUT_MS);
-    return Math.round(performance.now() - since);
+    return { outMs: Math.round(back - out), recoveredMs, rejoinedMs: Math.round(performance.now() - back) };
   }
 
-  /** A node that does not lead `user.registration`. */
-  async function follower(): Promise<PrivateRabbit> {
-    const leader = await cluster().leaderOf(QUEUES.registration);
-    return cluster().nodes.find((node) => node !== leader) as PrivateRabbit;
-  }
+  const leader = () => cluster().leaderOf(QUEUES.registration);
 
   it("kill -9 the node that leads user.registration, then start it again", async () => {
-    await scenario("cluster-leader-killed", async (load) => {
-      const leader = await cluster().leaderOf(QUEUES.registration);
-      const recovered = recovery(load);
-      await cluster().kill(leader);
-      const recoveredMs = await recovered;
-      const restarted = performance.now();
-      await cluster().startNode(leader);
-      return { recoveredMs, rejoinedMs: await wholeAgain(restarted) };
-    });
+    await scenario("cluster-leader-killed", async (load) => outAndBack(load, await leader(), "killed", (recovered) => recovered));
   }, 300_000);
 
-  it("stop a follower of user.registration (stop_app), then start it again", async () => {
-    await scenario("cluster-follower-stopped", async (load) => {
-      const node = await follower();
-      const recovered = recovery(load);
-      await cluster().stopApp(node);
-      const recoveredMs = await recovered;
-      const restarted = performance.now();
-      await cluster().startApp(node);
-      return { recoveredMs, rejoinedMs: await wholeAgain(restarted) };
-    });
+  it("stop a follower of user.registration (stop_app), the one most clients use, then start it again", async () => {
+    const current = await leader();
+    const clients = await cluster().connectionsPerNode();
+    const [follower] = cluster()
+      .nodes.filter((node) => node !== current)
+      .sort((a, b) => (clients.get(b) ?? 0) - (clients.get(a) ?? 0)) as [PrivateRabbit];
+    await scenario("cluster-follower-stopped", async (load) => outAndBack(load, follower, "stopped", (recovered) => recovered));
   }, 300_000);
 
   it("pause the node that leads user.registration (SIGSTOP) until the others count it gone, then resume it", async () => {
+    // Longer than the tick time: the others declare it down; pause_minority then has it stop serving
+    // once it runs again, until it has rejoined the majority.
     await scenario("cluster-leader-paused", async (load) => {
-      const leader = await cluster().leaderOf(QUEUES.registration);
-      const recovered = recovery(load);
-      cluster().pause(leader, true);
-      const paused = performance.now();
-      let resumed = paused;
-      try {
-        // Longer than the tick time: the others declare it down (pause_minority then has it stop
-        // serving once it runs again, until it has rejoined the majority).
-        await waitFor(async () => !(await cluster().runningNodes()).includes(leader.node), {
+      const paused = await leader();
+      return outAndBack(load, paused, "paused", () =>
+        waitFor(async () => !(await cluster().runningNodes()).includes(paused.node), {
           timeoutMs: REJOIN_TIMEOUT_MS,
           intervalMs: 500,
           what: "the paused node counted gone by the others",
-        });
-      } finally {
-        cluster().pause(leader, false);
-        resumed = performance.now();
-      }
-      const recoveredMs = await recovered;
-      return { pausedMs: Math.round(resumed - paused), recoveredMs, rejoinedMs: await wholeAgain(resumed) };
+        }),
+      );
     });
   }, 300_000);
 });
