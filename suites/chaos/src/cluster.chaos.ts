@@ -1,5 +1,5 @@
 import { QUEUES } from "@userstream/contracts";
-import { describe, it } from "vitest";
+import { afterEach, describe, it } from "vitest";
 import { startRabbitCluster, waitFor, type PrivateRabbit, type PrivateRabbitCluster } from "@userstream/test-support";
 import { scenario, sql, useChaosSystem } from "./harness";
 import type { Load } from "./load";
@@ -46,59 +46,82 @@ describe("chaos: a three-node RabbitMQ cluster loses a node", () => {
   }
 
   /**
-   * Takes `node` out of the cluster under the stream, keeps it out until `stayOut` resolves (given
-   * the recovery's clock), then brings it back; the figures: how long it was out, how long until the
-   * system served again, and how long from bringing it back until the cluster was whole (every node
-   * in it, every queue's member on it online).
+   * Scenario `name`: takes a node (`pick`) out of the cluster under the stream, keeps it out until
+   * `stayOut` resolves and the system serves again, then brings it back. A paused node is resumed
+   * under the stream (its clients may need it to stop serving before they move); a killed or stopped
+   * one once the stream has stopped, while the workers drain, so that its restart does not make the
+   * stream longer. The figures: how long until the system served again (`recoveredMs`), how long the
+   * node was out (`outMs`), and from bringing it back until the cluster was whole (`rejoinedMs`: every
+   * node in it, every queue's member on it online).
    */
   async function outAndBack(
-    load: Load,
-    node: PrivateRabbit,
+    name: string,
     how: "killed" | "stopped" | "paused",
-    stayOut: (recovered: Promise<number>) => Promise<unknown>,
+    pick: () => Promise<PrivateRabbit>,
+    stayOut: (node: PrivateRabbit) => Promise<unknown> = async () => undefined,
   ) {
-    const recovered = recovery(load);
-    const out = performance.now();
-    await cluster().takeOut(node, how);
-    let back = out;
-    try {
-      await stayOut(recovered);
-    } finally {
+    let node: PrivateRabbit | undefined;
+    let [out, back] = [0, 0];
+    const bringBack = async () => {
       back = performance.now();
-      await cluster().bringBack(node);
-    }
-    const recoveredMs = await recovered;
-    await cluster().untilWhole(REJOIN_TIMEOUT_MS);
-    return { outMs: Math.round(back - out), recoveredMs, rejoinedMs: Math.round(performance.now() - back) };
+      if (node) await cluster().bringBack(node);
+    };
+    const underLoad = how === "paused";
+    await scenario(
+      name,
+      async (load) => {
+        node = await pick();
+        const recovered = recovery(load);
+        out = performance.now();
+        await cluster().takeOut(node, how);
+        try {
+          await stayOut(node);
+        } finally {
+          if (underLoad) await bringBack();
+        }
+        return { recoveredMs: await recovered };
+      },
+      {
+        afterLoad: async () => {
+          if (!underLoad) await bringBack();
+          await cluster().untilWhole(REJOIN_TIMEOUT_MS);
+          return { outMs: Math.round(back - out), rejoinedMs: Math.round(performance.now() - back) };
+        },
+      },
+    );
   }
+
+  // A scenario that failed midway leaves no node out for the next.
+  afterEach(async () => {
+    for (const node of system.rabbit?.nodes ?? []) await system.rabbit.bringBack(node);
+  });
 
   const leader = () => cluster().leaderOf(QUEUES.registration);
 
   it("kill -9 the node that leads user.registration, then start it again", async () => {
-    await scenario("cluster-leader-killed", async (load) => outAndBack(load, await leader(), "killed", (recovered) => recovered));
+    await outAndBack("cluster-leader-killed", "killed", leader);
   }, 300_000);
 
   it("stop a follower of user.registration (stop_app), the one most clients use, then start it again", async () => {
-    const current = await leader();
-    const clients = await cluster().connectionsPerNode();
-    const [follower] = cluster()
-      .nodes.filter((node) => node !== current)
-      .sort((a, b) => (clients.get(b) ?? 0) - (clients.get(a) ?? 0)) as [PrivateRabbit];
-    await scenario("cluster-follower-stopped", async (load) => outAndBack(load, follower, "stopped", (recovered) => recovered));
+    await outAndBack("cluster-follower-stopped", "stopped", async () => {
+      const current = await leader();
+      const clients = await cluster().connectionsPerNode();
+      const [follower] = cluster()
+        .nodes.filter((node) => node !== current)
+        .sort((a, b) => (clients.get(b) ?? 0) - (clients.get(a) ?? 0)) as [PrivateRabbit];
+      return follower;
+    });
   }, 300_000);
 
   it("pause the node that leads user.registration (SIGSTOP) until the others count it gone, then resume it", async () => {
     // Longer than the tick time: the others declare it down; pause_minority then has it stop serving
     // once it runs again, until it has rejoined the majority.
-    await scenario("cluster-leader-paused", async (load) => {
-      const paused = await leader();
-      return outAndBack(load, paused, "paused", () =>
-        waitFor(async () => !(await cluster().runningNodes()).includes(paused.node), {
-          timeoutMs: REJOIN_TIMEOUT_MS,
-          intervalMs: 500,
-          what: "the paused node counted gone by the others",
-        }),
-      );
-    });
+    await outAndBack("cluster-leader-paused", "paused", leader, (paused) =>
+      waitFor(async () => !(await cluster().runningNodes()).includes(paused.node), {
+        timeoutMs: REJOIN_TIMEOUT_MS,
+        intervalMs: 500,
+        what: "the paused node counted gone by the others",
+      }),
+    );
   }, 300_000);
 });

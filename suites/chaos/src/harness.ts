@@ -62,14 +62,15 @@ export function probeRegistration() {
 }
 
 /**
- * Runs one scenario: `seconds` of load with `fault` injected after 2 s of it, then drain
+ * Runs one scenario: `seconds` of load with `fault` injected after 2 s of it, then `afterLoad`
+ * once the stream has stopped (e.g. a node brought back: the workers drain meanwhile), then drain
  * and count. The ledger's counts are printed and must show nothing lost and nothing doubled; the
- * figures the fault may resolve with (e.g. how long the system took to recover) end the line.
+ * figures the fault and `afterLoad` may resolve with (e.g. how long the system took to recover) end the line.
  */
 export async function scenario(
   name: string,
   fault: (load: Load) => Promise<Record<string, number> | void>,
-  options: { seconds?: number; deadLetters?: number } = {},
+  options: { seconds?: number; deadLetters?: number; afterLoad?: () => Promise<Record<string, number>> } = {},
 ) {
   await purgeDeadLetters(system.rabbit.url);
   const load = startLoad(name, system.publisher, RATE);
@@ -84,6 +85,7 @@ export async function scenario(
     // Also when the fault failed: a stream left running would flood the next scenarios.
     await load.stop();
   }
+  if (options.afterLoad) figures = { ...figures, ...(await options.afterLoad()) };
   const counts = await drainAndCount({
     load,
     readStored: () => readStored(system.databaseUrl, load),
