@@ -114,8 +114,8 @@ describe("chaos: a three-node RabbitMQ cluster loses a node", () => {
   }, 300_000);
 
   it("pause the node that leads user.registration (SIGSTOP) until the others count it gone, then resume it", async () => {
-    // Longer than the tick time: the others declare it down; pause_minority then has it stop serving
-    // once it runs again, until it has rejoined the majority.
+    // Longer than the tick time: the others declare it down, and once it runs again autoheal has the
+    // side with fewer clients restart and rejoin.
     await outAndBack("cluster-leader-paused", "paused", leader, (paused) =>
       waitFor(async () => !(await cluster().runningNodes()).includes(paused.node), {
         timeoutMs: REJOIN_TIMEOUT_MS,
