@@ -91,6 +91,13 @@ export async function startRabbitCluster(ports: { amqp: number[]; dist: number[]
     /** Every node's address, comma-separated: `AMQP_URL` for a process that should move to another node when its own goes. */
     url: nodes.map((node) => node.url).join(","),
     ctl,
+    /**
+     * Whether the other nodes still count `node` connected (Erlang's `nodes()` on one of them): a paused
+     * node drops out once the tick time has passed. Unlike `cluster_status`, which waits on every node.
+     */
+    async connected(node: PrivateRabbit): Promise<boolean> {
+      return (await ctl("eval", "nodes().")).stdout.includes(node.node);
+    },
     /** The nodes the cluster counts running now, as one of them tells it. */
     runningNodes: async () => (await clusterStatus()).running_nodes,
     /** The node that leads quorum queue `queue` now. */

@@ -117,7 +117,7 @@ describe("chaos: a three-node RabbitMQ cluster loses a node", () => {
     // Longer than the tick time: the others declare it down, and once it runs again autoheal has the
     // side with fewer clients restart and rejoin.
     await outAndBack("cluster-leader-paused", "paused", leader, (paused) =>
-      waitFor(async () => !(await cluster().runningNodes()).includes(paused.node), {
+      waitFor(async () => !(await cluster().connected(paused)), {
         timeoutMs: REJOIN_TIMEOUT_MS,
         intervalMs: 500,
         what: "the paused node counted gone by the others",
