@@ -98,8 +98,6 @@ export async function startRabbitCluster(ports: { amqp: number[]; dist: number[]
     async connected(node: PrivateRabbit): Promise<boolean> {
       return (await ctl("eval", "nodes().")).stdout.includes(node.node);
     },
-    /** The nodes the cluster counts running now, as one of them tells it. */
-    runningNodes: async () => (await clusterStatus()).running_nodes,
     /** The node that leads quorum queue `queue` now. */
     async leaderOf(queue: string): Promise<PrivateRabbit> {
       const leader = (await queueMembers()).find((entry) => entry.name === queue)?.leader;
