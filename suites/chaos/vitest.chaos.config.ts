@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// The chaos suite (`pnpm test:chaos`): one file, its scenarios in order, sharing one PostgreSQL
-// cluster and one RabbitMQ node of its own.
+// The chaos suite (`pnpm test:chaos`): its files one after another, each file's scenarios in order
+// sharing the file's own PostgreSQL cluster and RabbitMQ node (the cluster scenarios: three nodes).
 export default defineConfig({
   test: {
     include: ["src/**/*.chaos.ts"],

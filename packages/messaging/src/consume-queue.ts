@@ -3,7 +3,7 @@ import type { ChannelModel, ConfirmChannel, ConsumeMessage } from "amqplib";
 import type { QueueName, RetryPolicy } from "@userstream/contracts";
 import { createBrokerConnector } from "./connection";
 import { exponentialDelay, withJitter, type Logger } from "@userstream/runtime";
-import { assertQueueTopology } from "./topology";
+import { QueueMismatchError, assertQueueTopology } from "./topology";
 
 interface Link {
   connection: ChannelModel;
@@ -85,7 +85,11 @@ export async function consumeQueue(options: QueueConsumptionOptions) {
         await open();
         return;
       } catch (err) {
-        logger.warn({ err, queue, delayMs }, "cannot reach the broker; retrying");
+        // A queue left by an older version stays until an operator removes it (docs/operations.md,
+        // "Upgrading"): consuming starts once it is gone, and the log says which and how meanwhile.
+        const what =
+          err instanceof QueueMismatchError ? "a queue on the broker must be removed first" : "cannot reach the broker";
+        logger.warn({ err, queue, delayMs }, `${what}; retrying`);
         await sleep(withJitter(delayMs));
       }
     }

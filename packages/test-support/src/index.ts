@@ -22,6 +22,7 @@ export {
   type TlsFiles,
 } from "./private-servers";
 export { startPgBouncer, type PrivatePgBouncer } from "./pgbouncer";
+export { RABBIT_CLUSTER_SETTINGS, startRabbitCluster, type PrivateRabbitCluster } from "./rabbit-cluster";
 export {
   describeExit,
   startProcess,

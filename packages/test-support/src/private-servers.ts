@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, chownSync, copyFileSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -111,12 +111,30 @@ async function copyTemplate(template: TemplateDatabase, clusterUrl: string, dir:
   await psql(template.name, "--file", dump);
 }
 
+const isRunning = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+/** Marks a RabbitMQ node's VM with its folder on its command line, where a sweep finds it (its data folders are only in its environment). */
+export const RABBIT_FOLDER_FLAG = "-userstream_folder";
+
+/** What a RabbitMQ node of a test's own is started with. */
+export interface RabbitNodeOptions {
+  nodePort: number;
+  distPort: number;
+  /** Also listen for `amqps://` on `tls.port` with this certificate (client certificates not asked). */
+  tls?: TlsFiles & { port: number };
+  /** More `rabbitmq.conf` lines (e.g. a cluster's partition handling). */
+  config?: string[];
+  /** The Erlang distribution's tick time in seconds, for the node and for `rabbitmqctl` (which must agree). */
+  netTicktime?: number;
+}
+
 /**
  * A RabbitMQ node of its own (own node name, ports, data and log folders, no plugins) that the
- * caller may stop and start; `rabbitmqctl -n <node>` only ever addresses this node. With `tls`, it
- * also listens for `amqps://` on `tls.port` with that certificate (client certificates not asked).
+ * caller may stop and start, kill and pause; `rabbitmqctl -n <node>` only ever addresses this node.
+ * Several such nodes form a cluster (`startRabbitCluster`): they share the Erlang cookie of the
+ * user they run as.
  */
-export async function startRabbit(options: { nodePort: number; distPort: number; tls?: TlsFiles & { port: number } }) {
+export async function startRabbit(options: RabbitNodeOptions) {
   const dir = ownedTempDir("userstream-chaos-rabbit", "rabbitmq");
   const node = `${ownedName("userstream-chaos", "-")}@localhost`;
   const files = {
@@ -133,10 +151,11 @@ export async function startRabbit(options: { nodePort: number; distPort: number;
         `ssl_options.keyfile = ${tls.keyFile}`,
         "ssl_options.verify = verify_none",
         "ssl_options.fail_if_no_peer_cert = false",
-        "",
-      ].join("\n")
-    : "";
-  writeFileSync(files.conf, `listeners.tcp.local = 127.0.0.1:${options.nodePort}\nloopback_users = none\n${sslConf}`);
+      ]
+    : [];
+  const ticktime = options.netTicktime === undefined ? [] : [`net_ticktime = ${options.netTicktime}`];
+  const conf = [`listeners.tcp.local = 127.0.0.1:${options.nodePort}`, "loopback_users = none", ...sslConf, ...ticktime];
+  writeFileSync(files.conf, [...conf, ...(options.config ?? []), ""].join("\n"));
   writeFileSync(files.plugins, "[].\n");
   writeFileSync(files.envConf, "");
   for (const sub of ["mnesia", "log"]) mkdirSync(join(dir, sub));
@@ -144,6 +163,7 @@ export async function startRabbit(options: { nodePort: number; distPort: number;
     const { uid, gid } = userIds("rabbitmq");
     for (const path of [...Object.values(files), join(dir, "mnesia"), join(dir, "log")]) chownSync(path, uid, gid);
   }
+  const pidFile = join(dir, "mnesia", "server.pid");
   const env = {
     ...inheritedEnv(),
     RABBITMQ_NODENAME: node,
@@ -152,35 +172,62 @@ export async function startRabbit(options: { nodePort: number; distPort: number;
     RABBITMQ_ENABLED_PLUGINS_FILE: files.plugins,
     RABBITMQ_MNESIA_BASE: join(dir, "mnesia"),
     RABBITMQ_LOG_BASE: join(dir, "log"),
+    RABBITMQ_PID_FILE: pidFile,
     RABBITMQ_NODE_PORT: String(options.nodePort),
     RABBITMQ_DIST_PORT: String(options.distPort),
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: `${RABBIT_FOLDER_FLAG} ${dir}`,
+    // A CLI tool's connection to the node ticks as the node does, or a long command is cut off.
+    ...(options.netTicktime === undefined ? {} : { RABBITMQ_CTL_ERL_ARGS: `-kernel net_ticktime ${options.netTicktime}` }),
     ERL_EPMD_ADDRESS: "127.0.0.1",
   };
   const ctl = (...args: string[]) => runAs("rabbitmq", join(RABBIT_BIN, "rabbitmqctl"), ["-q", "-n", node, ...args], env);
+  const serverOutput = () => readFileSync(join(dir, "server.out"), "utf8").slice(-4_000);
 
-  const log = openSync(join(dir, "server.out"), "a");
-  const [file, argv] = asUser("rabbitmq", join(RABBIT_BIN, "rabbitmq-server"), []);
-  const server = spawn(file, argv, { env, cwd: tmpdir(), stdio: ["ignore", log, log] });
-  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
-  // `await_startup` needs the node to be known to epmd first.
-  for (let tries = 0; ; tries++) {
+  /** The node's VM (beam.smp), which signals reach: it writes its pid file as it boots. */
+  const vmPid = () => Number(readFileSync(pidFile, "utf8").trim());
+  /** Signals the VM if it runs (a clean-up: not booted far enough to write its pid file, or gone already, is fine). */
+  const signalVm = (signal: NodeJS.Signals) => {
     try {
-      await ctl("await_startup", "--timeout", "60");
-      break;
-    } catch (err) {
-      if (tries > 60 || server.exitCode !== null) {
-        if (server.exitCode === null) server.kill("SIGKILL");
-        // The server's own words (e.g. `eaddrinuse`) tell a caller whether another port may help.
-        const output = readFileSync(join(dir, "server.out"), "utf8").slice(-4_000);
-        rmSync(dir, { recursive: true, force: true });
-        throw new Error(`RabbitMQ node ${node} did not start:\n${output}`, { cause: err });
+      process.kill(vmPid(), signal);
+    } catch {
+      // nothing to signal
+    }
+  };
+
+  /** Starts the server (its VM a grandchild: runuser, then the rabbitmq-server script) and waits until it serves. */
+  async function boot() {
+    const log = openSync(join(dir, "server.out"), "a");
+    const [file, argv] = asUser("rabbitmq", join(RABBIT_BIN, "rabbitmq-server"), []);
+    const server = spawn(file, argv, { env, cwd: tmpdir(), stdio: ["ignore", log, log] });
+    const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+    // `await_startup` needs the node to be known to epmd first.
+    for (let tries = 0; ; tries++) {
+      try {
+        await ctl("await_startup", "--timeout", "60");
+        return { server, exited };
+      } catch (err) {
+        if (tries > 60 || !isRunning(server)) {
+          if (isRunning(server)) {
+            signalVm("SIGKILL");
+            server.kill("SIGKILL");
+          }
+          // The server's own words (e.g. `eaddrinuse`) tell a caller whether another port may help.
+          throw new Error(`RabbitMQ node ${node} did not start:\n${serverOutput()}`, { cause: err });
+        }
+        await sleep(500);
       }
-      await sleep(500);
     }
   }
 
+  let running = await boot().catch((err: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
+
   return {
     node,
+    /** The node's temporary folder (data, logs, configuration). */
+    dir,
     url: `amqp://guest:guest@127.0.0.1:${options.nodePort}`,
     /** The `amqps://` address of the TLS listener (when started with `tls`). */
     tlsUrl: options.tls && `amqps://guest:guest@localhost:${options.tls.port}`,
@@ -190,6 +237,19 @@ export async function startRabbit(options: { nodePort: number; distPort: number;
     startApp: async () => {
       await ctl("start_app");
       await ctl("await_startup", "--timeout", "60");
+    },
+    /** Sends `signal` to the node's VM: SIGSTOP pauses it (as a cut network would, to its peers), SIGCONT resumes it. */
+    signal: (signal: "SIGSTOP" | "SIGCONT") => process.kill(vmPid(), signal),
+    /** kill -9 of the node's VM: no shutdown runs. Resolves once it is gone; `startNode` starts it again. */
+    async kill() {
+      process.kill(vmPid(), "SIGKILL");
+      await running.exited;
+      // Stale now: the next boot writes its own, and nothing may signal the old pid meanwhile.
+      rmSync(pidFile, { force: true });
+    },
+    /** Starts the node again after `kill`, on its data (a cluster's node rejoins its cluster), and waits until it serves. */
+    async startNode() {
+      running = await boot();
     },
     /** Total messages (ready and unacknowledged) in each queue. */
     async queueDepths(): Promise<Record<string, number>> {
@@ -206,9 +266,16 @@ export async function startRabbit(options: { nodePort: number; distPort: number;
       );
     },
     async remove() {
-      await ctl("stop").catch(() => undefined);
-      await Promise.race([exited, sleep(15_000)]);
-      if (server.exitCode === null) server.kill("SIGKILL");
+      const { server, exited } = running;
+      if (isRunning(server)) {
+        signalVm("SIGCONT"); // a paused node would not answer its stop
+        await ctl("stop").catch(() => undefined);
+        await Promise.race([exited, sleep(15_000)]);
+      }
+      if (isRunning(server)) {
+        signalVm("SIGKILL");
+        server.kill("SIGKILL");
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,5 @@
 // Removes what killed test runs left behind: test databases and roles on the test server, RabbitMQ
-// test vhosts, the chaos suite's PostgreSQL clusters and RabbitMQ nodes (processes and folders)
+// test vhosts, the chaos suite's PostgreSQL clusters and RabbitMQ nodes and clusters (processes and folders)
 // and the servers a test started. Only what provably belongs to a process that is gone: other
 // runs on this machine may be going on now (see owner.ts). `pnpm test:sweep`, at the start of `npm test`.
 import { execFile } from "node:child_process";
@@ -70,8 +70,10 @@ function sweepFolders(swept: Swept) {
     .filter((name) => name.startsWith("userstream-") && isLeftover(name))
     .map((name) => join(tmpdir(), name));
   for (const folder of folders) {
-    // PostgreSQL's postmaster (`-D <folder>/data`) and RabbitMQ's beam (its data folders) name the
-    // folder on their command lines; PostgreSQL's backends end when their postmaster is gone.
+    // PostgreSQL's postmaster (`-D <folder>/data`) and RabbitMQ's VM (`-userstream_folder <folder>`,
+    // RABBIT_FOLDER_FLAG: its data folders are only in its environment) name the folder on their
+    // command lines, every node of a cluster alike; PostgreSQL's backends end when their postmaster
+    // is gone, the RabbitMQ server script that waits on a VM when the VM is.
     for (const pid of processIds()) {
       if (readProc(pid, "cmdline").some((arg) => arg.includes(folder))) kill(pid, swept);
     }

@@ -22,18 +22,27 @@ const RATE = Number(process.env.CHAOS_RATE ?? 200);
 // database outage with room to spare on a busy machine, as the defaults (36 s) do in production.
 export const RETRY_DELAYS_MS = "1000,2000,4000,8000,16000";
 
+/** The suite's broker, as the scenarios drain and count it: one node, or a cluster's nodes. */
+export interface ChaosBroker {
+  /** `AMQP_URL` of the workers and the suite's publisher (a cluster: every node, comma-separated). */
+  url: string;
+  /** Total messages (ready and unacknowledged) in each queue. */
+  queueDepths(): Promise<Record<string, number>>;
+  remove(): Promise<void>;
+}
+
 /** What a scenario works on: set up by `useChaosSystem`'s beforeAll, torn down by its afterAll. */
-export interface ChaosSystem {
+export interface ChaosSystem<Broker extends ChaosBroker = PrivateRabbit> {
   postgres: PrivatePostgres;
-  rabbit: PrivateRabbit;
+  rabbit: Broker;
   smtp: TestSmtpServer;
   publisher: Publisher;
   databaseUrl: string;
   fleet: ReturnType<typeof createFleet>;
 }
 
-const system = {} as ChaosSystem;
-const results: LedgerCounts[] = [];
+const system = {} as ChaosSystem<ChaosBroker>;
+const results: { counts: LedgerCounts; figures: Record<string, number> }[] = [];
 
 export async function sql<Row extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
   const client = new pg.Client({ connectionString: system.databaseUrl });
@@ -53,26 +62,30 @@ export function probeRegistration() {
 }
 
 /**
- * Runs one scenario: `seconds` of load with `fault` injected after 2 s of it, then drain
- * and count. The ledger's counts are printed and must show nothing lost and nothing doubled.
+ * Runs one scenario: `seconds` of load with `fault` injected after 2 s of it, then `afterLoad`
+ * once the stream has stopped (e.g. a node brought back: the workers drain meanwhile), then drain
+ * and count. The ledger's counts are printed and must show nothing lost and nothing doubled; the
+ * figures the fault and `afterLoad` may resolve with (e.g. how long the system took to recover) end the line.
  */
 export async function scenario(
   name: string,
-  fault: (load: Load) => Promise<void>,
-  options: { seconds?: number; deadLetters?: number } = {},
+  fault: (load: Load) => Promise<Record<string, number> | void>,
+  options: { seconds?: number; deadLetters?: number; afterLoad?: () => Promise<Record<string, number>> } = {},
 ) {
   await purgeDeadLetters(system.rabbit.url);
   const load = startLoad(name, system.publisher, RATE);
+  let figures: Record<string, number> = {};
   try {
     // The stream flows before, during and after the fault: `seconds` in all, or until the fault is over.
     const minimum = sleep((options.seconds ?? 5) * 1_000);
     await sleep(2_000);
-    await fault(load);
+    figures = (await fault(load)) ?? {};
     await Promise.all([minimum, sleep(1_000)]);
   } finally {
     // Also when the fault failed: a stream left running would flood the next scenarios.
     await load.stop();
   }
+  if (options.afterLoad) figures = { ...figures, ...(await options.afterLoad()) };
   const counts = await drainAndCount({
     load,
     readStored: () => readStored(system.databaseUrl, load),
@@ -80,8 +93,8 @@ export async function scenario(
     readyMessages: () => readyMessages(system.rabbit.url, RETRY_DELAYS_MS.split(",").length),
     queueDepths: () => system.rabbit.queueDepths(),
   });
-  results.push(counts);
-  console.log(`chaos ledger: ${formatCounts(counts)}`);
+  results.push({ counts, figures });
+  console.log(`chaos ledger: ${formatCounts(counts, figures)}`);
   expect(system.fleet.crashes).toEqual([]);
   expect(counts.confirmed).toBeGreaterThan(0);
   expect(counts).toMatchObject({
@@ -110,18 +123,29 @@ export async function restartFleet(overrides: Record<string, string> = {}) {
   await Promise.all(ROLES.map((role) => system.fleet.start(role, overrides)));
 }
 
-/** Starts the suite's PostgreSQL, RabbitMQ, SMTP server and workers once for the file that calls it (inside its describe). */
-export function useChaosSystem(): ChaosSystem {
+// Below the kernel's ephemeral range (32768–60999), where a fixed port can be taken by any
+// outgoing connection's local end.
+const PG_PORT = Number(process.env.CHAOS_PG_PORT ?? 25433);
+
+/** The suite's RabbitMQ node, on `CHAOS_AMQP_PORT` and `CHAOS_DIST_PORT`. */
+function startSuiteRabbit(): Promise<PrivateRabbit> {
+  return startRabbit({
+    nodePort: Number(process.env.CHAOS_AMQP_PORT ?? 25673),
+    distPort: Number(process.env.CHAOS_DIST_PORT ?? 25680),
+  });
+}
+
+/**
+ * Starts the suite's PostgreSQL, broker (its RabbitMQ node unless `startBroker` says otherwise), SMTP
+ * server and workers once for the file that calls it (inside its describe).
+ */
+export function useChaosSystem(): ChaosSystem;
+export function useChaosSystem<Broker extends ChaosBroker>(startBroker: () => Promise<Broker>): ChaosSystem<Broker>;
+export function useChaosSystem(startBroker: () => Promise<ChaosBroker> = startSuiteRabbit): ChaosSystem<ChaosBroker> {
   beforeAll(async () => {
-    // Below the kernel's ephemeral range (32768–60999), where a fixed port can be taken by any
-    // outgoing connection's local end.
-    const [pgPort, nodePort, distPort] = [25433, 25673, 25680];
     [system.postgres, system.rabbit, system.smtp] = await Promise.all([
-      startPostgres(Number(process.env.CHAOS_PG_PORT ?? pgPort), { template: testTemplateDatabase() }),
-      startRabbit({
-        nodePort: Number(process.env.CHAOS_AMQP_PORT ?? nodePort),
-        distPort: Number(process.env.CHAOS_DIST_PORT ?? distPort),
-      }),
+      startPostgres(PG_PORT, { template: testTemplateDatabase() }),
+      startBroker(),
       startTestSmtpServer({ parse: false }),
     ]);
     // The migrated test database is made on the suite's own cluster.
@@ -149,7 +173,7 @@ export function useChaosSystem(): ChaosSystem {
     await system.smtp?.close();
     await system.rabbit?.remove();
     await system.postgres?.remove();
-    console.log(`chaos ledger summary:\n${results.map(formatCounts).join("\n")}`);
+    console.log(`chaos ledger summary:\n${results.map((result) => formatCounts(result.counts, result.figures)).join("\n")}`);
   }, 60_000);
   return system;
 }

@@ -161,9 +161,9 @@ export async function drainAndCount(options: {
   }
 }
 
-/** One line per scenario for the CI log and docs/reliability.md. */
-export function formatCounts(counts: LedgerCounts): string {
-  return Object.entries(counts)
+/** One line per scenario for the CI log and docs/reliability.md; `figures` (e.g. a time to recover) end it. */
+export function formatCounts(counts: LedgerCounts, figures: Record<string, number> = {}): string {
+  return Object.entries({ ...counts, ...figures })
     .map(([key, value]) => `${key}=${value}`)
     .join(" ");
 }

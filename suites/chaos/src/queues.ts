@@ -1,9 +1,10 @@
-import { connect, type Channel } from "amqplib";
+import type { Channel } from "amqplib";
 import { QUEUES, deadLetterQueue, retryQueue } from "@userstream/contracts";
+import { connectToBroker } from "@userstream/messaging";
 
-/** Runs `work` on a channel of a short-lived connection to `amqpUrl`. */
+/** Runs `work` on a channel of a short-lived connection to `amqpUrl` (a node, or the first of a cluster's that answers). */
 async function withChannel<T>(amqpUrl: string, work: (channel: Channel) => Promise<T>): Promise<T> {
-  const connection = await connect(amqpUrl);
+  const connection = await connectToBroker(amqpUrl, 5_000);
   try {
     return await work(await connection.createChannel());
   } finally {
