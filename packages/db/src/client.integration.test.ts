@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient, Prisma, type PrismaClient } from "./index";
-import { createTestDatabase, type TestDatabase } from "./testing";
+import { testServerUrl } from "./env";
+import { createTestDatabase, queryRows, type TestDatabase } from "./testing";
 
 let db: TestDatabase;
 let prisma: PrismaClient;
@@ -12,6 +13,14 @@ afterAll(async () => {
   await prisma?.$disconnect();
   await db?.drop();
 });
+
+/** Resolves once `check` holds, looking every 20 ms for up to 5 s. */
+async function waitUntil(check: () => boolean): Promise<void> {
+  for (let waited = 0; !check(); waited += 20) {
+    if (waited > 5_000) throw new Error("not reached in 5 s");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 function newUser(email: string) {
   return { registrationId: crypto.randomUUID(), firstName: "Ada", lastName: "Lovelace", email };
@@ -71,6 +80,22 @@ describe("createPrismaClient", () => {
       await limited.$disconnect();
     }
     expect(await prisma.$queryRaw`SHOW statement_timeout`).toEqual([{ statement_timeout: "0" }]);
+  });
+
+  it("tells its logger when PostgreSQL ends an idle connection, and opens another", async () => {
+    const warnings: string[] = [];
+    const logged = createPrismaClient(db.url, { max: 1, logger: { warn: (_fields, message) => warnings.push(message) } });
+    try {
+      const [{ pid }] = await logged.$queryRaw<[{ pid: number }]>`SELECT pg_backend_pid() AS pid`;
+      // As a restart or an administrator does to every session: the idle connection gets 57P01.
+      await queryRows(testServerUrl(), `SELECT pg_terminate_backend(${pid})`);
+      await waitUntil(() => warnings.length > 0);
+      expect(warnings).toEqual(["idle database connection failed"]);
+      const [{ pid: next }] = await logged.$queryRaw<[{ pid: number }]>`SELECT pg_backend_pid() AS pid`;
+      expect(next).not.toBe(pid);
+    } finally {
+      await logged.$disconnect();
+    }
   });
 
   it("answers ILIKE '%fragment%' from the trigram index", async () => {

@@ -6,12 +6,13 @@ import { createPool, type PoolOptions } from "./pool";
 export * from "./generated/prisma/client";
 
 /** Options for {@link createPrismaClient}: those of its pool (see {@link PoolOptions}). */
-export type PrismaClientOptions = Pick<PoolOptions, "max" | "statementTimeoutMs">;
+export type PrismaClientOptions = Pick<PoolOptions, "max" | "statementTimeoutMs" | "logger">;
 
 /**
  * Creates a PrismaClient that talks to PostgreSQL through the `pg` driver adapter (no native query
  * engine). Each call opens its own pool: create one client per process and `$disconnect()` it on
- * shutdown.
+ * shutdown. A long-lived process passes its `logger`: without one, an idle connection that fails
+ * (PostgreSQL restarted) ends the process.
  */
 export function createPrismaClient(databaseUrl: string, options: PrismaClientOptions = {}): PrismaClient {
   const pool = createPool(databaseUrl, options);

@@ -1,6 +1,7 @@
 import "server-only";
 import { createPrismaClient, type PrismaClient } from "@userstream/db";
 import { env } from "~/env";
+import { getLogger } from "./logger";
 
 // Kept on globalThis so that dev-mode hot reloads reuse one pool instead of opening a new one per edit.
 const globalForDb = globalThis as unknown as { userstreamPrisma?: PrismaClient };
@@ -14,6 +15,8 @@ const globalForDb = globalThis as unknown as { userstreamPrisma?: PrismaClient }
 export function getDb(): PrismaClient {
   globalForDb.userstreamPrisma ??= createPrismaClient(env.DATABASE_URL, {
     statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS === "off" ? undefined : env.DATABASE_STATEMENT_TIMEOUT_MS,
+    // An idle connection cut by a PostgreSQL restart is logged and replaced, not the end of the process.
+    logger: getLogger(),
   });
   return globalForDb.userstreamPrisma;
 }
