@@ -132,12 +132,17 @@ describe("users list searches over many users, on each path", () => {
     },
   );
 
-  it("takes an email prefix's `%` and `_` as themselves, combines it with a search, and ignores it in anyone's list", async () => {
+  it("takes an email prefix's `%` and `_` as themselves, walks for a common one, combines it with a search, and ignores it in anyone's list", async () => {
     expect((await listUsers({ emailPrefix: "user_2" }, { db: database.db })).total).toBe(0);
     expect((await listUsers({ emailPrefix: "user%" }, { db: database.db })).total).toBe(0);
     const quills = await allPages({ emailPrefix: "user12", search: "quill" }, "created_desc", 10);
     expect(quills.ids).toEqual(await expected(Prisma.sql`email LIKE 'user12%' AND last_name = 'Quill'`, "created_desc"));
     expect(quills.ids).toHaveLength(2); // user1200, user12000
+    // 'user1', 'user10'.., 'user100'.., 'user1000'.., 'user10000'..'user12000': a walk of the ordered index.
+    const many = await allPages({ emailPrefix: "user1" }, "created_asc", 100);
+    expect(many.ids).toEqual(await expected(Prisma.sql`email LIKE 'user1%'`, "created_asc"));
+    expect(many.ids).toHaveLength(3112);
+    expect(many.first.totalIsEstimate).toBe(true);
     // Not in the public directory's query: a caller who sends it anyway gets everyone.
     const withPrefix = { emailPrefix: "user12", limit: 1 };
     const anyone = await listPublicUsers(withPrefix, { db: database.db });
