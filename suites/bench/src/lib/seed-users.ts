@@ -34,11 +34,14 @@ export const COMMON_FIRST_NAME = "Maria";
 
 const syllable = (k: number) => `(ARRAY['${SYLLABLES.join("','")}'])[((i / ${20 ** k}) % 20) + 1]`;
 
-/** Users `from`..`to` (row numbers), created one second apart, newest first by row number. */
+/**
+ * Users `from`..`to` (row numbers), created one second apart before `$3`, newest first by row
+ * number (`$3` rather than `now()`: the chunks' transactions start at different times).
+ */
 const INSERT_USERS = `
   INSERT INTO users (registration_id, first_name, last_name, email, created_at, updated_at)
   SELECT gen_random_uuid(), first_name, last_name, lower(first_name || '.' || last_name || i) || '@example.com',
-    now() - make_interval(secs => i), now()
+    $3::timestamptz - make_interval(secs => i), $3::timestamptz
   FROM (
     SELECT i,
       CASE WHEN i % 100 = 0 THEN '${COMMON_FIRST_NAME}' ELSE (ARRAY['${FIRST_NAMES.join("','")}'])[(i % ${FIRST_NAMES.length}) + 1] END
@@ -100,9 +103,10 @@ async function inParallel(url: string, connections: number, tasks: Task[], setti
 /** The chunks of users `from`..`to`, as INSERT tasks. */
 function insertChunks(from: number, to: number): Task[] {
   const chunks: Task[] = [];
+  const now = new Date();
   for (let first = from; first <= to; first += INSERT_CHUNK) {
     const last = Math.min(to, first + INSERT_CHUNK - 1);
-    chunks.push({ name: `insert ${first}..${last}`, sql: INSERT_USERS, values: [first, last] });
+    chunks.push({ name: `insert ${first}..${last}`, sql: INSERT_USERS, values: [first, last, now] });
   }
   return chunks;
 }
