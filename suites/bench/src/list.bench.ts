@@ -1,5 +1,5 @@
-// `pnpm bench:list [users] [requests]`: seeds users (lib/seed-users.ts: generate_series in chunks
-// over two connections, the indexes built after the load), then times the users list through HTTP
+// `pnpm bench:list [users] [requests]`: seeds users (lib/seed-users.ts: one generate_series, the
+// indexes built after the load on two connections), then times the users list through HTTP
 // on the API server (`start:api`, the procedures without Next.js): the public `users.list` (tRPC)
 // for the first page, a page 10,000 rows deep (keyset cursor), a search by name fragment and by a
 // common first name, and `GET /api/v1/users` with an API key (the full list) for an address's
