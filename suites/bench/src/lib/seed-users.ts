@@ -37,7 +37,7 @@ const syllable = (k: number) => `(ARRAY['${SYLLABLES.join("','")}'])[((i / ${20 
 /**
  * Users `from`..`to` (row numbers), created one second apart before `$3`, newest first by row
  * number. One statement: the same rows in chunks over two connections loaded 10 million users in
- * 248 and 270 s where this took 183 s, on the loaded 2-core machine (docs/benchmarks.md, list).
+ * 248 and 232 s where this took 183 s, on the loaded 2-core machine (docs/benchmarks.md, list).
  */
 const INSERT_USERS = `
   INSERT INTO users (registration_id, first_name, last_name, email, created_at, updated_at)
