@@ -5,7 +5,7 @@ import { MigrationPg } from "./src/migration-adapter";
 
 // The environment wins over .env, which wins over .env.example, as for every process.
 loadEnvFiles();
-// schema.prisma reads env("DATABASE_URL"), so the CLI needs it set even though the adapter below
+// The schema (prisma/schema/schema.prisma) reads env("DATABASE_URL"), so the CLI needs it set even though the adapter below
 // does the connecting; default it so `prisma generate` works with no environment at all.
 // The CLI migrates, so it connects straight to PostgreSQL: DIRECT_DATABASE_URL when DATABASE_URL
 // goes through a transaction pooler (see src/env.ts). A `_FILE` variant, when used, is read here
@@ -26,7 +26,7 @@ process.env.CHECKPOINT_DISABLE ??= "1";
 export default defineConfig({
   experimental: { adapter: true },
   engine: "js",
-  schema: "prisma/schema.prisma",
+  schema: "prisma/schema",
   migrations: { path: "prisma/migrations" },
   adapter: async () => new MigrationPg(directDatabaseUrl()),
 });

@@ -79,4 +79,18 @@ describe("the API server in production", () => {
     expect(code).toBe(EXIT_CONFIG);
     expect(output).toMatch(message);
   });
+
+  it("refuses a database URL and a management password that keep docker-compose.yml's development password", async () => {
+    const { code, output } = await startApi({
+      ...GOOD,
+      DATABASE_URL: "postgresql://userstream_app:userstream-app-dev-password@127.0.0.1:5432/userstream",
+      RABBITMQ_MANAGEMENT_URL: "http://127.0.0.1:15672",
+      RABBITMQ_MANAGEMENT_USER: "userstream",
+      RABBITMQ_MANAGEMENT_PASSWORD: "userstream-dev-password",
+    });
+    expect(code).toBe(EXIT_CONFIG);
+    expect(output).toMatch(/- DATABASE_URL: holds a password docker-compose.yml publishes/);
+    expect(output).toMatch(/- RABBITMQ_MANAGEMENT_PASSWORD: holds a password docker-compose.yml publishes/);
+    expect(output).not.toMatch(/AMQP_URL: holds/);
+  });
 });

@@ -1,5 +1,10 @@
 import { createEnv } from "@t3-oss/env-nextjs";
-import { ConfigurationError, publishedSecretProblems } from "@userstream/runtime/env";
+import {
+  ConfigurationError,
+  passwordVariables,
+  publishedPasswordProblems,
+  publishedSecretProblems,
+} from "@userstream/runtime/env";
 import { readFileVariables } from "@userstream/runtime/env-files";
 import { webEnvShape } from "./config/env-shape";
 
@@ -52,12 +57,15 @@ function invalid(lines: string[]): ConfigurationError {
 }
 
 // Production refuses the secrets the repository publishes (outside the local trial), whoever starts it.
-const published = publishedSecretProblems(env, [
-  "SESSION_SECRET",
-  "ADMIN_PASSWORD_HASH",
-  "CONFIRMATION_TOKEN_SECRET",
-  "RESEND_WEBHOOK_SECRET",
-]);
+const published = [
+  ...publishedSecretProblems(env, [
+    "SESSION_SECRET",
+    "ADMIN_PASSWORD_HASH",
+    "CONFIRMATION_TOKEN_SECRET",
+    "RESEND_WEBHOOK_SECRET",
+  ]),
+  ...publishedPasswordProblems(env, passwordVariables(Object.keys(env))),
+];
 // The management API is called as a user: a URL without one would only ever be answered 401.
 const management =
   env.RABBITMQ_MANAGEMENT_URL && !(env.RABBITMQ_MANAGEMENT_USER && env.RABBITMQ_MANAGEMENT_PASSWORD)

@@ -39,3 +39,16 @@ describe("the sender in production", () => {
     expect(sender.output()).toMatch(/make one with (`openssl rand -base64 48`|an API key)/);
   });
 });
+
+describe("a worker in production", () => {
+  it("refuses to start when a URL carries a password docker-compose.yml publishes, naming the variable", async () => {
+    const receiver = spawnWorker("receiver", {
+      ...PRODUCTION,
+      DATABASE_URL: "postgresql://userstream_app:userstream-app-dev-password@127.0.0.1:5432/userstream",
+      AMQP_URL: "amqp://userstream:s3cret-of-its-own@127.0.0.1:5672,amqp://userstream:userstream-dev-password@127.0.0.1:5673",
+    });
+    expect((await receiver.exited).code).toBe(EXIT_CONFIG);
+    expect(receiver.output()).toMatch(/DATABASE_URL: holds a password docker-compose.yml publishes/);
+    expect(receiver.output()).toMatch(/AMQP_URL: holds a password docker-compose.yml publishes/);
+  });
+});

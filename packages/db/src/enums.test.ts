@@ -21,7 +21,7 @@ import {
 } from "./index";
 
 // The contracts name the states the processes tell each other about; the database stores them in
-// its own enums (schema.prisma). One without the other would fail only at run time.
+// its own enums (prisma/schema/). One without the other would fail only at run time.
 describe("the database's enums", () => {
   it.each([
     ["registration_outcome", RegistrationOutcome, RegistrationOutcomeSchema.options],

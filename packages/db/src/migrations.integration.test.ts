@@ -52,13 +52,13 @@ describe("committed migrations", () => {
     expect(status.stdout).toContain("Database schema is up to date");
   });
 
-  // The drift check: fails whenever schema.prisma and prisma/migrations disagree, e.g. a field was
+  // The drift check: fails whenever the schema (prisma/schema/) and prisma/migrations disagree, e.g. a field was
   // added to the schema without `prisma migrate dev`. The shadow database comes from prisma.config.ts.
   // The engine drops and re-creates the indexes it cannot read back on every diff (schema-diff.ts):
   // that pair is left out, and the migrations are checked to create each of them as declared.
-  it("match schema.prisma exactly", async () => {
+  it("match the Prisma schema exactly", async () => {
     const diff = await runPrismaCli(
-      ["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
+      ["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema-datamodel", "prisma/schema", "--script"],
       db.url,
     );
     // On drift, stdout is the SQL a new migration would need; stderr says why the CLI failed, if it did.

@@ -1,10 +1,25 @@
 import { z } from "zod";
 import { readFileVariables } from "./env-files";
 import { LOG_FORMATS, LOG_LEVELS } from "./logger";
-import { publishedSecretProblems, SECRETS, secretHint, type SecretName } from "./published-secrets";
+import {
+  passwordVariables,
+  publishedPasswordProblems,
+  publishedSecretProblems,
+  SECRETS,
+  secretHint,
+  type SecretName,
+} from "./published-secrets";
 import { resolveFromRepoRoot } from "./repo-root";
 
-export { LOCAL_TRIAL_VARIABLE, publishedSecretProblems, SECRETS, secretHint, type SecretName } from "./published-secrets";
+export {
+  LOCAL_TRIAL_VARIABLE,
+  passwordVariables,
+  publishedPasswordProblems,
+  publishedSecretProblems,
+  SECRETS,
+  secretHint,
+  type SecretName,
+} from "./published-secrets";
 
 /** A variable the process cannot run with: it exits with EXIT_CONFIG rather than be restarted. */
 export class ConfigurationError extends Error {
@@ -63,7 +78,8 @@ function invalid(lines: string[]): ConfigurationError {
  * Validates the environment once, at start. A bad variable stops the process with a message
  * naming it, rather than failing later somewhere less obvious. Empty values count as unset. Each
  * variable can also come from a file, `NAME_FILE` (Docker secrets). In production, the `secrets`
- * must not hold a value published in the repository.
+ * must not hold a value published in the repository, nor any URL or password a development
+ * password of docker-compose.yml.
  */
 export function loadEnv<Shape extends z.ZodRawShape>(
   shape: Shape,
@@ -79,7 +95,11 @@ export function loadEnv<Shape extends z.ZodRawShape>(
   }
   const result = z.object(shape).safeParse(values);
   if (!result.success) throw invalid(result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
-  const published = publishedSecretProblems({ ...result.data, NODE_ENV: values.NODE_ENV }, secrets);
+  const checked = { ...result.data, NODE_ENV: values.NODE_ENV };
+  const published = [
+    ...publishedSecretProblems(checked, secrets),
+    ...publishedPasswordProblems(checked, passwordVariables(Object.keys(shape))),
+  ];
   if (published.length > 0) throw invalid(published);
   return result.data;
 }

@@ -1,7 +1,16 @@
 import { readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
-import { PUBLISHED_SECRET_DIGESTS, publishedSecretProblems, SECRETS, secretDigest, type SecretName } from "./published-secrets";
+import {
+  PUBLISHED_PASSWORD_DIGESTS,
+  PUBLISHED_SECRET_DIGESTS,
+  passwordVariables,
+  publishedPasswordProblems,
+  publishedSecretProblems,
+  SECRETS,
+  secretDigest,
+  type SecretName,
+} from "./published-secrets";
 
 const root = new URL("../../../", import.meta.url);
 const names = Object.keys(SECRETS) as SecretName[];
@@ -40,5 +49,37 @@ describe("the published secrets", () => {
     expect(publishedSecretProblems({ ...env, NODE_ENV: "development" }, names)).toEqual([]);
     expect(publishedSecretProblems({ ...env, NODE_ENV: "production", USERSTREAM_LOCAL_TRIAL: "1" }, names)).toEqual([]);
     expect(publishedSecretProblems({ SESSION_SECRET: "x".repeat(64), NODE_ENV: "production" }, names)).toEqual([]);
+  });
+});
+
+describe("the published passwords", () => {
+  const compose = readFileSync(new URL("docker-compose.yml", root), "utf8");
+
+  it("are exactly docker-compose.yml's password defaults", () => {
+    const defaults = [...compose.matchAll(/\$\{\w+_PASSWORD:-([^}]*)\}/g)].map(([, value]) => value!);
+    expect(defaults.length).toBeGreaterThan(0);
+    expect(new Set(defaults.map(secretDigest))).toEqual(PUBLISHED_PASSWORD_DIGESTS);
+  });
+
+  it("are refused in production in any URL of a list, percent-encoded or not, and as a password", () => {
+    const env = {
+      NODE_ENV: "production",
+      DATABASE_URL: "postgresql://userstream_app:userstream%2Dapp%2Ddev%2Dpassword@db:5432/userstream",
+      AMQP_URL: "amqp://u:own-password@rabbit-0:5672, amqp://userstream:userstream-dev-password@rabbit-1:5672",
+      RABBITMQ_MANAGEMENT_PASSWORD: "userstream-dev-password",
+      SMTP_URL: "smtp://mail:a-password-of-its-own@relay:587",
+      DIRECT_DATABASE_URL: "postgresql://postgres@db:5432/userstream",
+    };
+    const problems = publishedPasswordProblems(env, passwordVariables(Object.keys(env)));
+    expect(problems.map((line) => line.split(":")[0])).toEqual(["DATABASE_URL", "AMQP_URL", "RABBITMQ_MANAGEMENT_PASSWORD"]);
+    expect(problems[0]).toMatch(/refused in production \(USERSTREAM_LOCAL_TRIAL=1 only for a local trial on loopback\)/);
+  });
+
+  it("are accepted outside production and in the local trial", () => {
+    const env = { DATABASE_URL: "postgresql://userstream:userstream-dev-password@postgres:5432/userstream" };
+    expect(publishedPasswordProblems({ ...env, NODE_ENV: "development" }, ["DATABASE_URL"])).toEqual([]);
+    expect(publishedPasswordProblems({ ...env, NODE_ENV: "production", USERSTREAM_LOCAL_TRIAL: "1" }, ["DATABASE_URL"])).toEqual(
+      [],
+    );
   });
 });

@@ -15,6 +15,19 @@ export const PUBLISHED_SECRET_DIGESTS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * The SHA-256 digests of the passwords `docker-compose.yml` gives its services by default
+ * (`${..._PASSWORD:-...}`: PostgreSQL's superuser, migrator and app roles, RabbitMQ's user), which
+ * then stand in the URLs the processes read. published-secrets.test.ts recomputes them from the
+ * file. RabbitMQ's `guest` (in `.env.example`) is not among them: the broker itself lets `guest`
+ * in over loopback only.
+ */
+export const PUBLISHED_PASSWORD_DIGESTS: ReadonlySet<string> = new Set([
+  "01f021c10bea27a5892d5f4c2105e7f4a1ab522bf05a1180873635d4ec977dc2", // userstream-dev-password
+  "033ce559f0aa758ec8a167962290aefcae781a64c4d65d26f164db8c2e263e8d", // userstream-app-dev-password
+  "717f585687291e0defe0bb0f4711ac0b079c0e2495084b5eeb426d38ccc21df3", // userstream-migrator-dev-password
+]);
+
+/**
  * Set to 1 by `npm start` (every process on loopback) and by `docker-compose.yml` without the
  * production file (ports published on 127.0.0.1 only): the local trial, which runs the production
  * build with the published development secrets. Nothing else sets it; docs/operations.md.
@@ -54,5 +67,44 @@ export function publishedSecretProblems(env: Record<string, unknown>, names: rea
     .map(
       (name) =>
         `${name}: is a development value published in the repository, refused in production (${LOCAL_TRIAL_VARIABLE}=1 only for a local trial on loopback); make one with ${SECRETS[name].generate}`,
+    );
+}
+
+/** The variables whose values may carry a password: URLs (or comma-separated lists of them) and passwords. */
+export function passwordVariables(names: readonly string[]): string[] {
+  return names.filter((name) => /_(URL|PASSWORD)$/.test(name));
+}
+
+/** The password a value carries: the value itself for `*_PASSWORD`, else each URL's, percent-decoded. */
+function passwordsIn(name: string, value: string): string[] {
+  if (name.endsWith("_PASSWORD")) return [value];
+  return value.split(",").flatMap((entry) => {
+    try {
+      const { password } = new URL(entry.trim());
+      return password ? [decodeURIComponent(password)] : [];
+    } catch {
+      return []; // Not a URL: the variable's own check says so.
+    }
+  });
+}
+
+/**
+ * The variables among `names` (see {@link passwordVariables}) holding a password docker-compose.yml
+ * publishes, as `NAME: reason` lines, when the process runs in production outside the local trial:
+ * a deployment that kept a development default is open to anyone who read the repository.
+ */
+export function publishedPasswordProblems(env: Record<string, unknown>, names: readonly string[]): string[] {
+  if (env.NODE_ENV !== "production" || env[LOCAL_TRIAL_VARIABLE] === "1") return [];
+  return names
+    .filter((name) => {
+      const value = env[name];
+      return (
+        typeof value === "string" &&
+        passwordsIn(name, value).some((password) => PUBLISHED_PASSWORD_DIGESTS.has(secretDigest(password)))
+      );
+    })
+    .map(
+      (name) =>
+        `${name}: holds a password docker-compose.yml publishes as a development default, refused in production (${LOCAL_TRIAL_VARIABLE}=1 only for a local trial on loopback); set the service's own password, e.g. one made with ${RANDOM}`,
     );
 }

@@ -37,9 +37,21 @@ const medians = [0, 1].map((i) =>
 ) as [Row, Row];
 const [baseline, sender] = medians;
 const rateToBaseline = ratio(sender.perSecond, baseline.perSecond);
-await report("email", rows, { repeats: REPEATS, ratios: { rateToBaseline }, targets: { rateToBaseline: "≥ 0.5" } });
+await report("email", rows, { repeats: REPEATS, ratios: { rateToBaseline }, targets: { rateToBaseline: "≥ 0.85" } });
 console.log(
-  `medians of ${REPEATS}: sender / baseline: ${rateToBaseline}x (${sender.perSecond} vs ${baseline.perSecond}/s, target ≥ 0.5)`,
+  `medians of ${REPEATS}: sender / baseline: ${rateToBaseline}x (${sender.perSecond} vs ${baseline.perSecond}/s, target ≥ 0.85)`,
+);
+// What bounds the ratio: with the machine's cores busy, rates go as the inverse of the machine's
+// CPU per email. The baseline pays for nodemailer and the sink only; the sender's run also for the
+// broker's and the database's part of each email, which a sender process costing nothing would
+// still leave.
+const outside = (sender.machineCpuUsPerEmail ?? 0) - (sender.senderCpuUsPerEmail ?? 0);
+console.log(
+  `machine busy ${sender.machineBusyPercent} % (baseline run ${baseline.machineBusyPercent} %); machine CPU per email ` +
+    `${sender.machineCpuUsPerEmail} µs vs ${baseline.machineCpuUsPerEmail} µs, of it the sender ${sender.senderCpuUsPerEmail} µs, ` +
+    `the broker ${sender.brokerCpuUsPerEmail} µs, the database ${sender.databaseCpuUsPerEmail} µs; a sender process costing ` +
+    `nothing would still need ${outside} µs: at most ${ratio(baseline.machineCpuUsPerEmail ?? 0, outside)}x the baseline on this ` +
+    `machine (a bound only while the machine is near 100 % busy)`,
 );
 await writeBarChart("email", `Welcome emails to a local SMTP sink (same run, medians of ${REPEATS})`, [
   { label: "emails/s", bars: medians.map((row) => ({ name: row.sender, value: row.perSecond })) },

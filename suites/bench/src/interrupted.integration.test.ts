@@ -17,7 +17,10 @@ async function databaseExists(name: string): Promise<boolean> {
   return (await queryRows(testServerUrl(), `SELECT 1 FROM pg_database WHERE datname = '${name}'`)).length > 0;
 }
 
-/** The databases a benchmark's process made (their names carry its pid). */
+/**
+ * The databases a benchmark's process made: their names carry its pid when it was started with
+ * {@link OWN_NAMES} (in a test run they carry the run's owner instead: USERSTREAM_TEST_OWNER_PID).
+ */
 async function databasesOf(pid: number): Promise<string[]> {
   const rows = await queryRows(
     testServerUrl(),
@@ -42,6 +45,9 @@ function childrenOf(pid: number): number[] {
 }
 
 const alive = (pid: number) => existsSync(`/proc/${pid}`);
+
+/** A benchmark's environment in which what it makes is named after its own pid. */
+const OWN_NAMES: NodeJS.ProcessEnv = { USERSTREAM_TEST_OWNER_PID: undefined };
 
 // A benchmark stopped while it seeds a million users (Ctrl-C, or a SIGTERM from a CI runner)
 // drops what it made before it exits, instead of leaving it for the next sweep.
@@ -77,10 +83,7 @@ describe("a benchmark stopped half-way", () => {
   it("report.bench.ts drops its database when stopped while the database is still being made", async () => {
     // Without the test run's migrated template the database is migrated in place: seconds in
     // which it exists and the benchmark does not know its name yet.
-    const template = process.env[TEMPLATE_DATABASE_VARIABLE];
-    delete process.env[TEMPLATE_DATABASE_VARIABLE];
-    const bench = startScript("src/report.bench.ts", ["1000"]);
-    process.env[TEMPLATE_DATABASE_VARIABLE] = template;
+    const bench = startScript("src/report.bench.ts", ["1000"], { ...OWN_NAMES, [TEMPLATE_DATABASE_VARIABLE]: undefined });
     try {
       const pid = bench.child.pid!;
       // The database exists (its migrations under way) before the benchmark names it.
@@ -95,7 +98,7 @@ describe("a benchmark stopped half-way", () => {
   });
 
   it("ingest.bench.ts stops the consumer it started and drops its database and vhost on SIGTERM", async () => {
-    const bench = startScript("src/ingest.bench.ts", ["200000"]);
+    const bench = startScript("src/ingest.bench.ts", ["200000"], OWN_NAMES);
     try {
       const pid = bench.child.pid!;
       // The baseline consumer of the first run: a process of the benchmark's own.

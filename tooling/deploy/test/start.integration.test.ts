@@ -123,7 +123,7 @@ describe("npm start", () => {
     expect(run.output()).toMatch(/mail-catcher stopped \((exit 0|signal SIGTERM)\)$/m);
   });
 
-  it("stops within seconds, naming AMQP_URL, when it is not a URL", async () => {
+  it("stops at its first check, naming AMQP_URL, when it is not a URL", async () => {
     const run = runRootScript("start", {
       ...(await portVariables()),
       USERSTREAM_ENV_DIR: envDir,
@@ -131,9 +131,9 @@ describe("npm start", () => {
       AMQP_URL: "nonsense",
     });
     runs.push(run);
-    const started = Date.now();
     expect(await run.exited).not.toBe(0);
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(run.output()).toContain('AMQP_URL is not a URL: "nonsense"');
+    // Before the minutes of migrating and building: the preflight check is what stopped it.
+    expect(run.output()).not.toMatch(/db:migrate|turbo/);
   });
 });

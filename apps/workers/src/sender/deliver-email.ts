@@ -4,7 +4,8 @@ import { createUserToken, type TokenPurpose } from "@userstream/contracts/user-t
 import type pg from "pg";
 import { PermanentError, RetryLaterError, type DeliveryContext } from "@userstream/messaging";
 import { withTimeout, type PinoLogger as Logger } from "@userstream/runtime";
-import { claimNotification, findNotificationState, recordFailure, recordSent } from "./notification-logs";
+import { findLeaseState, untilLeaseEnds } from "./leases";
+import { claimNotification, recordFailure, recordSent } from "./notification-logs";
 import { EmailDeliveryError, type EmailProvider, type Mailbox } from "./providers/email-provider";
 import { renderWelcomeEmail } from "./render-welcome-email";
 import { findSuppression, recordHardBounce } from "./suppressions";
@@ -79,15 +80,14 @@ export async function deliverEmail(
   const claimed = await claimNotification(pool, notificationId, deps.leaseMs);
 
   if (!claimed) {
-    const row = await findNotificationState(pool, notificationId);
+    const row = await findLeaseState(pool, "notification_logs", notificationId);
     if (!row) throw new PermanentError(`no notification ${notificationId}`);
     if (row.status !== "sending") {
       logger.info({ ...log, status: row.status }, "email already handled; nothing to do");
       return "already-done";
     }
     // Another sender holds it right now: look again once its lease would have run out.
-    const waitMs = Math.max(1_000, (row.leaseExpiresAt?.getTime() ?? 0) - Date.now());
-    throw new RetryLaterError("another sender is sending this email", waitMs);
+    throw new RetryLaterError("another sender is sending this email", untilLeaseEnds(row));
   }
 
   if (!claimed.user) {

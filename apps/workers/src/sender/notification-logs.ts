@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { claimParams } from "./leases";
 
 /*
  * The sender's reads and writes of `notification_logs` (Prisma's `NotificationLog` model, which the
@@ -39,8 +40,6 @@ const CLAIM = `
   )
   SELECT c.attempts, c.resends, u.id AS user_id, u.first_name, u.last_name, u.email FROM claimed c LEFT JOIN users u ON u.id = c.user_id`;
 
-const FIND_STATE = "SELECT status, lease_expires_at FROM notification_logs WHERE id = $1";
-
 // The provider is kept when none is given (the user was deleted before any send was tried).
 const RECORD_FAILURE = `
   UPDATE notification_logs
@@ -59,8 +58,7 @@ const RECORD_SENT = `
  */
 export async function claimNotification(pool: pg.Pool, id: string, leaseMs: number): Promise<Claimed | undefined> {
   type Row = { attempts: number; resends: number; user_id: string | null; first_name: string; last_name: string; email: string };
-  const now = new Date();
-  const { rows } = await pool.query<Row>(CLAIM, [id, now, new Date(now.getTime() + leaseMs)]);
+  const { rows } = await pool.query<Row>(CLAIM, claimParams(id, leaseMs));
   const [row] = rows;
   if (!row) return undefined;
   const user =
@@ -68,30 +66,26 @@ export async function claimNotification(pool: pg.Pool, id: string, leaseMs: numb
   return { attempts: row.attempts, user, resends: row.resends };
 }
 
-/** The row's status and, while `sending`, until when its sender holds it; undefined when there is no such row. */
-export async function findNotificationState(
-  pool: pg.Pool,
-  id: string,
-): Promise<{ status: string; leaseExpiresAt: Date | null } | undefined> {
-  const { rows } = await pool.query<{ status: string; lease_expires_at: Date | null }>(FIND_STATE, [id]);
-  const [row] = rows;
-  return row && { status: row.status, leaseExpiresAt: row.lease_expires_at };
+/** A send that did not happen: the status it leaves, the error and, when one was tried, the provider. */
+export interface FailedSend {
+  status: FailedStatus;
+  provider?: string;
+  error: string;
 }
 
-/** Records a send that did not happen: its status, the error and, when one was tried, the provider; the lease ends. */
-export async function recordFailure(
-  pool: pg.Pool,
-  id: string,
-  failure: { status: FailedStatus; provider?: string; error: string },
-): Promise<void> {
+/** A sent email: the provider, its message id and the time. */
+export interface SentEmail {
+  provider: string;
+  providerMessageId?: string;
+  sentAt: Date;
+}
+
+/** Records a send that did not happen; the lease ends. */
+export async function recordFailure(pool: pg.Pool, id: string, failure: FailedSend): Promise<void> {
   await pool.query(RECORD_FAILURE, [id, failure.status, failure.provider ?? null, failure.error]);
 }
 
-/** Records a sent email: the provider, its message id and the time; the lease ends. */
-export async function recordSent(
-  pool: pg.Pool,
-  id: string,
-  sent: { provider: string; providerMessageId?: string; sentAt: Date },
-): Promise<void> {
+/** Records a sent email; the lease ends. */
+export async function recordSent(pool: pg.Pool, id: string, sent: SentEmail): Promise<void> {
   await pool.query(RECORD_SENT, [id, sent.provider, sent.providerMessageId ?? null, sent.sentAt]);
 }

@@ -8,7 +8,7 @@ import { EmailSendV1, QUEUES, createEnvelope } from "@userstream/contracts";
 import { assertTopology, createPublisher } from "@userstream/messaging";
 import { spawnWorker, waitFor, type WorkerProcess } from "@userstream/test-support";
 import { PLAIN_SMTP_SERVER } from "@userstream/test-support/smtp";
-import { cpuSeconds } from "./processes";
+import { startCpuMeter, type CpuPerItem } from "./processes";
 import { latencySummary, round } from "./results";
 
 /** An SMTP server that accepts every message, discards it and notes when it arrived, by recipient. */
@@ -63,13 +63,14 @@ async function seedQueuedWelcomes(db: pg.Client, count: number): Promise<Seeded[
   return rows.map((row) => ({ notificationId: row.notification_id, registrationId: row.registration_id, email: row.email }));
 }
 
+/** `cpu.processesUs` is the sender processes' own CPU; the baseline's mailer runs in the benchmark itself. */
 function summarise(
-  name: string,
+  name: "sender" | "baseline (nodemailer pool)",
   senders: number,
   sentAt: Map<string, number>,
   handedAt: Map<string, number>,
   started: number,
-  cpu?: number,
+  cpu: CpuPerItem,
 ) {
   const latencies = [...handedAt].map(([email, at]) => (sentAt.get(email) ?? Number.NaN) - at);
   const last = Math.max(...sentAt.values());
@@ -80,7 +81,11 @@ function summarise(
     emails: handedAt.size,
     perSecond: Math.round(handedAt.size / seconds),
     ...latencySummary(latencies),
-    senderCpuUsPerEmail: cpu === undefined ? null : Math.round((cpu / handedAt.size) * 1e6),
+    senderCpuUsPerEmail: name === "sender" ? cpu.processesUs : null,
+    brokerCpuUsPerEmail: cpu.brokerUs,
+    databaseCpuUsPerEmail: cpu.databaseUs,
+    machineCpuUsPerEmail: cpu.machineUs,
+    machineBusyPercent: cpu.machineBusyPercent,
     seconds: round(seconds, 2),
   };
 }
@@ -122,7 +127,7 @@ export async function measureSenders(options: {
       timeoutMs: 60_000,
       intervalMs: 100,
     });
-    const cpuBefore = await Promise.all(senders.map((s) => cpuSeconds(s.child.pid as number)));
+    const cpuMeter = await startCpuMeter(senders.map((s) => s.child.pid as number));
     const handedAt = new Map<string, number>();
     const started = Date.now();
     const inFlight = new Set<Promise<void>>();
@@ -145,8 +150,7 @@ export async function measureSenders(options: {
       what: `${options.count} emails at the sink`,
       timeoutMs: 600_000,
     });
-    const cpuAfter = await Promise.all(senders.map((s) => cpuSeconds(s.child.pid as number)));
-    const cpu = cpuAfter.reduce((sum, after, i) => sum + after - (cpuBefore[i] ?? 0), 0);
+    const cpu = await cpuMeter.perItem(options.count);
     return summarise("sender", options.senders, options.sink.arrivals, handedAt, started, cpu);
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${senders.map((s) => s.output()).join("\n")}`, { cause: err });
@@ -163,6 +167,7 @@ export async function measureBaselineMailer(options: { sink: SmtpSink; count: nu
   options.sink.arrivals.clear();
   const transport = nodemailer.createTransport({ url: options.sink.url, pool: true, maxConnections: options.poolSize } as never);
   const handedAt = new Map<string, number>();
+  const cpuMeter = await startCpuMeter([]);
   const started = Date.now();
   const sends = [];
   for (let i = 0; i < options.count; i++) {
@@ -180,5 +185,12 @@ export async function measureBaselineMailer(options: { sink: SmtpSink; count: nu
   }
   await Promise.all(sends);
   transport.close();
-  return summarise("baseline (nodemailer pool)", 1, options.sink.arrivals, handedAt, started);
+  return summarise(
+    "baseline (nodemailer pool)",
+    0,
+    options.sink.arrivals,
+    handedAt,
+    started,
+    await cpuMeter.perItem(options.count),
+  );
 }

@@ -1,10 +1,9 @@
-import { availableParallelism } from "node:os";
 import { connect, type Channel } from "amqplib";
 import pg from "pg";
 import { QUEUES, UserRegistrationV1, createEnvelope, type UserRegistrationMessage } from "@userstream/contracts";
 import { assertTopology, createPublisher } from "@userstream/messaging";
 import { spawnWorker, waitFor, type StartedProcess } from "@userstream/test-support";
-import { cpuSeconds, cpuSecondsByName, machineBusySeconds, startScript } from "./processes";
+import { startCpuMeter, startScript } from "./processes";
 import { latencySummary, round } from "./results";
 
 export type IngestConsumer = "receiver" | "baseline";
@@ -85,10 +84,7 @@ async function publishAndWait(run: IngestRun, db: pg.Client, channel: Channel, c
   });
   await db.query("TRUNCATE users, registrations, notification_logs CASCADE");
 
-  const cpuBefore = await Promise.all(consumers.map((c) => cpuSeconds(c.child.pid as number)));
-  const brokerBefore = await cpuSecondsByName("beam.smp", "-s rabbit");
-  const databaseBefore = await cpuSecondsByName("postgres");
-  const machineBefore = await machineBusySeconds();
+  const cpuMeter = await startCpuMeter(consumers.map((c) => c.child.pid as number));
   const publishedAt = new Map<string, number>();
   const started = Date.now();
   const inFlight = new Set<Promise<void>>();
@@ -116,11 +112,7 @@ async function publishAndWait(run: IngestRun, db: pg.Client, channel: Channel, c
       intervalMs: 100,
     },
   );
-  const cpuAfter = await Promise.all(consumers.map((c) => cpuSeconds(c.child.pid as number)));
-  const brokerCpu = (await cpuSecondsByName("beam.smp", "-s rabbit")) - brokerBefore;
-  const databaseCpu = (await cpuSecondsByName("postgres")) - databaseBefore;
-  const machineCpu = (await machineBusySeconds()) - machineBefore;
-  const measuredSeconds = (Date.now() - started) / 1000;
+  const cpu = await cpuMeter.perItem(run.count);
 
   const { rows } = await db.query<{ registration_id: string; at: string }>(
     "SELECT registration_id, (extract(epoch FROM created_at) * 1000)::bigint AS at FROM users",
@@ -130,7 +122,6 @@ async function publishAndWait(run: IngestRun, db: pg.Client, channel: Channel, c
   await publisher.close();
 
   const seconds = (lastStored - started) / 1000;
-  const consumerCpu = cpuAfter.reduce((sum, after, i) => sum + after - (cpuBefore[i] ?? 0), 0);
   return {
     consumer: run.consumer,
     processes: run.processes,
@@ -139,13 +130,11 @@ async function publishAndWait(run: IngestRun, db: pg.Client, channel: Channel, c
     perSecond: Math.round(run.count / seconds),
     publishPerSecond: Math.round(run.count / ((published - started) / 1000)),
     ...latencySummary(latencies),
-    consumerCpuUsPerMessage: Math.round((consumerCpu / run.count) * 1e6),
-    brokerCpuUsPerMessage: Math.round((brokerCpu / run.count) * 1e6),
-    databaseCpuUsPerMessage: Math.round((databaseCpu / run.count) * 1e6),
-    // Everything busy on the machine, this run's processes, the benchmark itself and anyone else's.
-    machineCpuUsPerMessage: Math.round((machineCpu / run.count) * 1e6),
-    // How much of the machine's cores were busy meanwhile: near 100 %, the machine is the limit.
-    machineBusyPercent: Math.round((machineCpu / (measuredSeconds * availableParallelism())) * 100),
+    consumerCpuUsPerMessage: cpu.processesUs,
+    brokerCpuUsPerMessage: cpu.brokerUs,
+    databaseCpuUsPerMessage: cpu.databaseUs,
+    machineCpuUsPerMessage: cpu.machineUs,
+    machineBusyPercent: cpu.machineBusyPercent,
     seconds: round(seconds, 2),
   };
 }

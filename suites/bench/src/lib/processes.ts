@@ -1,4 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startProcess, type StartedProcess } from "@userstream/test-support";
@@ -6,10 +7,10 @@ import { startProcess, type StartedProcess } from "@userstream/test-support";
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** Runs one of the benchmark's own TypeScript scripts (e.g. `src/ingest-baseline-consumer.ts`) as a Node process. */
-export function startScript(entry: string, args: string[]): StartedProcess {
+export function startScript(entry: string, args: string[], env: NodeJS.ProcessEnv = {}): StartedProcess {
   return startProcess(process.execPath, ["--import", "tsx", entry, ...args], {
     cwd: benchDir,
-    env: { ...process.env, LOG_LEVEL: "warn" },
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
     keepOutput: 20_000,
   });
 }
@@ -25,23 +26,34 @@ export async function cpuSeconds(pid: number): Promise<number> {
 }
 
 /**
- * CPU seconds used so far by every process with the command name `name` (e.g. postgres) whose
+ * CPU seconds used so far by each process with the command name `name` (e.g. postgres) whose
  * command line holds `argument`, when given (the broker is `beam.smp … -s rabbit`, unlike the
- * short-lived `rabbitmqctl` runs, which are beam.smp too).
+ * short-lived `rabbitmqctl` runs, which are beam.smp too), by pid.
  */
-export async function cpuSecondsByName(name: string, argument?: string): Promise<number> {
-  let total = 0;
+async function cpuSecondsByName(name: string, argument?: string): Promise<Map<number, number>> {
+  const found = new Map<number, number>();
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = await readFile(`/proc/${entry}/stat`, "utf8");
       if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== name) continue;
       if (argument && !(await readFile(`/proc/${entry}/cmdline`, "utf8")).split("\0").join(" ").includes(argument)) continue;
-      total += await cpuSeconds(Number(entry));
+      found.set(Number(entry), await cpuSeconds(Number(entry)));
     } catch {
       // The process ended meanwhile.
     }
   }
+  return found;
+}
+
+/**
+ * The CPU seconds processes spent between two readings: those still there at the second (all of
+ * it for those started meanwhile). A process that ended meanwhile (a PostgreSQL backend whose
+ * client closed) takes its CPU with it: the figure is then low, never negative.
+ */
+function spentBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
   return total;
 }
 
@@ -51,4 +63,46 @@ export async function machineBusySeconds(): Promise<number> {
   // cpu user nice system idle iowait irq softirq steal …
   const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
   return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Where a run's CPU went, in µs per item: its own processes, the broker, PostgreSQL and the whole machine. */
+export interface CpuPerItem {
+  processesUs: number;
+  brokerUs: number;
+  databaseUs: number;
+  /** Everything busy on the machine: the run's processes, the benchmark itself and anyone else's. */
+  machineUs: number;
+  /** How much of the machine's cores were busy meanwhile: near 100 %, the machine is the limit. */
+  machineBusyPercent: number;
+}
+
+/**
+ * Starts counting the CPU of the processes `pids` (the ones a run measures), of the broker
+ * (`beam.smp … -s rabbit`), of every PostgreSQL process and of the whole machine; `perItem(count)`
+ * reads them again and divides by the items the run handled.
+ */
+export async function startCpuMeter(pids: number[]) {
+  const read = async () => ({
+    processes: new Map(await Promise.all(pids.map(async (pid) => [pid, await cpuSeconds(pid)] as const))),
+    broker: await cpuSecondsByName("beam.smp", "-s rabbit"),
+    database: await cpuSecondsByName("postgres"),
+    machine: await machineBusySeconds(),
+    at: Date.now(),
+  });
+  const before = await read();
+  return {
+    async perItem(count: number): Promise<CpuPerItem> {
+      const after = await read();
+      const us = (seconds: number) => Math.round((seconds / count) * 1e6);
+      const machine = after.machine - before.machine;
+      const cores = ((after.at - before.at) / 1000) * availableParallelism();
+      return {
+        processesUs: us(spentBetween(before.processes, after.processes)),
+        brokerUs: us(spentBetween(before.broker, after.broker)),
+        databaseUs: us(spentBetween(before.database, after.database)),
+        machineUs: us(machine),
+        machineBusyPercent: Math.round((machine / cores) * 100),
+      };
+    },
+  };
 }

@@ -1,14 +1,12 @@
 import { adminRouter } from "./routers/admin";
 import { emailsRouter } from "./routers/emails";
-import { adminUsersRouter } from "./routers/admin-users";
 import { apiKeysRouter } from "./routers/api-keys";
 import { dataRightsRouter } from "./routers/data-rights";
 import { pipelineRouter } from "./routers/pipeline";
 import { registrationRouter } from "./routers/registration";
 import { reportsRouter } from "./routers/reports";
-import { serviceUsersRouter } from "./routers/service-users";
 import { suppressionsRouter } from "./routers/suppressions";
-import { usersRouter } from "./routers/users";
+import { adminUsersRouter, serviceUsersRouter, usersRouter } from "./routers/users";
 import { webhooksRouter } from "./routers/webhooks";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 

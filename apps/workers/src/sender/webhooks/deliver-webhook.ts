@@ -5,7 +5,8 @@ import type { PinoLogger as Logger } from "@userstream/runtime";
 import type pg from "pg";
 import { postWebhook, type PostOptions, type WebhookAnswer } from "./post-webhook";
 import { recordAttempt } from "./webhook-attempts";
-import { claimDelivery, findDeliveryState, recordDelivered, recordUndelivered, type ClaimedDelivery } from "./webhook-deliveries";
+import { findLeaseState, untilLeaseEnds } from "../leases";
+import { claimDelivery, recordDelivered, recordUndelivered, type ClaimedDelivery } from "./webhook-deliveries";
 import { recordEndpointFailure, recordEndpointSuccess } from "./webhook-endpoints";
 
 export interface DeliverWebhookDeps {
@@ -46,10 +47,9 @@ export async function deliverWebhook(
   const log = { deliveryId, messageId: message.id, attempt: context.attempt };
   const delivery = await claimDelivery(pool, deliveryId, deps.leaseMs);
   if (!delivery) {
-    const row = await findDeliveryState(pool, deliveryId);
+    const row = await findLeaseState(pool, "webhook_deliveries", deliveryId);
     if (row?.status === "sending") {
-      const waitMs = Math.max(1_000, (row.leaseExpiresAt?.getTime() ?? 0) - Date.now());
-      throw new RetryLaterError("another sender is delivering this webhook", waitMs);
+      throw new RetryLaterError("another sender is delivering this webhook", untilLeaseEnds(row));
     }
     // Gone with its endpoint, already delivered, or not yet published again after a replay.
     logger.info({ ...log, status: row?.status ?? "deleted" }, "webhook delivery already handled; nothing to do");

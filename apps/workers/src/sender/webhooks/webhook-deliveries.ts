@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { withConnection } from "@userstream/db/pool";
+import { claimParams } from "../leases";
 
 /*
  * The sender's reads and writes of `webhook_deliveries` (Prisma's `WebhookDelivery`, which the web
@@ -38,8 +39,6 @@ const CLAIM = `
   SELECT c.*, e.url, e.secret_ciphertext, e.disabled_at IS NOT NULL AS disabled
   FROM claimed c JOIN webhook_endpoints e ON e.id = c.endpoint_id`;
 
-const FIND_STATE = "SELECT status, lease_expires_at FROM webhook_deliveries WHERE id = $1";
-
 const RECORD_DELIVERED = `
   UPDATE webhook_deliveries
   SET status = 'delivered', last_status_code = $2, last_error = NULL, delivered_at = now(), lease_expires_at = NULL
@@ -72,8 +71,7 @@ export async function claimDelivery(pool: pg.Pool, id: string, leaseMs: number):
     secret_ciphertext: string;
     disabled: boolean;
   };
-  const now = new Date();
-  const { rows } = await pool.query<Row>(CLAIM, [id, now, new Date(now.getTime() + leaseMs)]);
+  const { rows } = await pool.query<Row>(CLAIM, claimParams(id, leaseMs));
   const [row] = rows;
   return (
     row && {
@@ -88,27 +86,20 @@ export async function claimDelivery(pool: pg.Pool, id: string, leaseMs: number):
   );
 }
 
-/** The delivery's status and, while `sending`, until when its sender holds it; undefined when it is gone (its endpoint was deleted). */
-export async function findDeliveryState(
-  pool: pg.Pool,
-  id: string,
-): Promise<{ status: string; leaseExpiresAt: Date | null } | undefined> {
-  const { rows } = await pool.query<{ status: string; lease_expires_at: Date | null }>(FIND_STATE, [id]);
-  const [row] = rows;
-  return row && { status: row.status, leaseExpiresAt: row.lease_expires_at };
-}
-
 /** Records a delivery the endpoint accepted (a 2xx answer). */
 export async function recordDelivered(pool: pg.Pool, id: string, statusCode: number): Promise<void> {
   await pool.query(RECORD_DELIVERED, [id, statusCode]);
 }
 
-/** Records an attempt that failed: the status the delivery goes to, the answer's code if one came, and why. */
-export async function recordUndelivered(
-  pool: pg.Pool,
-  id: string,
-  failure: { status: UndeliveredStatus; statusCode?: number; error: string },
-): Promise<void> {
+/** An attempt that failed: the status the delivery goes to, the answer's code if one came, and why. */
+export interface FailedDelivery {
+  status: UndeliveredStatus;
+  statusCode?: number;
+  error: string;
+}
+
+/** Records an attempt that failed. */
+export async function recordUndelivered(pool: pg.Pool, id: string, failure: FailedDelivery): Promise<void> {
   await pool.query(RECORD_UNDELIVERED, [id, failure.status, failure.statusCode ?? null, failure.error]);
 }
 

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { requireAdminSession } from "~/server/auth/admin-session";
 import { serverCaller } from "~/trpc/server";
 import { RegistrationsChart } from "./registrations-chart";
+import { Section } from "../components/section";
 
 export const metadata: Metadata = { title: "Admin" };
 
@@ -33,10 +34,9 @@ export default async function AdminPage() {
           </div>
         ))}
       </dl>
-      <section aria-labelledby="registrations-heading">
-        <h2 id="registrations-heading">Registrations per day, last 30 days (UTC)</h2>
+      <Section id="registrations-heading" title="Registrations per day, last 30 days (UTC)">
         <RegistrationsChart days={overview.registrationsPerDay} />
-      </section>
+      </Section>
     </>
   );
 }

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import Link from "next/link";
 
 /** What an admin page says when a call is refused because the session has ended (expired, signed out elsewhere). */
@@ -16,5 +17,29 @@ export function LoadError({ error, what }: { error: { data?: { code?: string } |
         `We could not load the ${what} right now. Please try again.`
       )}
     </p>
+  );
+}
+
+/**
+ * A list on an admin page as it loads: why it did not load, `empty` when it has no rows, else what
+ * `children` makes of the rows (usually a table).
+ */
+export function LoadedList<Row>({
+  list,
+  what,
+  empty,
+  children,
+}: {
+  list: { data?: readonly Row[]; error: { data?: { code?: string } | null } | null };
+  what: string;
+  empty: string;
+  children: (rows: readonly Row[]) => ReactNode;
+}) {
+  return (
+    <>
+      <LoadError error={list.error} what={what} />
+      {list.data?.length === 0 ? <p className="muted">{empty}</p> : null}
+      {list.data && list.data.length > 0 ? children(list.data) : null}
+    </>
   );
 }

@@ -7,9 +7,10 @@ import { formatUtc } from "~/lib/reports";
 import type { AppRouter } from "~/server/api/root";
 import { DataTable } from "~/app/components/data-table";
 import { useTRPC } from "~/trpc/react";
-import { LoadError, SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
+import { LoadedList, SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
 import { ConfirmDialog, useConfirmation } from "../../components/modal-dialog";
 import { RowButton } from "../../components/row-button";
+import { Section } from "../../components/section";
 import { CreateApiKeyForm } from "./create-api-key-form";
 
 type ApiKeyRow = inferRouterOutputs<AppRouter>["apiKeys"]["list"][number];
@@ -46,45 +47,43 @@ export function ApiKeysManager() {
 
   return (
     <>
-      <section aria-labelledby="create-key-heading">
-        <h2 id="create-key-heading">Create a key</h2>
+      <Section id="create-key-heading" title="Create a key">
         <CreateApiKeyForm />
-      </section>
+      </Section>
 
-      <section aria-labelledby="keys-heading">
-        <h2 id="keys-heading">Keys</h2>
-        <LoadError error={keys.error} what="keys" />
-        {keys.data?.length === 0 ? <p className="muted">No keys yet.</p> : null}
-        {keys.data && keys.data.length > 0 ? (
-          <DataTable caption="API keys, newest first" columns={KEY_COLUMNS}>
-            {keys.data.map((key) => (
-              <tr key={key.id} data-testid="api-key-row">
-                <td>{key.name}</td>
-                <td>
-                  <code>{key.prefix}…</code>
-                </td>
-                <td>{key.scopes.join(", ")}</td>
-                <td className="nowrap">{formatUtc(new Date(key.createdAt))}</td>
-                <td>{key.createdBy}</td>
-                <td className="nowrap">{key.expiresAt ? formatUtc(new Date(key.expiresAt)) : never}</td>
-                <td className="nowrap">{key.lastUsedAt ? formatUtc(new Date(key.lastUsedAt)) : never}</td>
-                <td>
-                  {key.revokedAt ? (
-                    <span className="muted">Revoked {formatUtc(new Date(key.revokedAt))}</span>
-                  ) : isApiKeyExpired(key.expiresAt) ? (
-                    <span className="muted">Expired</span>
-                  ) : (
-                    <>
-                      <span className="verified">Active</span>{" "}
-                      <RowButton label="Revoke" name={key.name} danger onClick={() => askToRevoke(key)} />
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        ) : null}
-      </section>
+      <Section id="keys-heading" title="Keys">
+        <LoadedList list={keys} what="keys" empty="No keys yet.">
+          {(rows) => (
+            <DataTable caption="API keys, newest first" columns={KEY_COLUMNS}>
+              {rows.map((key) => (
+                <tr key={key.id} data-testid="api-key-row">
+                  <td>{key.name}</td>
+                  <td>
+                    <code>{key.prefix}…</code>
+                  </td>
+                  <td>{key.scopes.join(", ")}</td>
+                  <td className="nowrap">{formatUtc(new Date(key.createdAt))}</td>
+                  <td>{key.createdBy}</td>
+                  <td className="nowrap">{key.expiresAt ? formatUtc(new Date(key.expiresAt)) : never}</td>
+                  <td className="nowrap">{key.lastUsedAt ? formatUtc(new Date(key.lastUsedAt)) : never}</td>
+                  <td>
+                    {key.revokedAt ? (
+                      <span className="muted">Revoked {formatUtc(new Date(key.revokedAt))}</span>
+                    ) : isApiKeyExpired(key.expiresAt) ? (
+                      <span className="muted">Expired</span>
+                    ) : (
+                      <>
+                        <span className="verified">Active</span>{" "}
+                        <RowButton label="Revoke" name={key.name} danger onClick={() => askToRevoke(key)} />
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
+          )}
+        </LoadedList>
+      </Section>
 
       {revoking ? (
         <ConfirmDialog

@@ -6,6 +6,7 @@ import { Alert } from "~/app/components/form-messages";
 import { useTRPC } from "~/trpc/react";
 import { MinuteChart } from "./minute-chart";
 import styles from "./pipeline.module.css";
+import { Section } from "../../components/section";
 
 const POLL_MS = 2000;
 
@@ -58,8 +59,7 @@ export function PipelineDashboard() {
       </p>
       {data.sourceError ? <p className="muted">({data.sourceError})</p> : null}
 
-      <section aria-labelledby="processes-heading">
-        <h2 id="processes-heading">Processes</h2>
+      <Section id="processes-heading" title="Processes">
         <DataTable labelledBy="processes-heading" columns={["Process", "Readiness", "Checks"]}>
           {data.processes.map((process) => (
             <tr key={process.name} data-process={process.name}>
@@ -77,10 +77,9 @@ export function PipelineDashboard() {
             </tr>
           ))}
         </DataTable>
-      </section>
+      </Section>
 
-      <section aria-labelledby="queues-heading">
-        <h2 id="queues-heading">Queues</h2>
+      <Section id="queues-heading" title="Queues">
         <DataTable labelledBy="queues-heading" columns={QUEUE_COLUMNS}>
           {data.queues.map((queue) => (
             <tr key={queue.name} data-queue={queue.name}>
@@ -100,10 +99,9 @@ export function PipelineDashboard() {
             </tr>
           ))}
         </DataTable>
-      </section>
+      </Section>
 
-      <section aria-labelledby="rates-heading">
-        <h2 id="rates-heading">Per minute (last 30 minutes)</h2>
+      <Section id="rates-heading" title="Per minute (last 30 minutes)">
         <div className={styles.charts}>
           <MinuteChart title="Registrations" values={data.perMinute.registrations} minutes={data.perMinute.minutes} />
           <MinuteChart title="Emails sent" values={data.perMinute.emailsSent} minutes={data.perMinute.minutes} />
@@ -114,7 +112,7 @@ export function PipelineDashboard() {
             tone="danger"
           />
         </div>
-      </section>
+      </Section>
     </>
   );
 }

@@ -4,7 +4,8 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { REPORT_KIND_LABELS, REPORT_STATUS_LABELS, isReportActive } from "~/lib/reports";
 import { useTRPC } from "~/trpc/react";
-import { LoadError } from "../../components/admin-messages";
+import { LoadedList } from "../../components/admin-messages";
+import { Section } from "../../components/section";
 import { GenerateReportForm } from "./generate-report-form";
 import { ReportsTable, type ReportRow } from "./reports-table";
 
@@ -46,20 +47,18 @@ export function ReportsDashboard() {
 
   return (
     <>
-      <section aria-labelledby="generate-heading">
-        <h2 id="generate-heading">Generate a report</h2>
+      <Section id="generate-heading" title="Generate a report">
         <GenerateReportForm onQueued={() => void queryClient.invalidateQueries(trpc.reports.list.queryFilter())} />
-      </section>
+      </Section>
 
-      <section aria-labelledby="list-heading">
-        <h2 id="list-heading">Reports</h2>
+      <Section id="list-heading" title="Reports">
         <p className="visually-hidden" aria-live="polite">
           {announcement}
         </p>
-        <LoadError error={reports.error} what="reports" />
-        {reports.data?.length === 0 ? <p className="muted">No reports yet.</p> : null}
-        {reports.data && reports.data.length > 0 ? <ReportsTable reports={reports.data} /> : null}
-      </section>
+        <LoadedList list={reports} what="reports" empty="No reports yet.">
+          {(rows) => <ReportsTable reports={rows} />}
+        </LoadedList>
+      </Section>
     </>
   );
 }

@@ -28,7 +28,7 @@ function FileCell({ report }: { report: ReportRow }) {
 const REPORT_COLUMNS = ["Created", "Report", "Filters", "Trigger", "Requested by", "Status", "Rows", "Size", "Duration", "File"];
 
 /** The reports, newest first. React escapes every value (errors and emails included). */
-export function ReportsTable({ reports }: { reports: ReportRow[] }) {
+export function ReportsTable({ reports }: { reports: readonly ReportRow[] }) {
   return (
     <DataTable caption="Reports, newest first" columns={REPORT_COLUMNS}>
       {reports.map((report) => (

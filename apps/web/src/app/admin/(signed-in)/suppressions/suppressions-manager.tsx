@@ -9,7 +9,7 @@ import { useDebouncedValue } from "~/lib/use-debounced-value";
 import type { AppRouter } from "~/server/api/root";
 import { DataTable } from "~/app/components/data-table";
 import { useTRPC } from "~/trpc/react";
-import { LoadError, SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
+import { LoadedList, SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
 import { ConfirmDialog, useConfirmation } from "../../components/modal-dialog";
 import { RowButton } from "../../components/row-button";
 
@@ -68,31 +68,31 @@ export function SuppressionsManager() {
           onChange={(event) => setSearch(event.target.value)}
         />
       </div>
-      <LoadError error={list.error} what="suppression list" />
-      {list.data?.length === 0 ? <p className="muted">No suppressed addresses{searched ? " match" : ""}.</p> : null}
-      {list.data && list.data.length > 0 ? (
-        <DataTable caption="Suppressed addresses, newest first" columns={COLUMNS}>
-          {list.data.map((row) => (
-            <tr key={row.address} data-testid="suppression-row">
-              <td>{row.address}</td>
-              <td>{SUPPRESSION_REASON_LABELS[row.reason]}</td>
-              <td>{sourceOf(row)}</td>
-              <td className="nowrap">{formatUtc(new Date(row.createdAt))}</td>
-              <td>
-                <RowButton
-                  label="Remove"
-                  name={row.address}
-                  danger
-                  onClick={() => {
-                    setReason("");
-                    ask(row);
-                  }}
-                />
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      ) : null}
+      <LoadedList list={list} what="suppression list" empty={`No suppressed addresses${searched ? " match" : ""}.`}>
+        {(rows) => (
+          <DataTable caption="Suppressed addresses, newest first" columns={COLUMNS}>
+            {rows.map((row) => (
+              <tr key={row.address} data-testid="suppression-row">
+                <td>{row.address}</td>
+                <td>{SUPPRESSION_REASON_LABELS[row.reason]}</td>
+                <td>{sourceOf(row)}</td>
+                <td className="nowrap">{formatUtc(new Date(row.createdAt))}</td>
+                <td>
+                  <RowButton
+                    label="Remove"
+                    name={row.address}
+                    danger
+                    onClick={() => {
+                      setReason("");
+                      ask(row);
+                    }}
+                  />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </LoadedList>
 
       {removing ? (
         <ConfirmDialog

@@ -5,8 +5,9 @@ import { REPLAYABLE_WEBHOOK_STATUSES } from "@userstream/contracts";
 import { DataTable } from "~/app/components/data-table";
 import { formatUtc } from "~/lib/reports";
 import { useTRPC } from "~/trpc/react";
-import { LoadError, SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
+import { LoadedList, SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
 import { RowButton } from "../../components/row-button";
+import { Section } from "../../components/section";
 
 const DELIVERY_COLUMNS = ["Recorded", "Event", "Endpoint", "Status", "Attempts (status code, duration)", ""];
 
@@ -22,50 +23,49 @@ export function WebhookDeliveries() {
   const replayError = replay.error?.data?.code === "UNAUTHORIZED" ? SESSION_ENDED_MESSAGE : replay.error?.message;
 
   return (
-    <section aria-labelledby="deliveries-heading">
-      <h2 id="deliveries-heading">Deliveries</h2>
-      <LoadError error={deliveries.error} what="deliveries" />
+    <Section id="deliveries-heading" title="Deliveries">
       {replayError ? <p className="alert">{replayError}</p> : null}
-      {deliveries.data?.length === 0 ? <p className="muted">No deliveries yet.</p> : null}
-      {deliveries.data && deliveries.data.length > 0 ? (
-        <DataTable caption="Webhook deliveries, newest first" columns={DELIVERY_COLUMNS}>
-          {deliveries.data.map((delivery) => (
-            <tr key={delivery.id} data-testid="webhook-delivery-row">
-              <td className="nowrap">{formatUtc(new Date(delivery.createdAt))}</td>
-              <td>
-                <code>{delivery.eventType}</code>
-              </td>
-              <td>
-                <code>{delivery.endpoint.url}</code>
-              </td>
-              <td>
-                {delivery.status}
-                {delivery.lastError ? <div className="muted">{delivery.lastError}</div> : null}
-              </td>
-              <td>
-                {delivery.attemptsMade.length === 0 ? <span className="muted">None yet</span> : null}
-                <ol className="attempts">
-                  {delivery.attemptsMade.map((attempt) => (
-                    <li key={attempt.attempt}>
-                      {attempt.statusCode ?? "no answer"}, {attempt.durationMs} ms
-                      {attempt.error && attempt.statusCode === null ? <span className="muted"> ({attempt.error})</span> : null}
-                    </li>
-                  ))}
-                </ol>
-              </td>
-              <td>
-                {REPLAYABLE_WEBHOOK_STATUSES.includes(delivery.status) ? (
-                  <RowButton
-                    label="Replay"
-                    name={`${delivery.eventType} to ${delivery.endpoint.url}`}
-                    onClick={() => replay.mutate({ id: delivery.id })}
-                  />
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      ) : null}
-    </section>
+      <LoadedList list={deliveries} what="deliveries" empty="No deliveries yet.">
+        {(rows) => (
+          <DataTable caption="Webhook deliveries, newest first" columns={DELIVERY_COLUMNS}>
+            {rows.map((delivery) => (
+              <tr key={delivery.id} data-testid="webhook-delivery-row">
+                <td className="nowrap">{formatUtc(new Date(delivery.createdAt))}</td>
+                <td>
+                  <code>{delivery.eventType}</code>
+                </td>
+                <td>
+                  <code>{delivery.endpoint.url}</code>
+                </td>
+                <td>
+                  {delivery.status}
+                  {delivery.lastError ? <div className="muted">{delivery.lastError}</div> : null}
+                </td>
+                <td>
+                  {delivery.attemptsMade.length === 0 ? <span className="muted">None yet</span> : null}
+                  <ol className="attempts">
+                    {delivery.attemptsMade.map((attempt) => (
+                      <li key={attempt.attempt}>
+                        {attempt.statusCode ?? "no answer"}, {attempt.durationMs} ms
+                        {attempt.error && attempt.statusCode === null ? <span className="muted"> ({attempt.error})</span> : null}
+                      </li>
+                    ))}
+                  </ol>
+                </td>
+                <td>
+                  {REPLAYABLE_WEBHOOK_STATUSES.includes(delivery.status) ? (
+                    <RowButton
+                      label="Replay"
+                      name={`${delivery.eventType} to ${delivery.endpoint.url}`}
+                      onClick={() => replay.mutate({ id: delivery.id })}
+                    />
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </LoadedList>
+    </Section>
   );
 }

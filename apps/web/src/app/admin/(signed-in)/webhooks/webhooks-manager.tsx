@@ -6,9 +6,10 @@ import { DataTable } from "~/app/components/data-table";
 import { formatUtc } from "~/lib/reports";
 import type { AppRouter } from "~/server/api/root";
 import { useTRPC } from "~/trpc/react";
-import { LoadError, SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
+import { LoadedList, SESSION_ENDED_MESSAGE } from "../../components/admin-messages";
 import { ConfirmDialog, useConfirmation } from "../../components/modal-dialog";
 import { RowButton } from "../../components/row-button";
+import { Section } from "../../components/section";
 import { CreateWebhookForm } from "./create-webhook-form";
 import { WebhookDeliveries } from "./webhook-deliveries";
 
@@ -47,54 +48,52 @@ export function WebhooksManager() {
           missed below.
         </div>
       ) : null}
-      <section aria-labelledby="add-endpoint-heading">
-        <h2 id="add-endpoint-heading">Add an endpoint</h2>
+      <Section id="add-endpoint-heading" title="Add an endpoint">
         <CreateWebhookForm />
-      </section>
+      </Section>
 
-      <section aria-labelledby="endpoints-heading">
-        <h2 id="endpoints-heading">Endpoints</h2>
-        <LoadError error={endpoints.error} what="endpoints" />
+      <Section id="endpoints-heading" title="Endpoints">
         {setEnabled.error ? <p className="alert">{failed(setEnabled.error)}</p> : null}
-        {endpoints.data?.length === 0 ? <p className="muted">No endpoints yet.</p> : null}
-        {endpoints.data && endpoints.data.length > 0 ? (
-          <DataTable caption="Webhook endpoints, newest first" columns={ENDPOINT_COLUMNS}>
-            {endpoints.data.map((endpoint) => (
-              <tr key={endpoint.id} data-testid="webhook-endpoint-row">
-                <td>
-                  <code>{endpoint.url}</code>
-                  {endpoint.description ? <div className="muted">{endpoint.description}</div> : null}
-                </td>
-                <td>{endpoint.events.join(", ")}</td>
-                <td className="nowrap">
-                  {formatUtc(new Date(endpoint.createdAt))}
-                  <div className="muted">{endpoint.createdBy}</div>
-                </td>
-                <td>
-                  {endpoint.disabledAt ? (
-                    <span className="failed">
-                      Disabled {formatUtc(new Date(endpoint.disabledAt))}: {endpoint.disabledReason}
-                    </span>
-                  ) : (
-                    <span className="verified">Active</span>
-                  )}
-                  {endpoint.consecutiveFailures > 0 ? (
-                    <div className="muted">{endpoint.consecutiveFailures} failed attempts in a row</div>
-                  ) : null}
-                </td>
-                <td className="nowrap">
-                  <RowButton
-                    label={endpoint.disabledAt ? "Enable" : "Disable"}
-                    name={endpoint.url}
-                    onClick={() => setEnabled.mutate({ id: endpoint.id, enabled: Boolean(endpoint.disabledAt) })}
-                  />{" "}
-                  <RowButton label="Delete" name={endpoint.url} danger onClick={() => deleting.ask(endpoint)} />
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        ) : null}
-      </section>
+        <LoadedList list={endpoints} what="endpoints" empty="No endpoints yet.">
+          {(rows) => (
+            <DataTable caption="Webhook endpoints, newest first" columns={ENDPOINT_COLUMNS}>
+              {rows.map((endpoint) => (
+                <tr key={endpoint.id} data-testid="webhook-endpoint-row">
+                  <td>
+                    <code>{endpoint.url}</code>
+                    {endpoint.description ? <div className="muted">{endpoint.description}</div> : null}
+                  </td>
+                  <td>{endpoint.events.join(", ")}</td>
+                  <td className="nowrap">
+                    {formatUtc(new Date(endpoint.createdAt))}
+                    <div className="muted">{endpoint.createdBy}</div>
+                  </td>
+                  <td>
+                    {endpoint.disabledAt ? (
+                      <span className="failed">
+                        Disabled {formatUtc(new Date(endpoint.disabledAt))}: {endpoint.disabledReason}
+                      </span>
+                    ) : (
+                      <span className="verified">Active</span>
+                    )}
+                    {endpoint.consecutiveFailures > 0 ? (
+                      <div className="muted">{endpoint.consecutiveFailures} failed attempts in a row</div>
+                    ) : null}
+                  </td>
+                  <td className="nowrap">
+                    <RowButton
+                      label={endpoint.disabledAt ? "Enable" : "Disable"}
+                      name={endpoint.url}
+                      onClick={() => setEnabled.mutate({ id: endpoint.id, enabled: Boolean(endpoint.disabledAt) })}
+                    />{" "}
+                    <RowButton label="Delete" name={endpoint.url} danger onClick={() => deleting.ask(endpoint)} />
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
+          )}
+        </LoadedList>
+      </Section>
 
       <WebhookDeliveries />
 
