@@ -70,7 +70,7 @@ export interface paths {
         };
         /**
          * List users
-         * @description Every user with their email address, newest first unless `sort` says otherwise. Every word of `search` (at least 3 characters each) must appear, case-insensitively, in the first name, last name or email. Pass `nextCursor` back as `cursor` (with the same `sort`) for the next page. Needs an API key with the `read` scope.
+         * @description Every user with their email address, newest first unless `sort` says otherwise. Every word of `search` (at least 3 characters each) must appear, case-insensitively, in the first name, last name or email; `emailPrefix` keeps the users whose email begins with it (an index range, however many users there are). Pass `nextCursor` back as `cursor` (with the same `sort` and filters) for the next page. Needs an API key with the `read` scope.
          */
         get: operations["serviceUsers-list"];
         put?: never;
@@ -365,6 +365,7 @@ export interface operations {
                 search?: string;
                 cursor?: string | null;
                 limit?: number;
+                emailPrefix?: string;
                 sort?: "created_desc" | "created_asc" | "last_name_asc" | "last_name_desc" | "email_asc" | "email_desc";
             };
             header?: never;

@@ -39,6 +39,26 @@ export const UserSearchSchema = z
   })
   .optional();
 
+/** The longest address a user can have (`users.email` is `varchar(254)`), so the longest prefix of one. */
+export const USER_EMAIL_PREFIX_MAX_LENGTH = 254;
+
+/**
+ * The beginning of an address (full list only, optional): trimmed and lower-cased, as addresses
+ * are stored. Unlike a search word, it matches only at the start of the address, so a B-tree
+ * serves it however common its first letters are; empty means no filter.
+ */
+export const UserEmailPrefixSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(USER_EMAIL_PREFIX_MAX_LENGTH, `An email prefix must be at most ${USER_EMAIL_PREFIX_MAX_LENGTH} characters`)
+  .meta({
+    description:
+      "Only users whose email begins with this, case-insensitively (`%` and `_` are plain characters). " +
+      "Combines with `search`: both must match.",
+  })
+  .optional();
+
 /** What is wrong with a search box's text, or undefined when it can be searched for (the same check the server makes). */
 export function userSearchProblem(search: string): string | undefined {
   const result = UserSearchSchema.safeParse(search);
@@ -72,9 +92,16 @@ const LIST_QUERY_FIELDS = {
   limit: z.number().int().min(1).max(USERS_PAGE_MAX).default(USERS_PAGE_DEFAULT),
 };
 
-/** Query of the full list (admins, `GET /api/v1/users`). The server also checks that a cursor is one it made for this order. */
-export const UserListQuerySchema = z.object({ ...LIST_QUERY_FIELDS, sort: UserSortSchema.default("created_desc") });
-/** Query of the public directory (`users.list`): the same, without the email orders. */
+/**
+ * Query of the full list (admins, `GET /api/v1/users`): also by the beginning of the address. The
+ * server also checks that a cursor is one it made for this order.
+ */
+export const UserListQuerySchema = z.object({
+  ...LIST_QUERY_FIELDS,
+  emailPrefix: UserEmailPrefixSchema,
+  sort: UserSortSchema.default("created_desc"),
+});
+/** Query of the public directory (`users.list`): the same, without the email orders and the email prefix. */
 export const PublicUserListQuerySchema = z.object({ ...LIST_QUERY_FIELDS, sort: PublicUserSortSchema.default("created_desc") });
 
 export const UserIdSchema = z.uuid("User id must be a UUID");

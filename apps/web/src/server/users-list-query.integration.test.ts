@@ -1,5 +1,6 @@
 import type { UserSort } from "@userstream/contracts";
 import { Prisma } from "@userstream/db";
+import type { ListDb } from "./users-list-query";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SEARCH_FETCH_LIMIT } from "./users-list-query";
 import { listPublicUsers, listUsers } from "./users-service";
@@ -30,8 +31,8 @@ describe("users list searches over many users, on each path", () => {
     await database.db.$executeRaw`ANALYZE users`;
   });
 
-  /** The ids of the users called `lastName`, in `sort`'s order, as a plain query finds them. */
-  async function expected(lastName: string, sort: UserSort): Promise<string[]> {
+  /** The ids of the users called `lastName` (or matching `where`), in `sort`'s order, as a plain query finds them. */
+  async function expected(lastName: string | Prisma.Sql, sort: UserSort): Promise<string[]> {
     const orderBy = {
       created_desc: Prisma.sql`created_at DESC, id DESC`,
       created_asc: Prisma.sql`created_at, id`,
@@ -40,17 +41,24 @@ describe("users list searches over many users, on each path", () => {
       email_asc: Prisma.sql`email`,
       email_desc: Prisma.sql`email DESC`,
     }[sort];
+    const where = typeof lastName === "string" ? Prisma.sql`last_name = ${lastName}` : lastName;
     const rows = await database.db.$queryRaw<Array<{ id: string }>>`
-      SELECT id::text FROM users WHERE last_name = ${lastName} ORDER BY ${orderBy}`;
+      SELECT id::text FROM users WHERE ${where} ORDER BY ${orderBy}`;
     return rows.map((row) => row.id);
   }
 
-  /** Every page of a search; the first page's answer too. */
-  async function allPages(search: string, sort: UserSort, limit: number) {
+  /** Every page of a search (a string: its words; or the query's other fields); the first page's answer too. */
+  async function allPages(
+    search: string | { emailPrefix: string; search?: string },
+    sort: UserSort,
+    limit: number,
+    db: ListDb = database.db,
+  ) {
     const pages = [];
     let cursor: string | null = null;
     do {
-      const page = await listUsers({ search, sort, cursor, limit }, { db: database.db });
+      const query = typeof search === "string" ? { search } : search;
+      const page = await listUsers({ ...query, sort, cursor, limit }, { db });
       pages.push(page);
       cursor = page.nextCursor;
     } while (cursor && pages.length < 1000);
@@ -86,6 +94,59 @@ describe("users list searches over many users, on each path", () => {
     expect(page.items.map((user) => user.id)).toEqual((await expected("Hopper", "created_desc")).slice(0, 3));
     expect(page.totalIsEstimate).toBe(true);
     expect(await listPublicUsers({ search: "quill" }, { db: database.db })).toMatchObject({ total: 30, totalIsEstimate: false });
+  });
+
+  // 'user12', 'user120'..'user129', 'user1200'..'user1299' and 'user12000': 112 of the 12,000 addresses.
+  it.each<UserSort>(["created_desc", "last_name_desc", "email_asc"])(
+    "finds exactly the users whose address begins with an email prefix, in order, through users_email_prefix_idx (%s)",
+    async (sort) => {
+      const statements: Prisma.Sql[] = [];
+      // The service's own statements, recorded on their way to PostgreSQL, to be explained below.
+      const recording: ListDb = {
+        user: database.db.user,
+        $queryRaw: ((strings: TemplateStringsArray, ...values: unknown[]) => {
+          const sql = Prisma.sql(strings, ...values);
+          statements.push(sql);
+          return database.db.$queryRaw`${sql}`;
+        }) as ListDb["$queryRaw"],
+      };
+      const { first, ids } = await allPages({ emailPrefix: " USER12 " }, sort, 25, recording);
+      expect(ids).toEqual(await expected(Prisma.sql`email LIKE 'user12%'`, sort));
+      expect(ids).toHaveLength(112);
+      expect(first).toMatchObject({ total: 112, totalIsEstimate: false });
+
+      const fetched = statements.filter((sql) => sql.sql.includes("WITH matched"));
+      expect(fetched).not.toHaveLength(0);
+      for (const statement of fetched) {
+        const plan = await database.db.$transaction(async (tx) => {
+          // As on a table big enough for the planner to prefer an index to reading it all.
+          await tx.$executeRaw`SET LOCAL enable_seqscan = off`;
+          return tx.$queryRaw<Array<{ "QUERY PLAN": string }>>`EXPLAIN ${statement}`;
+        });
+        const text = plan.map((line) => line["QUERY PLAN"]).join("\n");
+        // A range of the prefix's B-tree (its Bitmap or plain Index Scan), not the trigram lists.
+        expect(text).toMatch(/Index Scan (on|using) users_email_prefix_idx/);
+        expect(text).not.toContain("users_email_idx");
+        expect(text).toMatch(/Index Cond: .*email.*~>=~ 'user12'.*~<~ 'user13'/);
+      }
+    },
+  );
+
+  it("takes an email prefix's `%` and `_` as themselves, walks for a common one, combines it with a search, and ignores it in anyone's list", async () => {
+    expect((await listUsers({ emailPrefix: "user_2" }, { db: database.db })).total).toBe(0);
+    expect((await listUsers({ emailPrefix: "user%" }, { db: database.db })).total).toBe(0);
+    const quills = await allPages({ emailPrefix: "user12", search: "quill" }, "created_desc", 10);
+    expect(quills.ids).toEqual(await expected(Prisma.sql`email LIKE 'user12%' AND last_name = 'Quill'`, "created_desc"));
+    expect(quills.ids).toHaveLength(2); // user1200, user12000
+    // 'user1', 'user10'.., 'user100'.., 'user1000'.., 'user10000'..'user12000': a walk of the ordered index.
+    const many = await allPages({ emailPrefix: "user1" }, "created_asc", 100);
+    expect(many.ids).toEqual(await expected(Prisma.sql`email LIKE 'user1%'`, "created_asc"));
+    expect(many.ids).toHaveLength(3112);
+    expect(many.first.totalIsEstimate).toBe(true);
+    // Not in the public directory's query: a caller who sends it anyway gets everyone.
+    const withPrefix = { emailPrefix: "user12", limit: 1 };
+    const anyone = await listPublicUsers(withPrefix, { db: database.db });
+    expect(anyone).toMatchObject({ total: USERS, totalIsEstimate: false });
   });
 
   it("counts every user exactly while there are few, without a search", async () => {

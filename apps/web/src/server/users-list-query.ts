@@ -94,8 +94,21 @@ function searchCondition(words: string[], scope: SearchScope): Prisma.Sql {
   );
 }
 
+/**
+ * Addresses that begin with `prefix` (lower-case, as addresses are stored): a range of
+ * users_email_prefix_idx (text_pattern_ops, since the collation is not C), where a search word's
+ * `email ILIKE '%word%'` reads the trigram lists of the word's every piece, which at 10 million
+ * users are long for a common beginning such as a first name's (docs/benchmarks.md). LIKE, not
+ * ILIKE: a B-tree serves only a case-sensitive prefix.
+ */
+function emailPrefixCondition(prefix: string): Prisma.Sql {
+  return Prisma.sql`email LIKE ${`${escapeLikePattern(prefix)}%`}`;
+}
+
 export interface PageQuery {
   search?: string;
+  /** The beginning of the address, lower-case (the full list only: ignored for "names"). */
+  emailPrefix?: string;
   sort: UserSort;
   cursor?: string | null;
   limit: number;
@@ -154,9 +167,10 @@ function walkInOrder(db: ListDb, q: PageQuery, where: Prisma.Sql, after: Prisma.
 }
 
 /**
- * The matches fetched through the trigram indexes first (at most SEARCH_FETCH_LIMIT + 1: the
- * materialised CTE and its LIMIT keep PostgreSQL from turning it into a walk of an ordered index),
- * then counted, ordered and paged in memory. Null when there were more than SEARCH_FETCH_LIMIT.
+ * The matches fetched first, through the trigram indexes or, for an email prefix,
+ * users_email_prefix_idx (at most SEARCH_FETCH_LIMIT + 1: the materialised CTE and its LIMIT keep
+ * PostgreSQL from turning it into a walk of an ordered index), then counted, ordered and paged in
+ * memory. Null when there were more than SEARCH_FETCH_LIMIT.
  */
 async function fetchThenOrder(db: ListDb, q: PageQuery, where: Prisma.Sql, after: Prisma.Sql) {
   const found = await db.$queryRaw<Array<{ matched: number } & (UserRow | Record<keyof UserRow, null>)>>`
@@ -196,20 +210,26 @@ async function searchRows(db: ListDb, q: PageQuery, where: Prisma.Sql, after: Pr
  * One page of users in the chosen order (newest first by default). Keyset pagination: the next
  * page starts strictly after the last row returned (its sort key is the cursor), so pages never
  * overlap or skip rows even while users are being added, and deep pages cost the same as the
- * first (no OFFSET). Search is a case-insensitive substring match (ILIKE) of each word.
+ * first (no OFFSET). Search is a case-insensitive substring match (ILIKE) of each word; an email
+ * prefix (the full list's) matches the address's beginning, and both must hold when both are given.
  *
  * Tagged `$queryRaw` rather than `findMany`: this runs on every page view, and Prisma's query
  * compiler costs more CPU per typed query than PostgreSQL takes to answer it (docs/benchmarks.md).
  */
 export async function queryPage(q: PageQuery, scope: SearchScope, db: ListDb) {
   const words = userSearchWords(q.search ?? "").slice(0, SEARCH_MAX_WORDS);
+  const prefix = scope === "names and email" ? q.emailPrefix : undefined;
   const after = q.cursor ? ORDERS[q.sort].after(decodeUserCursor(q.cursor).key) : Prisma.sql`TRUE`;
-  const { rows, total, totalIsEstimate } = words.length
-    ? await searchRows(db, q, searchCondition(words, scope), after)
-    : await Promise.all([inOrder(db, q, Prisma.sql`TRUE`, after), countAllUsers(db)]).then(([rows, count]) => ({
-        rows,
-        ...count,
-      }));
+  const where = prefix
+    ? Prisma.sql`${searchCondition(words, scope)} AND ${emailPrefixCondition(prefix)}`
+    : searchCondition(words, scope);
+  const { rows, total, totalIsEstimate } =
+    words.length || prefix
+      ? await searchRows(db, q, where, after)
+      : await Promise.all([inOrder(db, q, Prisma.sql`TRUE`, after), countAllUsers(db)]).then(([rows, count]) => ({
+          rows,
+          ...count,
+        }));
   // One extra row tells whether another page exists without a second query.
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);

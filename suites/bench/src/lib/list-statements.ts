@@ -27,6 +27,8 @@ export interface ListQuery {
   search?: string;
   /** The full list searches the email too; the public one the names only. */
   withEmail: boolean;
+  /** The beginning of the address (the full list only). */
+  emailPrefix?: string;
   /** The cursor's row (newest first only). */
   after?: { createdAt: Date; id: string };
 }
@@ -37,9 +39,17 @@ export interface Statement {
 }
 
 function where(query: ListQuery): Statement {
-  if (!query.search) return { text: "TRUE", values: [] };
-  const email = query.withEmail ? " OR email ILIKE $1" : "";
-  return { text: `(first_name ILIKE $1 OR last_name ILIKE $1${email})`, values: [`%${query.search}%`] };
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  if (query.search) {
+    values.push(`%${query.search}%`);
+    conditions.push(`(first_name ILIKE $1 OR last_name ILIKE $1${query.withEmail ? " OR email ILIKE $1" : ""})`);
+  }
+  if (query.emailPrefix) {
+    values.push(`${query.emailPrefix}%`);
+    conditions.push(`email LIKE $${values.length}`);
+  }
+  return { text: conditions.join(" AND ") || "TRUE", values };
 }
 
 function after(query: ListQuery, first: number): Statement {
@@ -61,7 +71,7 @@ export async function statementsOf(client: pg.Client, query: ListQuery, totalIsE
   const values = [...match.values, ...rest.values];
   const orderBy = ORDER_BY[query.sort];
   const users: Statement = { text: "SELECT reltuples::float8 FROM pg_class WHERE oid = 'users'::regclass", values: [] };
-  if (!query.search) {
+  if (!query.search && !query.emailPrefix) {
     return [{ text: `SELECT ${COLUMNS} FROM users WHERE ${rest.text} ORDER BY ${orderBy} LIMIT ${PAGE + 1}`, values }, users];
   }
   const estimate: Statement = { text: `EXPLAIN (FORMAT JSON) SELECT 1 FROM users WHERE ${match.text}`, values: match.values };

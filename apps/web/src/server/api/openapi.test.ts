@@ -33,6 +33,7 @@ describe("OpenAPI document", () => {
     ]);
     expect(paths["/users"]?.get?.parameters?.map((parameter) => parameter.name).sort()).toEqual([
       "cursor",
+      "emailPrefix",
       "limit",
       "search",
       "sort",

@@ -143,6 +143,21 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
     }
   });
 
+  it("keeps the users whose address begins with emailPrefix, case-insensitively", async () => {
+    await createUsers("Anna", "Annabel", "Bob");
+    const { secret } = await createKey("crm sync", ["read"]);
+    const emails = async (query: string) => {
+      const answer = await call(`/users?${query}`, { key: secret });
+      expect(answer.status, query).toBe(200);
+      return ((await answer.json()) as { items: { email: string }[] }).items.map((user) => user.email);
+    };
+    expect(await emails("emailPrefix=ANNA")).toEqual(["annabel@example.com", "anna@example.com"]);
+    expect(await emails("emailPrefix=anna%40")).toEqual(["anna@example.com"]);
+    // A substring that is not the beginning: `search` finds it, the prefix does not.
+    expect(await emails("emailPrefix=nna")).toEqual([]);
+    expect(await emails("emailPrefix=anna&search=bel")).toEqual(["annabel@example.com"]);
+  });
+
   it("gets, renames and deletes one user with a valid key", async () => {
     const [anna] = await createUsers("Anna");
     const { secret } = await createKey("crm sync");

@@ -92,8 +92,9 @@ export const serviceUsersRouter = {
         description: needs(
           "read",
           "Every user with their email address, newest first unless `sort` says otherwise. Every word of `search` (at " +
-            "least 3 characters each) must appear, case-insensitively, in the first name, last name or email. Pass " +
-            "`nextCursor` back as `cursor` (with the same `sort`) for the next page.",
+            "least 3 characters each) must appear, case-insensitively, in the first name, last name or email; " +
+            "`emailPrefix` keeps the users whose email begins with it (an index range, however many users there " +
+            "are). Pass `nextCursor` back as `cursor` (with the same `sort` and filters) for the next page.",
         ),
       },
     })
