@@ -126,24 +126,7 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
     expect((await call("/users?sort=password", { key: secret })).status).toBe(400);
   });
 
-  it("gives a key the full addresses, searched by address too, and refuses a search word under 3 characters", async () => {
-    await createUsers("Anna", "Annabel", "Bob");
-    const { secret } = await createKey("crm sync", ["read"]);
-
-    const byAddress = await call("/users?search=bob%40example.com", { key: secret });
-    expect(byAddress.status).toBe(200);
-    expect(((await byAddress.json()) as { items: { email: string }[] }).items.map((user) => user.email)).toEqual([
-      "bob@example.com",
-    ]);
-
-    for (const search of ["an", "anna b", "%25"]) {
-      const refused = await call(`/users?search=${search}`, { key: secret });
-      expect(refused.status, search).toBe(400);
-      expect(await refused.json()).toEqual({ errors: { search: SEARCH_WORD_TOO_SHORT_MESSAGE } });
-    }
-  });
-
-  it("keeps the users whose address begins with emailPrefix, case-insensitively", async () => {
+  it("gives a key the full addresses, searched by address or by its beginning (emailPrefix), and refuses a search word under 3 characters", async () => {
     await createUsers("Anna", "Annabel", "Bob");
     const { secret } = await createKey("crm sync", ["read"]);
     const emails = async (query: string) => {
@@ -151,11 +134,19 @@ describe("/api/v1/users with API keys, against PostgreSQL", () => {
       expect(answer.status, query).toBe(200);
       return ((await answer.json()) as { items: { email: string }[] }).items.map((user) => user.email);
     };
+    expect(await emails("search=bob%40example.com")).toEqual(["bob@example.com"]);
+    // emailPrefix keeps the addresses that begin with it, case-insensitively...
     expect(await emails("emailPrefix=ANNA")).toEqual(["annabel@example.com", "anna@example.com"]);
     expect(await emails("emailPrefix=anna%40")).toEqual(["anna@example.com"]);
-    // A substring that is not the beginning: `search` finds it, the prefix does not.
+    // ...and not those holding it further on, which `search` finds.
     expect(await emails("emailPrefix=nna")).toEqual([]);
     expect(await emails("emailPrefix=anna&search=bel")).toEqual(["annabel@example.com"]);
+
+    for (const search of ["an", "anna b", "%25"]) {
+      const refused = await call(`/users?search=${search}`, { key: secret });
+      expect(refused.status, search).toBe(400);
+      expect(await refused.json()).toEqual({ errors: { search: SEARCH_WORD_TOO_SHORT_MESSAGE } });
+    }
   });
 
   it("gets, renames and deletes one user with a valid key", async () => {
