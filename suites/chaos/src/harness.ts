@@ -165,7 +165,9 @@ export function useChaosSystem(startBroker: () => Promise<ChaosBroker> = startSu
     });
     system.publisher = createPublisher(system.rabbit.url, { confirmTimeoutMs: 5_000 });
     await Promise.all(ROLES.map((role) => system.fleet.start(role)));
-  }, 120_000);
+    // Three RabbitMQ nodes started and joined one after another take minutes on a busy machine
+    // (over 120 s in CI, beside the rest of the tests).
+  }, 360_000);
 
   afterAll(async () => {
     await system.publisher?.close();
