@@ -2,8 +2,8 @@
 // and on the tRPC mutation registration.submit, each served by the API server (`start:api`, port
 // 8083 in a deployment) and by the production build of the web (`next start`), at full speed and
 // at a fixed 500 requests/s, against a bare Node http server publishing with confirms, measured in
-// the same run. Prints a table with the server's CPU per request and how many cores 1,500 req/s
-// would take at that cost, writes suites/bench/results/accept.json and docs/charts/accept.svg. The
+// the same run. Prints a table with the server's CPU per request (and the broker's and PostgreSQL's
+// beyond their idle) and how many cores 1,500 req/s would take at the server's cost, writes suites/bench/results/accept.json and docs/charts/accept.svg. The
 // API server runs a second time with the registration limit on, counted in PostgreSQL
 // (shared-rate-limiter.ts): every request from one client address (one row all requests update),
 // and each from a new address (X-Forwarded-For from a trusted proxy: a row per request, and ended
@@ -15,7 +15,7 @@ import { QUEUES } from "@userstream/contracts";
 import { assertTopology } from "@userstream/messaging";
 import { reportedPort, startApi, startWeb, type StartedProcess } from "@userstream/test-support";
 import { writeBarChart } from "./lib/chart";
-import { cpuSeconds, startScript } from "./lib/processes";
+import { startCpuMeter, startScript } from "./lib/processes";
 import { ratio, report, round, sizeArgs } from "./lib/results";
 import { benchPlace } from "./lib/cleanup-on-interrupt";
 
@@ -74,7 +74,13 @@ const connection = await connect(vhost.url);
 const channel = await connection.createChannel();
 await assertTopology(channel);
 const servers: StartedProcess[] = [];
-const rows: Array<Awaited<ReturnType<typeof load>> & { serverCpuUsPerRequest: number; coresFor1500: number }> = [];
+type Row = Awaited<ReturnType<typeof load>> & {
+  serverCpuUsPerRequest: number;
+  coresFor1500: number;
+  brokerCpuUsPerRequest: number;
+  databaseCpuUsPerRequest: number;
+};
+const rows: Row[] = [];
 try {
   const baseline = startScript("src/accept-baseline-server.ts", [vhost.url]);
   servers.push(baseline);
@@ -118,15 +124,15 @@ try {
     });
     for (const rate of [undefined, PACED_RATE]) {
       process.stdout.write(`${target.name}, ${rate ? `${rate} req/s` : "full speed"}… `);
-      const cpuBefore = await cpuSeconds(target.server.child.pid as number);
+      const cpuMeter = await startCpuMeter([target.server.child.pid as number]);
       const row = await load(target, rate);
-      const cpu = (await cpuSeconds(target.server.child.pid as number)) - cpuBefore;
-      const served = row.requestsPerSecond * seconds;
-      const cpuPerRequest = served > 0 ? cpu / served : 0;
+      const cpu = await cpuMeter.perItem(Math.max(1, row.requestsPerSecond * seconds));
       rows.push({
         ...row,
-        serverCpuUsPerRequest: Math.round(cpuPerRequest * 1e6),
-        coresFor1500: round(cpuPerRequest * TARGET_RATE, 2),
+        serverCpuUsPerRequest: cpu.processesUs,
+        coresFor1500: round((cpu.processesUs / 1e6) * TARGET_RATE, 2),
+        brokerCpuUsPerRequest: cpu.brokerUs,
+        databaseCpuUsPerRequest: cpu.databaseUs,
       });
       console.log(`${row.requestsPerSecond} req/s, p99 ${row.p99Ms} ms, ${row.errors} errors`);
       await channel.purgeQueue(QUEUES.registration);

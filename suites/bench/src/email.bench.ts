@@ -50,7 +50,7 @@ const saturated = Math.min(sender.machineBusyPercent, baseline.machineBusyPercen
 console.log(
   `machine busy ${sender.machineBusyPercent} % (baseline run ${baseline.machineBusyPercent} %); machine CPU per email ` +
     `${sender.machineCpuUsPerEmail} µs vs ${baseline.machineCpuUsPerEmail} µs, of it the sender ${sender.senderCpuUsPerEmail} µs, ` +
-    `the broker ${sender.brokerCpuUsPerEmail} µs, the database ${sender.databaseCpuUsPerEmail} µs; ` +
+    `the broker ${sender.brokerCpuUsPerEmail} µs, the database ${sender.databaseCpuUsPerEmail} µs beyond their idle; ` +
     (saturated
       ? `a sender process costing nothing would still need ${outside} µs: at most ` +
         `${ratio(baseline.machineCpuUsPerEmail ?? 0, outside)}x the baseline on this machine`

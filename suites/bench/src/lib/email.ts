@@ -86,6 +86,7 @@ function summarise(
     databaseCpuUsPerEmail: cpu.databaseUs,
     machineCpuUsPerEmail: cpu.machineUs,
     machineBusyPercent: cpu.machineBusyPercent,
+    idleBrokerDatabasePercent: `${cpu.idlePercent.broker} / ${cpu.idlePercent.database}`,
     seconds: round(seconds, 2),
   };
 }

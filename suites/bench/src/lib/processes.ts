@@ -68,18 +68,27 @@ export async function machineBusySeconds(): Promise<number> {
 /** Where a run's CPU went, in µs per item: its own processes, the broker, PostgreSQL and the whole machine. */
 export interface CpuPerItem {
   processesUs: number;
+  /** The broker's CPU beyond what it spends idle (its own timers, the connected clients' heartbeats). */
   brokerUs: number;
+  /** PostgreSQL's CPU beyond what it spends idle (its background processes, the clients' idle polling). */
   databaseUs: number;
   /** Everything busy on the machine: the run's processes, the benchmark itself and anyone else's. */
   machineUs: number;
   /** How much of the machine's cores were busy meanwhile: near 100 %, the machine is the limit. */
   machineBusyPercent: number;
+  /** What the broker and PostgreSQL spent idle just before the run, in % of one core: taken out of the figures above. */
+  idlePercent: { broker: number; database: number };
 }
+
+/** How long `startCpuMeter` watches the broker and PostgreSQL idle before the run. */
+const IDLE_SAMPLE_MS = 2_000;
 
 /**
  * Starts counting the CPU of the processes `pids` (the ones a run measures), of the broker
  * (`beam.smp … -s rabbit`), of every PostgreSQL process and of the whole machine; `perItem(count)`
- * reads them again and divides by the items the run handled.
+ * reads them again and divides by the items the run handled. The broker and PostgreSQL are first
+ * watched idle for two seconds, and that rate is taken out of their figures: at a low rate their
+ * background work would otherwise count as the items' cost (a slow run would look expensive).
  */
 export async function startCpuMeter(pids: number[]) {
   const read = async () => ({
@@ -89,19 +98,27 @@ export async function startCpuMeter(pids: number[]) {
     machine: await machineBusySeconds(),
     at: Date.now(),
   });
+  const idleStart = await read();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_MS));
   const before = await read();
+  const idleSeconds = (before.at - idleStart.at) / 1000;
+  const idle = {
+    broker: spentBetween(idleStart.broker, before.broker) / idleSeconds,
+    database: spentBetween(idleStart.database, before.database) / idleSeconds,
+  };
   return {
     async perItem(count: number): Promise<CpuPerItem> {
       const after = await read();
-      const us = (seconds: number) => Math.round((seconds / count) * 1e6);
+      const seconds = (after.at - before.at) / 1000;
+      const us = (cpuSeconds: number) => Math.round((Math.max(0, cpuSeconds) / count) * 1e6);
       const machine = after.machine - before.machine;
-      const cores = ((after.at - before.at) / 1000) * availableParallelism();
       return {
         processesUs: us(spentBetween(before.processes, after.processes)),
-        brokerUs: us(spentBetween(before.broker, after.broker)),
-        databaseUs: us(spentBetween(before.database, after.database)),
+        brokerUs: us(spentBetween(before.broker, after.broker) - idle.broker * seconds),
+        databaseUs: us(spentBetween(before.database, after.database) - idle.database * seconds),
         machineUs: us(machine),
-        machineBusyPercent: Math.round((machine / cores) * 100),
+        machineBusyPercent: Math.round((machine / (seconds * availableParallelism())) * 100),
+        idlePercent: { broker: Math.round(idle.broker * 100), database: Math.round(idle.database * 100) },
       };
     },
   };
