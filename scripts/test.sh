@@ -10,7 +10,7 @@ source "$ROOT/scripts/test-steps.sh"
 mkdir -p .test-output
 rm -f .test-output/*.json .test-output/*.log
 plan_steps install preflight sweep test-template build typecheck lint vitest=.test-output/vitest.json \
-  bench:report bench:ingest bench:accept bench:list bench:email bench:scaling bench:startup \
+  bench:report bench:ingest bench:accept bench:list bench:email bench:scaling bench:startup bench:capacity \
   playwright=.test-output/playwright.json chaos=.test-output/chaos.json
 
 install() { ensure_pnpm && ensure_dependencies; }
@@ -70,6 +70,7 @@ benchmarks() {
   step bench:email pnpm bench:email 200 --smoke
   step bench:scaling pnpm bench:scaling 300 100 --smoke
   step bench:startup pnpm bench:startup 1
+  step bench:capacity pnpm bench:capacity --smoke
 }
 in_background benchmarks benchmarks
 PLAYWRIGHT_JSON_OUTPUT_NAME="$ROOT/.test-output/playwright.json" \
