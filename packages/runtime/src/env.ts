@@ -11,15 +11,7 @@ import {
 } from "./published-secrets";
 import { resolveFromRepoRoot } from "./repo-root";
 
-export {
-  LOCAL_TRIAL_VARIABLE,
-  passwordVariables,
-  publishedPasswordProblems,
-  publishedSecretProblems,
-  SECRETS,
-  secretHint,
-  type SecretName,
-} from "./published-secrets";
+export * from "./published-secrets";
 
 /** A variable the process cannot run with: it exits with EXIT_CONFIG rather than be restarted. */
 export class ConfigurationError extends Error {
@@ -78,8 +70,8 @@ function invalid(lines: string[]): ConfigurationError {
  * Validates the environment once, at start. A bad variable stops the process with a message
  * naming it, rather than failing later somewhere less obvious. Empty values count as unset. Each
  * variable can also come from a file, `NAME_FILE` (Docker secrets). In production, the `secrets`
- * must not hold a value published in the repository, nor any URL or password a development
- * password of docker-compose.yml.
+ * must not hold a value published in the repository, and no URL or `*_PASSWORD` variable may hold
+ * one of docker-compose.yml's development passwords.
  */
 export function loadEnv<Shape extends z.ZodRawShape>(
   shape: Shape,
