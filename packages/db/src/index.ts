@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import type pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { createPool, type PoolOptions } from "./pool";
 
@@ -15,7 +16,14 @@ export type PrismaClientOptions = Pick<PoolOptions, "max" | "statementTimeoutMs"
  * (PostgreSQL restarted) ends the process.
  */
 export function createPrismaClient(databaseUrl: string, options: PrismaClientOptions = {}): PrismaClient {
-  const pool = createPool(databaseUrl, options);
-  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
-  return new PrismaClient({ adapter });
+  return createPrismaClientOn(createPool(databaseUrl, options));
+}
+
+/**
+ * A PrismaClient over a pool of {@link createPool}, for a process that also runs a statement on the
+ * same pool directly (the web's shared rate limit, docs/architecture.md, "One database path per
+ * process"); `$disconnect()` ends the pool too.
+ */
+export function createPrismaClientOn(pool: pg.Pool): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }

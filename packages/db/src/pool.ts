@@ -3,6 +3,9 @@ import { createHealingPool } from "./healing-pool";
 
 export { withConnection } from "./healing-pool";
 
+/** A pool of {@link createPool} (pg's `Pool`), named here so that a package without `pg` can hold one. */
+export type Pool = pg.Pool;
+
 /** Where a pool reports an idle connection that failed (a pino logger fits). */
 export interface PoolLogger {
   warn(fields: object, message: string): void;

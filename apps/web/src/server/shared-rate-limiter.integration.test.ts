@@ -1,4 +1,4 @@
-import { createPrismaClient, type PrismaClient } from "@userstream/db";
+import { createPool, type Pool } from "@userstream/db/pool";
 import { startPgBouncer, type PrivatePgBouncer } from "@userstream/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSharedRateLimiter } from "./shared-rate-limiter";
@@ -10,21 +10,21 @@ describe("createSharedRateLimiter: one count in PostgreSQL for every replica", (
   const database = setupTestDatabase("userstream_web_shared_limits");
   let bouncer: PrivatePgBouncer;
   // Two replicas straight to PostgreSQL, and one through PgBouncer in transaction mode.
-  let replicas: PrismaClient[] = [];
+  let replicas: Pool[] = [];
   beforeAll(async () => {
     bouncer = await startPgBouncer(database.url);
     replicas = [
-      createPrismaClient(database.url, { max: 4 }),
-      createPrismaClient(database.url, { max: 4 }),
-      createPrismaClient(bouncer.urlFor(database.url), { max: 4 }),
+      createPool(database.url, { max: 4 }),
+      createPool(database.url, { max: 4 }),
+      createPool(bouncer.urlFor(database.url), { max: 4 }),
     ];
   });
   afterAll(async () => {
-    await Promise.all(replicas.map((replica) => replica.$disconnect()));
+    await Promise.all(replicas.map((replica) => replica.end()));
     await bouncer?.remove();
   });
   const limiters = (name: string, max: number, windowMs = MINUTE_MS) =>
-    replicas.map((db) => createSharedRateLimiter(db, { name, max, windowMs }));
+    replicas.map((pool) => createSharedRateLimiter(pool, { name, max, windowMs }));
 
   it("allows the limit across every replica together, then refuses with the time left in the window", async () => {
     const [first, second, pooled] = limiters("shared-sequential", 3);
@@ -75,10 +75,10 @@ describe("createSharedRateLimiter: one count in PostgreSQL for every replica", (
   });
 
   it("refuses a limit that could never allow anything, or a window under a second", () => {
-    const [db] = replicas as [PrismaClient];
-    expect(() => createSharedRateLimiter(db, { name: "bad", max: 0, windowMs: MINUTE_MS })).toThrow(
+    const [pool] = replicas as [Pool];
+    expect(() => createSharedRateLimiter(pool, { name: "bad", max: 0, windowMs: MINUTE_MS })).toThrow(
       "bad: max must be a positive integer",
     );
-    expect(() => createSharedRateLimiter(db, { name: "bad", max: 1, windowMs: 10 })).toThrow(/at least 1000/);
+    expect(() => createSharedRateLimiter(pool, { name: "bad", max: 1, windowMs: 10 })).toThrow(/at least 1000/);
   });
 });

@@ -3,7 +3,7 @@ import { adminSessionFromHeaders } from "../auth/admin-sessions";
 import { adminAuthConfig } from "../auth/auth-config";
 import { env } from "~/env";
 import { clientLimitKey } from "../client-address";
-import { getDb } from "../db";
+import { getDb, getPool } from "../db";
 import { createRateLimiter, type RateLimiter } from "../rate-limiter";
 import { createSharedRateLimiter } from "../shared-rate-limiter";
 import { getAuditLogger, getLogger } from "../logger";
@@ -30,7 +30,7 @@ function limiterPerMinute(
 }
 
 /** Counted in PostgreSQL, shared by every web and API server replica under the limit's name. */
-const shared = (name: string) => (max: number, windowMs: number) => createSharedRateLimiter(getDb(), { name, max, windowMs });
+const shared = (name: string) => (max: number, windowMs: number) => createSharedRateLimiter(getPool(), { name, max, windowMs });
 /** Counted in this process: each replica counts its own share. */
 const perProcess = (max: number, windowMs: number) => createRateLimiter({ max, windowMs });
 
