@@ -106,8 +106,8 @@ describe("the chaos ledger", () => {
     expect(countLedger(load(ids.slice(0, 2)), stored, deliveries)).toMatchObject({ confirmed: 2, storedUnconfirmed: 1, lost: 0 });
   });
 
-  /** Drains `stored` with the queues as `depths` says (the ready ones among them), giving up after `timeoutMs`. */
-  function drain(stored: Stored, deliveries: Map<string, number>, depths: Record<string, number>, timeoutMs: number) {
+  /** Drains `stored` with the queues as `depths` says (the ready ones among them), giving up after `stallMs` without progress. */
+  function drain(stored: Stored, deliveries: Map<string, number>, depths: Record<string, number>, stallMs: number) {
     const readyMessages = async () => depths["email.send"] ?? 0;
     return drainAndCount({
       load: load(),
@@ -115,7 +115,7 @@ describe("the chaos ledger", () => {
       deliveries,
       readyMessages,
       queueDepths: async () => depths,
-      timeoutMs,
+      stallMs,
     });
   }
 
@@ -130,5 +130,27 @@ describe("the chaos ledger", () => {
     const { stored, deliveries } = settled();
     const counts = await drain(stored, deliveries, { "email.send": 0, "user.registration.dead": 2 }, 60_000);
     expect(counts).toMatchObject({ drainTimedOut: false, leftInQueues: 0, deadLetters: 2 });
+  });
+
+  it("keeps waiting past the stall time while emails still go out", async () => {
+    const { stored } = settled();
+    stored.users = stored.users.map((row) => ({ ...row, sent_rows: 0 }));
+    const deliveries = new Map<string, number>();
+    const depths = { "email.send": 3 };
+    // One email goes out every 700 ms: the drain takes about 2 s, longer than its stall time of 1 s.
+    const sending = setInterval(() => {
+      const next = stored.users.findIndex((row) => row.sent_rows === 0);
+      if (next < 0) return;
+      stored.users[next] = user(next);
+      deliveries.set(addresses[next] as string, 1);
+      depths["email.send"] -= 1;
+    }, 700);
+    const started = Date.now();
+    try {
+      expect(await drain(stored, deliveries, depths, 1_000)).toMatchObject({ drainTimedOut: false, emailed: 3, unsent: 0 });
+      expect(Date.now() - started).toBeGreaterThan(1_500);
+    } finally {
+      clearInterval(sending);
+    }
   });
 });

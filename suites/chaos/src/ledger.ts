@@ -126,9 +126,16 @@ export async function readStored(databaseUrl: string, load: Pick<Load, "scenario
   }
 }
 
+/** How long a drain may go without a registration stored or an email sent before it counts as stuck. */
+const DRAIN_STALL_MS = 90_000;
+/** How long a drain may take in all, progress or not. */
+const DRAIN_MAX_MS = 10 * 60_000;
+
 /**
  * Waits until every registration of the scenario has settled (every confirmed one stored, every
- * stored one emailed, the work queues empty), or until `timeoutMs`; then counts. `readyMessages`
+ * stored one emailed, the work queues empty), or until it stops moving: `stallMs` without a
+ * registration stored or an email sent (a long scenario on a loaded machine leaves thousands of
+ * emails to send, which is a backlog, not a fault), or `maxMs` in all; then counts. `readyMessages`
  * is the cheap probe polled meanwhile; `queueDepths` (ready and unacknowledged) has the last word.
  */
 export async function drainAndCount(options: {
@@ -137,13 +144,21 @@ export async function drainAndCount(options: {
   deliveries: ReadonlyMap<string, number>;
   readyMessages(): Promise<number>;
   queueDepths(): Promise<Record<string, number>>;
-  timeoutMs?: number;
+  stallMs?: number;
+  maxMs?: number;
 }): Promise<LedgerCounts> {
   const { load } = options;
-  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
+  const stallMs = options.stallMs ?? DRAIN_STALL_MS;
+  const end = Date.now() + (options.maxMs ?? DRAIN_MAX_MS);
+  let progress = -1;
+  let deadline = 0;
   const deadQueues = new Set(Object.values(QUEUES).map(deadLetterQueue));
   for (;;) {
     const current = countLedger(load, await options.readStored(), options.deliveries);
+    if (current.users + current.emailed > progress) {
+      progress = current.users + current.emailed;
+      deadline = Math.min(end, Date.now() + stallMs);
+    }
     const quiet =
       current.lost === 0 && current.unsent === 0 && current.missingEmails === 0 && (await options.readyMessages()) === 0;
     const drainTimedOut = Date.now() >= deadline;
