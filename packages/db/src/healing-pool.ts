@@ -32,23 +32,29 @@ function healBrokenCheckout(client: pg.PoolClient): void {
   client.on("end", onBroken);
 }
 
-/** A `pg` pool whose checked-out clients leave it when their connection dies. */
+/**
+ * A `pg` pool whose checked-out clients leave it when their connection dies.
+ *
+ * Each checkout is watched from the moment the pool hands it out: `pg-pool` calls a callback there
+ * and then, while a promise would resolve a turn later. In that turn the rest of the same network
+ * read is parsed, and a server shutting down as the connection opens sends its 57P01 in that read:
+ * with nobody listening yet, it would end the process.
+ */
 export function createHealingPool(config: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool(config);
   const connect = pool.connect.bind(pool) as (
-    callback?: (err: Error | undefined, client?: pg.PoolClient, done?: Release) => void,
-  ) => Promise<pg.PoolClient> | void;
-  pool.connect = ((callback?: (err: Error | undefined, client?: pg.PoolClient, done?: Release) => void) => {
-    if (callback) {
-      return connect((err, client, done) => {
-        if (client) healBrokenCheckout(client);
-        callback(err, client, client ? (e?: Error | boolean) => client.release(e) : done);
-      });
-    }
-    return (connect() as Promise<pg.PoolClient>).then((client) => {
-      healBrokenCheckout(client);
-      return client;
+    callback: (err: Error | undefined, client?: pg.PoolClient, done?: Release) => void,
+  ) => void;
+  const connectHealing = (callback: (err: Error | undefined, client?: pg.PoolClient, done?: Release) => void) =>
+    connect((err, client, done) => {
+      if (client) healBrokenCheckout(client);
+      callback(err, client, client ? (e?: Error | boolean) => client.release(e) : done);
     });
+  pool.connect = ((callback?: (err: Error | undefined, client?: pg.PoolClient, done?: Release) => void) => {
+    if (callback) return connectHealing(callback);
+    return new Promise<pg.PoolClient>((resolve, reject) =>
+      connectHealing((err, client) => (client ? resolve(client) : reject(err))),
+    );
   }) as typeof pool.connect;
   return pool;
 }
