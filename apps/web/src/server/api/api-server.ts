@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { Readable } from "node:stream";
 import { CLIENT_ADDRESS_HEADER } from "../client-address";
+import { BufferedRequest, MAX_BODY_BYTES, payloadTooLarge } from "./limited-body";
 
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
 
@@ -17,24 +17,42 @@ function findRoute(routes: readonly Route[], pathname: string): Route | undefine
   return routes.find(({ path }) => (path.endsWith("/") ? pathname.startsWith(path) : pathname === path));
 }
 
+/** The body of `req` when it is at most `limit` bytes; undefined when longer (the rest is not kept). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off("data", onData).resume();
+      resolve(undefined);
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(Buffer.concat(chunks, size)));
+    req.once("error", reject);
+  });
+}
+
 /**
  * The request as a fetch `Request`, stamped with the address of the connection it came on (as the
- * web's instrumentation stamps it, overwriting whatever a client sent under that name). The body
- * stays a stream: the handlers read at most their limit of it.
+ * web's instrumentation stamps it, overwriting whatever a client sent under that name), its body
+ * read here, straight from the socket, at most MAX_BODY_BYTES (a 413 answer when longer): the
+ * handlers take it as read (`BufferedRequest`) rather than through web streams again.
  */
-function toRequest(req: IncomingMessage): Request {
+async function toRequest(req: IncomingMessage): Promise<Request | Response> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
   headers.set(CLIENT_ADDRESS_HEADER, req.socket.remoteAddress ?? "unknown");
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
-    method: req.method,
-    headers,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
-  });
+  const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
+  const method = req.method ?? "GET";
+  if (method === "GET" || method === "HEAD") return new Request(url, { method, headers });
+  const body = await readBody(req, MAX_BODY_BYTES);
+  if (body === undefined) return payloadTooLarge(new Request(url, { method, headers }));
+  return new BufferedRequest(url, { method, headers }, body.toString("utf8"));
 }
 
 /** Options of {@link createApiServer}. */
@@ -59,7 +77,7 @@ async function send(res: ServerResponse, response: Response, head: boolean, defa
   res.end(body);
 }
 
-function answer(req: IncomingMessage, routes: readonly Route[]): Promise<Response> | Response {
+async function answer(req: IncomingMessage, routes: readonly Route[]): Promise<Response> {
   const { pathname } = new URL(req.url ?? "/", "http://localhost");
   const route = findRoute(routes, pathname);
   if (!route) return Response.json({ message: "Not found", code: "NOT_FOUND" }, { status: 404 });
@@ -68,7 +86,8 @@ function answer(req: IncomingMessage, routes: readonly Route[]): Promise<Respons
     const allow = METHODS.filter((method) => route.handlers[method]).join(", ");
     return Response.json({ message: "Method not allowed", code: "METHOD_NOT_SUPPORTED" }, { status: 405, headers: { allow } });
   }
-  return handler(toRequest(req));
+  const request = await toRequest(req);
+  return request instanceof Response ? request : handler(request);
 }
 
 /**

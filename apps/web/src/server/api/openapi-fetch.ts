@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { createOpenApiNodeHttpHandler, type CreateOpenApiFetchHandlerOptions } from "trpc-to-openapi";
+import { BufferedRequest } from "./limited-body";
 import type { AppRouter } from "./root";
 import type { TRPCContext } from "./trpc";
 
@@ -12,10 +13,11 @@ export interface OpenApiFetchOptions extends Omit<CreateOpenApiFetchHandlerOptio
 async function readBody(req: Request): Promise<{ ok: true; data: unknown } | { ok: false; cause: unknown }> {
   try {
     const type = req.headers.get("content-type") ?? "";
+    const text = () => (req instanceof BufferedRequest ? req.bodyText : req.text());
     // JSON.parse rather than req.json(), which does not throw on invalid JSON.
-    if (type.includes("application/json")) return { ok: true, data: JSON.parse(await req.text()) };
+    if (type.includes("application/json")) return { ok: true, data: JSON.parse(await text()) };
     if (type.includes("application/x-www-form-urlencoded")) {
-      const params = new URLSearchParams(await req.text());
+      const params = new URLSearchParams(await text());
       return { ok: true, data: Object.fromEntries([...params.keys()].map((key) => [key, params.getAll(key)])) };
     }
     return { ok: true, data: req.body };
