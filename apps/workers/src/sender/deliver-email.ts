@@ -5,14 +5,16 @@ import type pg from "pg";
 import { PermanentError, RetryLaterError, type DeliveryContext } from "@userstream/messaging";
 import { withTimeout, type PinoLogger as Logger } from "@userstream/runtime";
 import { findLeaseState, untilLeaseEnds } from "./leases";
-import { claimNotification, recordFailure, recordSent } from "./notification-logs";
+import type { NotificationLogs } from "./notification-logs";
 import { EmailDeliveryError, type EmailProvider, type Mailbox } from "./providers/email-provider";
 import { renderWelcomeEmail } from "./render-welcome-email";
-import { findSuppression, recordHardBounce } from "./suppressions";
+import { recordHardBounce } from "./suppressions";
 
 export interface DeliverEmailDeps {
-  /** The sender's connections: every statement, in notification-logs.ts. */
+  /** The sender's connections: the lease lookups and bounces (leases.ts, suppressions.ts). */
   pool: pg.Pool;
+  /** Its statements on the emails' rows (notification-logs.ts), claims and records grouped. */
+  notifications: NotificationLogs;
   provider: EmailProvider;
   from: Mailbox;
   appUrl: string;
@@ -74,10 +76,10 @@ export async function deliverEmail(
   context: DeliveryContext,
   deps: DeliverEmailDeps,
 ): Promise<DeliveryOutcome> {
-  const { pool, provider, logger } = deps;
+  const { pool, notifications, provider, logger } = deps;
   const { notificationId, registrationId } = message.payload;
   const log = { notificationId, registrationId, messageId: message.id, attempt: context.attempt };
-  const claimed = await claimNotification(pool, notificationId, deps.leaseMs);
+  const claimed = await notifications.claim(notificationId);
 
   if (!claimed) {
     const row = await findLeaseState(pool, "notification_logs", notificationId);
@@ -91,14 +93,13 @@ export async function deliverEmail(
   }
 
   if (!claimed.user) {
-    await recordFailure(pool, notificationId, { status: "failed", error: "the user was deleted" });
+    await notifications.recordFailure(notificationId, { status: "failed", error: "the user was deleted" });
     return "failed";
   }
 
-  const { user } = claimed;
-  const suppression = await findSuppression(pool, user.email);
+  const { user, suppression } = claimed;
   if (suppression) {
-    await recordFailure(pool, notificationId, {
+    await notifications.recordFailure(notificationId, {
       status: "suppressed",
       error: `the address is on the suppression list (${suppression})`,
     });
@@ -135,7 +136,7 @@ export async function deliverEmail(
       err instanceof EmailDeliveryError ? err : new EmailDeliveryError(String(err), { temporary: true, cause: err });
     if (failure.bounced) {
       await recordHardBounce(pool, { notificationId, attempt: claimed.attempts, address: user.email, detail: failure.message });
-      await recordFailure(pool, notificationId, { status: "bounced", provider: provider.name, error: failure.message });
+      await notifications.recordFailure(notificationId, { status: "bounced", provider: provider.name, error: failure.message });
       logger.warn(
         { ...log, provider: provider.name, error: failure.message },
         "welcome email bounced; the address is suppressed",
@@ -144,7 +145,7 @@ export async function deliverEmail(
     }
     const retry = failure.temporary && context.retriesLeft > 0;
     const status = !failure.temporary ? "failed" : retry ? "queued" : "dead";
-    await recordFailure(pool, notificationId, { status, provider: provider.name, error: failure.message });
+    await notifications.recordFailure(notificationId, { status, provider: provider.name, error: failure.message });
     logger.warn({ ...log, provider: provider.name, status, error: failure.message }, "welcome email not sent");
     if (status === "failed") return "failed";
     if (status === "dead") throw new PermanentError(`gave up after ${claimed.attempts} attempts: ${failure.message}`);
@@ -152,7 +153,7 @@ export async function deliverEmail(
   }
   const sentAt = new Date();
   await keepTryingToRecord(
-    () => recordSent(pool, notificationId, { provider: provider.name, providerMessageId, sentAt }),
+    () => notifications.recordSent(notificationId, { provider: provider.name, providerMessageId, sentAt }),
     logger,
     log,
   );

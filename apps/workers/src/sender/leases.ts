@@ -15,8 +15,8 @@ export interface LeaseState {
   leaseExpiresAt: Date | null;
 }
 
-/** The parameters of a claim statement: the row's id, now ($2), and the end of the lease taken now ($3). */
-export function claimParams(id: string, leaseMs: number): [string, Date, Date] {
+/** The parameters of a claim statement: the row's id or ids, now ($2), and the end of the lease taken now ($3). */
+export function claimParams<Id>(id: Id, leaseMs: number): [Id, Date, Date] {
   const now = new Date();
   return [id, now, new Date(now.getTime() + leaseMs)];
 }

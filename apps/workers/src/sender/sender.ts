@@ -5,6 +5,7 @@ import { databaseCheck, logListening, startService } from "@userstream/runtime";
 import { deliverEmail } from "./deliver-email";
 import type { SenderEnv } from "./env";
 import { createSenderMetrics } from "./metrics";
+import { notificationLogs } from "./notification-logs";
 import type { EmailProvider } from "./providers/email-provider";
 import { createResendProvider } from "./providers/resend";
 import { createSmtpProvider } from "./providers/smtp";
@@ -54,6 +55,7 @@ export async function startSender(env: SenderEnv) {
   );
   const deps = {
     pool,
+    notifications: notificationLogs(pool, env.SEND_LEASE_MS),
     provider,
     logger,
     from: env.EMAIL_FROM,

@@ -1,22 +1,14 @@
 import type pg from "pg";
 
 /*
- * The sender's reads of `suppressions` and its record of an SMTP relay's refusal, in plain SQL. The
- * rules (the event once, the status order, when an address is suppressed) are the database's
- * `record_notification_event`, which the web calls for Resend's webhooks too.
+ * The sender's record of an SMTP relay's refusal, in plain SQL (its claim reads `suppressions`:
+ * notification-logs.ts). The rules (the event once, the status order, when an address is
+ * suppressed) are the database's `record_notification_event`, which the web calls for Resend's
+ * webhooks too.
  */
-
-// Addresses are stored trimmed and lower-cased; users' emails are too, so this is an index lookup.
-const FIND_SUPPRESSION = "SELECT reason FROM suppressions WHERE address = lower(btrim($1))";
 
 const RECORD_BOUNCE = `
   SELECT record_notification_event('smtp', $1, NULL, $2, 'bounced', true, $3, now(), $4, NULL) AS outcome`;
-
-/** Why the address gets no email, or undefined when it may be sent to. */
-export async function findSuppression(pool: pg.Pool, address: string): Promise<string | undefined> {
-  const { rows } = await pool.query<{ reason: string }>(FIND_SUPPRESSION, [address]);
-  return rows[0]?.reason;
-}
 
 /**
  * Records the relay's permanent refusal as a hard bounce on the email's timeline (its event id names
