@@ -152,18 +152,26 @@ describe("pnpm bench:capacity", () => {
     expect(await readFile(path.join(dir, "scaling.md"), "utf8")).toBe(DOC);
   });
 
-  it("says which benchmark to run when its results are missing, and changes nothing", async () => {
+  it("says which benchmarks to run when their results are missing, all of them, and changes nothing", async () => {
     await writeResults({ ingest, accept });
-    const { code, stderr } = await capacity();
-    expect(code).toBe(1);
-    expect(stderr).toContain("email.json is missing: run `pnpm bench:email` first");
+    const one = await capacity();
+    expect(one.code).toBe(1);
+    expect(one.stderr).toContain(`${path.join(dir, "email.json")} is missing: run \`pnpm bench:email\` first`);
+    await rm(path.join(dir, "ingest.json"));
+    const two = await capacity();
+    expect(two.stderr).toContain(
+      `${path.join(dir, "ingest.json")}, ${path.join(dir, "email.json")} are missing: run \`pnpm bench:ingest\`, \`pnpm bench:email\` first`,
+    );
     expect(await readFile(path.join(dir, "scaling.md"), "utf8")).toBe(DOC);
   });
 
-  it("refuses an assumption it does not know", async () => {
+  it("refuses an assumption it does not know, and a share above 1", async () => {
     await writeResults({ ingest, accept, email });
-    const { code, stderr } = await capacity("--set", "replicas=3");
-    expect(code).toBe(1);
-    expect(stderr).toContain('--set replicas=3: no assumption "replicas"');
+    const unknown = await capacity("--set", "replicas=3");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('--set replicas=3: no assumption "replicas"');
+    const share = await capacity("--set", "utilisation=5");
+    expect(share.code).toBe(1);
+    expect(share.stderr).toContain("--set utilisation=5: utilisation is a share, at most 1");
   });
 });

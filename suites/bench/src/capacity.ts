@@ -44,10 +44,25 @@ interface EmailRow {
   databaseCpuUsPerEmail: number;
 }
 
-async function readResults<Row>(dir: string, name: string): Promise<Results<Row>> {
-  const file = path.join(dir, `${name}.json`);
-  if (!existsSync(file)) throw new Error(`${path.relative(repoRoot, file)} is missing: run \`pnpm bench:${name}\` first`);
-  return JSON.parse(await readFile(file, "utf8")) as Results<Row>;
+const RESULTS = ["ingest", "accept", "email"] as const;
+
+async function readResults<Row>(dir: string, name: (typeof RESULTS)[number]): Promise<Results<Row>> {
+  return JSON.parse(await readFile(path.join(dir, `${name}.json`), "utf8")) as Results<Row>;
+}
+
+/** Refuses, naming every one of them, when a result file the model reads is not there. */
+function assertResults(dir: string): void {
+  const missing = RESULTS.filter((name) => !existsSync(path.join(dir, `${name}.json`)));
+  if (missing.length === 0) return;
+  const shown = (name: string) => {
+    const file = path.resolve(dir, `${name}.json`);
+    const inRepo = path.relative(repoRoot, file);
+    return inRepo.startsWith("..") ? file : inRepo;
+  };
+  throw new Error(
+    `${missing.map(shown).join(", ")} ${missing.length === 1 ? "is" : "are"} missing: run ` +
+      `${missing.map((name) => `\`pnpm bench:${name}\``).join(", ")} first`,
+  );
 }
 
 /** Where each figure comes from, to print beside the model. */
@@ -55,6 +70,7 @@ type Sources = Array<{ figure: string; us: number; from: string }>;
 
 /** The CPU per registration of each part, from the benchmarks' median runs, and where each figure came from. */
 async function measuredCost(dir: string): Promise<{ cost: RegistrationCost; sources: Sources }> {
+  assertResults(dir);
   const [ingest, accept, email] = await Promise.all([
     readResults<IngestRow>(dir, "ingest"),
     readResults<AcceptRow>(dir, "accept"),
@@ -97,7 +113,13 @@ async function measuredCost(dir: string): Promise<{ cost: RegistrationCost; sour
   return { cost, sources };
 }
 
-/** The assumptions with `--set name=value` applied; an unknown name or a value that is not a positive number is refused. */
+/** The assumptions that are shares of something: above 1 they mean nothing. */
+const SHARES: ReadonlyArray<keyof Assumptions> = ["utilisation", "followerShare", "busiestQueueShare"];
+
+/**
+ * The assumptions with `--set name=value` applied; an unknown name, a value that is not a positive
+ * number, or a share above 1 is refused.
+ */
 function withOverrides(settings: string[]): Assumptions {
   const assumptions: Assumptions = { ...DEFAULT_ASSUMPTIONS };
   for (const setting of settings) {
@@ -106,6 +128,8 @@ function withOverrides(settings: string[]): Assumptions {
       throw new Error(`--set ${setting}: no assumption "${name}" (${Object.keys(assumptions).join(", ")})`);
     const number = Number(value);
     if (!(number > 0)) throw new Error(`--set ${setting}: the value must be a positive number`);
+    if (SHARES.includes(name as keyof Assumptions) && number > 1)
+      throw new Error(`--set ${setting}: ${name} is a share, at most 1`);
     assumptions[name as keyof Assumptions] = number;
   }
   return assumptions;
