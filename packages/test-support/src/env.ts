@@ -36,6 +36,14 @@ export function interopPython(): string {
   return process.env.INTEROP_PYTHON || "/usr/bin/python3";
 }
 
+/**
+ * Where every worker a test or benchmark starts writes a CPU profile (`--cpu-prof`, which Node
+ * refuses in NODE_OPTIONS); unset: no profile.
+ */
+export function workerCpuProfileDir(): string | undefined {
+  return process.env.WORKER_CPU_PROF_DIR || undefined;
+}
+
 /** This process's environment, which the processes a test starts inherit (with the test's settings over it). */
 export function inheritedEnv(): NodeJS.ProcessEnv {
   return process.env;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { inheritedEnv } from "./env";
+import { inheritedEnv, workerCpuProfileDir } from "./env";
 import { ownerEnv } from "./owner";
 import { repoRoot, workersDir } from "./paths";
 import { reportedPort } from "./ports";
@@ -58,6 +58,8 @@ export function spawnWorker(role: WorkerRole, env: Record<string, string>, optio
     options.as === "start-script"
       ? packageScriptCommand(workersDir, `start:${role}`)
       : [process.execPath, "--import", "tsx", `src/${role}/main.ts`];
+  const profileDir = workerCpuProfileDir();
+  if (profileDir) args.unshift("--cpu-prof", `--cpu-prof-dir=${profileDir}`);
   const started = startProcess(command, args, {
     cwd: workersDir,
     env: { ...inheritedEnv(), LOG_LEVEL: "info", [PORT_VARIABLE[role]]: "0", ...ownerEnv(), ...env },
