@@ -36,9 +36,15 @@ describe("the sender's grouped claims and records of emails, in PostgreSQL", () 
   it("gives an email claimed twice in the same go to one caller only", async () => {
     const row = await queuedEmail("twice@example.com");
     const logs = notificationLogs(pool, 60_000);
-    const claims = await Promise.all([logs.claim(row.id), logs.claim(row.id)]);
+    const claims = await Promise.all([logs.claim(row.id), logs.claim(row.id.toUpperCase())]);
     expect(claims.filter((claim) => claim !== undefined)).toHaveLength(1);
     expect(await logs.claim(row.id)).toBeUndefined();
+  });
+
+  it("claims an email named in capitals as well (a uuid in any case)", async () => {
+    const row = await queuedEmail("capitals@example.com");
+    const claim = await notificationLogs(pool, 60_000).claim(row.id.toUpperCase());
+    expect(claim?.user?.email).toBe("capitals@example.com");
   });
 
   it("records many sent emails in one go, each with its own provider id and time", async () => {

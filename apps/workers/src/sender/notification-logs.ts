@@ -113,7 +113,8 @@ export function notificationLogs(pool: pg.Pool, leaseMs: number): NotificationLo
   const claim = grouped(async (ids: string[]) => {
     const { rows } = await pool.query<Row>(CLAIM, claimParams(ids, leaseMs));
     const claimed = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => {
+    return ids.map((given) => {
+      const id = given.toLowerCase(); // as PostgreSQL writes a uuid, whatever case a message gave it in
       const row = claimed.get(id);
       claimed.delete(id); // the same id twice in one claim: the first caller has it
       if (!row) return undefined;
