@@ -2,6 +2,9 @@ import pg from "pg";
 
 type Release = (err?: Error | boolean) => void;
 
+/** What `pg-pool`'s `connect` calls back with a client, or with the error that kept it from one. */
+type ConnectCallback = (err: Error | undefined, client?: pg.PoolClient, done?: Release) => void;
+
 /**
  * Gives every checked-out client back to the pool, as broken, when its connection dies.
  *
@@ -42,15 +45,13 @@ function healBrokenCheckout(client: pg.PoolClient): void {
  */
 export function createHealingPool(config: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool(config);
-  const connect = pool.connect.bind(pool) as (
-    callback: (err: Error | undefined, client?: pg.PoolClient, done?: Release) => void,
-  ) => void;
-  const connectHealing = (callback: (err: Error | undefined, client?: pg.PoolClient, done?: Release) => void) =>
+  const connect = pool.connect.bind(pool) as (callback: ConnectCallback) => void;
+  const connectHealing = (callback: ConnectCallback) =>
     connect((err, client, done) => {
       if (client) healBrokenCheckout(client);
       callback(err, client, client ? (e?: Error | boolean) => client.release(e) : done);
     });
-  pool.connect = ((callback?: (err: Error | undefined, client?: pg.PoolClient, done?: Release) => void) => {
+  pool.connect = ((callback?: ConnectCallback) => {
     if (callback) return connectHealing(callback);
     return new Promise<pg.PoolClient>((resolve, reject) =>
       connectHealing((err, client) => (client ? resolve(client) : reject(err))),

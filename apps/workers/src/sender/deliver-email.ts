@@ -23,7 +23,6 @@ export interface DeliverEmailDeps {
   confirmationTtlMs: number;
   /** How long the "manage my registration" link works (`MANAGE_TOKEN_TTL_DAYS`). */
   manageTtlMs: number;
-  leaseMs: number;
   sendTimeoutMs: number;
   logger: Logger;
   /** How long each send took, for metrics. */

@@ -63,7 +63,6 @@ export async function startSender(env: SenderEnv) {
     confirmationSecret: env.CONFIRMATION_TOKEN_SECRET,
     confirmationTtlMs: env.CONFIRMATION_TOKEN_TTL_HOURS * 3_600_000,
     manageTtlMs: env.MANAGE_TOKEN_TTL_DAYS * 86_400_000,
-    leaseMs: env.SEND_LEASE_MS,
     sendTimeoutMs: env.SEND_TIMEOUT_MS,
     observeSend: (result: "sent" | "failed", seconds: number) =>
       metrics.sendLatency.observe({ result, provider: provider.name }, seconds),
